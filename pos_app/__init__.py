@@ -1,0 +1,3 @@
+"""pos-companion: the register-side loyalty companion."""
+
+__version__ = "0.1.0"
