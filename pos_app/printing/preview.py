@@ -1,0 +1,74 @@
+"""The receipt as an image: what the cashier sees before printing, and a PDF to e-mail.
+
+The picture is drawn with Pillow from the same text lines the printer gets
+(`layout_receipt`), in a monospaced font (DejaVu Sans Mono, shipped with
+python-barcode, so no system font is needed), on receipt-white paper, with
+the Code128 barcode of the next-visit code or order number underneath.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from functools import cache
+
+import barcode
+from PIL import Image, ImageDraw, ImageFont
+
+from pos_app.printing.barcode_image import code128_png
+from pos_app.printing.receipt import RECEIPT_WIDTH, Receipt, layout_receipt
+
+_FONT_PATH = os.path.join(os.path.dirname(barcode.__file__), "fonts", "DejaVuSansMono.ttf")
+_PAPER = 255
+_INK = 0
+
+
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(_FONT_PATH, size)
+
+
+def render_receipt_image(receipt: Receipt, *, columns: int = RECEIPT_WIDTH, font_size: int = 20,
+                         margin: int = 24, barcode: bool = True) -> Image.Image:
+    """A greyscale Pillow image of the receipt."""
+    lines = layout_receipt(receipt, columns)
+    font = _font(font_size)
+    char_width = font.getlength("M")
+    ascent, descent = font.getmetrics()
+    line_height = ascent + descent + 4
+    width = int(columns * char_width) + 2 * margin
+    code_image = None
+    if barcode:
+        code_image = Image.open(io.BytesIO(code128_png(receipt.barcode_value, dpi=203))).convert("L")
+        if code_image.width > width - 2 * margin:
+            ratio = (width - 2 * margin) / code_image.width
+            code_image = code_image.resize((width - 2 * margin, int(code_image.height * ratio)))
+    height = 2 * margin + line_height * len(lines) + (code_image.height + margin if code_image else 0)
+
+    page = Image.new("L", (width, height), _PAPER)
+    draw = ImageDraw.Draw(page)
+    y = margin
+    for index, text in enumerate(lines):
+        bold = index == 0 or text.startswith("TOTAL ")
+        draw.text((margin, y), text, font=font, fill=_INK, stroke_width=1 if bold else 0, stroke_fill=_INK)
+        y += line_height
+    if code_image is not None:
+        page.paste(code_image, ((width - code_image.width) // 2, y + margin // 2))
+    return page
+
+
+def render_receipt_png(receipt: Receipt, **options) -> bytes:
+    """The receipt preview as PNG bytes."""
+    buffer = io.BytesIO()
+    render_receipt_image(receipt, **options).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def render_receipt_pdf(receipt: Receipt, *, resolution: float = 150.0, **options) -> bytes:
+    """The receipt as a one-page PDF (bytes), a slip-shaped page at `resolution` dpi."""
+    buffer = io.BytesIO()
+    render_receipt_image(receipt, **options).save(buffer, format="PDF", resolution=resolution)
+    return buffer.getvalue()
+
+
+__all__ = ["render_receipt_image", "render_receipt_pdf", "render_receipt_png"]
