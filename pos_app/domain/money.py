@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 
 # ISO 4217 minor digits of the currencies a store may use.
@@ -31,7 +31,7 @@ CURRENCY_DIGITS: dict[str, int] = {
 }
 
 
-class Rounding(str, Enum):
+class Rounding(StrEnum):
     """How an exact amount becomes minor units: ties away from zero, or to even."""
 
     HALF_UP = "half_up"
@@ -73,7 +73,7 @@ class Currency:
         if isinstance(text, bool) or not isinstance(text, str):
             if isinstance(text, float):
                 raise MoneyError("money must be a string, not a float")
-            raise MoneyError("money must be a string like \"12.50\"")
+            raise MoneyError('money must be a string like "12.50"')
         if not re.fullmatch(r"\s*\d+(\.\d+)?\s*", text):
             raise MoneyError(f"{text!r} is not an amount (digits with an optional decimal point)")
         try:
@@ -109,17 +109,25 @@ def round_minor(exact: Fraction | int, rounding: Rounding) -> int:
         return exact
     if isinstance(exact, float):
         raise MoneyError("money must not be a float")
-    if exact.denominator == 1:
-        return exact.numerator
-    # Exact halves are decided on the Fraction itself, never on a rounded Decimal.
-    floor = exact.numerator // exact.denominator
-    rest = exact - floor
-    if rest > Fraction(1, 2):
+    return round_ratio(exact.numerator, exact.denominator, rounding)
+
+
+def round_ratio(numerator: int, denominator: int, rounding: Rounding) -> int:
+    """Round numerator/denominator (minor units) to an integer, without building a Fraction.
+
+    The engine's hot paths call this directly; `round_minor` is the same rule.
+    Exact halves are decided on the integers, never on a rounded float.
+    """
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    floor, rest = divmod(numerator, denominator)
+    twice = 2 * rest
+    if twice > denominator:
         return floor + 1
-    if rest < Fraction(1, 2):
+    if twice < denominator:
         return floor
     if rounding is Rounding.HALF_UP:
-        return floor + 1 if exact > 0 else floor  # away from zero
+        return floor + 1 if numerator > 0 else floor  # away from zero
     return floor if floor % 2 == 0 else floor + 1
 
 
@@ -188,4 +196,5 @@ __all__ = [
     "Rounding",
     "floor_minor",
     "round_minor",
+    "round_ratio",
 ]

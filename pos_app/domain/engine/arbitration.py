@@ -1,0 +1,312 @@
+"""Arbitration: which discount promotions apply together (FORMAT.md section 4).
+
+Candidates are walked in sequence (item phase, then order phase; priority,
+then id), each on the running amounts the ones before it left.
+
+`priority` mode walks the sequence once. `best` mode searches the selections
+that respect the flags for the largest total discount: a depth-first branch
+and bound over the sequence, after splitting the candidates into independent
+components (no shared line, group, stop or binding order cap), each searched on
+its own. A component of more than `EXACT_LIMIT` candidates whose search visits
+more than `NODE_BUDGET` nodes falls back to the best selection found so far and
+the result says `optimal: false`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pos_app.domain.engine.context import SaleContext
+from pos_app.domain.engine.rewards import Candidate, Outcome, apply_discount
+from pos_app.domain.promotion import PercentOff, Reason
+
+EXACT_LIMIT = 16
+NODE_BUDGET = 20_000
+
+
+@dataclass(slots=True)
+class Arbitration:
+    """The arbitration's outcome: the chosen candidates in sequence order, and refusals."""
+
+    selected: list[Candidate]
+    refused: dict[str, tuple[Reason, str, int]] = field(
+        default_factory=dict
+    )  # id -> reason, detail, shortfall
+    optimal: bool = True
+
+
+def walk(selected: list[Candidate], ctx: SaleContext) -> tuple[list[int], dict[str, dict[int, int]], bool]:
+    """Apply candidates in sequence; returns running amounts, parts per promotion, and
+    whether every one applied with a non-zero amount."""
+    running = list(ctx.subtotals)
+    parts: dict[str, dict[int, int]] = {}
+    total = 0
+    ok = True
+    for cand in selected:
+        out = apply_discount(cand, running, total, ctx)
+        if out.reason is not None:
+            ok = False
+            continue
+        for i, p in out.parts.items():
+            running[i] -= p
+        total += out.amount
+        parts[cand.id] = out.parts
+    return running, parts, ok
+
+
+def alone(cands: list[Candidate], ctx: SaleContext) -> dict[str, Outcome]:
+    """Each candidate evaluated alone on the untouched cart."""
+    running = list(ctx.subtotals)
+    return {c.id: apply_discount(c, running, 0, ctx) for c in cands}
+
+
+def arbitrate_priority(cands: list[Candidate], ctx: SaleContext) -> Arbitration:
+    """FORMAT.md 4.1: an applicable exclusive alone, else walk the sequence once."""
+    solo = alone(cands, ctx)
+    result = Arbitration(selected=[])
+    for c in cands:
+        if c.promo.exclusive and solo[c.id].reason is None:
+            result.selected = [c]
+            for other in cands:
+                if other is c:
+                    continue
+                out = solo[other.id]
+                if out.reason is not None:
+                    result.refused[other.id] = (out.reason, out.detail, out.shortfall)
+                else:
+                    result.refused[other.id] = (Reason.EXCLUDED, f"{c.id} applies alone (exclusive)", 0)
+            return result
+    running = list(ctx.subtotals)
+    total = 0
+    groups: dict[str, str] = {}
+    stopped_by: str | None = None
+    for c in cands:
+        if c.promo.exclusive:
+            out = solo[c.id]
+            result.refused[c.id] = (out.reason or Reason.NO_EFFECT, out.detail, out.shortfall)
+            continue
+        if stopped_by is not None:
+            result.refused[c.id] = (Reason.STOPPED, f"{stopped_by} stops further promotions", 0)
+            continue
+        group = c.promo.group
+        if group is not None and group in groups:
+            result.refused[c.id] = (
+                Reason.GROUP_TAKEN,
+                f"{groups[group]} already applied in group {group}",
+                0,
+            )
+            continue
+        out = apply_discount(c, running, total, ctx)
+        if out.reason is not None:
+            result.refused[c.id] = (out.reason, out.detail, out.shortfall)
+            continue
+        for i, p in out.parts.items():
+            running[i] -= p
+        total += out.amount
+        result.selected.append(c)
+        if group is not None:
+            groups[group] = c.id
+        if c.promo.stop:
+            stopped_by = c.id
+    return result
+
+
+def arbitrate_best(cands: list[Candidate], ctx: SaleContext) -> Arbitration:
+    """FORMAT.md 4.2: the valid selection with the largest total discount.
+
+    Ties: fewer promotions, then the smaller sorted list of ids.
+    """
+    solo = alone(cands, ctx)
+    result = Arbitration(selected=[])
+    viable: list[Candidate] = []
+    for c in cands:
+        out = solo[c.id]
+        if out.reason is not None:
+            result.refused[c.id] = (out.reason, out.detail, out.shortfall)
+        else:
+            viable.append(c)
+    stackable = [c for c in viable if not c.promo.exclusive]
+    best = _Best()
+    optimal = True
+    chosen: list[Candidate] = []
+    for component in _components(stackable, solo, ctx):
+        found, exact = _search(component, solo, ctx)
+        optimal &= exact
+        chosen.extend(found)
+    chosen.sort(key=lambda c: c.position)
+    best.offer(chosen, _walk_total(chosen, ctx))
+    for c in viable:
+        if c.promo.exclusive:
+            best.offer([c], solo[c.id].amount)
+    result.selected = best.selection
+    result.optimal = optimal
+    winners = {c.id for c in result.selected}
+    exclusive_won = len(result.selected) == 1 and result.selected[0].promo.exclusive
+    for c in viable:
+        if c.id in winners:
+            continue
+        if exclusive_won:
+            result.refused[c.id] = (Reason.EXCLUDED, f"{result.selected[0].id} applies alone (exclusive)", 0)
+        else:
+            result.refused[c.id] = (Reason.LOST_TO_BETTER, "a better combination for the customer applies", 0)
+    return result
+
+
+class _Best:
+    """The best selection seen: most discount, then fewer promotions, then smaller sorted ids."""
+
+    def __init__(self) -> None:
+        self.amount = -1
+        self.selection: list[Candidate] = []
+        self._key: tuple[int, list[str]] = (0, [])
+
+    def offer(self, selection: list[Candidate], amount: int) -> bool:
+        key = (len(selection), sorted(c.id for c in selection))
+        if amount > self.amount or (amount == self.amount and key < self._key):
+            self.amount, self.selection, self._key = amount, list(selection), key
+            return True
+        return False
+
+
+def _walk_total(selection: list[Candidate], ctx: SaleContext) -> int:
+    _, parts, _ = walk(selection, ctx)
+    return sum(sum(p.values()) for p in parts.values())
+
+
+def _components(cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleContext) -> list[list[Candidate]]:
+    """Split candidates into groups that cannot affect each other's amounts or validity."""
+    n = len(cands)
+    if n <= 1:
+        return [cands] if cands else []
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    share = ctx.settings.max_discount_share
+    if share < 1 and sum(solo[c.id].amount for c in cands) > (share * ctx.order_subtotal).__floor__():
+        return [cands]  # a binding order cap couples everything
+    owner_of_line: dict[int, int] = {}
+    owner_of_group: dict[str, int] = {}
+    for k, c in enumerate(cands):
+        for i in c.touched:
+            if i in owner_of_line:
+                union(owner_of_line[i], k)
+            else:
+                owner_of_line[i] = k
+        g = c.promo.group
+        if g is not None:
+            if g in owner_of_group:
+                union(owner_of_group[g], k)
+            else:
+                owner_of_group[g] = k
+    for k, c in enumerate(cands):
+        if c.promo.stop:  # a stop member blocks everything after it in the sequence
+            for later in range(k + 1, n):
+                union(k, later)
+    comps: dict[int, list[Candidate]] = {}
+    for k, c in enumerate(cands):
+        comps.setdefault(find(k), []).append(c)
+    return list(comps.values())
+
+
+def _search(
+    cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleContext
+) -> tuple[list[Candidate], bool]:
+    """Branch and bound over one component, in sequence order. Returns (selection, exact)."""
+    n = len(cands)
+    if n == 1:
+        return list(cands), True
+    bounds = [solo[c.id].amount for c in cands]
+    suffix_bound = [0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        suffix_bound[k] = suffix_bound[k + 1] + bounds[k]
+    pct_suffix = _percent_suffix(cands, ctx)
+    other_suffix = [0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        other_suffix[k] = other_suffix[k + 1] + (0 if _is_plain_percent(cands[k]) else bounds[k])
+    share = ctx.settings.max_discount_share
+    cap = (share * ctx.order_subtotal).__floor__() if share < 1 else None
+    best = _Best()
+    nodes = 0
+    exhausted = False
+    chosen: list[Candidate] = []
+
+    def bound_rest(k: int, running: list[int], total: int) -> int:
+        rest = suffix_bound[k]
+        pct = pct_suffix[k]
+        if pct is not None:
+            slack, factors = pct
+            percent_part = slack + sum(running[i] * f for i, f in factors.items())
+            rest = min(rest, int(percent_part) + 1 + other_suffix[k])
+        if cap is not None:
+            rest = min(rest, cap - total)
+        return rest
+
+    def dfs(k: int, running: list[int], total: int, groups: frozenset[str]) -> None:
+        nonlocal nodes, exhausted
+        nodes += 1
+        if nodes > NODE_BUDGET and n > EXACT_LIMIT:
+            exhausted = True
+            return
+        if k == n:
+            best.offer(chosen, total)
+            return
+        if total + bound_rest(k, running, total) < best.amount:
+            return
+        c = cands[k]
+        g = c.promo.group
+        if g is None or g not in groups:
+            out = apply_discount(c, running, total, ctx)
+            if out.reason is None:
+                new_running = list(running)
+                for i, p in out.parts.items():
+                    new_running[i] -= p
+                chosen.append(c)
+                if c.promo.stop:
+                    best.offer(chosen, total + out.amount)  # nothing after an applied stop member
+                else:
+                    dfs(k + 1, new_running, total + out.amount, groups | {g} if g is not None else groups)
+                chosen.pop()
+                if exhausted:
+                    return
+        dfs(k + 1, running, total, groups)
+
+    dfs(0, list(ctx.subtotals), 0, frozenset())
+    return best.selection, not exhausted
+
+
+def _is_plain_percent(c: Candidate) -> bool:
+    r = c.promo.reward
+    return isinstance(r, PercentOff) and r.target in ("items", "order") and r.max_amount is None
+
+
+def _percent_suffix(cands: list[Candidate], ctx: SaleContext) -> list[tuple[float, dict[int, float]] | None]:
+    """For each suffix of the sequence, an upper bound of what its plain percent rewards can take.
+
+    Percentages applied one after another on a line take at most
+    1 - prod(1 - p) of it, whichever subset applies; rounding adds at most one
+    minor unit per rounded amount. Used only as a search bound (floats are fine
+    here: a unit of slack is added), never as money.
+    """
+    n = len(cands)
+    out: list[tuple[float, dict[int, float]] | None] = [None] * (n + 1)
+    keep: dict[int, float] = {}
+    slack = 0.0
+    for k in range(n - 1, -1, -1):
+        c = cands[k]
+        if _is_plain_percent(c):
+            p = float(c.promo.reward.value) / 100.0
+            for i in c.reward_lines:
+                keep[i] = keep.get(i, 1.0) * (1.0 - p)
+            slack += len(c.reward_lines) if c.promo.reward.target == "items" else 1
+        out[k] = (slack, {i: 1.0 - f for i, f in keep.items()}) if keep else None
+    return out

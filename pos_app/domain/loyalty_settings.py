@@ -1,0 +1,72 @@
+"""The loyalty program's settings as the register caches them: one typed record.
+
+The central service distributes them; the register caches them in one row.
+`to_scenario()` gives the `settings` object of scenarios/FORMAT.md 1.1 for the
+engine (whose own `domain.settings.ProgramSettings` is parsed from it); the other fields (tier thresholds, expiry, offline caps, return
+window, welcome gifts, phone region) are for the register's use cases.
+Decimal quantities stay strings, exactly as FORMAT.md writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class TierRule:
+    """A tier reached with `threshold_minor` of rolling 12-month spend; earns `multiplier` times."""
+
+    name: str
+    threshold_minor: int
+    multiplier: str = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class LoyaltySettings:
+    currency: str = "USD"
+    rounding: str = "half_up"
+    arbitration: str = "best"
+    max_discount_share: str = "1"
+    earn_rate: str = "1"
+    earn_on: str = "net"
+    redeem_value: str = "0.01"
+    min_redeem: int = 0
+    redeem_step: int = 1
+    max_redeem_share: str = "1"
+    tiers: tuple[TierRule, ...] = ()
+    expiry_months: int = 12
+    offline_customer_cap: int = 5000  # points one customer may redeem per outage
+    offline_register_cap: int = 50000  # points one register may redeem per outage
+    max_cache_age_s: int = 86400
+    return_window_days: int = 30
+    welcome_points: int = 0
+    welcome_promotion_id: str | None = None
+    default_phone_region: str = "US"
+    manager_daily_adjust_limit: int = 5000  # absolute points per manager per day
+
+    def to_scenario(self) -> dict[str, Any]:
+        """The FORMAT.md 1.1 settings object."""
+        return {
+            "currency": self.currency,
+            "rounding": self.rounding,
+            "arbitration": self.arbitration,
+            "max_discount_share": self.max_discount_share,
+            "points": {
+                "earn_rate": self.earn_rate,
+                "earn_on": self.earn_on,
+                "redeem_value": self.redeem_value,
+                "min_redeem": self.min_redeem,
+                "redeem_step": self.redeem_step,
+                "max_redeem_share": self.max_redeem_share,
+                "tiers": [{"name": t.name, "multiplier": t.multiplier} for t in self.tiers],
+            },
+        }
+
+    def tier_for_spend(self, spend_minor: int) -> str | None:
+        """The highest tier whose threshold the spend reaches, or None."""
+        reached = [t for t in self.tiers if spend_minor >= t.threshold_minor]
+        return max(reached, key=lambda t: t.threshold_minor).name if reached else None
+
+
+__all__ = ["LoyaltySettings", "TierRule"]

@@ -1,0 +1,58 @@
+"""Checking what a cashier types or scans: card numbers, phone numbers, email addresses.
+
+Each check returns the normalised value or a `Refused` that says what is
+wrong in words a cashier understands.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from stdnum import ean
+from stdnum.exceptions import InvalidChecksum, ValidationError
+
+from pos_app.services.outcome import Refused
+
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
+def check_card_number(scanned: str) -> str | Refused:
+    """A loyalty card number: 13 digits (EAN-13) with a correct check digit."""
+    number = (scanned or "").strip()
+    if not re.fullmatch(r"\d{13}", number):
+        return Refused("malformed_card", f"card number {number!r}: a card number has 13 digits")
+    try:
+        ean.validate(number)
+    except InvalidChecksum:
+        return Refused("wrong_check_digit", f"card number {number}: wrong check digit")
+    except ValidationError as exc:  # pragma: no cover - the regex already ensures format and length
+        return Refused("malformed_card", f"card number {number}: {exc}")
+    return number
+
+
+def normalise_phone(typed: str, region: str) -> str | Refused:
+    """A phone number in E.164 ("+14155550123"); numbers without "+" are read in `region`."""
+    text = (typed or "").strip()
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return Refused("malformed_phone", f"phone number {text!r}: not a phone number")
+    if not phonenumbers.is_valid_number(number):
+        return Refused("malformed_phone", f"phone number {text!r}: not a valid number (region {region})")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(typed: str) -> str | Refused:
+    """An email address, trimmed; the domain is lowercased (the local part is kept as typed)."""
+    text = (typed or "").strip()
+    local, _, domain = text.rpartition("@")
+    if len(text) > 254 or len(local) > 64 or not _EMAIL.match(text):
+        return Refused("malformed_email", f"email {text!r}: not an email address")
+    return f"{local}@{domain.lower()}"
+
+
+__all__ = ["check_card_number", "normalise_email", "normalise_phone"]

@@ -1,0 +1,94 @@
+"""The cached product catalogue: lookups by barcode and SKU.
+
+Barcodes are kept as 13 digits (`normalise_barcode`): a UPC-A label (12
+digits) is the EAN-13 with a leading zero, so either scan finds the product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from pos_app.domain.catalog_item import CatalogItem
+from pos_app.storage.tables import ProductRow
+
+
+def normalise_barcode(scanned: str) -> str:
+    """A scanned EAN-13 or UPC-A (digits only) as the 13-digit key; other text unchanged."""
+    digits = scanned.strip()
+    return "0" + digits if len(digits) == 12 and digits.isdigit() else digits
+
+
+def to_item(row: ProductRow) -> CatalogItem:
+    return CatalogItem(
+        sku=row.sku,
+        name=row.name,
+        unit_price_minor=row.unit_price_minor,
+        barcode=row.barcode,
+        categories=tuple(row.categories or ()),
+        brand=row.brand,
+        tags=tuple(row.tags or ()),
+        no_discount=row.no_discount,
+        no_points=row.no_points,
+        min_unit_price_minor=row.min_unit_price_minor,
+        weighted=row.weighted,
+    )
+
+
+def _values(item: CatalogItem) -> dict[str, object]:
+    return {
+        "sku": item.sku,
+        "barcode": normalise_barcode(item.barcode) if item.barcode else None,
+        "name": item.name,
+        "unit_price_minor": item.unit_price_minor,
+        "categories": list(item.categories),
+        "brand": item.brand,
+        "tags": list(item.tags),
+        "no_discount": item.no_discount,
+        "no_points": item.no_points,
+        "min_unit_price_minor": item.min_unit_price_minor,
+        "weighted": item.weighted,
+        "active": True,
+    }
+
+
+class CatalogRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def by_barcode(self, scanned: str) -> CatalogItem | None:
+        row = self._session.scalars(
+            select(ProductRow).where(ProductRow.barcode == normalise_barcode(scanned), ProductRow.active)
+        ).one_or_none()
+        return None if row is None else to_item(row)
+
+    def by_sku(self, sku: str) -> CatalogItem | None:
+        row = self._session.get(ProductRow, sku)
+        return None if row is None or not row.active else to_item(row)
+
+    def upsert_many(self, items: Iterable[CatalogItem]) -> int:
+        values = [_values(item) for item in items]
+        if not values:
+            return 0
+        statement = sqlite_insert(ProductRow).values()
+        statement = statement.on_conflict_do_update(
+            index_elements=[ProductRow.sku],
+            set_={name: statement.excluded[name] for name in values[0] if name != "sku"},
+        )
+        self._session.execute(statement, values)
+        return len(values)
+
+    def deactivate(self, sku: str) -> None:
+        row = self._session.get(ProductRow, sku)
+        if row is not None:
+            row.active = False
+            self._session.flush()
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(ProductRow)) or 0
+
+
+__all__ = ["CatalogRepository", "normalise_barcode", "to_item"]

@@ -1,0 +1,190 @@
+"""Cached customers: lookups by each identification key, and the name search.
+
+Card numbers are unique; a phone or an email may be shared (a family), so
+those lookups return lists. Name search goes through the FTS5 index
+`customers_fts` (accents folded by the tokenizer); user text never reaches
+FTS5 syntax unescaped: it is cut into word tokens, each quoted as a string
+and marked as a prefix, so `'; DROP TABLE`, `NEAR(`, `*` or an emoji are just
+words (or nothing), never operators.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from pos_app.domain.customer_profile import Consents, CustomerProfile
+from pos_app.storage.tables import CustomerRow
+
+# Word characters as FTS5's unicode61 tokenizer sees them (letters, digits); the rest separates.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_SEARCH_TERMS = 8
+
+
+def name_search_terms(text_: str) -> list[str]:
+    """The words of a typed name, as the FTS5 tokenizer would cut them (at most 8)."""
+    return _WORD.findall(text_ or "")[:MAX_SEARCH_TERMS]
+
+
+def fts5_prefix_query(terms: Sequence[str]) -> str:
+    """An FTS5 MATCH expression: every term must appear as a word prefix.
+
+    Each term is a double-quoted FTS5 string (inner quotes doubled) followed by
+    `*`, so no input can form an operator, a column filter or a syntax error.
+    """
+    return " ".join('"' + term.replace('"', '""') + '"*' for term in terms)
+
+
+def to_profile(row: CustomerRow) -> CustomerProfile:
+    return CustomerProfile(
+        id=row.id,
+        name=row.name,
+        card_number=row.card_number,
+        phone=row.phone,
+        email=row.email,
+        birthday=row.birthday,
+        tier=row.tier,
+        segments=tuple(row.segments or ()),
+        consents=Consents(email=row.consent_email, sms=row.consent_sms),
+        confirmed_points=row.confirmed_points,
+        pending_points=row.pending_points,
+        first_order=row.first_order,
+        promo_uses=dict(row.promo_uses or {}),
+    )
+
+
+def _row_values(profile: CustomerProfile) -> dict[str, object]:
+    return {
+        "id": profile.id,
+        "name": profile.name,
+        "card_number": profile.card_number,
+        "phone": profile.phone,
+        "email": profile.email,
+        "birthday": profile.birthday,
+        "tier": profile.tier,
+        "segments": list(profile.segments),
+        "consent_email": profile.consents.email,
+        "consent_sms": profile.consents.sms,
+        "confirmed_points": profile.confirmed_points,
+        "first_order": profile.first_order,
+        "promo_uses": dict(profile.promo_uses),
+    }
+
+
+class CustomerRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, customer_id: str) -> CustomerProfile | None:
+        row = self._row(customer_id)
+        return None if row is None else to_profile(row)
+
+    def _row(self, customer_id: str) -> CustomerRow | None:
+        return self._session.scalars(select(CustomerRow).where(CustomerRow.id == customer_id)).one_or_none()
+
+    def by_card(self, card_number: str) -> CustomerProfile | None:
+        row = self._session.scalars(select(CustomerRow).where(CustomerRow.card_number == card_number)).one_or_none()
+        return None if row is None else to_profile(row)
+
+    def by_phone(self, e164: str, limit: int = 20) -> list[CustomerProfile]:
+        rows = self._session.scalars(
+            select(CustomerRow).where(CustomerRow.phone == e164).order_by(CustomerRow.name).limit(limit)
+        )
+        return [to_profile(row) for row in rows]
+
+    def by_email(self, email: str, limit: int = 20) -> list[CustomerProfile]:
+        rows = self._session.scalars(
+            select(CustomerRow)
+            .where(func.lower(CustomerRow.email) == func.lower(email.strip()))
+            .order_by(CustomerRow.name)
+            .limit(limit)
+        )
+        return [to_profile(row) for row in rows]
+
+    def search_name(self, typed: str, limit: int = 20) -> list[CustomerProfile]:
+        """Customers whose name has a word starting with each typed word, best match first."""
+        terms = name_search_terms(typed)
+        if not terms:
+            return []
+        # Take the first matches the index yields (no ranking over a huge prefix set), then sort them.
+        row_ids = self._session.execute(
+            text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :query LIMIT :limit"),
+            {"query": fts5_prefix_query(terms), "limit": limit},
+        ).scalars().all()
+        if not row_ids:
+            return []
+        rows = self._session.scalars(select(CustomerRow).where(CustomerRow.row_id.in_(row_ids)))
+        return sorted((to_profile(row) for row in rows), key=lambda c: (c.name.casefold(), c.id))
+
+    def card_taken(self, card_number: str) -> bool:
+        return self._session.scalar(select(CustomerRow.row_id).where(CustomerRow.card_number == card_number)) is not None
+
+    def add(self, profile: CustomerProfile, *, origin: str = "central", enrolled_at: datetime | None = None) -> None:
+        self._session.add(CustomerRow(**_row_values(profile), pending_points=0, origin=origin, enrolled_at=enrolled_at))
+        self._session.flush()
+
+    def upsert_many(self, profiles: Iterable[CustomerProfile]) -> int:
+        """Store customers pulled from the central service; local `pending_points` are kept."""
+        values = [_row_values(p) for p in profiles]
+        if not values:
+            return 0
+        statement = sqlite_insert(CustomerRow).values(pending_points=0, origin="central")
+        keep = {"id", "pending_points", "origin"}
+        statement = statement.on_conflict_do_update(
+            index_elements=[CustomerRow.id],
+            set_={name: statement.excluded[name] for name in values[0] if name not in keep},
+        )
+        self._session.execute(statement, values)
+        return len(values)
+
+    def set_tier(self, customer_id: str, tier: str | None) -> None:
+        self._session.execute(update(CustomerRow).where(CustomerRow.id == customer_id).values(tier=tier))
+
+    def set_confirmed_points(self, customer_id: str, points: int) -> None:
+        self._session.execute(
+            update(CustomerRow).where(CustomerRow.id == customer_id).values(confirmed_points=points)
+        )
+
+    def add_pending_points(self, customer_id: str, delta: int) -> None:
+        self._session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.id == customer_id)
+            .values(pending_points=CustomerRow.pending_points + delta)
+        )
+
+    def confirm_points(self, customer_id: str, delta: int) -> None:
+        """Move `delta` from pending to confirmed: the central service acknowledged those entries."""
+        self._session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.id == customer_id)
+            .values(
+                pending_points=CustomerRow.pending_points - delta,
+                confirmed_points=CustomerRow.confirmed_points + delta,
+            )
+        )
+
+    def record_promotion_use(self, customer_id: str, promotion_id: str) -> None:
+        row = self._row(customer_id)
+        if row is not None:
+            uses = dict(row.promo_uses or {})
+            uses[promotion_id] = int(uses.get(promotion_id, 0)) + 1
+            row.promo_uses = uses
+            self._session.flush()
+
+    def mark_ordered(self, customer_id: str) -> None:
+        """The customer has placed an order: first-order promotions no longer apply."""
+        self._session.execute(update(CustomerRow).where(CustomerRow.id == customer_id).values(first_order=False))
+
+    def ids(self) -> list[str]:
+        return list(self._session.scalars(select(CustomerRow.id).order_by(CustomerRow.row_id)))
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(CustomerRow)) or 0
+
+
+__all__ = ["CustomerRepository", "fts5_prefix_query", "name_search_terms", "to_profile"]

@@ -1,0 +1,59 @@
+"""Engine creation for the register's SQLite file.
+
+Every connection gets the same pragmas, set by a connect listener so no code
+path can forget them: WAL (readers never block the writer), synchronous=FULL
+(a commit survives power loss: the register commits before the receipt
+prints), foreign keys on, and a busy timeout so a second writer waits instead
+of failing. pysqlite's own transaction handling is switched off and replaced
+by explicit BEGIN statements: writing transactions start with
+`BEGIN IMMEDIATE`, which takes the write lock up front, so two writers queue
+on the busy timeout instead of deadlocking when a read turns into a write.
+Read-only units of work use a plain deferred BEGIN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "pos_read_only"  # execution option: begin a deferred (read) transaction
+
+
+def create_store_engine(path: str | Path, *, echo: bool = False) -> Engine:
+    """An engine on the SQLite file at `path` (created when absent), pragmas set on connect."""
+    engine = create_engine(f"sqlite+pysqlite:///{Path(path)}", echo=echo)
+    install_pragmas(engine)
+    return engine
+
+
+def install_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # noqa: ANN001
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def open_store(path: str | Path, *, echo: bool = False) -> Engine:
+    """The composition root's one call: an engine whose database is migrated to head."""
+    from pos_app.storage.migrations import upgrade_to_head
+
+    engine = create_store_engine(path, echo=echo)
+    upgrade_to_head(engine)
+    return engine
+
+
+__all__ = ["BUSY_TIMEOUT_MS", "READ_ONLY", "create_store_engine", "install_pragmas", "open_store"]

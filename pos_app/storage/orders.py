@@ -1,0 +1,158 @@
+"""Orders and their lines, written once at checkout; returns only raise `qty_returned`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from pos_app.domain.sale_record import SaleRecord, SoldLine
+from pos_app.storage.tables import OrderLineRow, OrderRow
+
+
+def _to_line(row: OrderLineRow) -> SoldLine:
+    return SoldLine(
+        line_id=row.line_id,
+        position=row.position,
+        sku=row.sku,
+        name=row.name,
+        qty=row.qty,
+        unit_price_minor=row.unit_price_minor,
+        subtotal_minor=row.subtotal_minor,
+        discount_minor=row.discount_minor,
+        points_value_minor=row.points_value_minor,
+        net_minor=row.net_minor,
+        points_earned=row.points_earned,
+        points_redeemed=row.points_redeemed,
+        allocations={k: int(v) for k, v in (row.allocations or {}).items()},
+        qty_returned=row.qty_returned,
+        weighted=row.weighted,
+    )
+
+
+class OrderRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, record: SaleRecord) -> None:
+        self._session.add(
+            OrderRow(
+                id=record.id,
+                register_id=record.register_id,
+                store_id=record.store_id,
+                customer_id=record.customer_id,
+                cashier_id=record.cashier_id,
+                created_at=record.created_at,
+                status=record.status,
+                currency=record.currency,
+                subtotal_minor=record.subtotal_minor,
+                discount_minor=record.discount_minor,
+                points_value_minor=record.points_value_minor,
+                total_minor=record.total_minor,
+                refunded_minor=record.refunded_minor,
+                points_earned=record.points_earned,
+                points_redeemed=record.points_redeemed,
+                accrual_available_on=record.accrual_available_on,
+                codes=list(record.codes),
+                result_json=record.result_json,
+            )
+        )
+        self._session.flush()  # the order exists before lines and ledger entries refer to it
+        self._session.add_all(
+            OrderLineRow(
+                order_id=record.id,
+                line_id=line.line_id,
+                position=line.position,
+                sku=line.sku,
+                name=line.name,
+                qty=line.qty,
+                qty_returned=line.qty_returned,
+                weighted=line.weighted,
+                unit_price_minor=line.unit_price_minor,
+                subtotal_minor=line.subtotal_minor,
+                discount_minor=line.discount_minor,
+                points_value_minor=line.points_value_minor,
+                net_minor=line.net_minor,
+                points_earned=line.points_earned,
+                points_redeemed=line.points_redeemed,
+                allocations=dict(line.allocations),
+            )
+            for line in record.lines
+        )
+        self._session.flush()
+
+    def get(self, order_id: str) -> SaleRecord | None:
+        row = self._session.get(OrderRow, order_id)
+        if row is None:
+            return None
+        lines = self._session.scalars(
+            select(OrderLineRow).where(OrderLineRow.order_id == order_id).order_by(OrderLineRow.position)
+        )
+        return SaleRecord(
+            id=row.id,
+            register_id=row.register_id,
+            created_at=row.created_at,
+            currency=row.currency,
+            subtotal_minor=row.subtotal_minor,
+            discount_minor=row.discount_minor,
+            points_value_minor=row.points_value_minor,
+            total_minor=row.total_minor,
+            lines=tuple(_to_line(line) for line in lines),
+            customer_id=row.customer_id,
+            store_id=row.store_id,
+            cashier_id=row.cashier_id,
+            status=row.status,
+            refunded_minor=row.refunded_minor,
+            points_earned=row.points_earned,
+            points_redeemed=row.points_redeemed,
+            accrual_available_on=row.accrual_available_on,
+            codes=tuple(row.codes or ()),
+            result_json=row.result_json,
+        )
+
+    def record_return(self, order_id: str, line_id: str, qty: str, refunded_minor: int) -> None:
+        """Add `qty` to the line's returned quantity and `refunded_minor` to the order's refunds.
+
+        Refuses (ValueError, a caller bug: the return use case checks first) returning more than was sold.
+        """
+        line = self._session.scalars(
+            select(OrderLineRow).where(OrderLineRow.order_id == order_id, OrderLineRow.line_id == line_id)
+        ).one()
+        returned = Decimal(line.qty_returned) + Decimal(qty)
+        if Decimal(qty) <= 0 or returned > Decimal(line.qty):
+            raise ValueError(f"line {line_id}: cannot return {qty} (sold {line.qty}, returned {line.qty_returned})")
+        line.qty_returned = str(returned)
+        self._session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id)
+            .values(refunded_minor=OrderRow.refunded_minor + refunded_minor)
+        )
+        self._session.flush()
+
+    def void(self, order_id: str) -> None:
+        self._session.execute(update(OrderRow).where(OrderRow.id == order_id).values(status="voided"))
+
+    def spend_between(self, customer_id: str, start: datetime, end: datetime) -> int:
+        """Net spend (paid totals less refunds) of the customer's orders in [start, end)."""
+        return self._session.scalar(
+            select(func.coalesce(func.sum(OrderRow.total_minor - OrderRow.refunded_minor), 0)).where(
+                OrderRow.customer_id == customer_id,
+                OrderRow.status == "paid",
+                OrderRow.created_at >= start,
+                OrderRow.created_at < end,
+            )
+        ) or 0
+
+    def customers_with_orders_since(self, start: datetime) -> list[str]:
+        return list(
+            self._session.scalars(
+                select(OrderRow.customer_id)
+                .where(OrderRow.customer_id.is_not(None), OrderRow.created_at >= start)
+                .distinct()
+            )
+        )
+
+
+__all__ = ["OrderRepository"]

@@ -1,0 +1,150 @@
+"""Cached promotions (FORMAT.md JSON) and their codes.
+
+A promotion's JSON is stored as received in `body`, except its `codes`: those
+live in `promotion_codes`, one row per code with `uses_left`, because a use
+at this register changes them and they are looked up by code. `in_force(now)`
+pre-filters on the validity window (inclusive bounds as local ISO text, a
+date alone widened to its whole day); the engine still checks everything.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from pos_app.domain.promotion_code import PromotionCode, normalise_code
+from pos_app.storage.tables import PromotionCodeRow, PromotionRow
+
+
+def _bound(value: str | None, *, end: bool) -> str | None:
+    if not value:
+        return None
+    if "T" in value:
+        return value
+    return value + ("T23:59:59.999999" if end else "T00:00:00")
+
+
+def _to_code(row: PromotionCodeRow) -> PromotionCode:
+    return PromotionCode(row.code, row.promotion_id, row.customer_id, row.uses_left, row.display)
+
+
+class PromotionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def upsert(self, promotion: dict[str, Any]) -> None:
+        """Store one FORMAT.md promotion, replacing any earlier version and its codes."""
+        promotion_id = promotion["id"]
+        body = {k: v for k, v in promotion.items() if k != "codes"}
+        valid = promotion.get("valid") or {}
+        row = self._session.get(PromotionRow, promotion_id) or PromotionRow(id=promotion_id)
+        row.kind = promotion.get("kind", "discount")
+        row.priority = int(promotion.get("priority", 0))
+        row.valid_from = _bound(valid.get("from"), end=False)
+        row.valid_to = _bound(valid.get("to"), end=True)
+        row.active = True
+        row.body = json.dumps(body, sort_keys=True, ensure_ascii=False)
+        self._session.add(row)
+        self._session.flush()
+        self._session.execute(delete(PromotionCodeRow).where(PromotionCodeRow.promotion_id == promotion_id))
+        for entry in promotion.get("codes") or ():
+            self._session.add(
+                PromotionCodeRow(
+                    code=normalise_code(entry["code"]),
+                    promotion_id=promotion_id,
+                    customer_id=entry.get("customer"),
+                    uses_left=entry.get("uses_left"),
+                    display=entry["code"].strip(),
+                )
+            )
+        self._session.flush()
+
+    def upsert_many(self, promotions: Iterable[dict[str, Any]]) -> int:
+        count = 0
+        for promotion in promotions:
+            self.upsert(promotion)
+            count += 1
+        return count
+
+    def deactivate(self, promotion_id: str) -> None:
+        self._session.execute(update(PromotionRow).where(PromotionRow.id == promotion_id).values(active=False))
+
+    def get(self, promotion_id: str) -> dict[str, Any] | None:
+        row = self._session.get(PromotionRow, promotion_id)
+        return None if row is None else self._assemble([row])[0]
+
+    def in_force(self, now: datetime) -> list[dict[str, Any]]:
+        """Active promotions whose validity window contains `now` (local store time), priority order."""
+        moment = now.replace(tzinfo=None).isoformat()
+        rows = self._session.scalars(
+            select(PromotionRow)
+            .where(
+                PromotionRow.active,
+                or_(PromotionRow.valid_from.is_(None), PromotionRow.valid_from <= moment),
+                or_(PromotionRow.valid_to.is_(None), PromotionRow.valid_to >= moment),
+            )
+            .order_by(PromotionRow.priority, PromotionRow.id)
+        ).all()
+        return self._assemble(rows)
+
+    def all_active(self) -> list[dict[str, Any]]:
+        rows = self._session.scalars(
+            select(PromotionRow).where(PromotionRow.active).order_by(PromotionRow.priority, PromotionRow.id)
+        ).all()
+        return self._assemble(rows)
+
+    def _assemble(self, rows: list[PromotionRow]) -> list[dict[str, Any]]:
+        if not rows:
+            return []
+        codes: dict[str, list[dict[str, object]]] = {}
+        for code in self._session.scalars(
+            select(PromotionCodeRow)
+            .where(PromotionCodeRow.promotion_id.in_([r.id for r in rows]))
+            .order_by(PromotionCodeRow.code)
+        ):
+            codes.setdefault(code.promotion_id, []).append(_to_code(code).to_scenario())
+        return [{**json.loads(row.body), "codes": codes.get(row.id, [])} for row in rows]
+
+    def find_code(self, text: str) -> PromotionCode | None:
+        row = self._session.get(PromotionCodeRow, normalise_code(text))
+        return None if row is None else _to_code(row)
+
+    def codes_of_customer(self, customer_id: str) -> list[PromotionCode]:
+        rows = self._session.scalars(select(PromotionCodeRow).where(PromotionCodeRow.customer_id == customer_id))
+        return [_to_code(row) for row in rows]
+
+    def use_code(self, text: str) -> bool:
+        """Spend one use of a code; False (nothing changed) when unknown or used up."""
+        result = self._session.execute(
+            update(PromotionCodeRow)
+            .where(
+                PromotionCodeRow.code == normalise_code(text),
+                or_(PromotionCodeRow.uses_left.is_(None), PromotionCodeRow.uses_left > 0),
+            )
+            .values(uses_left=PromotionCodeRow.uses_left - 1)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+    def issue_code(
+        self, promotion_id: str, code: str, *, customer_id: str | None, uses_left: int | None, at: datetime
+    ) -> PromotionCode:
+        """Create a code locally (a welcome code, a claimed reward) for an existing promotion."""
+        row = PromotionCodeRow(
+            code=normalise_code(code),
+            promotion_id=promotion_id,
+            customer_id=customer_id,
+            uses_left=uses_left,
+            display=code.strip(),
+            issued_at=at,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _to_code(row)
+
+
+__all__ = ["PromotionRepository"]

@@ -1,0 +1,101 @@
+"""The unit of work: one session per `with` block, rolled back unless committed.
+
+    factory = UnitOfWorkFactory(engine, register_id="R1")
+    with factory() as uow:
+        uow.ledger.append(EntryKind.ACCRUAL, "C1", 120, at=now)
+        uow.commit()
+
+Repositories are attributes of the unit of work and share its session;
+callers never see the session. A writing unit of work begins with
+`BEGIN IMMEDIATE` (see `database`); `factory(read_only=True)` begins a
+deferred read transaction for lookups. Sessions are created inside the
+worker that uses them; only the engine is shared between threads.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from pos_app.storage.accounts import AuditRepository, UserRepository
+from pos_app.storage.catalog import CatalogRepository
+from pos_app.storage.customers import CustomerRepository
+from pos_app.storage.database import READ_ONLY
+from pos_app.storage.ledger import LedgerRepository
+from pos_app.storage.orders import OrderRepository
+from pos_app.storage.promotions import PromotionRepository
+from pos_app.storage.settings import SettingsRepository
+
+
+class UnitOfWork:
+    customers: CustomerRepository
+    catalog: CatalogRepository
+    promotions: PromotionRepository
+    settings: SettingsRepository
+    ledger: LedgerRepository
+    orders: OrderRepository
+    users: UserRepository
+    audit: AuditRepository
+
+    def __init__(self, session_factory: sessionmaker[Session], register_id: str) -> None:
+        self._session_factory = session_factory
+        self.register_id = register_id
+        self._session: Session | None = None
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        if self._session is not None:
+            raise RuntimeError("a unit of work is entered once")
+        session = self._session = self._session_factory()
+        self._committed = False
+        self.customers = CustomerRepository(session)
+        self.catalog = CatalogRepository(session)
+        self.promotions = PromotionRepository(session)
+        self.settings = SettingsRepository(session)
+        self.ledger = LedgerRepository(session, self.register_id, self.customers)
+        self.orders = OrderRepository(session)
+        self.users = UserRepository(session)
+        self.audit = AuditRepository(session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._session is not None
+        try:
+            if not self._committed:
+                self._session.rollback()
+        finally:
+            self._session.close()
+
+    def commit(self) -> None:
+        assert self._session is not None, "commit() outside the with block"
+        self._session.commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        assert self._session is not None
+        self._session.rollback()
+
+    def flush(self) -> None:
+        """Send pending ORM changes to the database (e.g. to read them back in the same transaction)."""
+        assert self._session is not None
+        self._session.flush()
+
+
+class UnitOfWorkFactory:
+    """Makes units of work on one engine for one register; cheap to call, safe to share."""
+
+    def __init__(self, engine: Engine, register_id: str) -> None:
+        self.engine = engine
+        self.register_id = register_id
+        self._writing = sessionmaker(bind=engine, expire_on_commit=False)
+        self._reading = sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self._reading if read_only else self._writing, self.register_id)
+
+
+__all__ = ["UnitOfWork", "UnitOfWorkFactory"]
