@@ -52,7 +52,11 @@ def identify_by_card(uow: UnitOfWork, scanned: str) -> Identification:
         return card
     with uow:
         customer = uow.customers.by_card(card)
-    return Identified(customer, "card") if customer else Refused("not_found", f"card number {card}: unknown card")
+    return (
+        Identified(customer, "card")
+        if customer
+        else Refused("not_found", f"card number {card}: unknown card")
+    )
 
 
 def identify_by_phone(uow: UnitOfWork, typed: str, region: str | None = None) -> Identification:

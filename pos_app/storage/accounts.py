@@ -56,7 +56,9 @@ class UserRepository:
 
     def set_failures(self, user_id: str, attempts: int, locked_until: datetime | None) -> None:
         self._session.execute(
-            update(UserRow).where(UserRow.id == user_id).values(failed_attempts=attempts, locked_until=locked_until)
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(failed_attempts=attempts, locked_until=locked_until)
         )
 
     def set_pin_hash(self, user_id: str, pin_hash: str) -> None:
@@ -70,7 +72,9 @@ class AuditRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def append(self, actor_id: str | None, action: str, details: Mapping[str, Any], at: datetime) -> AuditRecord:
+    def append(
+        self, actor_id: str | None, action: str, details: Mapping[str, Any], at: datetime
+    ) -> AuditRecord:
         """Chain a new record after the last one (the write lock of the unit of work serialises this)."""
         last = self._session.execute(
             select(AuditLogRow.seq, AuditLogRow.hash).order_by(AuditLogRow.seq.desc()).limit(1)
@@ -94,7 +98,9 @@ class AuditRepository:
 
     def records(self) -> list[AuditRecord]:
         return [
-            AuditRecord(row.seq, row.at, row.actor_id, row.action, json.loads(row.details), row.prev_hash, row.hash)
+            AuditRecord(
+                row.seq, row.at, row.actor_id, row.action, json.loads(row.details), row.prev_hash, row.hash
+            )
             for row in self._session.scalars(select(AuditLogRow).order_by(AuditLogRow.seq))
         ]
 

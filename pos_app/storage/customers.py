@@ -88,7 +88,9 @@ class CustomerRepository:
         return self._session.scalars(select(CustomerRow).where(CustomerRow.id == customer_id)).one_or_none()
 
     def by_card(self, card_number: str) -> CustomerProfile | None:
-        row = self._session.scalars(select(CustomerRow).where(CustomerRow.card_number == card_number)).one_or_none()
+        row = self._session.scalars(
+            select(CustomerRow).where(CustomerRow.card_number == card_number)
+        ).one_or_none()
         return None if row is None else to_profile(row)
 
     def by_phone(self, e164: str, limit: int = 20) -> list[CustomerProfile]:
@@ -112,20 +114,31 @@ class CustomerRepository:
         if not terms:
             return []
         # Take the first matches the index yields (no ranking over a huge prefix set), then sort them.
-        row_ids = self._session.execute(
-            text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :query LIMIT :limit"),
-            {"query": fts5_prefix_query(terms), "limit": limit},
-        ).scalars().all()
+        row_ids = (
+            self._session.execute(
+                text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :query LIMIT :limit"),
+                {"query": fts5_prefix_query(terms), "limit": limit},
+            )
+            .scalars()
+            .all()
+        )
         if not row_ids:
             return []
         rows = self._session.scalars(select(CustomerRow).where(CustomerRow.row_id.in_(row_ids)))
         return sorted((to_profile(row) for row in rows), key=lambda c: (c.name.casefold(), c.id))
 
     def card_taken(self, card_number: str) -> bool:
-        return self._session.scalar(select(CustomerRow.row_id).where(CustomerRow.card_number == card_number)) is not None
+        return (
+            self._session.scalar(select(CustomerRow.row_id).where(CustomerRow.card_number == card_number))
+            is not None
+        )
 
-    def add(self, profile: CustomerProfile, *, origin: str = "central", enrolled_at: datetime | None = None) -> None:
-        self._session.add(CustomerRow(**_row_values(profile), pending_points=0, origin=origin, enrolled_at=enrolled_at))
+    def add(
+        self, profile: CustomerProfile, *, origin: str = "central", enrolled_at: datetime | None = None
+    ) -> None:
+        self._session.add(
+            CustomerRow(**_row_values(profile), pending_points=0, origin=origin, enrolled_at=enrolled_at)
+        )
         self._session.flush()
 
     def upsert_many(self, profiles: Iterable[CustomerProfile]) -> int:
@@ -178,7 +191,9 @@ class CustomerRepository:
 
     def mark_ordered(self, customer_id: str) -> None:
         """The customer has placed an order: first-order promotions no longer apply."""
-        self._session.execute(update(CustomerRow).where(CustomerRow.id == customer_id).values(first_order=False))
+        self._session.execute(
+            update(CustomerRow).where(CustomerRow.id == customer_id).values(first_order=False)
+        )
 
     def ids(self) -> list[str]:
         return list(self._session.scalars(select(CustomerRow.id).order_by(CustomerRow.row_id)))

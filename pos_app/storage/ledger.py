@@ -202,12 +202,16 @@ class LedgerRepository:
             .returning(RegisterSequenceRow.last_seq)
         ).scalar_one_or_none()
         if seq is None:
-            self._session.execute(insert(RegisterSequenceRow).values(register_id=self.register_id, last_seq=1))
+            self._session.execute(
+                insert(RegisterSequenceRow).values(register_id=self.register_id, last_seq=1)
+            )
             seq = 1
         return seq
 
     def default_expiry(self, at: datetime) -> date:
-        months = self._session.scalar(select(ProgramSettingsRow.expiry_months).where(ProgramSettingsRow.id == 1))
+        months = self._session.scalar(
+            select(ProgramSettingsRow.expiry_months).where(ProgramSettingsRow.id == 1)
+        )
         return add_months(at.date(), 12 if months is None else months)
 
     def _create_lots(self, entry: LedgerEntry, lots: Sequence[NewLot]) -> None:
@@ -229,7 +233,12 @@ class LedgerRepository:
 
     def _consume(self, entry: LedgerEntry, parts: Iterable[LotConsumption]) -> None:
         rows = [
-            {"entry_id": entry.id, "customer_id": entry.customer_id, "lot_id": part.lot_id, "points": part.points}
+            {
+                "entry_id": entry.id,
+                "customer_id": entry.customer_id,
+                "lot_id": part.lot_id,
+                "points": part.points,
+            }
             for part in parts
             if part.points
         ]
@@ -270,12 +279,16 @@ class LedgerRepository:
         return None if row is None else to_entry(row)
 
     def reversal_of(self, entry_id: str) -> LedgerEntry | None:
-        row = self._session.scalars(select(LedgerEntryRow).where(LedgerEntryRow.reverses == entry_id)).one_or_none()
+        row = self._session.scalars(
+            select(LedgerEntryRow).where(LedgerEntryRow.reverses == entry_id)
+        ).one_or_none()
         return None if row is None else to_entry(row)
 
     def entries_of(self, customer_id: str) -> list[LedgerEntry]:
         rows = self._session.scalars(
-            select(LedgerEntryRow).where(LedgerEntryRow.customer_id == customer_id).order_by(LedgerEntryRow.seq)
+            select(LedgerEntryRow)
+            .where(LedgerEntryRow.customer_id == customer_id)
+            .order_by(LedgerEntryRow.seq)
         )
         return [to_entry(row) for row in rows]
 
@@ -322,36 +335,53 @@ class LedgerRepository:
     def balance(self, customer_id: str, today: date) -> PointsBalance | None:
         """Confirmed + pending points, with the part held until the return window closes."""
         row = self._session.execute(
-            select(CustomerRow.confirmed_points, CustomerRow.pending_points).where(CustomerRow.id == customer_id)
+            select(CustomerRow.confirmed_points, CustomerRow.pending_points).where(
+                CustomerRow.id == customer_id
+            )
         ).one_or_none()
         if row is None:
             return None
         held = sum(
-            lot.remaining for lot in self.lots(customer_id) if not lot.is_available(today) and lot.remaining > 0
+            lot.remaining
+            for lot in self.lots(customer_id)
+            if not lot.is_available(today) and lot.remaining > 0
         )
         return PointsBalance(customer_id, confirmed=row[0], pending=row[1], held=held)
 
     def ledger_sum(self, customer_id: str) -> int:
         """The sum of this register's entries for the customer."""
-        return self._session.scalar(
-            select(func.coalesce(func.sum(LedgerEntryRow.points), 0)).where(LedgerEntryRow.customer_id == customer_id)
-        ) or 0
+        return (
+            self._session.scalar(
+                select(func.coalesce(func.sum(LedgerEntryRow.points), 0)).where(
+                    LedgerEntryRow.customer_id == customer_id
+                )
+            )
+            or 0
+        )
 
     def adjusted_by(self, actor_id: str, start: datetime, end: datetime) -> int:
         """Absolute points a manager adjusted in [start, end)."""
-        return self._session.scalar(
-            select(func.coalesce(func.sum(func.abs(LedgerEntryRow.points)), 0)).where(
-                LedgerEntryRow.actor_id == actor_id,
-                LedgerEntryRow.kind == EntryKind.ADJUSTMENT.value,
-                LedgerEntryRow.created_at >= start,
-                LedgerEntryRow.created_at < end,
+        return (
+            self._session.scalar(
+                select(func.coalesce(func.sum(func.abs(LedgerEntryRow.points)), 0)).where(
+                    LedgerEntryRow.actor_id == actor_id,
+                    LedgerEntryRow.kind == EntryKind.ADJUSTMENT.value,
+                    LedgerEntryRow.created_at >= start,
+                    LedgerEntryRow.created_at < end,
+                )
             )
-        ) or 0
+            or 0
+        )
 
     def last_seq(self) -> int:
-        return self._session.scalar(
-            select(RegisterSequenceRow.last_seq).where(RegisterSequenceRow.register_id == self.register_id)
-        ) or 0
+        return (
+            self._session.scalar(
+                select(RegisterSequenceRow.last_seq).where(
+                    RegisterSequenceRow.register_id == self.register_id
+                )
+            )
+            or 0
+        )
 
     # -- outbox ------------------------------------------------------------------------------
 
@@ -366,9 +396,12 @@ class LedgerRepository:
         return [OutboxItem(entry_id, seq, bytes(payload)) for entry_id, seq, payload in rows]
 
     def outbox_size(self) -> int:
-        return self._session.scalar(
-            select(func.count()).select_from(OutboxRow).where(OutboxRow.acknowledged_at.is_(None))
-        ) or 0
+        return (
+            self._session.scalar(
+                select(func.count()).select_from(OutboxRow).where(OutboxRow.acknowledged_at.is_(None))
+            )
+            or 0
+        )
 
     def acknowledge(self, entry_ids: Iterable[str], at: datetime, result: str = "created") -> int:
         """Mark entries acknowledged by the central service; their points move from pending to confirmed.

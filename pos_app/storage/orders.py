@@ -122,7 +122,9 @@ class OrderRepository:
         ).one()
         returned = Decimal(line.qty_returned) + Decimal(qty)
         if Decimal(qty) <= 0 or returned > Decimal(line.qty):
-            raise ValueError(f"line {line_id}: cannot return {qty} (sold {line.qty}, returned {line.qty_returned})")
+            raise ValueError(
+                f"line {line_id}: cannot return {qty} (sold {line.qty}, returned {line.qty_returned})"
+            )
         line.qty_returned = str(returned)
         self._session.execute(
             update(OrderRow)
@@ -136,14 +138,17 @@ class OrderRepository:
 
     def spend_between(self, customer_id: str, start: datetime, end: datetime) -> int:
         """Net spend (paid totals less refunds) of the customer's orders in [start, end)."""
-        return self._session.scalar(
-            select(func.coalesce(func.sum(OrderRow.total_minor - OrderRow.refunded_minor), 0)).where(
-                OrderRow.customer_id == customer_id,
-                OrderRow.status == "paid",
-                OrderRow.created_at >= start,
-                OrderRow.created_at < end,
+        return (
+            self._session.scalar(
+                select(func.coalesce(func.sum(OrderRow.total_minor - OrderRow.refunded_minor), 0)).where(
+                    OrderRow.customer_id == customer_id,
+                    OrderRow.status == "paid",
+                    OrderRow.created_at >= start,
+                    OrderRow.created_at < end,
+                )
             )
-        ) or 0
+            or 0
+        )
 
     def customers_with_orders_since(self, start: datetime) -> list[str]:
         return list(

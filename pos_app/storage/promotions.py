@@ -72,7 +72,9 @@ class PromotionRepository:
         return count
 
     def deactivate(self, promotion_id: str) -> None:
-        self._session.execute(update(PromotionRow).where(PromotionRow.id == promotion_id).values(active=False))
+        self._session.execute(
+            update(PromotionRow).where(PromotionRow.id == promotion_id).values(active=False)
+        )
 
     def get(self, promotion_id: str) -> dict[str, Any] | None:
         row = self._session.get(PromotionRow, promotion_id)
@@ -115,7 +117,9 @@ class PromotionRepository:
         return None if row is None else _to_code(row)
 
     def codes_of_customer(self, customer_id: str) -> list[PromotionCode]:
-        rows = self._session.scalars(select(PromotionCodeRow).where(PromotionCodeRow.customer_id == customer_id))
+        rows = self._session.scalars(
+            select(PromotionCodeRow).where(PromotionCodeRow.customer_id == customer_id)
+        )
         return [_to_code(row) for row in rows]
 
     def use_code(self, text: str) -> bool:

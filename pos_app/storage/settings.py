@@ -34,8 +34,10 @@ class SettingsRepository:
         for name in _SCALAR_FIELDS:
             setattr(row, name, getattr(settings, name))
         self._session.execute(delete(TierRow))
-        self._session.add_all(TierRow(name=t.name, threshold_minor=t.threshold_minor, multiplier=t.multiplier)
-                              for t in settings.tiers)
+        self._session.add_all(
+            TierRow(name=t.name, threshold_minor=t.threshold_minor, multiplier=t.multiplier)
+            for t in settings.tiers
+        )
         self._session.flush()
 
 

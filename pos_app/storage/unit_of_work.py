@@ -92,7 +92,9 @@ class UnitOfWorkFactory:
         self.engine = engine
         self.register_id = register_id
         self._writing = sessionmaker(bind=engine, expire_on_commit=False)
-        self._reading = sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        self._reading = sessionmaker(
+            bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         return UnitOfWork(self._reading if read_only else self._writing, self.register_id)

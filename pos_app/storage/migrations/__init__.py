@@ -19,6 +19,11 @@ from sqlalchemy import Engine
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
 
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave the FTS5 index (a virtual table and its shadow tables) out of autogenerate."""
+    return not (type_ == "table" and name is not None and name.startswith("customers_fts"))
+
+
 def alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -62,6 +67,7 @@ __all__ = [
     "current_revision",
     "downgrade_to",
     "head_revision",
+    "include_object",
     "upgrade_to",
     "upgrade_to_head",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from pos_app.storage.migrations import include_object
 from pos_app.storage.tables import Base
 
 config = context.config
@@ -25,6 +26,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
