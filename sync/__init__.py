@@ -1,0 +1,1 @@
+"""Register <-> central synchronisation: wire protocol, reference central service, register client."""

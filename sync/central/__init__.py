@@ -1,0 +1,1 @@
+"""The reference central service: authoritative ledger, balances, change feed, credentials."""

@@ -1,0 +1,233 @@
+"""The HTTP face of the central service (FastAPI, served by uvicorn).
+
+API processes keep no state of their own: everything lives in the database,
+so a chain runs several `pos-central serve --db postgresql+psycopg://...`
+processes behind one load balancer. Every `/v1` request must carry
+`X-POS-Protocol`; an unsupported version is answered 426 before any handler
+runs, so an old client can never write anything.
+"""
+
+# No `from __future__ import annotations`: FastAPI must see the local Annotated aliases as objects.
+
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from sync.central import feed, ledger, registers
+from sync.central.db import DEFAULT_DB_URL, create_engine, utcnow
+from sync.central.errors import CentralError, NotFound
+from sync.central.tables import AlertRow, ConflictRow, CustomerRow
+from sync.protocol import (
+    CLOCK_HEADER,
+    CLOCK_SKEW_LIMIT_SECONDS,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    SNAPSHOT_HASH_HEADER,
+    SUPPORTED_PROTOCOL_VERSIONS,
+    ErrorBody,
+    PairRequest,
+    PairResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_RETRYABLE_PG_CODES = {"40001", "40P01"}
+
+
+def run_in_transaction(engine: Engine, work: Callable[[Session], T], attempts: int = 8) -> T:
+    """Run `work` in one transaction, retrying deadlocks, serialisation failures and lock timeouts."""
+    for attempt in range(attempts):
+        try:
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                return work(session)
+        except sa.exc.DBAPIError as exc:
+            if attempt == attempts - 1 or not _retryable(exc):
+                raise
+            time.sleep(random.uniform(0, 0.02 * 2**attempt))
+    raise AssertionError("unreachable")
+
+
+def _retryable(exc: sa.exc.DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code in _RETRYABLE_PG_CODES:
+        return True
+    if isinstance(exc, sa.exc.IntegrityError):
+        return True  # a concurrent insert of the same key; the retry sees it and answers properly
+    return "database is locked" in str(exc.orig)
+
+
+def _clock_skew(register_clock: str | None) -> tuple[float | None, str | None]:
+    if not register_clock:
+        return None, None
+    try:
+        theirs = datetime.fromisoformat(register_clock)
+    except ValueError:
+        return None, f"unreadable {CLOCK_HEADER} header"
+    if theirs.tzinfo is None:
+        return None, f"{CLOCK_HEADER} has no time zone"
+    skew = (theirs - utcnow()).total_seconds()
+    if abs(skew) > CLOCK_SKEW_LIMIT_SECONDS:
+        direction = "ahead of" if skew > 0 else "behind"
+        return skew, f"register clock is {abs(skew):.0f} s {direction} the server; fix the register's time"
+    return skew, None
+
+
+def _error(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+    return JSONResponse(status_code=status, content=ErrorBody(detail=detail, code=code, **extra).model_dump())
+
+
+def create_app(
+    db_url: str = DEFAULT_DB_URL,
+    *,
+    engine: Engine | None = None,
+    migrate: bool = True,
+    after_push_commit: Callable[[PushResponse], None] | None = None,
+    max_page: int = 1000,
+) -> FastAPI:
+    """The app over one database. `after_push_commit` is a hook for fault tests (e.g. die before replying)."""
+    engine = engine or create_engine(db_url)
+    if migrate:
+        from sync.central.schema import upgrade
+
+        upgrade(engine)
+    app = FastAPI(
+        title="pos-companion central service",
+        version=str(PROTOCOL_VERSION),
+        description="Authoritative loyalty ledger, balances and change feed for registers. "
+        f"Every /v1 request carries `{PROTOCOL_HEADER}: {PROTOCOL_VERSION}`.",
+    )
+    app.state.engine = engine
+
+    @app.middleware("http")
+    async def require_protocol(request: Request, call_next):  # type: ignore[no-untyped-def]
+        if request.url.path.startswith("/v1/"):
+            raw = request.headers.get(PROTOCOL_HEADER)
+            supported = ", ".join(str(v) for v in sorted(SUPPORTED_PROTOCOL_VERSIONS))
+            if raw is None or not raw.strip().isdigit() or int(raw) not in SUPPORTED_PROTOCOL_VERSIONS:
+                return JSONResponse(
+                    status_code=426,
+                    content=ErrorBody(
+                        detail=f"protocol version {raw!r} is not supported (supported: {supported}); "
+                        "update the register software",
+                        code="protocol_unsupported",
+                    ).model_dump(),
+                    headers={"Upgrade": f"pos-protocol/{PROTOCOL_VERSION}", PROTOCOL_HEADER: supported},
+                )
+        return await call_next(request)
+
+    @app.exception_handler(CentralError)
+    async def central_error(_request: Request, exc: CentralError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.detail, acked_through_seq=exc.acked_through_seq)
+
+    def bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
+        if authorization and authorization.lower().startswith("bearer "):
+            return authorization[7:].strip()
+        return None
+
+    Token = Annotated[str | None, Depends(bearer)]
+    Clock = Annotated[str | None, Header(alias=CLOCK_HEADER)]
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"ok": True, "protocol": PROTOCOL_VERSION}
+
+    @app.post("/v1/pair", response_model=PairResponse)
+    def pair(body: PairRequest) -> PairResponse:
+        def work(session: Session) -> PairResponse:
+            row, token = registers.pair(session, body.pairing_code)
+            return PairResponse(register_id=row.id, store_id=row.store_id, token=token)
+
+        return run_in_transaction(engine, work)
+
+    @app.post("/v1/push", response_model=PushResponse, responses={409: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+    def push(body: PushRequest, token: Token, clock: Clock = None) -> PushResponse:
+        skew, warning = _clock_skew(clock)
+
+        def work(session: Session) -> PushResponse:
+            register = registers.authenticate(session, token, lock=True)
+            if body.register_id != register.id:
+                raise CentralError(f"register_id {body.register_id!r} does not match the credential")
+            now = utcnow()
+            outcome = ledger.ingest(session, register, body.entries, now)
+            return PushResponse(results=outcome.results, acked_through_seq=outcome.acked_through_seq,
+                                server_time=now, clock_skew_seconds=skew, clock_warning=warning)
+
+        try:
+            response = run_in_transaction(engine, work)
+        except ledger.PayloadConflictError as exc:
+            alert = exc.alert
+            run_in_transaction(engine, lambda s: s.add(AlertRow(
+                kind="payload_conflict", register_id=alert.register_id, entry_id=alert.entry_id,
+                detail=alert.detail, created_at=utcnow())))
+            log.error("409 payload conflict from %s: %s", alert.register_id, exc.detail)
+            raise
+        if after_push_commit is not None:
+            after_push_commit(response)
+        return response
+
+    @app.get("/v1/changes", response_model=PullResponse, responses={410: {"model": ErrorBody}})
+    def changes(token: Token, cursor: str = "1.0", limit: Annotated[int, Query(ge=1)] = 500,
+                clock: Clock = None) -> PullResponse:
+        skew, warning = _clock_skew(clock)
+
+        def work(session: Session) -> PullResponse:
+            registers.authenticate(session, token)
+            page, new_cursor, more = feed.changes_after(session, cursor, min(limit, max_page))
+            return PullResponse(changes=page, cursor=new_cursor, has_more=more, server_time=utcnow(),
+                                clock_skew_seconds=skew, clock_warning=warning)
+
+        return run_in_transaction(engine, work)
+
+    @app.get("/v1/snapshot", responses={200: {"description": f"Snapshot JSON; SHA-256 in {SNAPSHOT_HASH_HEADER}"}})
+    def snapshot(token: Token) -> Response:
+        def work(session: Session) -> bytes:
+            registers.authenticate(session, token)
+            return feed.snapshot(session).model_dump_json().encode()
+
+        body = run_in_transaction(engine, work)
+        return Response(content=body, media_type="application/json",
+                        headers={SNAPSHOT_HASH_HEADER: hashlib.sha256(body).hexdigest()})
+
+    @app.get("/v1/customers/{customer_id}")
+    def customer(customer_id: str, token: Token) -> dict[str, Any]:
+        def work(session: Session) -> dict[str, Any]:
+            registers.authenticate(session, token)
+            row = session.get(CustomerRow, customer_id)
+            if row is None:
+                raise NotFound(f"no customer {customer_id}")
+            return ledger.customer_record(row)
+
+        return run_in_transaction(engine, work)
+
+    @app.get("/v1/conflicts")
+    def conflicts(token: Token, limit: int = 200) -> list[dict[str, Any]]:
+        def work(session: Session) -> list[dict[str, Any]]:
+            registers.authenticate(session, token)
+            return list_conflicts(session, limit)
+
+        return run_in_transaction(engine, work)
+
+    return app
+
+
+def list_conflicts(session: Session, limit: int = 200) -> list[dict[str, Any]]:
+    rows = session.scalars(sa.select(ConflictRow).order_by(ConflictRow.id.desc()).limit(limit)).all()
+    return [
+        {"id": r.id, "kind": r.kind, "register_id": r.register_id, "entry_id": r.entry_id,
+         "customer_id": r.customer_id, "code": r.code, "points": r.points, "leakage_minor": r.leakage_minor,
+         "detail": r.detail, "created_at": r.created_at.isoformat()}
+        for r in rows
+    ]

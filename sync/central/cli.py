@@ -1,0 +1,209 @@
+"""The `pos-central` command: serve the central service and run manager operations.
+
+    pos-central serve [--db URL] [--host 127.0.0.1] [--port 8765]
+    pos-central init
+    pos-central pair-register STORE REGISTER      # prints a one-time pairing code
+    pos-central revoke-register REGISTER_ID       # e.g. S1.R1
+    pos-central import-catalog FILE.csv
+    pos-central import-customers FILE.csv
+    pos-central import-promotions FILE.json
+    pos-central conflicts
+    pos-central balances CUSTOMER
+    pos-central set-setting KEY JSON              # e.g. program.welcome_points 100
+    pos-central run-programs [--today YYYY-MM-DD]
+    pos-central compact-feed [--keep N]
+
+`--db` (or POS_CENTRAL_DB) is a SQLAlchemy URL; the default is the SQLite
+file ./pos-central.db. PostgreSQL: `--db postgresql+psycopg://user@host/db`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from sync.central import feed, operations, registers
+from sync.central.app import list_conflicts, run_in_transaction
+from sync.central.db import DEFAULT_DB_URL, create_engine
+from sync.central.errors import CentralError
+from sync.central.schema import upgrade
+
+T = TypeVar("T")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=os.environ.get("POS_CENTRAL_DB", DEFAULT_DB_URL),
+                        help="SQLAlchemy URL (default: %(default)s)")
+    parser = argparse.ArgumentParser(prog="pos-central", description="The pos-companion central service.",
+                                     parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", parents=[common], help="run the HTTP API (OpenAPI at /docs)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema on start")
+    sub.add_parser("init", parents=[common], help="create or upgrade the database schema")
+    pair = sub.add_parser("pair-register", parents=[common], help="issue a one-time pairing code")
+    pair.add_argument("store")
+    pair.add_argument("register")
+    revoke = sub.add_parser("revoke-register", parents=[common], help="revoke a register's credential")
+    revoke.add_argument("register_id", help="STORE.REGISTER as printed at pairing")
+    for name, what in (("import-catalog", "catalog CSV"), ("import-customers", "customers CSV"),
+                       ("import-promotions", "promotions JSON (FORMAT.md section 2)")):
+        cmd = sub.add_parser(name, parents=[common], help=f"import a {what}")
+        cmd.add_argument("file", type=Path)
+    conflicts = sub.add_parser("conflicts", parents=[common], help="list conflicts (overdrafts, reused codes)")
+    conflicts.add_argument("--json", action="store_true")
+    conflicts.add_argument("--limit", type=int, default=200)
+    balances = sub.add_parser("balances", parents=[common], help="a customer's balance and overdraft")
+    balances.add_argument("customer")
+    setting = sub.add_parser("set-setting", parents=[common], help="set a program setting (JSON value)")
+    setting.add_argument("key")
+    setting.add_argument("value")
+    programs = sub.add_parser("run-programs", parents=[common],
+                              help="birthday bonus, win-back codes, segments (run daily)")
+    programs.add_argument("--today", type=date.fromisoformat)
+    compact = sub.add_parser("compact-feed", parents=[common], help="drop superseded changes; old cursors get 410")
+    compact.add_argument("--keep", type=int, default=100_000, help="keep this many latest changes intact")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    engine = create_engine(args.db)
+    try:
+        upgrade(engine)
+        return _COMMANDS[args.command](engine, args)
+    except CentralError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+
+
+def _tx(engine: Any, work: Callable[[Session], T]) -> T:
+    return run_in_transaction(engine, work, attempts=3)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.central.app import create_app
+
+    app = create_app(args.db, migrate=not args.no_migrate)
+    print(f"pos-central: serving {args.db} on http://{args.host}:{args.port} (OpenAPI at /docs)", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _init(engine: Any, args: argparse.Namespace) -> int:
+    print(f"database ready: {args.db}")
+    return 0
+
+
+def _pair(engine: Any, args: argparse.Namespace) -> int:
+    register_id, code = _tx(engine, lambda s: registers.issue_pairing_code(s, args.store, args.register))
+    print(f"register {register_id}: pairing code {code} (valid 24 hours, usable once)")
+    return 0
+
+
+def _revoke(engine: Any, args: argparse.Namespace) -> int:
+    _tx(engine, lambda s: registers.revoke(s, args.register_id))
+    print(f"register {args.register_id} revoked")
+    return 0
+
+
+def _import(kind: str) -> Callable[[Any, argparse.Namespace], int]:
+    def run(engine: Any, args: argparse.Namespace) -> int:
+        if not args.file.exists():
+            print(f"error: {args.file}: no such file", file=sys.stderr)
+            return 1
+        func = {"catalog": operations.import_catalog, "customers": operations.import_customers,
+                "promotions": operations.import_promotions}[kind]
+        report = _tx(engine, lambda s: func(s, args.file))
+        for error in report.errors:
+            print(f"{args.file}: {error}", file=sys.stderr)
+        print(f"{kind}: {report.imported} imported, {report.updated} updated, {len(report.errors)} errors")
+        if kind == "promotions" and report.errors:
+            return 2  # a promotions file is all or nothing
+        return 1 if report.errors and not (report.imported or report.updated) else 0
+
+    return run
+
+
+def _conflicts(engine: Any, args: argparse.Namespace) -> int:
+    rows = _tx(engine, lambda s: list_conflicts(s, args.limit))
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    leakage = _tx(engine, operations.leakage_total)
+    for r in rows:
+        print(f"{r['created_at'][:19]}  {r['kind']:<18} register={r['register_id']:<10} customer={r['customer_id']}"
+              f"  points={r['points']}  leakage_minor={r['leakage_minor']}  {r['detail']}")
+    print(f"{len(rows)} conflicts; promotion leakage {leakage} minor units")
+    return 0
+
+
+def _balances(engine: Any, args: argparse.Namespace) -> int:
+    report = _tx(engine, lambda s: operations.balance_report(s, args.customer))
+    if report is None:
+        print(f"error: no customer {args.customer}", file=sys.stderr)
+        return 1
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+def _set_setting(engine: Any, args: argparse.Namespace) -> int:
+    try:
+        value = json.loads(args.value)
+    except json.JSONDecodeError:
+        value = args.value
+    _tx(engine, lambda s: operations.set_setting(s, args.key, value))
+    print(f"{args.key} = {json.dumps(value)}")
+    return 0
+
+
+def _run_programs(engine: Any, args: argparse.Namespace) -> int:
+    report = _tx(engine, lambda s: operations.run_programs(s, today=args.today))
+    print(f"birthday bonuses {report.birthday_bonuses}, win-back codes {report.winback_codes}, "
+          f"segment changes {report.segment_changes}")
+    return 0
+
+
+def _compact(engine: Any, args: argparse.Namespace) -> int:
+    def work(session: Session) -> tuple[int, int]:
+        upto = max(0, feed.head_seq(session) - args.keep)
+        return upto, feed.compact(session, upto)
+
+    upto, dropped = _tx(engine, work)
+    print(f"compacted up to change {upto}: {dropped} superseded changes dropped")
+    return 0
+
+
+_COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
+    "init": _init,
+    "pair-register": _pair,
+    "revoke-register": _revoke,
+    "import-catalog": _import("catalog"),
+    "import-customers": _import("customers"),
+    "import-promotions": _import("promotions"),
+    "conflicts": _conflicts,
+    "balances": _balances,
+    "set-setting": _set_setting,
+    "run-programs": _run_programs,
+    "compact-feed": _compact,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""The change feed: every change to pulled state, numbered by a global increasing `seq`.
+
+A record is identified by (topic, key); a change carries its whole new state,
+so the latest change of every record *is* the current state, and a snapshot is
+just that. Changes must become visible in `seq` order or a puller could step
+over one still uncommitted: on PostgreSQL every writer of the feed takes a
+transaction-level advisory lock right before inserting, and holds it until
+commit (SQLite writers are serialised anyway). Writers take it last, after any
+row locks, so it never takes part in a deadlock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from sync.central.db import utcnow
+from sync.central.errors import CursorExpired
+from sync.central.tables import ChangeRow, FeedStateRow
+from sync.protocol import FEED_SCHEMA_VERSION, Change, ChangeTopic, Snapshot, format_cursor, parse_cursor
+
+FEED_LOCK_KEY = 0x504F53  # "POS"
+
+Record = tuple[ChangeTopic, str, dict[str, Any] | None]
+
+
+def emit(session: Session, records: Iterable[Record]) -> None:
+    rows = [
+        {"topic": topic.value, "key": key, "data": None if data is None else _dumps(data), "created_at": utcnow()}
+        for topic, key, data in records
+    ]
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
+    session.execute(sa.insert(ChangeRow), rows)
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+def _to_change(row: ChangeRow | sa.Row[Any]) -> Change:
+    return Change(
+        seq=row.seq,
+        topic=ChangeTopic(row.topic),
+        key=row.key,
+        data=None if row.data is None else json.loads(row.data),
+    )
+
+
+def head_seq(session: Session) -> int:
+    return session.scalar(sa.select(sa.func.coalesce(sa.func.max(ChangeRow.seq), 0))) or 0
+
+
+def horizon_seq(session: Session) -> int:
+    return session.scalar(sa.select(FeedStateRow.horizon_seq).where(FeedStateRow.id == 1)) or 0
+
+
+def changes_after(session: Session, cursor: str, limit: int) -> tuple[list[Change], str, bool]:
+    """One page of changes after `cursor`: (changes, new cursor, more to come).
+
+    Raises `CursorExpired` when the cursor is of another feed schema, older than
+    the compaction horizon, or ahead of anything this server ever numbered.
+    """
+    try:
+        schema, after = parse_cursor(cursor)
+    except ValueError as exc:
+        raise CursorExpired(str(exc)) from exc
+    if schema != FEED_SCHEMA_VERSION:
+        raise CursorExpired(f"feed schema changed ({schema} -> {FEED_SCHEMA_VERSION}); download a snapshot")
+    if after < horizon_seq(session):
+        raise CursorExpired("cursor older than the retained change feed; download a snapshot")
+    rows = session.execute(
+        sa.select(ChangeRow.seq, ChangeRow.topic, ChangeRow.key, ChangeRow.data)
+        .where(ChangeRow.seq > after)
+        .order_by(ChangeRow.seq)
+        .limit(limit + 1)
+    ).all()
+    if not rows and after > head_seq(session):
+        raise CursorExpired("cursor ahead of this server's feed; download a snapshot")
+    more = len(rows) > limit
+    page = [_to_change(r) for r in rows[:limit]]
+    new_cursor = format_cursor(page[-1].seq if page else after)
+    return page, new_cursor, more
+
+
+def snapshot(session: Session) -> Snapshot:
+    """The latest state of every live record and the cursor the register continues from."""
+    head = head_seq(session)
+    latest = (
+        sa.select(ChangeRow.topic, ChangeRow.key, sa.func.max(ChangeRow.seq).label("seq"))
+        .where(ChangeRow.seq <= head)
+        .group_by(ChangeRow.topic, ChangeRow.key)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(ChangeRow.seq, ChangeRow.topic, ChangeRow.key, ChangeRow.data)
+        .join(latest, ChangeRow.seq == latest.c.seq)
+        .where(ChangeRow.data.is_not(None))
+        .order_by(ChangeRow.seq)
+    ).all()
+    return Snapshot(feed_schema=FEED_SCHEMA_VERSION, cursor=format_cursor(head), items=[_to_change(r) for r in rows])
+
+
+def compact(session: Session, upto_seq: int) -> int:
+    """Drop changes at or below `upto_seq` that a later change supersedes; cursors below it get 410.
+
+    Returns how many changes were dropped.
+    """
+    newer = sa.orm.aliased(ChangeRow)
+    superseded = sa.exists().where(
+        newer.topic == ChangeRow.topic, newer.key == ChangeRow.key, newer.seq > ChangeRow.seq
+    )
+    result = session.execute(
+        sa.delete(ChangeRow)
+        .where(ChangeRow.seq <= upto_seq)
+        .where(sa.or_(superseded, ChangeRow.data.is_(None)))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        sa.update(FeedStateRow)
+        .where(FeedStateRow.id == 1)
+        .values(horizon_seq=sa.func.max(FeedStateRow.horizon_seq, upto_seq)
+                if session.get_bind().dialect.name == "sqlite"
+                else sa.func.greatest(FeedStateRow.horizon_seq, upto_seq))
+    )
+    return result.rowcount or 0

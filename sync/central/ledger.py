@@ -1,0 +1,404 @@
+"""Ingesting pushed ledger entries: idempotency, gapless seq, and the conflict policy.
+
+One push is one transaction. The register row is locked first (one push per
+register at a time), then every customer and code the batch touches, in key
+order so that concurrent pushes never deadlock each other. Inside those locks
+the server decides each entry in `seq` order:
+
+- an id it already holds with the same payload hash is answered `exists`; with
+  another hash (or a seq already holding another id) the whole push is a 409;
+- a batch that would leave a hole in the register's seq is refused (422);
+- business refusals (`reversal_of_reversal`, `already_reversed`,
+  `insufficient_balance` for an online entry, ...) are `rejected(reason)`,
+  recorded so that a resend gets the same answer;
+- points spent offline beyond the balance are posted and flagged, and the
+  shortfall is booked as an offline overdraft that later accruals pay down;
+- a single-use code already used at the server: the entry is posted and
+  flagged, its discount booked as promotion leakage. First committed wins.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from sync.central import feed
+from sync.central.errors import BadPayload, Forbidden, PayloadConflict, SeqGap
+from sync.central.tables import (
+    CodeRow,
+    ConflictRow,
+    CustomerRow,
+    LedgerEntryRow,
+    OrderRow,
+    OverdraftEventRow,
+    RegisterRow,
+    RejectedEntryRow,
+)
+from sync.protocol import ChangeTopic, EntryKind, EntryResult, EntryStatus, LedgerEntry
+from sync.protocol.models import canonical_payload
+
+FLAG_OVERDRAFT = "offline_overdraft"
+FLAG_CODE_USED = "code_already_used"
+FLAG_CODE_NOT_OWNER = "code_not_owner"
+FLAG_UNKNOWN_CODE = "unknown_code"
+
+
+def normalize_code(code: str) -> str:
+    return code.strip().upper()
+
+
+@dataclass
+class PushOutcome:
+    results: list[EntryResult]
+    acked_through_seq: int
+
+
+@dataclass
+class ConflictingPayload:
+    """What the 409 alert records (written after the push's rollback)."""
+
+    register_id: str
+    entry_id: str
+    detail: str
+
+
+class PayloadConflictError(PayloadConflict):
+    def __init__(self, detail: str, alert: ConflictingPayload) -> None:
+        super().__init__(detail)
+        self.alert = alert
+
+
+@dataclass(frozen=True)
+class _Target:
+    id: str
+    kind: str
+    customer_id: str
+    points: int
+    code: str | None
+    flags: str
+
+
+@dataclass
+class _Bookings:
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    overdraft: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    orders: list[dict[str, Any]] = field(default_factory=list)
+
+
+def insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING on both dialects."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    stmt = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).on_conflict_do_nothing()
+    session.execute(stmt, rows)
+
+
+def customer_record(row: CustomerRow) -> dict[str, Any]:
+    """A customer as the change feed carries it to registers."""
+    return {
+        "id": row.id,
+        "name": row.name,
+        "email": row.email,
+        "phone": row.phone,
+        "card": row.card,
+        "birthday": row.birthday.isoformat() if row.birthday else None,
+        "tier": row.tier,
+        "segments": json.loads(row.segments or "[]"),
+        "balance": row.balance,
+        "overdraft": row.overdraft,
+    }
+
+
+def code_record(row: CodeRow) -> dict[str, Any]:
+    uses_left = None if row.uses_allowed is None else max(0, row.uses_allowed - row.used)
+    return {"code": row.code, "promotion_id": row.promotion_id, "customer": row.customer_id, "uses_left": uses_left}
+
+
+def lock_customers(session: Session, ids: Iterable[str], now: datetime) -> dict[str, CustomerRow]:
+    """Customers by id, created as stubs when unknown (enrolled offline), locked in id order."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    insert_ignore(session, CustomerRow, [_stub(cid, now) for cid in wanted])
+    rows = session.scalars(
+        sa.select(CustomerRow).where(CustomerRow.id.in_(wanted)).order_by(CustomerRow.id).with_for_update()
+    ).all()
+    return {r.id: r for r in rows}
+
+
+def _stub(customer_id: str, now: datetime) -> dict[str, Any]:
+    return {
+        "id": customer_id,
+        "name": "",
+        "segments": "[]",
+        "balance": 0,
+        "overdraft": 0,
+        "spent_minor": 0,
+        "enrolled_at": now,
+    }
+
+
+def ingest(session: Session, register: RegisterRow, entries: Sequence[LedgerEntry], now: datetime) -> PushOutcome:
+    """Decide and book one pushed batch; `register` must be locked by the caller."""
+    ordered = _check_batch(register, entries)
+    known = _known(session, register.id, ordered)
+    results: dict[str, EntryResult] = {}
+    fresh: list[LedgerEntry] = []
+    for entry in ordered:
+        prior = known.get(entry.id) or known.get(f"seq:{entry.seq}")
+        if prior is None:
+            fresh.append(entry)
+            continue
+        if prior["id"] != entry.id or prior["payload_hash"] != entry.payload_hash or prior["seq"] != entry.seq:
+            raise PayloadConflictError(
+                f"entry {entry.id} (seq {entry.seq}) conflicts with the entry {prior['id']} the server holds",
+                ConflictingPayload(register.id, entry.id, f"seq {entry.seq}: payload differs from what is stored"),
+            )
+        results[entry.id] = prior["result"]
+    expected = register.acked_seq + 1
+    for entry in fresh:
+        if entry.seq != expected:
+            raise SeqGap(
+                f"register {register.id}: expected seq {expected}, got {entry.seq}",
+                acked_through_seq=register.acked_seq,
+            )
+        expected += 1
+    if fresh:
+        results.update(_book(session, register, fresh, now))
+        register.acked_seq = fresh[-1].seq
+    return PushOutcome([results[e.id] for e in ordered], register.acked_seq)
+
+
+def _check_batch(register: RegisterRow, entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
+    by_id: dict[str, LedgerEntry] = {}
+    by_seq: dict[int, str] = {}
+    for i, entry in enumerate(entries):
+        if entry.register_id != register.id:
+            raise Forbidden(f"entries[{i}].register_id: {entry.register_id!r} is not this register ({register.id})")
+        if not entry.hash_is_valid():
+            raise BadPayload(f"entries[{i}].payload_hash: does not match the entry")
+        if entry.id in by_id and by_id[entry.id] != entry:
+            raise PayloadConflictError(
+                f"entries[{i}]: id {entry.id} twice with different payloads",
+                ConflictingPayload(register.id, entry.id, "same id twice in one batch"),
+            )
+        if by_seq.get(entry.seq, entry.id) != entry.id:
+            raise PayloadConflictError(
+                f"entries[{i}]: seq {entry.seq} twice in one batch",
+                ConflictingPayload(register.id, entry.id, f"seq {entry.seq} twice in one batch"),
+            )
+        by_id[entry.id] = entry
+        by_seq[entry.seq] = entry.id
+    return sorted(by_id.values(), key=lambda e: e.seq)
+
+
+def _known(session: Session, register_id: str, entries: list[LedgerEntry]) -> dict[str, dict[str, Any]]:
+    """What the server already holds for these ids or this register's seqs, keyed by id and `seq:N`."""
+    ids = [e.id for e in entries]
+    seqs = [e.seq for e in entries]
+    known: dict[str, dict[str, Any]] = {}
+    ledger = session.execute(
+        sa.select(LedgerEntryRow.id, LedgerEntryRow.seq, LedgerEntryRow.register_id, LedgerEntryRow.payload_hash,
+                  LedgerEntryRow.flags)
+        .where(sa.or_(LedgerEntryRow.id.in_(ids),
+                      sa.and_(LedgerEntryRow.register_id == register_id, LedgerEntryRow.seq.in_(seqs))))
+    ).all()
+    for row in ledger:
+        flags = [f for f in row.flags.split(",") if f]
+        status = EntryStatus.CREATED_FLAGGED if flags else EntryStatus.CREATED
+        result = EntryResult(id=row.id, seq=row.seq, status=EntryStatus.EXISTS, flags=flags,
+                             reason=None if status is EntryStatus.CREATED else "flagged")
+        info = {"id": row.id, "seq": row.seq if row.register_id == register_id else -1,
+                "payload_hash": row.payload_hash, "result": result}
+        known[row.id] = info
+        if row.register_id == register_id:
+            known[f"seq:{row.seq}"] = info
+    rejected = session.execute(
+        sa.select(RejectedEntryRow.id, RejectedEntryRow.seq, RejectedEntryRow.register_id,
+                  RejectedEntryRow.payload_hash, RejectedEntryRow.reason)
+        .where(sa.or_(RejectedEntryRow.id.in_(ids),
+                      sa.and_(RejectedEntryRow.register_id == register_id, RejectedEntryRow.seq.in_(seqs))))
+    ).all()
+    for row in rejected:
+        result = EntryResult(id=row.id, seq=row.seq, status=EntryStatus.REJECTED, reason=row.reason)
+        info = {"id": row.id, "seq": row.seq if row.register_id == register_id else -1,
+                "payload_hash": row.payload_hash, "result": result}
+        known[row.id] = info
+        if row.register_id == register_id:
+            known[f"seq:{row.seq}"] = info
+    return known
+
+
+def _load_targets(session: Session, entries: list[LedgerEntry]) -> tuple[dict[str, _Target], set[str]]:
+    wanted = {e.reverses for e in entries if e.reverses}
+    if not wanted:
+        return {}, set()
+    rows = session.execute(
+        sa.select(LedgerEntryRow.id, LedgerEntryRow.kind, LedgerEntryRow.customer_id, LedgerEntryRow.points,
+                  LedgerEntryRow.code, LedgerEntryRow.flags)
+        .where(LedgerEntryRow.id.in_(wanted))
+    ).all()
+    targets = {r.id: _Target(r.id, r.kind, r.customer_id, r.points, r.code, r.flags) for r in rows}
+    reversed_already = set(
+        session.scalars(sa.select(LedgerEntryRow.reverses).where(LedgerEntryRow.reverses.in_(wanted))).all()
+    )
+    return targets, reversed_already
+
+
+def _refusal(entry: LedgerEntry, targets: dict[str, _Target], reversed_already: set[str]) -> str | None:
+    kind = entry.kind
+    if kind is EntryKind.REVERSAL:
+        if entry.reverses is None:
+            return "reversal_without_target"
+        target = targets.get(entry.reverses)
+        if target is None:
+            return "unknown_entry"
+        if target.kind == EntryKind.REVERSAL.value:
+            return "reversal_of_reversal"
+        if entry.reverses in reversed_already:
+            return "already_reversed"
+        if target.customer_id != entry.customer_id:
+            return "customer_mismatch"
+        if entry.points != -target.points:
+            return "reversal_amount_mismatch"
+        return None
+    if entry.reverses is not None:
+        return "reverses_on_non_reversal"
+    if kind is EntryKind.ACCRUAL and entry.points <= 0:
+        return "accrual_not_positive"
+    if kind in (EntryKind.REDEMPTION, EntryKind.EXPIRY) and entry.points >= 0:
+        return "points_must_be_negative"
+    if kind in (EntryKind.ADJUSTMENT, EntryKind.TRANSFER) and entry.points == 0:
+        return "zero_points"
+    if kind is EntryKind.CODE_USE and (not entry.code or entry.discount_minor is None):
+        return "code_use_without_code"
+    return None
+
+
+def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now: datetime) -> dict[str, EntryResult]:
+    targets, reversed_already = _load_targets(session, fresh)
+    customers = lock_customers(session, (e.customer_id for e in fresh), now)
+    code_keys = {normalize_code(e.code) for e in fresh if e.code and e.kind is EntryKind.CODE_USE}
+    code_keys |= {normalize_code(t.code) for t in targets.values() if t.code and t.kind == EntryKind.CODE_USE.value}
+    codes = {
+        c.code: c
+        for c in session.scalars(
+            sa.select(CodeRow).where(CodeRow.code.in_(sorted(code_keys))).order_by(CodeRow.code).with_for_update()
+        ).all()
+    } if code_keys else {}
+    order_ids = {e.order_id for e in fresh if e.order_id and e.order_total_minor is not None}
+    seen_orders = set(session.scalars(sa.select(OrderRow.id).where(OrderRow.id.in_(order_ids))).all()) if order_ids else set()
+
+    books = _Bookings()
+    results: dict[str, EntryResult] = {}
+    touched_codes: dict[str, CodeRow] = {}
+    touched_customers: dict[str, CustomerRow] = {}
+    for entry in fresh:
+        customer = customers[entry.customer_id]
+        reason = _refusal(entry, targets, reversed_already)
+        if reason is None and entry.online and entry.points < 0 and customer.balance + entry.points < 0:
+            reason = "insufficient_balance"
+        if reason is not None:
+            books.rejected.append({
+                "id": entry.id, "register_id": register.id, "seq": entry.seq, "payload_hash": entry.payload_hash,
+                "payload": canonical_payload(entry), "reason": reason, "received_at": now,
+            })
+            results[entry.id] = EntryResult(id=entry.id, seq=entry.seq, status=EntryStatus.REJECTED, reason=reason)
+            continue
+        flags = _apply_points(entry, customer, register.id, now, books)
+        flags += _apply_code(entry, customer, codes, targets, register.id, now, books, touched_codes)
+        if entry.order_id and entry.order_total_minor is not None and entry.order_id not in seen_orders:
+            seen_orders.add(entry.order_id)
+            books.orders.append({"id": entry.order_id, "register_id": register.id, "customer_id": customer.id,
+                                 "total_minor": entry.order_total_minor, "received_at": now})
+            customer.spent_minor += entry.order_total_minor
+            customer.last_order_at = now
+        if entry.kind is EntryKind.REVERSAL and entry.reverses:
+            reversed_already.add(entry.reverses)
+        targets[entry.id] = _Target(entry.id, entry.kind.value, entry.customer_id, entry.points,
+                                    normalize_code(entry.code) if entry.code else None, ",".join(flags))
+        touched_customers[customer.id] = customer
+        books.ledger.append({
+            "id": entry.id, "register_id": register.id, "seq": entry.seq, "kind": entry.kind.value,
+            "customer_id": entry.customer_id, "points": entry.points, "reverses": entry.reverses,
+            "code": normalize_code(entry.code) if entry.code else None, "discount_minor": entry.discount_minor,
+            "order_id": entry.order_id, "order_total_minor": entry.order_total_minor, "online": entry.online,
+            "created_at_register": entry.created_at_register, "received_at": now,
+            "payload_hash": entry.payload_hash, "flags": ",".join(flags),
+        })
+        status = EntryStatus.CREATED_FLAGGED if flags else EntryStatus.CREATED
+        results[entry.id] = EntryResult(id=entry.id, seq=entry.seq, status=status, flags=flags,
+                                        reason="flagged" if flags else None)
+
+    for table, rows in ((LedgerEntryRow, books.ledger), (RejectedEntryRow, books.rejected),
+                        (OverdraftEventRow, books.overdraft), (ConflictRow, books.conflicts), (OrderRow, books.orders)):
+        if rows:
+            session.execute(sa.insert(table), rows)
+    session.flush()
+    feed.emit(session, [
+        *((ChangeTopic.CUSTOMER, c.id, customer_record(c)) for c in touched_customers.values()),
+        *((ChangeTopic.CODE, c.code, code_record(c)) for c in touched_codes.values()),
+    ])
+    return results
+
+
+def _apply_points(entry: LedgerEntry, customer: CustomerRow, register_id: str, now: datetime,
+                  books: _Bookings) -> list[str]:
+    flags: list[str] = []
+    old, new = customer.balance, customer.balance + entry.points
+    owed_before, owed_after = max(0, -old), max(0, -new)
+    if owed_after != owed_before:
+        books.overdraft.append({"customer_id": customer.id, "entry_id": entry.id,
+                                "points": owed_after - owed_before, "created_at": now})
+    if owed_after > owed_before:
+        flags.append(FLAG_OVERDRAFT)
+        books.conflicts.append({
+            "kind": FLAG_OVERDRAFT, "register_id": register_id, "entry_id": entry.id, "customer_id": customer.id,
+            "code": None, "points": owed_after - owed_before, "leakage_minor": 0,
+            "detail": f"spent offline beyond the balance: {old} -> {new}", "created_at": now,
+        })
+    customer.balance = new
+    customer.overdraft = owed_after
+    return flags
+
+
+def _apply_code(entry: LedgerEntry, customer: CustomerRow, codes: dict[str, CodeRow], targets: dict[str, _Target],
+                register_id: str, now: datetime, books: _Bookings, touched: dict[str, CodeRow]) -> list[str]:
+    if entry.kind is EntryKind.REVERSAL and entry.reverses:
+        target = targets[entry.reverses]
+        # Undoing the winning use of a code gives the use back; a flagged loser never took one.
+        if target.kind == EntryKind.CODE_USE.value and target.code in codes and FLAG_CODE_USED not in target.flags:
+            code = codes[target.code]
+            code.used = max(0, code.used - 1)
+            touched[code.code] = code
+        return []
+    if entry.kind is not EntryKind.CODE_USE or not entry.code:
+        return []
+    key = normalize_code(entry.code)
+    code = codes.get(key)
+    leak = entry.discount_minor or 0
+    if code is None:
+        flag, detail = FLAG_UNKNOWN_CODE, f"code {key} is not known to the central service"
+    elif code.customer_id is not None and code.customer_id != customer.id:
+        flag, detail = FLAG_CODE_NOT_OWNER, f"personal code {key} of {code.customer_id} used by {customer.id}"
+    elif code.uses_allowed is not None and code.used >= code.uses_allowed:
+        flag, detail = FLAG_CODE_USED, f"code {key} already used {code.used} of {code.uses_allowed} times"
+    else:
+        code.used += 1
+        touched[code.code] = code
+        return []
+    books.conflicts.append({
+        "kind": flag, "register_id": register_id, "entry_id": entry.id, "customer_id": customer.id,
+        "code": key, "points": 0, "leakage_minor": leak, "detail": detail, "created_at": now,
+    })
+    return [flag]

@@ -1,0 +1,226 @@
+"""The central database as SQLAlchemy 2.0 typed tables.
+
+`ledger_entries`, `rejected_entries`, `overdraft_events` and `conflicts` are
+append-only (triggers installed by the migrations refuse UPDATE and DELETE).
+`customers.balance` is a cache of the sum of the customer's ledger entries,
+kept in the same transaction as every insert; `customers.overdraft` is the
+outstanding offline overdraft, i.e. `max(0, -balance)`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BIGINT on PostgreSQL, INTEGER (the rowid alias, so autoincrement works) on SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+Stamp = DateTime(timezone=True)
+
+APPEND_ONLY_TABLES = ("ledger_entries", "rejected_entries", "overdraft_events", "conflicts")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class RegisterRow(Base):
+    __tablename__ = "registers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pairing_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pairing_expires_at: Mapped[datetime | None] = mapped_column(Stamp)
+    paired_at: Mapped[datetime | None] = mapped_column(Stamp)
+    revoked_at: Mapped[datetime | None] = mapped_column(Stamp)
+    acked_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class CustomerRow(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40), index=True)
+    card: Mapped[str | None] = mapped_column(String(64), index=True)
+    birthday: Mapped[date | None] = mapped_column(Date)
+    tier: Mapped[str | None] = mapped_column(String(32))
+    segments: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of names
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)
+    overdraft: Mapped[int] = mapped_column(BigInteger, default=0)
+    spent_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_order_at: Mapped[datetime | None] = mapped_column(Stamp)
+    enrolled_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class LedgerEntryRow(Base):
+    __tablename__ = "ledger_entries"
+    __table_args__ = (UniqueConstraint("register_id", "seq", name="uq_ledger_entries_register_seq"),)
+
+    server_seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    register_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    points: Mapped[int] = mapped_column(BigInteger)
+    # Unique: an entry is reversed at most once, whatever races.
+    reverses: Mapped[str | None] = mapped_column(String(36), unique=True)
+    code: Mapped[str | None] = mapped_column(String(64), index=True)
+    discount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    order_id: Mapped[str | None] = mapped_column(String(160))
+    order_total_minor: Mapped[int | None] = mapped_column(BigInteger)
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at_register: Mapped[datetime] = mapped_column(Stamp)
+    received_at: Mapped[datetime] = mapped_column(Stamp)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    flags: Mapped[str] = mapped_column(String(200), default="")  # comma separated
+
+
+class RejectedEntryRow(Base):
+    """An entry the server refused: kept so a resend gets the same answer and `seq` stays gapless."""
+
+    __tablename__ = "rejected_entries"
+    __table_args__ = (UniqueConstraint("register_id", "seq", name="uq_rejected_entries_register_seq"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    register_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class OverdraftEventRow(Base):
+    """Offline overdraft bookings: `points` > 0 books a shortfall, < 0 pays it down."""
+
+    __tablename__ = "overdraft_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    entry_id: Mapped[str] = mapped_column(String(36))
+    points: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class ConflictRow(Base):
+    """A conflict decided at the central service, shown to managers."""
+
+    __tablename__ = "conflicts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    register_id: Mapped[str] = mapped_column(String(64))
+    entry_id: Mapped[str | None] = mapped_column(String(36))
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    code: Mapped[str | None] = mapped_column(String(64))
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+    leakage_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class AlertRow(Base):
+    """Something an operator must look at (e.g. the same entry id sent with two payloads)."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    register_id: Mapped[str | None] = mapped_column(String(64))
+    entry_id: Mapped[str | None] = mapped_column(String(36))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class CodeRow(Base):
+    """A promotion code and how often the server has seen it used (first committed wins)."""
+
+    __tablename__ = "codes"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)  # trimmed, upper case
+    promotion_id: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    uses_allowed: Mapped[int | None] = mapped_column(Integer)  # null: unlimited
+    used: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChangeRow(Base):
+    """The change feed: the new state of one record, numbered by a global increasing `seq`."""
+
+    __tablename__ = "changes"
+    __table_args__ = (Index("ix_changes_topic_key", "topic", "key"),)
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    topic: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(128))
+    data: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class FeedStateRow(Base):
+    """One row: changes at or below `horizon_seq` may have been compacted away."""
+
+    __tablename__ = "feed_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    horizon_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class CatalogItemRow(Base):
+    __tablename__ = "catalog_items"
+
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+
+
+class PromotionRow(Base):
+    __tablename__ = "promotions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)  # the FORMAT.md promotion JSON
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class SettingRow(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON
+
+
+class OrderRow(Base):
+    """Synced orders (from entries carrying `order_total_minor`), for segments and win-back."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    register_id: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    received_at: Mapped[datetime] = mapped_column(Stamp)

@@ -1,0 +1,41 @@
+"""The register's sync client: HTTP calls with retries, push/pull, and a background loop.
+
+The register's storage implements `OutboxSource` and `ChangeSink`
+(`sync.client.ports`); the GUI watches `SyncLoop.status` or passes
+`on_status`. `sync.client.reference_store` is a small SQLite implementation of
+both ports, used by the tests and as a model for `pos_app.storage`.
+"""
+
+from sync.client.errors import (
+    AuthError,
+    ClientError,
+    CursorExpired,
+    PayloadConflict,
+    ProtocolUnsupported,
+    SeqGap,
+    SnapshotHashMismatch,
+    SyncError,
+    TransientError,
+)
+from sync.client.http import RetryPolicy, SyncClient
+from sync.client.loop import SyncLoop, SyncState, SyncStatus
+from sync.client.ports import ChangeSink, OutboxSource
+
+__all__ = [
+    "AuthError",
+    "ChangeSink",
+    "ClientError",
+    "CursorExpired",
+    "OutboxSource",
+    "PayloadConflict",
+    "ProtocolUnsupported",
+    "RetryPolicy",
+    "SeqGap",
+    "SnapshotHashMismatch",
+    "SyncClient",
+    "SyncError",
+    "SyncLoop",
+    "SyncState",
+    "SyncStatus",
+    "TransientError",
+]

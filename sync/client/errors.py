@@ -1,0 +1,47 @@
+"""What a sync call can end in, besides success."""
+
+from __future__ import annotations
+
+
+class SyncError(Exception):
+    """Base of every sync failure; `status` is the HTTP status when there was one."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class TransientError(SyncError):
+    """Network trouble, a timeout, 429 or 5xx: worth retrying later."""
+
+
+class ProtocolUnsupported(SyncError):
+    """426: this register software is too old (or too new) for the server."""
+
+
+class AuthError(SyncError):
+    """401/403: the credential is unknown or the register was revoked; pair again."""
+
+
+class PayloadConflict(SyncError):
+    """409: an entry id already holds another payload at the server. An alert, never retried."""
+
+
+class CursorExpired(SyncError):
+    """410: the pull cursor is too old or the feed schema changed; a snapshot is needed."""
+
+
+class SeqGap(SyncError):
+    """422 seq_gap: the server misses entries before this batch (`acked_through_seq` says where)."""
+
+    def __init__(self, message: str, acked_through_seq: int | None) -> None:
+        super().__init__(message, 422)
+        self.acked_through_seq = acked_through_seq
+
+
+class SnapshotHashMismatch(SyncError):
+    """The downloaded snapshot does not match its SHA-256: nothing is applied."""
+
+
+class ClientError(SyncError):
+    """Any other 4xx: a bug or a bad request; never retried."""

@@ -1,0 +1,228 @@
+"""`SyncClient`: the register's HTTP calls to the central service, with timeouts and retries.
+
+`requests` has no default timeout, so every call passes an explicit
+(connect, read) pair. Transient failures (connection errors, timeouts, 429,
+5xx) are retried with capped exponential backoff and full jitter, waiting at
+least what `Retry-After` asks; any other 4xx is raised at once. A push body is
+serialised once and every retry sends the very same bytes; a lock keeps one
+push in flight.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from sync.client.errors import (
+    AuthError,
+    ClientError,
+    CursorExpired,
+    PayloadConflict,
+    ProtocolUnsupported,
+    SeqGap,
+    SnapshotHashMismatch,
+    TransientError,
+)
+from sync.protocol import (
+    CLOCK_HEADER,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    SNAPSHOT_HASH_HEADER,
+    LedgerEntry,
+    PairRequest,
+    PairResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    Snapshot,
+)
+
+_TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+MAX_RETRY_AFTER = 300.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Capped exponential backoff with full jitter: attempt n waits uniform(0, min(cap, base * 2**n))."""
+
+    base: float = 0.5
+    cap: float = 30.0
+    max_attempts: int | None = 5  # None: retry forever
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        return rng.uniform(0.0, min(self.cap, self.base * 2 ** min(attempt, 30)))
+
+
+def parse_retry_after(value: str | None, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, min((when - now()).total_seconds(), MAX_RETRY_AFTER))
+
+
+class SyncClient:
+    """HTTP client of one register. Thread-safe for one push and any number of pulls."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        register_id: str | None = None,
+        connect_timeout: float = 3.05,
+        read_timeout: float = 15.0,
+        retry: RetryPolicy | None = None,
+        protocol_version: int = PROTOCOL_VERSION,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.register_id = register_id
+        self.timeout = (connect_timeout, read_timeout)
+        self.retry = retry or RetryPolicy()
+        self.protocol_version = protocol_version
+        self._clock = clock
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._push_lock = threading.Lock()
+        self.session = requests.Session()
+        # Retries are ours (with jitter and Retry-After), never urllib3's.
+        adapter = HTTPAdapter(max_retries=0, pool_maxsize=4)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.last_clock_warning: str | None = None
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- calls -----------------------------------------------------------------------------------
+
+    def pair(self, pairing_code: str) -> PairResponse:
+        """Trade a one-time pairing code for this register's credential (kept on the client)."""
+        body = PairRequest(pairing_code=pairing_code).model_dump_json().encode()
+        # A spent code cannot be traded twice, so a lost answer means a new code: no retries.
+        response = self._request("POST", "/v1/pair", body=body, attempts=1)
+        paired = PairResponse.model_validate_json(response.content)
+        self.token, self.register_id = paired.token, paired.register_id
+        return paired
+
+    def encode_push(self, entries: Sequence[LedgerEntry]) -> bytes:
+        """The exact bytes of a push of these entries (send them again on every retry)."""
+        if self.register_id is None:
+            raise AuthError("not paired")
+        return PushRequest(register_id=self.register_id, entries=list(entries)).model_dump_json().encode()
+
+    def push(self, entries: Sequence[LedgerEntry] | bytes, *, attempts: int | None = None) -> PushResponse:
+        """Push one batch (entries in seq order, or bytes from `encode_push`); one push at a time."""
+        body = entries if isinstance(entries, bytes) else self.encode_push(entries)
+        with self._push_lock:
+            response = self._request("POST", "/v1/push", body=body, attempts=attempts)
+        result = PushResponse.model_validate_json(response.content)
+        self.last_clock_warning = result.clock_warning
+        return result
+
+    def pull(self, cursor: str, limit: int = 500) -> PullResponse:
+        response = self._request("GET", "/v1/changes", params={"cursor": cursor, "limit": limit})
+        result = PullResponse.model_validate_json(response.content)
+        self.last_clock_warning = result.clock_warning
+        return result
+
+    def snapshot(self) -> Snapshot:
+        """Download the snapshot and check its SHA-256 before anything uses it."""
+        response = self._request("GET", "/v1/snapshot")
+        expected = response.headers.get(SNAPSHOT_HASH_HEADER, "")
+        actual = hashlib.sha256(response.content).hexdigest()
+        if not expected or expected.lower() != actual:
+            raise SnapshotHashMismatch(f"snapshot hash {actual} does not match {expected or 'missing'}")
+        return Snapshot.model_validate_json(response.content)
+
+    def customer(self, customer_id: str) -> dict[str, Any]:
+        """The server-confirmed state of one customer (balance, overdraft, segments)."""
+        return self._request("GET", f"/v1/customers/{customer_id}", attempts=2).json()
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    def _headers(self, has_body: bool) -> dict[str, str]:
+        headers = {
+            PROTOCOL_HEADER: str(self.protocol_version),
+            CLOCK_HEADER: self._clock().isoformat(),
+            "Accept": "application/json",
+        }
+        if has_body:
+            headers["Content-Type"] = "application/json"
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def _request(self, method: str, path: str, *, body: bytes | None = None, params: dict[str, Any] | None = None,
+                 attempts: int | None = None) -> requests.Response:
+        max_attempts = attempts if attempts is not None else self.retry.max_attempts
+        attempt = 0
+        while True:
+            try:
+                response = self.session.request(method, self.base_url + path, data=body, params=params,
+                                                headers=self._headers(body is not None), timeout=self.timeout)
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                failure = self._failure(response)
+                if failure is None:
+                    return response
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                failure, retry_after = TransientError(f"{method} {path}: {type(exc).__name__}: {exc}"), None
+            except requests.RequestException as exc:  # e.g. ChunkedEncodingError on a cut connection
+                failure, retry_after = TransientError(f"{method} {path}: {type(exc).__name__}: {exc}"), None
+            if not isinstance(failure, TransientError):
+                raise failure
+            attempt += 1
+            if max_attempts is not None and attempt >= max_attempts:
+                failure.retry_after = retry_after  # type: ignore[attr-defined]
+                raise failure
+            wait = self.retry.delay(attempt, self._rng)
+            if retry_after is not None:
+                wait = max(wait, retry_after)
+            self._sleep(wait)
+
+    @staticmethod
+    def _failure(response: requests.Response) -> Exception | None:
+        status = response.status_code
+        if status < 300:
+            return None
+        try:
+            payload = response.json()
+            detail = payload.get("detail", response.text) if isinstance(payload, dict) else response.text
+        except ValueError:
+            payload, detail = {}, response.text
+        message = f"HTTP {status}: {detail}"
+        if status in _TRANSIENT_STATUSES:
+            return TransientError(message, status)
+        if status == 426:
+            return ProtocolUnsupported(message, status)
+        if status in (401, 403):
+            return AuthError(message, status)
+        if status == 409:
+            return PayloadConflict(message, status)
+        if status == 410:
+            return CursorExpired(message, status)
+        if status == 422 and isinstance(payload, dict) and payload.get("code") == "seq_gap":
+            return SeqGap(message, payload.get("acked_through_seq"))
+        return ClientError(message, status)

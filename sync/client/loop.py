@@ -1,0 +1,237 @@
+"""`SyncLoop`: the register's background sync, a plain thread with a status for the GUI.
+
+Each cycle drains the outbox (batches in seq order, one in flight, the same
+bytes again until the server answers) and then pulls the change feed page by
+page, each page saved with its cursor in one local transaction; a 410 makes it
+download a snapshot, check its hash and replace the pulled state. Ledger
+pushes are never given up: after a failure the loop waits a capped,
+jittered, growing delay (at least any Retry-After) and tries again.
+
+The status is one of online / offline (since when) / syncing / error. The
+`on_status` callback runs on the loop's thread: a GUI must hand it over to its
+own thread (e.g. a Qt signal with a queued connection).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sync.client.errors import (
+    AuthError,
+    CursorExpired,
+    PayloadConflict,
+    ProtocolUnsupported,
+    SeqGap,
+    SyncError,
+    TransientError,
+)
+from sync.client.http import RetryPolicy, SyncClient
+from sync.client.ports import ChangeSink, OutboxSource
+from sync.protocol import format_cursor
+
+log = logging.getLogger(__name__)
+
+
+class SyncState(StrEnum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+    SYNCING = "syncing"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    state: SyncState
+    offline_since: datetime | None = None  # first failure of the current outage
+    last_synced_at: datetime | None = None
+    pending: int = 0  # outbox entries waiting for an answer
+    message: str | None = None  # the last error, for the error state and tooltips
+    clock_warning: str | None = None  # register clock too far from the server's
+
+    def unsynced_for(self, now: datetime | None = None) -> float | None:
+        """Seconds the register has been unable to sync (None when online)."""
+        if self.offline_since is None:
+            return None
+        return ((now or datetime.now(UTC)) - self.offline_since).total_seconds()
+
+
+class SyncLoop:
+    def __init__(
+        self,
+        client: SyncClient,
+        outbox: OutboxSource,
+        sink: ChangeSink,
+        *,
+        interval: float = 15.0,
+        batch_size: int = 200,
+        page_size: int = 500,
+        backoff: RetryPolicy | None = None,
+        call_attempts: int = 2,
+        on_status: Callable[[SyncStatus], None] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        rng: random.Random | None = None,
+    ) -> None:
+        self.client = client
+        self.outbox = outbox
+        self.sink = sink
+        self.interval = interval
+        self.batch_size = batch_size
+        self.page_size = page_size
+        self.backoff = backoff or RetryPolicy(base=1.0, cap=30.0, max_attempts=None)
+        self.call_attempts = call_attempts
+        self.on_status = on_status
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._inflight: tuple[tuple[str, ...], bytes] | None = None
+        self._failures = 0
+        self._retry_after: float | None = None
+        self._status = SyncStatus(SyncState.OFFLINE, offline_since=clock())
+        self._status_lock = threading.Lock()
+
+    # -- public ----------------------------------------------------------------------------------
+
+    @property
+    def status(self) -> SyncStatus:
+        with self._status_lock:
+            return self._status
+
+    @property
+    def state(self) -> SyncState:
+        return self.status.state
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="pos-sync", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def sync_now(self) -> None:
+        """Ask for a cycle at once (after a sale, or from a "sync now" button)."""
+        self._wake.set()
+
+    def run_once(self) -> bool:
+        """One full cycle (push everything, pull everything); True when it succeeded."""
+        self._set(state=SyncState.SYNCING)
+        try:
+            self.push_pending()
+            self.pull_changes()
+        except (TransientError, OSError) as exc:
+            self._failures += 1
+            status = self.status
+            self._set(state=SyncState.OFFLINE, offline_since=status.offline_since or self._clock(),
+                      message=str(exc), pending=self._pending())
+            log.info("sync offline: %s", exc)
+            self._retry_after = getattr(exc, "retry_after", None)
+            return False
+        except (ProtocolUnsupported, AuthError, PayloadConflict, SeqGap, SyncError) as exc:
+            self._failures += 1
+            status = self.status
+            self._set(state=SyncState.ERROR, offline_since=status.offline_since or self._clock(),
+                      message=str(exc), pending=self._pending())
+            log.error("sync error: %s", exc)
+            self._retry_after = None
+            return False
+        self._failures = 0
+        self._set(state=SyncState.ONLINE, offline_since=None, last_synced_at=self._clock(), message=None,
+                  pending=self._pending(), clock_warning=self.client.last_clock_warning)
+        return True
+
+    def push_pending(self) -> int:
+        """Push until the outbox is empty; returns how many entries were answered."""
+        answered = 0
+        while True:
+            batch = self.outbox.pending_batch(self.batch_size)
+            if not batch:
+                return answered
+            ids = tuple(e.id for e in batch)
+            if self._inflight is None or self._inflight[0] != ids:
+                self._inflight = (ids, self.client.encode_push(batch))
+            response = self.client.push(self._inflight[1], attempts=self.call_attempts)
+            self.outbox.mark_acknowledged(response.results)
+            self._inflight = None
+            answered += len(response.results)
+            self._set(pending=self._pending(), clock_warning=response.clock_warning)
+
+    def pull_changes(self) -> int:
+        """Pull every page after the saved cursor (a snapshot on 410); returns changes applied."""
+        applied = 0
+        cursor = self.sink.cursor()
+        if cursor is None:
+            applied += self._restore_snapshot()
+            cursor = self.sink.cursor() or format_cursor(0)
+        while True:
+            try:
+                page = self.client.pull(cursor, self.page_size)
+            except CursorExpired:
+                applied += self._restore_snapshot()
+                cursor = self.sink.cursor() or format_cursor(0)
+                continue
+            if page.changes or page.cursor != cursor:
+                self.sink.apply_page(page.changes, page.cursor)
+            applied += len(page.changes)
+            cursor = page.cursor
+            if not page.has_more:
+                return applied
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _restore_snapshot(self) -> int:
+        snapshot = self.client.snapshot()
+        self.sink.apply_snapshot(snapshot)
+        return len(snapshot.items)
+
+    def _pending(self) -> int:
+        try:
+            return self.outbox.pending_count()
+        except Exception:  # noqa: BLE001 - the status must never break the loop
+            return self.status.pending
+
+    def _set(self, **changes: object) -> None:
+        with self._status_lock:
+            new = replace(self._status, **changes)  # type: ignore[arg-type]
+            changed = new != self._status
+            self._status = new
+        if changed and self.on_status is not None:
+            try:
+                self.on_status(new)
+            except Exception:  # noqa: BLE001 - a GUI callback bug must not stop syncing
+                log.exception("sync status callback failed")
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            ok = self.run_once()
+            if ok:
+                wait = self.interval
+            else:
+                wait = self.backoff.delay(self._failures, self._rng)
+                if self._retry_after is not None:
+                    wait = max(wait, self._retry_after)
+            self._wake.wait(wait)
+            self._wake.clear()
+
+    def wait_until(self, predicate: Callable[[SyncStatus], bool], timeout: float) -> bool:
+        """Block until the status satisfies `predicate` (tests and shutdown use it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate(self.status):
+                return True
+            time.sleep(0.02)
+        return predicate(self.status)

@@ -1,0 +1,44 @@
+"""The interfaces the register's storage implements for the sync client.
+
+Both are called from the sync loop's thread; each method is one local
+transaction (SQLite, WAL, `synchronous=FULL`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from sync.protocol import Change, EntryResult, LedgerEntry, Snapshot
+
+
+@runtime_checkable
+class OutboxSource(Protocol):
+    def pending_batch(self, limit: int) -> list[LedgerEntry]:
+        """Up to `limit` unacknowledged entries, in `seq` order, oldest first (always the same ones
+        until they are acknowledged)."""
+        ...
+
+    def mark_acknowledged(self, results: Sequence[EntryResult]) -> None:
+        """Record the server's answer for these entries (created, exists, created_flagged or
+        rejected) in one transaction; they leave the pending set."""
+        ...
+
+    def pending_count(self) -> int:
+        """How many entries wait for an answer (shown by the GUI; unpairing is refused while > 0)."""
+        ...
+
+
+@runtime_checkable
+class ChangeSink(Protocol):
+    def cursor(self) -> str | None:
+        """The saved pull cursor, or None before the first sync."""
+        ...
+
+    def apply_page(self, changes: Sequence[Change], new_cursor: str) -> None:
+        """Upsert (or delete, `data is None`) each record and save `new_cursor`, in ONE transaction."""
+        ...
+
+    def apply_snapshot(self, snapshot: Snapshot) -> None:
+        """Replace every pulled record by the snapshot's and save its cursor, in ONE transaction."""
+        ...

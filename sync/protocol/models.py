@@ -1,0 +1,195 @@
+"""Wire models of the register <-> central protocol (pydantic v2).
+
+A ledger entry travels with a SHA-256 `payload_hash` over its canonical JSON
+(every field but the hash, keys sorted, no spaces). The entry id is the
+idempotency key: the same id with the same hash is answered `exists`, the same
+id with another hash is a 409. The change feed numbers every change with a
+global increasing `seq`; a cursor is `"<feed schema>.<seq>"` so that a schema
+change on the server invalidates every cursor at once (410, then a snapshot).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import uuid6
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+PROTOCOL_VERSION = 1
+SUPPORTED_PROTOCOL_VERSIONS = frozenset({1})
+PROTOCOL_HEADER = "X-POS-Protocol"
+# The register's own clock, ISO 8601 with a zone, on every request; the server answers with the skew.
+CLOCK_HEADER = "X-POS-Register-Clock"
+SNAPSHOT_HASH_HEADER = "X-POS-Snapshot-SHA256"
+CLOCK_SKEW_LIMIT_SECONDS = 300
+# Bumped when the meaning of feed records changes; every older cursor then gets 410.
+FEED_SCHEMA_VERSION = 1
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EntryKind(StrEnum):
+    ACCRUAL = "accrual"
+    REDEMPTION = "redemption"
+    ADJUSTMENT = "adjustment"
+    TRANSFER = "transfer"
+    EXPIRY = "expiry"
+    REVERSAL = "reversal"
+    CODE_USE = "code_use"
+
+
+class EntryStatus(StrEnum):
+    CREATED = "created"
+    EXISTS = "exists"
+    CREATED_FLAGGED = "created_flagged"
+    REJECTED = "rejected"
+
+
+def new_entry_id() -> str:
+    """A 128-bit time-ordered id (UUIDv7) for a new ledger entry."""
+    return str(uuid6.uuid7())
+
+
+class LedgerEntry(_Wire):
+    """One append-only ledger entry as the register wrote it to disk before any network call."""
+
+    id: str
+    register_id: str = Field(min_length=1, max_length=64)
+    seq: StrictInt = Field(ge=1)
+    kind: EntryKind
+    customer_id: str = Field(min_length=1, max_length=64)
+    points: StrictInt
+    reverses: str | None = None
+    code: str | None = Field(default=None, max_length=64)
+    discount_minor: StrictInt | None = Field(default=None, ge=0)
+    order_id: str | None = Field(default=None, max_length=160)
+    # What the customer paid for the order, carried by one entry of the order (segments use it).
+    order_total_minor: StrictInt | None = Field(default=None, ge=0)
+    # True when the register was online and checked the balance with the server first:
+    # such an entry may never drive a balance negative.
+    online: bool = False
+    created_at_register: AwareDatetime
+    payload_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+    @field_validator("id", "reverses")
+    @classmethod
+    def _uuid(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return str(uuid.UUID(value))
+
+    @classmethod
+    def build(cls, **fields: Any) -> LedgerEntry:
+        """An entry with its payload hash computed (fields as for the model, without the hash)."""
+        fields.setdefault("id", new_entry_id())
+        draft = cls.model_validate({**fields, "payload_hash": "0" * 64})
+        return draft.model_copy(update={"payload_hash": entry_payload_hash(draft)})
+
+    def hash_is_valid(self) -> bool:
+        return entry_payload_hash(self) == self.payload_hash
+
+
+def canonical_payload(entry: LedgerEntry) -> str:
+    """The canonical JSON of an entry without its hash: what the hash covers and the server stores."""
+    data = entry.model_dump(mode="json", exclude={"payload_hash"})
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def entry_payload_hash(entry: LedgerEntry) -> str:
+    return _sha256(canonical_payload(entry))
+
+
+class PushRequest(_Wire):
+    register_id: str
+    entries: list[LedgerEntry] = Field(max_length=5000)
+
+
+class EntryResult(_Wire):
+    id: str
+    seq: int
+    status: EntryStatus
+    reason: str | None = None
+    flags: list[str] = Field(default_factory=list)
+
+
+class PushResponse(_Wire):
+    results: list[EntryResult]
+    # Highest seq such that the server holds every entry 1..seq of this register.
+    acked_through_seq: int
+    server_time: datetime
+    clock_skew_seconds: float | None = None
+    clock_warning: str | None = None
+
+
+class ChangeTopic(StrEnum):
+    CUSTOMER = "customer"
+    CATALOG_ITEM = "catalog_item"
+    PROMOTION = "promotion"
+    CODE = "code"
+    SETTING = "setting"
+    REGISTER = "register"
+
+
+class Change(_Wire):
+    """One numbered change of the feed: the new state of one record (`data` null: deleted)."""
+
+    seq: int
+    topic: ChangeTopic
+    key: str
+    data: dict[str, Any] | None
+
+
+class PullResponse(_Wire):
+    changes: list[Change]
+    cursor: str
+    has_more: bool
+    server_time: datetime
+    clock_skew_seconds: float | None = None
+    clock_warning: str | None = None
+
+
+class Snapshot(_Wire):
+    """The whole current state (latest change of every record) and the cursor it is valid at."""
+
+    feed_schema: int
+    cursor: str
+    items: list[Change]
+
+
+class PairRequest(_Wire):
+    pairing_code: str = Field(min_length=4, max_length=64)
+
+
+class PairResponse(_Wire):
+    register_id: str
+    store_id: str
+    token: str
+
+
+class ErrorBody(_Wire):
+    detail: str
+    code: str
+    acked_through_seq: int | None = None
+
+
+def format_cursor(seq: int, schema: int = FEED_SCHEMA_VERSION) -> str:
+    return f"{schema}.{seq}"
+
+
+def parse_cursor(cursor: str) -> tuple[int, int]:
+    """`"1.42"` -> (feed schema 1, seq 42); raises ValueError on anything else."""
+    schema, _, seq = cursor.partition(".")
+    if not schema.isdigit() or not seq.isdigit():
+        raise ValueError(f"bad cursor {cursor!r}")
+    return int(schema), int(seq)

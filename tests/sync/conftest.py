@@ -1,0 +1,36 @@
+"""Fixtures of the sync tests: a real central service per test, register stores on real SQLite files."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from harness import CentralServer, sqlite_url  # noqa: E402
+
+from sync.client.reference_store import ReferenceRegisterStore  # noqa: E402
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Iterator[CentralServer]:
+    server = CentralServer(sqlite_url(tmp_path / "central.db"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_store(tmp_path: Path) -> Iterator[Callable[[str], ReferenceRegisterStore]]:
+    stores: list[ReferenceRegisterStore] = []
+
+    def make(register_id: str) -> ReferenceRegisterStore:
+        store = ReferenceRegisterStore(tmp_path / f"register-{register_id}.db", register_id)
+        stores.append(store)
+        return store
+
+    yield make
+    for store in stores:
+        store.close()
