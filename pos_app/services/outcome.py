@@ -12,8 +12,5 @@ class Refused:
     reason: str
     message: str
 
-    def __bool__(self) -> bool:  # `if result:` reads as "did it work"
-        return False
-
 
 __all__ = ["Refused"]

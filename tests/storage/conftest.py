@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, text
 
 from pos_app.domain.account import Role
 from pos_app.domain.customer_profile import CustomerProfile
 from pos_app.domain.loyalty_settings import LoyaltySettings, TierRule
+from pos_app.services import accounts
 from pos_app.services.accounts import create_user
 from pos_app.storage.database import open_store
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
@@ -33,6 +35,12 @@ SNAPSHOT_TABLES = (
     "audit_log",
     "users",
 )
+
+
+@pytest.fixture(autouse=True)
+def cheap_pin_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with small costs: the same algorithm and format, a fraction of the time."""
+    monkeypatch.setattr(accounts, "PIN_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
