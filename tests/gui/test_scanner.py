@@ -10,23 +10,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.qt.scanner import ScanDetector, ScanRules
+from pos_app.qt.scanner import ScanRules
 
 EAN = "4006381333931"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, ms: float) -> None:
-        self.now += ms / 1000
 
 
 class Register(QWidget):
@@ -49,11 +37,6 @@ class Register(QWidget):
 
 
 @pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
 def screen(qtbot):
     register = Register()
     qtbot.addWidget(register)
@@ -64,128 +47,110 @@ def screen(qtbot):
 
 
 @pytest.fixture
-def detector(qtbot, clock):
-    detector = ScanDetector(ScanRules(max_gap_ms=30, min_length=6), clock=clock)
-    detector.install()
-    yield detector
-    detector.uninstall()
+def detector(scan_detector):
+    return scan_detector
 
 
-def press(window, clock, char, gap_ms):
-    clock.advance(gap_ms)
-    QTest.keyClick(window, ord(char))
-
-
-def type_text(widget, clock, text, gap_ms):
-    for char in text:
-        press(widget.windowHandle(), clock, char, gap_ms)
-
-
-def press_enter(widget, clock, gap_ms):
-    clock.advance(gap_ms)
-    QTest.keyClick(widget.windowHandle(), Qt.Key.Key_Return)
-
-
-def scan(widget, clock, code, gap_ms=5):
-    type_text(widget, clock, code, gap_ms)
-    press_enter(widget, clock, gap_ms)
-
-
-def test_a_scan_is_reported_and_does_not_land_in_the_focused_field(qtbot, screen, clock, detector):
+def test_a_scan_is_reported_and_does_not_land_in_the_focused_field(qtbot, screen, clock, wedge, detector):
     with qtbot.waitSignal(detector.barcode_scanned, timeout=1000) as blocker:
-        scan(screen, clock, EAN)
+        wedge.scan(screen, EAN)
 
     assert blocker.args == [EAN]
     assert screen.search.text() == ""
 
 
-def test_scanning_does_not_trigger_the_enter_shortcut(qtbot, screen, clock, detector):
+def test_scanning_does_not_trigger_the_enter_shortcut(qtbot, screen, clock, wedge, detector):
     with qtbot.waitSignal(detector.barcode_scanned, timeout=1000):
-        scan(screen, clock, EAN)
+        wedge.scan(screen, EAN)
     assert screen.checkouts == 0
 
 
-def test_a_scan_is_reported_wherever_the_focus_is(qtbot, screen, clock, detector):
+def test_a_scan_is_reported_wherever_the_focus_is(qtbot, screen, clock, wedge, detector):
     screen.pay.setFocus()
     clicked = []
     screen.pay.clicked.connect(lambda: clicked.append(True))
 
     with qtbot.waitSignal(detector.barcode_scanned, timeout=1000) as blocker:
-        scan(screen, clock, "2900000000017")
+        wedge.scan(screen, "2900000000018")
 
-    assert blocker.args == ["2900000000017"]
+    assert blocker.args == ["2900000000018"]
     assert clicked == []
 
 
-def test_slow_typing_reaches_the_field_untouched(qtbot, screen, clock, detector):
+def test_slow_typing_reaches_the_field_untouched(qtbot, screen, clock, wedge, detector):
     scans = []
     detector.barcode_scanned.connect(scans.append)
-    entered = []
-    screen.search.returnPressed.connect(lambda: entered.append(screen.search.text()))
 
-    type_text(screen, clock, "Zoe Martin", gap_ms=120)
+    wedge.type(screen, "Zoe Martin", gap_ms=120)
     clock.advance(120)
     qtbot.waitUntil(lambda: screen.search.text() == "Zoe Martin", timeout=1000)
-    press_enter(screen, clock, gap_ms=120)
+    wedge.enter(screen, gap_ms=120)
 
     assert scans == []
     # Enter with no scan in progress behaves as usual (here: the window's checkout shortcut).
     assert screen.checkouts == 1
 
 
-def test_the_last_typed_character_shows_up_once_typing_stops(qtbot, screen, clock, detector):
-    type_text(screen, clock, "ab", gap_ms=200)
+def test_the_last_typed_character_shows_up_once_typing_stops(qtbot, screen, clock, wedge, detector):
+    wedge.type(screen, "ab", gap_ms=200)
     clock.advance(200)
     qtbot.waitUntil(lambda: screen.search.text() == "ab", timeout=1000)
 
 
-def test_a_fast_but_short_burst_is_typing_not_a_scan(qtbot, screen, clock, detector):
+def test_a_fast_but_short_burst_is_typing_not_a_scan(qtbot, screen, clock, wedge, detector):
     scans = []
     detector.barcode_scanned.connect(scans.append)
 
-    type_text(screen, clock, "12", gap_ms=5)
-    press_enter(screen, clock, gap_ms=5)
+    wedge.type(screen, "12", gap_ms=5)
+    wedge.enter(screen, gap_ms=5)
 
     assert scans == []
     assert screen.search.text() == "12"
     assert screen.checkouts == 1
 
 
-def test_a_pause_inside_a_burst_makes_it_typing(qtbot, screen, clock, detector):
+def test_a_pause_inside_a_burst_makes_it_typing(qtbot, screen, clock, wedge, detector):
     scans = []
     detector.barcode_scanned.connect(scans.append)
 
-    type_text(screen, clock, "4006381333", gap_ms=5)
+    wedge.type(screen, "4006381333", gap_ms=5)
     clock.advance(80)  # a person stopped to look at the label
-    type_text(screen, clock, "931", gap_ms=5)
-    press_enter(screen, clock, gap_ms=5)
+    wedge.type(screen, "931", gap_ms=5)
+    wedge.enter(screen, gap_ms=5)
 
     assert scans == []
     assert screen.search.text() == EAN
 
 
-def test_text_typed_before_a_scan_stays_in_the_field(qtbot, screen, clock, detector):
-    type_text(screen, clock, "qty 3", gap_ms=150)
+def test_text_typed_before_a_scan_stays_in_the_field(qtbot, screen, clock, wedge, detector):
+    wedge.type(screen, "qty 3", gap_ms=150)
     with qtbot.waitSignal(detector.barcode_scanned, timeout=1000) as blocker:
         clock.advance(150)
-        scan(screen, clock, EAN)
+        wedge.scan(screen, EAN)
 
     assert blocker.args == [EAN]
     assert screen.search.text() == "qty 3"
 
 
-def test_a_slow_enter_after_a_fast_burst_is_not_a_scan(qtbot, screen, clock, detector):
+def test_a_slow_enter_after_a_fast_burst_is_not_a_scan(qtbot, screen, clock, wedge, detector):
     scans = []
     detector.barcode_scanned.connect(scans.append)
 
-    type_text(screen, clock, "ABC123", gap_ms=5)
-    press_enter(screen, clock, gap_ms=500)
+    wedge.type(screen, "ABC123", gap_ms=5)
+    wedge.enter(screen, gap_ms=500)
 
     assert scans == []
     assert screen.search.text() == "ABC123"
 
 
-def test_keys_sent_straight_to_a_widget_are_never_a_scan(qtbot, screen, clock, detector):
+def test_editing_keys_apply_after_the_characters_typed_before_them(qtbot, screen, clock, wedge, detector):
+    wedge.type(screen, "abc", gap_ms=5)
+    wedge.key(screen, Qt.Key.Key_Backspace, gap_ms=5)
+
+    assert screen.search.text() == "ab"
+
+
+def test_keys_sent_straight_to_a_widget_are_never_a_scan(qtbot, screen, clock, wedge, detector):
     scans = []
     detector.barcode_scanned.connect(scans.append)
 
@@ -196,24 +161,24 @@ def test_keys_sent_straight_to_a_widget_are_never_a_scan(qtbot, screen, clock, d
     assert screen.search.text() == "alice@example.com"
 
 
-def test_a_disabled_detector_lets_every_key_through(qtbot, screen, clock, detector):
+def test_a_disabled_detector_lets_every_key_through(qtbot, screen, clock, wedge, detector):
     scans = []
     detector.barcode_scanned.connect(scans.append)
     detector.set_enabled(False)
 
-    type_text(screen, clock, "123456", gap_ms=5)
+    wedge.type(screen, "123456", gap_ms=5)
 
     assert screen.search.text() == "123456"
     assert scans == []
 
 
-def test_two_scans_in_a_row_are_two_barcodes(qtbot, screen, clock, detector):
+def test_two_scans_in_a_row_are_two_barcodes(qtbot, screen, clock, wedge, detector):
     scans = []
     detector.barcode_scanned.connect(scans.append)
 
-    scan(screen, clock, EAN)
+    wedge.scan(screen, EAN)
     clock.advance(400)
-    scan(screen, clock, "5012345678900")
+    wedge.scan(screen, "5012345678900")
 
     assert scans == [EAN, "5012345678900"]
     assert screen.search.text() == ""
@@ -222,3 +187,12 @@ def test_two_scans_in_a_row_are_two_barcodes(qtbot, screen, clock, detector):
 def test_rules_refuse_nonsense():
     with pytest.raises(ValueError):
         ScanRules(max_gap_ms=0)
+
+
+def test_the_wedge_fixture_drives_a_scan_into_any_widget(qtbot, screen, clock, wedge, detector):
+    with qtbot.waitSignal(detector.barcode_scanned, timeout=1000) as blocker:
+        wedge.scan(screen.search, "2900000000025")
+    assert blocker.args == ["2900000000025"]
+    wedge.type(screen.search, "Jose", gap_ms=150)
+    clock.advance(150)
+    qtbot.waitUntil(lambda: screen.search.text() == "Jose", timeout=1000)
