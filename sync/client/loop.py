@@ -129,7 +129,8 @@ class SyncLoop:
 
     def run_once(self) -> bool:
         """One full cycle (push everything, pull everything); True when it succeeded."""
-        self._set(state=SyncState.SYNCING)
+        if self.status.offline_since is None:  # during an outage the status stays "offline since T"
+            self._set(state=SyncState.SYNCING)
         try:
             self.push_pending()
             self.pull_changes()
