@@ -213,7 +213,7 @@ def generate_promotions(
                   {"type": "percent", "value": "10", "target": "order", "max_amount": money(1000)},
                   priority=45, valid=season,
                   codes=[{"code": make_code(rng, "NV", taken, 5), "customer": c.id, "uses_left": 1}
-                         for c in rng.sample(regulars, 50)]),
+                         for c in rng.sample(regulars, min(50, len(regulars)))]),
         # -- points -------------------------------------------------------------------------------------
         promotion("P23", "Welcome bonus: 200 points", {"type": "points_bonus", "value": 200},
                   valid=season, limit_per_customer=1, conditions={"first_order": True}),
