@@ -14,6 +14,11 @@ Two kinds of task:
   other. Reads are not held back by writes: SQLite in WAL mode lets readers
   see the last committed state while a write is in progress.
 
+A read may name a `latest_only` key (e.g. "customer-search"): when a newer
+read with the same key has been submitted, the older one's answer is
+dropped, so results typed-ahead never arrive out of order and overwrite
+newer ones.
+
 Failures have one home: a task without its own `on_failure` reports through
 the runner's `task_failed` signal (connected once, by the main window, to the
 status bar or an error dialog), and so does an exception raised by a callback
@@ -53,6 +58,7 @@ class Task:
     id: int
     kind: TaskKind
     label: str
+    latest_only: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +122,7 @@ class TaskRunner(QObject):
     task_failed = Signal(object)  # TaskFailure of a task that had no on_failure
     task_started = Signal(object)  # Task
     task_finished = Signal(object)  # Task, after its callback ran
+    task_superseded = Signal(object)  # Task whose answer was dropped for a newer latest_only read
     idle = Signal()  # no task running or queued any more
 
     # Private: emitted from a worker thread, delivered queued on the GUI thread.
@@ -130,6 +137,7 @@ class TaskRunner(QObject):
         self._writer.setMaxThreadCount(1)
         self._ids = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
+        self._latest: dict[str, int] = {}  # latest_only key -> the newest task id
         self._lock = threading.Lock()
         self._closed = False
         self._task_finished.connect(self._deliver)
@@ -143,9 +151,13 @@ class TaskRunner(QObject):
         on_success: SuccessCallback | None = None,
         on_failure: FailureCallback | None = None,
         label: str = "",
+        latest_only: str | None = None,
     ) -> Task:
-        """Run a query `fn()` concurrently with other reads; callbacks run on the GUI thread."""
-        return self._submit(TaskKind.READ, fn, on_success, on_failure, label)
+        """Run a query `fn()` concurrently with other reads; callbacks run on the GUI thread.
+
+        With `latest_only`, only the most recently submitted read of that key calls back.
+        """
+        return self._submit(TaskKind.READ, fn, on_success, on_failure, label, latest_only)
 
     def run_write(
         self,
@@ -165,12 +177,15 @@ class TaskRunner(QObject):
         on_success: SuccessCallback | None,
         on_failure: FailureCallback | None,
         label: str,
+        latest_only: str | None = None,
     ) -> Task:
         if self._closed:
             raise RunnerClosedError(f"cannot run {label or kind.value}: the task runner is shut down")
-        task = Task(next(self._ids), kind, label)
+        task = Task(next(self._ids), kind, label, latest_only)
         with self._lock:
             self._pending[task.id] = _Pending(task, on_success, on_failure)
+            if latest_only is not None:
+                self._latest[latest_only] = task.id
         self.task_started.emit(task)
         pool = self._writer if kind is TaskKind.WRITE else self._readers
         pool.start(_Job(self, task, fn))
@@ -197,6 +212,18 @@ class TaskRunner(QObject):
             now_idle = not self._pending
         if pending is None or self._closed:
             return
+        key = pending.task.latest_only
+        if key is not None and self._latest.get(key) != task_id:
+            self.task_superseded.emit(pending.task)
+        else:
+            if key is not None:
+                del self._latest[key]  # an older read of this key finishing later is stale too
+            self._call_back(pending, ok, payload)
+        self.task_finished.emit(pending.task)
+        if now_idle:
+            self.idle.emit()
+
+    def _call_back(self, pending: _Pending, ok: bool, payload: object) -> None:
         try:
             if ok:
                 if pending.on_success is not None:
@@ -209,9 +236,6 @@ class TaskRunner(QObject):
                     self.report_failure(payload)
         except Exception as exc:  # noqa: BLE001 - a broken callback must not kill the event loop
             self.report_failure(TaskFailure(pending.task, exc, traceback.format_exc()))
-        self.task_finished.emit(pending.task)
-        if now_idle:
-            self.idle.emit()
 
     def report_failure(self, failure: TaskFailure) -> None:
         """The one place errors go: logged, then `task_failed` for whoever shows them."""

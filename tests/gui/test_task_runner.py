@@ -191,3 +191,25 @@ def test_the_runner_says_when_it_becomes_idle(qtbot, runner):
         runner.run_read(lambda: 1)
         runner.run_write(lambda: 2)
     assert runner.pending_count == 0
+
+
+def test_search_as_you_type_shows_only_the_newest_answer(qtbot, runner):
+    first_may_finish = threading.Event()
+    shown = []
+
+    def search(text, wait=None):
+        def query():
+            if wait is not None:
+                wait.wait(10)
+            return f"results for {text!r}"
+
+        return query
+
+    runner.run_read(search("zo", first_may_finish), on_success=shown.append, latest_only="customer-search")
+    runner.run_read(search("zoe"), on_success=shown.append, latest_only="customer-search")
+    qtbot.waitUntil(lambda: shown == ["results for 'zoe'"], timeout=5000)
+
+    # The slow, older search finishes last: its answer must not overwrite the newer one.
+    with qtbot.waitSignal(runner.task_superseded, timeout=5000):
+        first_may_finish.set()
+    assert shown == ["results for 'zoe'"]
