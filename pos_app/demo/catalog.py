@@ -7,8 +7,7 @@ change how promotions treat it: `weighted` (loose produce and deli sold per
 kg), `no_discount` (tobacco and gift cards: never discounted, never counted
 toward a promotion), `no_points` (gift cards) and a price floor
 (`min_unit_price_minor`, for alcohol's minimum pricing). The field names match
-`pos_app.domain.catalog_item.CatalogItem`, so `CatalogItem(**product.fields())`
-turns a demo product into a catalogue item.
+`pos_app.domain.catalog_item.CatalogItem`; `to_catalog_item()` makes one.
 
 The shelf plan below is fixed; the random generator only picks brands, sizes,
 prices and tags, so a seed always gives the same store.
@@ -21,6 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from pos_app.demo.barcodes import product_barcode, weighed_item_barcode
+from pos_app.domain.catalog_item import CatalogItem
 
 # Brand -> GS1 company prefix (country prefix + company number); invented companies, real country ranges.
 BRANDS: dict[str, str] = {
@@ -160,6 +160,9 @@ class DemoProduct:
     def fields(self) -> dict[str, Any]:
         """The product as keyword arguments (tuples kept), e.g. for `CatalogItem(**product.fields())`."""
         return {f: getattr(self, f) for f in self.__dataclass_fields__}
+
+    def to_catalog_item(self) -> CatalogItem:
+        return CatalogItem(**self.fields())
 
     def to_json(self) -> dict[str, Any]:
         """The product as JSON-ready plain data (lists, integer minor units)."""

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pos_app.demo.barcodes import card_number
+from pos_app.domain.customer_profile import Consents, CustomerProfile
 
 TIERS = ("bronze", "silver", "gold")
 SEGMENTS = ("lapsed_60d", "top_spenders", "new")
@@ -82,6 +83,22 @@ class DemoCustomer:
             "birthday": self.birthday.isoformat() if self.birthday else None,
             "promo_uses": {},
         }
+
+    def to_profile(self) -> CustomerProfile:
+        """The register's customer value, with the demo balance as confirmed points."""
+        return CustomerProfile(
+            id=self.id,
+            name=self.name,
+            card_number=self.card_number,
+            phone=self.phone,
+            email=self.email,
+            birthday=self.birthday,
+            tier=self.tier,
+            segments=self.segments,
+            consents=Consents(email=self.email_consent, sms=self.sms_consent),
+            confirmed_points=self.points,
+            first_order=self.first_order,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """Everything, as JSON-ready plain data (dates as ISO strings)."""

@@ -71,6 +71,25 @@ class DemoStore:
         """FORMAT.md cart lines L1, L2, ... for (product, qty) pairs; a weighed qty is a string ("0.532")."""
         return [product.cart_line(f"L{n}", qty, money) for n, (product, qty) in enumerate(items, start=1)]
 
+    def to_json(self) -> dict[str, Any]:
+        """The whole store as JSON-ready plain data (money as strings in promotions, minor units elsewhere)."""
+        return {
+            "seed": self.seed,
+            "today": self.today.isoformat(),
+            "store": {
+                "id": self.store.id,
+                "name": self.store.name,
+                "address": list(self.store.address),
+                "registers": list(self.store.registers),
+                "currency": self.store.currency,
+            },
+            "settings": self.settings,
+            "tier_rules": [dict(rule) for rule in self.tier_rules],
+            "promotions": list(self.promotions),
+            "products": [p.to_json() for p in self.products],
+            "customers": [c.to_json() for c in self.customers],
+        }
+
     def scenario(self, cart: list[dict[str, Any]], *, customer_id: str | None = None, codes: list[str] | None = None,
                  now: str | None = None, redeem_points: int | str = 0) -> dict[str, Any]:
         """A FORMAT.md scenario in this store: its settings and promotions, a customer and a cart."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import collections
+import json
 import pathlib
 import re
 from datetime import date
@@ -277,3 +278,31 @@ def test_the_demo_package_imports_no_qt_and_no_sql():
         imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert not any(name.split(".")[0] in ("PySide6", "sqlalchemy", "sqlite3", "requests") for name in imported)
+
+
+def test_demo_values_become_the_registers_domain_values(store):
+    item = store.products[0].to_catalog_item()
+    assert (item.sku, item.barcode, item.unit_price_minor) == (
+        store.products[0].sku, store.products[0].barcode, store.products[0].unit_price_minor)
+    zoe = store.customer("C00001").to_profile()
+    assert zoe.name == "Zoë Martin" and zoe.points == 4820 and zoe.consents.email
+    assert zoe.to_scenario() == store.customer("C00001").to_scenario()
+
+
+def test_the_whole_store_dumps_to_json_without_a_single_float(store):
+    dumped = store.to_json()
+
+    def floats(value):
+        if isinstance(value, float):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from floats(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from floats(v)
+
+    text = json.dumps(dumped, ensure_ascii=False)
+    assert json.loads(text)["store"]["name"] == "Corner Market"
+    assert list(floats(dumped)) == []
+    assert len(dumped["customers"]) == 5000 and len(dumped["products"]) == len(store.products)
