@@ -78,5 +78,35 @@ class CentralServer:
         return {r[0]: int(r[1]) for r in self.rows("SELECT id, balance FROM customers ORDER BY id")}
 
 
+    @staticmethod
+    def pairing_session(db_url: str) -> _EngineSession:
+        return _EngineSession(db_url)
+
+    @staticmethod
+    def issue_code(session: Session, store: str, register: str) -> str:
+        return registers.issue_pairing_code(session, store, register)[1]
+
+
+class _EngineSession:
+    """A committed session on its own engine (for a database served by another process)."""
+
+    def __init__(self, db_url: str) -> None:
+        from sync.central.schema import upgrade
+
+        self.engine = create_engine(db_url)
+        upgrade(self.engine)
+
+    def __enter__(self) -> Session:
+        self.session = Session(self.engine)
+        self.session.begin()
+        return self.session
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if exc_type is None:
+            self.session.commit()
+        self.session.close()
+        self.engine.dispose()
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
