@@ -14,9 +14,10 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from pos_app.services.outcome import Refused
 
+# A dot-atom local part (letters of any script allowed, RFC 6531) and a domain of DNS labels.
+_LOCAL_ATOM = r"[^\s@\"(),.:;<>\[\]\\]+"
 _EMAIL = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+    rf"^{_LOCAL_ATOM}(\.{_LOCAL_ATOM})*@([^\W_]([\w-]{{0,61}}[^\W_])?\.)+[^\W\d_]{{2,63}}$"
 )
 
 

@@ -33,17 +33,19 @@ class Candidates:
 
     customers: tuple[CustomerProfile, ...]
     by: str
+    more: bool = False  # more matched than are listed: type more of the name
 
 
 Identification = Identified | Candidates | Refused
 
 
-def _answer(found: list[CustomerProfile], by: str, typed: str) -> Identification:
+def _answer(found: list[CustomerProfile], by: str, typed: str, limit: int = MAX_CANDIDATES) -> Identification:
+    """`found` holds up to `limit` + 1 customers; the extra one only says that there are more."""
     if not found:
         return Refused("not_found", f"no customer with {by} {typed!r}")
     if len(found) == 1:
         return Identified(found[0], by)
-    return Candidates(tuple(found), by)
+    return Candidates(tuple(found[:limit]), by, more=len(found) > limit)
 
 
 def identify_by_card(uow: UnitOfWork, scanned: str) -> Identification:
@@ -61,10 +63,10 @@ def identify_by_card(uow: UnitOfWork, scanned: str) -> Identification:
 
 def identify_by_phone(uow: UnitOfWork, typed: str, region: str | None = None) -> Identification:
     with uow:
-        phone = normalise_phone(typed, region or uow.settings.get().default_phone_region)
+        phone = normalise_phone(typed, region or uow.settings.default_phone_region())
         if isinstance(phone, Refused):
             return phone
-        return _answer(uow.customers.by_phone(phone, MAX_CANDIDATES), "phone", phone)
+        return _answer(uow.customers.by_phone(phone, MAX_CANDIDATES + 1), "phone", phone)
 
 
 def identify_by_email(uow: UnitOfWork, typed: str) -> Identification:
@@ -72,14 +74,14 @@ def identify_by_email(uow: UnitOfWork, typed: str) -> Identification:
     if isinstance(email, Refused):
         return email
     with uow:
-        return _answer(uow.customers.by_email(email, MAX_CANDIDATES), "email", email)
+        return _answer(uow.customers.by_email(email, MAX_CANDIDATES + 1), "email", email)
 
 
 def search_by_name(uow: UnitOfWork, typed: str, limit: int = MAX_CANDIDATES) -> Identification:
     if not name_search_terms(typed):
         return Refused("empty_search", "type at least one letter or digit of the name")
     with uow:
-        return _answer(uow.customers.search_name(typed, limit), "name", typed.strip())
+        return _answer(uow.customers.search_name(typed, limit + 1), "name", typed.strip(), limit)
 
 
 def identify(uow: UnitOfWork, typed: str, region: str | None = None) -> Identification:

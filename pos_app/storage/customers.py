@@ -100,6 +100,7 @@ class CustomerRepository:
         return [to_profile(row) for row in rows]
 
     def by_email(self, email: str, limit: int = 20) -> list[CustomerProfile]:
+        """Case-insensitive through the lower(email) index (SQLite's lower() folds ASCII letters only)."""
         rows = self._session.scalars(
             select(CustomerRow)
             .where(func.lower(CustomerRow.email) == func.lower(email.strip()))
@@ -109,11 +110,15 @@ class CustomerRepository:
         return [to_profile(row) for row in rows]
 
     def search_name(self, typed: str, limit: int = 20) -> list[CustomerProfile]:
-        """Customers whose name has a word starting with each typed word, best match first."""
+        """Up to `limit` customers with a name word starting with each typed word, sorted by name.
+
+        The index yields matches in its own order and the search stops at `limit`
+        (no ranking over a huge prefix set, so "ma" stays fast on a million names):
+        the cashier types more to narrow a long list.
+        """
         terms = name_search_terms(typed)
         if not terms:
             return []
-        # Take the first matches the index yields (no ranking over a huge prefix set), then sort them.
         row_ids = (
             self._session.execute(
                 text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :query LIMIT :limit"),

@@ -26,6 +26,11 @@ class SettingsRepository:
         )
         return LoyaltySettings(**{name: getattr(row, name) for name in _SCALAR_FIELDS}, tiers=tiers)
 
+    def default_phone_region(self) -> str:
+        """The region numbers typed without "+" are read in (one cheap query, for identification)."""
+        region = self._session.scalar(select(ProgramSettingsRow.default_phone_region).where(ProgramSettingsRow.id == 1))
+        return region or LoyaltySettings().default_phone_region
+
     def save(self, settings: LoyaltySettings) -> None:
         row = self._session.get(ProgramSettingsRow, 1)
         if row is None:

@@ -152,3 +152,14 @@ def test_one_search_box_for_everything(uow, people) -> None:
     assert identify(uow(), "jose@EXAMPLE.com").by == "email"
     assert identify(uow(), "+1 (415) 555-0101").by == "phone"
     assert identify(uow(), "ana pe").by == "name"
+
+
+def test_a_long_list_of_name_matches_says_there_are_more(uow, settings, add_customer) -> None:
+    for i in range(25):
+        add_customer(f"M{i:02d}", f"Martin Number{i:02d}")
+
+    result = search_by_name(uow(), "mart")
+
+    assert isinstance(result, Candidates)
+    assert len(result.customers) == 20 and result.more
+    assert search_by_name(uow(), "mart number1").more is False
