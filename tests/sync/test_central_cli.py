@@ -1,0 +1,128 @@
+"""The `pos-central` command as a manager uses it, against the database a live service serves."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from sync.central import operations
+from sync.central.cli import main
+from sync.client import AuthError, SyncClient, SyncLoop
+from sync.protocol import EntryStatus
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_pair_import_conflicts_balances_revoke(central, make_store, tmp_path, capsys):
+    db = ["--db", central.db_url]
+    assert run(capsys, "init", *db)[0] == 0
+    code, out, _ = run(capsys, "pair-register", "S1", "R1", *db)
+    assert code == 0
+    pairing_code = re.search(r"pairing code (\S+)", out).group(1)
+    client = SyncClient(central.url)
+    assert client.pair(pairing_code).register_id == "S1.R1"
+    with pytest.raises(AuthError):
+        SyncClient(central.url).pair(pairing_code)  # one-time
+
+    customers = tmp_path / "customers.csv"
+    customers.write_text("id,name,email,phone,card,birthday,tier\n"
+                         "C1,Ann,ann@example.com,+15550100,CARD1,1990-11-23,gold\n"
+                         ",No Id,x@example.com,,,,\n"
+                         "C2,Bob,bob@example.com,,,1985-02-30,\n"
+                         "C3,Cy,cy@example.com,,,,\n"
+                         "C3,Cy again,cy@example.com,,,,\n")
+    assert run(capsys, "set-setting", "program.welcome_points", "25", *db)[0] == 0
+    code, out, err = run(capsys, "import-customers", str(customers), *db)
+    assert code == 0
+    assert "2 imported" in out
+    assert "line 3: id: required" in err
+    assert "line 4: birthday" in err
+    assert "line 6: id 'C3' appears twice" in err
+    assert central.balance("C1") == 25  # welcome points, booked on the ledger
+
+    store = make_store("S1.R1")
+    store.record("redemption", "C1", -40)  # offline, beyond the balance
+    assert client.push(store.pending_batch(10)).results[0].status is EntryStatus.CREATED_FLAGGED
+    code, out, _ = run(capsys, "conflicts", *db)
+    assert "offline_overdraft" in out and "customer=C1" in out
+    code, out, _ = run(capsys, "balances", "C1", *db)
+    report = json.loads(out)
+    assert (report["balance"], report["overdraft"], report["ledger_sum"]) == (-15, 15, -15)
+    assert run(capsys, "balances", "NOPE", *db)[0] == 1
+
+    assert run(capsys, "revoke-register", "S1.R1", *db)[0] == 0
+    with pytest.raises(AuthError):
+        client.push(store.pending_batch(10))
+
+
+def test_import_promotions_validates_and_reports_paths(central, tmp_path, capsys):
+    db = ["--db", central.db_url]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"id": "P1", "reward": {"type": "percent", "value": "10", "target": "items"},
+                                "conditions": {}, "colour": "red"},
+                               {"id": "P1", "kind": "points", "reward": {"type": "percent"}}]))
+    code, out, err = run(capsys, "import-promotions", str(bad), *db)
+    assert code == 2
+    assert "promotions[0].colour: unknown field" in err
+    assert "promotions[1].reward.type" in err
+    assert "promotions[1].id: duplicate" in err
+    assert central.scalar("SELECT COUNT(*) FROM promotions") == 0
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps([{"id": "P1", "reward": {"type": "percent", "value": "10", "target": "items"},
+                                 "codes": [{"code": "vip1", "customer": "C1", "uses_left": 1}]}]))
+    assert run(capsys, "import-promotions", str(good), *db)[0] == 0
+    assert central.rows("SELECT code, customer_id, uses_allowed FROM codes") == [("VIP1", "C1", 1)]
+
+
+def test_import_catalog_reports_bad_prices_by_line(central, tmp_path, capsys):
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("sku,name,price\nA,Pen,1.50\nB,Bad,1.505\nC,Float,abc\nD,Ink,2\n")
+    code, out, err = run(capsys, "import-catalog", str(catalog), "--db", central.db_url)
+    assert code == 0 and "2 imported" in out
+    assert "line 3: price" in err and "line 4: price" in err
+
+
+def test_programs_birthday_bonus_segments_and_winback(central, make_store, tmp_path):
+    customers = tmp_path / "customers.csv"
+    customers.write_text("id,name,birthday\nC1,Ann,1990-11-23\nC2,Bob,1992-02-29\nC3,Cy,\nC4,Di,\n")
+    with central.session() as s, s.begin():
+        operations.set_setting(s, "program.birthday_bonus_points", 200)
+        operations.set_setting(s, "program.winback_days", 30)
+        assert operations.import_customers(s, customers).errors == []
+    client = central.client("S1", "R1")
+    store = make_store("S1.R1")
+    store.record("accrual", "C3", 10, order_id="O1", order_total_minor=90000)
+    store.record("accrual", "C4", 1, order_id="O2", order_total_minor=1000)
+    client.push(store.pending_batch(10))
+
+    with central.session() as s, s.begin():
+        report = operations.run_programs(s, today=date(2026, 11, 23))
+        again = operations.run_programs(s, today=date(2026, 11, 23))
+    assert report.birthday_bonuses == 1 and again.birthday_bonuses == 0  # once a year
+    assert central.balance("C1") == 200
+    with central.session() as s, s.begin():
+        assert operations.grant_birthday_bonuses(s, date(2027, 2, 28)) == 1  # 29 Feb in a common year
+    assert central.balance("C2") == 200
+    assert json.loads(central.scalar("SELECT segments FROM customers WHERE id = 'C3'")) == ["top_spenders"]
+
+    later = datetime.now(UTC) + timedelta(days=61)
+    with central.session() as s, s.begin():
+        operations.recompute_segments(s, later)
+        issued = operations.issue_winback_codes(s, later)
+        assert operations.issue_winback_codes(s, later) == 0  # once per lapse
+    assert issued == 4
+    assert "lapsed_60d" in json.loads(central.scalar("SELECT segments FROM customers WHERE id = 'C4'"))
+    # Segments and personal codes reach the registers through the change feed.
+    assert SyncLoop(client, store, store).run_once()
+    assert "lapsed_60d" in store.record_of("customer", "C4")["segments"]
+    codes = [c for c in store.records("code").values() if c["customer"] == "C4"]
+    assert len(codes) == 1 and codes[0]["uses_left"] == 1
+    promo = store.record_of("promotion", codes[0]["promotion_id"])
+    assert promo["audience"]["customers"] == ["C4"]
