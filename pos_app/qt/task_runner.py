@@ -12,7 +12,9 @@ Two kinds of task:
 - **writes** (`run_write`) run one at a time, in the order they were
   submitted, so two ledger changes can never interleave or overtake each
   other. Reads are not held back by writes: SQLite in WAL mode lets readers
-  see the last committed state while a write is in progress.
+  see the last committed state while a write is in progress. A write names
+  its `lane` ("ledger" by default): each lane is its own queue, so a slow
+  receipt printer (lane "printer") never holds back the next sale.
 
 A read may name a `latest_only` key (e.g. "customer-search"): when a newer
 read with the same key has been submitted, the older one's answer is
@@ -76,6 +78,9 @@ class TaskFailure:
         return f"{what} failed: {self.error}"
 
 
+DEFAULT_LANE = "ledger"
+
+
 class RunnerClosedError(RuntimeError):
     """A task was submitted after `shutdown()`."""
 
@@ -132,9 +137,8 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._readers = QThreadPool(self)
         self._readers.setMaxThreadCount(max(1, max_readers))
-        # One thread and a FIFO queue: writes run one at a time, in submission order.
-        self._writer = QThreadPool(self)
-        self._writer.setMaxThreadCount(1)
+        # Per lane, one thread and a FIFO queue: writes run one at a time, in submission order.
+        self._lanes: dict[str, QThreadPool] = {}
         self._ids = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
         self._latest: dict[str, int] = {}  # latest_only key -> the newest task id
@@ -166,9 +170,13 @@ class TaskRunner(QObject):
         on_success: SuccessCallback | None = None,
         on_failure: FailureCallback | None = None,
         label: str = "",
+        lane: str = DEFAULT_LANE,
     ) -> Task:
-        """Run a change `fn()` after every write submitted before it; callbacks on the GUI thread."""
-        return self._submit(TaskKind.WRITE, fn, on_success, on_failure, label)
+        """Run a change `fn()` after every write submitted before it to the same lane.
+
+        Callbacks run on the GUI thread.
+        """
+        return self._submit(TaskKind.WRITE, fn, on_success, on_failure, label, lane=lane)
 
     def _submit(
         self,
@@ -178,6 +186,7 @@ class TaskRunner(QObject):
         on_failure: FailureCallback | None,
         label: str,
         latest_only: str | None = None,
+        lane: str = DEFAULT_LANE,
     ) -> Task:
         if self._closed:
             raise RunnerClosedError(f"cannot run {label or kind.value}: the task runner is shut down")
@@ -187,9 +196,16 @@ class TaskRunner(QObject):
             if latest_only is not None:
                 self._latest[latest_only] = task.id
         self.task_started.emit(task)
-        pool = self._writer if kind is TaskKind.WRITE else self._readers
+        pool = self._lane(lane) if kind is TaskKind.WRITE else self._readers
         pool.start(_Job(self, task, fn))
         return task
+
+    def _lane(self, name: str) -> QThreadPool:
+        pool = self._lanes.get(name)
+        if pool is None:
+            pool = self._lanes[name] = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+        return pool
 
     # -- state ------------------------------------------------------------------------------
 
@@ -251,9 +267,9 @@ class TaskRunner(QObject):
         their callbacks are dropped.
         """
         self._closed = True
-        writes_done = self._writer.waitForDone(timeout_ms)
+        writes_done = all([pool.waitForDone(timeout_ms) for pool in self._lanes.values()])
         reads_done = self._readers.waitForDone(timeout_ms)
         return writes_done and reads_done
 
 
-__all__ = ["RunnerClosedError", "Task", "TaskFailure", "TaskKind", "TaskRunner"]
+__all__ = ["DEFAULT_LANE", "RunnerClosedError", "Task", "TaskFailure", "TaskKind", "TaskRunner"]

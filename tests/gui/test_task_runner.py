@@ -213,3 +213,15 @@ def test_search_as_you_type_shows_only_the_newest_answer(qtbot, runner):
     with qtbot.waitSignal(runner.task_superseded, timeout=5000):
         first_may_finish.set()
     assert shown == ["results for 'zoe'"]
+
+
+def test_a_slow_printer_does_not_hold_back_the_next_sale(qtbot, runner):
+    paper_jam = threading.Event()
+    done = []
+    runner.run_write(lambda: paper_jam.wait(10), on_success=lambda _: done.append("receipt printed"),
+                     lane="printer", label="print receipt")
+    runner.run_write(lambda: "sale 2 recorded", on_success=done.append, label="record sale")
+
+    qtbot.waitUntil(lambda: done == ["sale 2 recorded"], timeout=5000)
+    paper_jam.set()
+    qtbot.waitUntil(lambda: done == ["sale 2 recorded", "receipt printed"], timeout=5000)
