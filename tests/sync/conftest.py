@@ -26,8 +26,8 @@ def central(tmp_path: Path) -> Iterator[CentralServer]:
 def make_store(tmp_path: Path) -> Iterator[Callable[[str], ReferenceRegisterStore]]:
     stores: list[ReferenceRegisterStore] = []
 
-    def make(register_id: str) -> ReferenceRegisterStore:
-        store = ReferenceRegisterStore(tmp_path / f"register-{register_id}.db", register_id)
+    def make(register_id: str, synchronous: str = "FULL") -> ReferenceRegisterStore:
+        store = ReferenceRegisterStore(tmp_path / f"register-{register_id}.db", register_id, synchronous=synchronous)
         stores.append(store)
         return store
 

@@ -83,7 +83,7 @@ def test_network_down_shows_offline_since_and_recovers(central, make_store):
     assert loop.status.offline_since is None
 
 
-FAULT_ENTRIES = int(os.environ.get("POS_SYNC_FAULT_ENTRIES", "2000"))
+FAULT_ENTRIES = int(os.environ.get("POS_SYNC_FAULT_ENTRIES", "10000"))
 
 
 @pytest.mark.slow
@@ -112,7 +112,7 @@ def test_twenty_percent_failing_calls_every_entry_accepted_and_no_call_blocks(ce
             durations.append(time.monotonic() - started)
 
     client.session.request = timed  # type: ignore[method-assign]
-    store = make_store("S1.R1")
+    store = make_store("S1.R1", synchronous="NORMAL")
     for i in range(FAULT_ENTRIES):
         store.record("accrual", f"C{i % 50}", 1 + i % 7)
     loop = SyncLoop(client, store, store, batch_size=100, call_attempts=3,
