@@ -120,8 +120,9 @@ class TaskRunner(QObject):
     """Runs callables off the GUI thread and calls back on it.
 
     Create it on the GUI thread (it is a QObject living there); its callbacks
-    run there too. `max_readers` bounds concurrent reads; writes always run
-    one at a time.
+    run there too. `max_readers` bounds concurrent reads; the writes of one
+    lane run one at a time, in order. Call `shutdown()` before the runner is
+    destroyed (the main window does it in its close event).
     """
 
     task_failed = Signal(object)  # TaskFailure of a task that had no on_failure
