@@ -131,6 +131,7 @@ QTableView, QListView, QTreeView {{
     selection-color: {c.accent_text};
 }}
 QTableView:focus, QListView:focus, QTreeView:focus {{ border: 3px solid {c.accent}; }}
+QHeaderView, QTableCornerButton::section {{ background-color: {c.surface_alt}; border: 1px solid {c.border}; }}
 QHeaderView::section {{
     background-color: {c.surface_alt};
     color: {c.text};
