@@ -103,7 +103,7 @@ def insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]]) -> N
     session.execute(stmt, rows)
 
 
-def customer_record(row: CustomerRow) -> dict[str, Any]:
+def customer_record(row: CustomerRow | CustomerState) -> dict[str, Any]:
     """A customer as the change feed carries it to registers."""
     return {
         "id": row.id,
@@ -124,16 +124,62 @@ def code_record(row: CodeRow) -> dict[str, Any]:
     return {"code": row.code, "promotion_id": row.promotion_id, "customer": row.customer_id, "uses_left": uses_left}
 
 
-def lock_customers(session: Session, ids: Iterable[str], now: datetime) -> dict[str, CustomerRow]:
+@dataclass
+class CustomerState:
+    """A locked customer row as plain values; written back in one statement at the end of the push."""
+
+    id: str
+    name: str
+    email: str | None
+    phone: str | None
+    card: str | None
+    birthday: Any
+    tier: str | None
+    segments: str
+    balance: int
+    overdraft: int
+    spent_minor: int
+    last_order_at: datetime | None
+    enrolled_at: datetime
+
+
+_CUSTOMERS = CustomerRow.__table__
+
+
+def lock_customers(session: Session, ids: Iterable[str], now: datetime) -> dict[str, CustomerState]:
     """Customers by id, created as stubs when unknown (enrolled offline), locked in id order."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    insert_ignore(session, CustomerRow, [_stub(cid, now) for cid in wanted])
-    rows = session.scalars(
-        sa.select(CustomerRow).where(CustomerRow.id.in_(wanted)).order_by(CustomerRow.id).with_for_update()
-    ).all()
-    return {r.id: r for r in rows}
+    found = _select_locked(session, wanted)
+    missing = [cid for cid in wanted if cid not in found]
+    if missing:
+        insert_ignore(session, _CUSTOMERS, [_stub(cid, now) for cid in missing])
+        found.update(_select_locked(session, missing))
+    return found
+
+
+def _select_locked(session: Session, ids: list[str]) -> dict[str, CustomerState]:
+    rows = session.execute(
+        sa.select(_CUSTOMERS).where(_CUSTOMERS.c.id.in_(ids)).order_by(_CUSTOMERS.c.id).with_for_update()
+    ).mappings()
+    return {r["id"]: CustomerState(**r) for r in rows}
+
+
+def write_customers(session: Session, customers: Iterable[CustomerState]) -> None:
+    rows = [
+        {"b_id": c.id, "b_balance": c.balance, "b_overdraft": c.overdraft, "b_spent": c.spent_minor,
+         "b_last": c.last_order_at}
+        for c in customers
+    ]
+    if rows:
+        session.execute(
+            _CUSTOMERS.update()
+            .where(_CUSTOMERS.c.id == sa.bindparam("b_id"))
+            .values(balance=sa.bindparam("b_balance"), overdraft=sa.bindparam("b_overdraft"),
+                    spent_minor=sa.bindparam("b_spent"), last_order_at=sa.bindparam("b_last")),
+            rows,
+        )
 
 
 def _stub(customer_id: str, now: datetime) -> dict[str, Any]:
@@ -151,7 +197,8 @@ def _stub(customer_id: str, now: datetime) -> dict[str, Any]:
 def ingest(session: Session, register: RegisterRow, entries: Sequence[LedgerEntry], now: datetime) -> PushOutcome:
     """Decide and book one pushed batch; `register` must be locked by the caller."""
     ordered = _check_batch(register, entries)
-    known = _known(session, register.id, ordered)
+    # Entries above the acked seq cannot hold a seq here yet (seq stays gapless), so only their ids are checked.
+    known = _known(session, register.id, ordered, by_seq=ordered[0].seq <= register.acked_seq) if ordered else {}
     results: dict[str, EntryResult] = {}
     fresh: list[LedgerEntry] = []
     for entry in ordered:
@@ -202,40 +249,34 @@ def _check_batch(register: RegisterRow, entries: Sequence[LedgerEntry]) -> list[
     return sorted(by_id.values(), key=lambda e: e.seq)
 
 
-def _known(session: Session, register_id: str, entries: list[LedgerEntry]) -> dict[str, dict[str, Any]]:
+def _known(session: Session, register_id: str, entries: list[LedgerEntry], *, by_seq: bool = True
+           ) -> dict[str, dict[str, Any]]:
     """What the server already holds for these ids or this register's seqs, keyed by id and `seq:N`."""
     ids = [e.id for e in entries]
-    seqs = [e.seq for e in entries]
+    low, high = min(e.seq for e in entries), max(e.seq for e in entries)
     known: dict[str, dict[str, Any]] = {}
-    ledger = session.execute(
-        sa.select(LedgerEntryRow.id, LedgerEntryRow.seq, LedgerEntryRow.register_id, LedgerEntryRow.payload_hash,
-                  LedgerEntryRow.flags)
-        .where(sa.or_(LedgerEntryRow.id.in_(ids),
-                      sa.and_(LedgerEntryRow.register_id == register_id, LedgerEntryRow.seq.in_(seqs))))
-    ).all()
-    for row in ledger:
-        flags = [f for f in row.flags.split(",") if f]
-        status = EntryStatus.CREATED_FLAGGED if flags else EntryStatus.CREATED
-        result = EntryResult(id=row.id, seq=row.seq, status=EntryStatus.EXISTS, flags=flags,
-                             reason=None if status is EntryStatus.CREATED else "flagged")
-        info = {"id": row.id, "seq": row.seq if row.register_id == register_id else -1,
-                "payload_hash": row.payload_hash, "result": result}
-        known[row.id] = info
-        if row.register_id == register_id:
-            known[f"seq:{row.seq}"] = info
-    rejected = session.execute(
-        sa.select(RejectedEntryRow.id, RejectedEntryRow.seq, RejectedEntryRow.register_id,
-                  RejectedEntryRow.payload_hash, RejectedEntryRow.reason)
-        .where(sa.or_(RejectedEntryRow.id.in_(ids),
-                      sa.and_(RejectedEntryRow.register_id == register_id, RejectedEntryRow.seq.in_(seqs))))
-    ).all()
-    for row in rejected:
-        result = EntryResult(id=row.id, seq=row.seq, status=EntryStatus.REJECTED, reason=row.reason)
-        info = {"id": row.id, "seq": row.seq if row.register_id == register_id else -1,
-                "payload_hash": row.payload_hash, "result": result}
-        known[row.id] = info
-        if row.register_id == register_id:
-            known[f"seq:{row.seq}"] = info
+    # Two index-friendly queries per table (by id; by register and seq range) rather than one OR.
+    for table, id_match, seq_match in (
+        (LedgerEntryRow, LedgerEntryRow.id.in_(ids),
+         sa.and_(LedgerEntryRow.register_id == register_id, LedgerEntryRow.seq.between(low, high))),
+        (RejectedEntryRow, RejectedEntryRow.id.in_(ids),
+         sa.and_(RejectedEntryRow.register_id == register_id, RejectedEntryRow.seq.between(low, high))),
+    ):
+        columns = [table.id, table.seq, table.register_id, table.payload_hash,
+                   table.flags if table is LedgerEntryRow else table.reason]
+        for condition in (id_match, seq_match) if by_seq else (id_match,):
+            for row in session.execute(sa.select(*columns).where(condition)).all():
+                if table is LedgerEntryRow:
+                    flags = [f for f in row.flags.split(",") if f]
+                    result = EntryResult(id=row.id, seq=row.seq, status=EntryStatus.EXISTS, flags=flags,
+                                         reason="flagged" if flags else None)
+                else:
+                    result = EntryResult(id=row.id, seq=row.seq, status=EntryStatus.REJECTED, reason=row.reason)
+                info = {"id": row.id, "seq": row.seq if row.register_id == register_id else -1,
+                        "payload_hash": row.payload_hash, "result": result}
+                known[row.id] = info
+                if row.register_id == register_id:
+                    known[f"seq:{row.seq}"] = info
     return known
 
 
@@ -302,7 +343,7 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
     books = _Bookings()
     results: dict[str, EntryResult] = {}
     touched_codes: dict[str, CodeRow] = {}
-    touched_customers: dict[str, CustomerRow] = {}
+    touched_customers: dict[str, CustomerState] = {}
     for entry in fresh:
         customer = customers[entry.customer_id]
         reason = _refusal(entry, targets, reversed_already)
@@ -343,8 +384,9 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
     for table, rows in ((LedgerEntryRow, books.ledger), (RejectedEntryRow, books.rejected),
                         (OverdraftEventRow, books.overdraft), (ConflictRow, books.conflicts), (OrderRow, books.orders)):
         if rows:
-            session.execute(sa.insert(table), rows)
-    session.flush()
+            session.execute(table.__table__.insert(), rows)  # Core executemany (pipelined on psycopg)
+    write_customers(session, touched_customers.values())
+    session.flush()  # code rows are ORM objects
     feed.emit(session, [
         *((ChangeTopic.CUSTOMER, c.id, customer_record(c)) for c in touched_customers.values()),
         *((ChangeTopic.CODE, c.code, code_record(c)) for c in touched_codes.values()),
@@ -352,7 +394,7 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
     return results
 
 
-def _apply_points(entry: LedgerEntry, customer: CustomerRow, register_id: str, now: datetime,
+def _apply_points(entry: LedgerEntry, customer: CustomerState, register_id: str, now: datetime,
                   books: _Bookings) -> list[str]:
     flags: list[str] = []
     old, new = customer.balance, customer.balance + entry.points
@@ -372,7 +414,7 @@ def _apply_points(entry: LedgerEntry, customer: CustomerRow, register_id: str, n
     return flags
 
 
-def _apply_code(entry: LedgerEntry, customer: CustomerRow, codes: dict[str, CodeRow], targets: dict[str, _Target],
+def _apply_code(entry: LedgerEntry, customer: CustomerState, codes: dict[str, CodeRow], targets: dict[str, _Target],
                 register_id: str, now: datetime, books: _Bookings, touched: dict[str, CodeRow]) -> list[str]:
     if entry.kind is EntryKind.REVERSAL and entry.reverses:
         target = targets[entry.reverses]
