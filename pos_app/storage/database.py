@@ -5,10 +5,11 @@ path can forget them: WAL (readers never block the writer), synchronous=FULL
 (a commit survives power loss: the register commits before the receipt
 prints), foreign keys on, and a busy timeout so a second writer waits instead
 of failing. pysqlite's own transaction handling is switched off and replaced
-by explicit BEGIN statements: writing transactions start with
-`BEGIN IMMEDIATE`, which takes the write lock up front, so two writers queue
-on the busy timeout instead of deadlocking when a read turns into a write.
-Read-only units of work use a plain deferred BEGIN.
+by explicit BEGIN statements: a connection with the `pos_write` execution
+option (every writing unit of work) starts with `BEGIN IMMEDIATE`, which
+takes the write lock up front, so two writers queue on the busy timeout
+instead of failing when a read turns into a write. Everything else (reads,
+`engine.connect()`) begins a plain deferred transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 
 BUSY_TIMEOUT_MS = 10_000
-READ_ONLY = "pos_read_only"  # execution option: begin a deferred (read) transaction
+WRITE = "pos_write"  # execution option: begin with the write lock (BEGIN IMMEDIATE)
 
 
 def create_store_engine(path: str | Path, *, echo: bool = False) -> Engine:
@@ -37,14 +38,15 @@ def install_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache per connection
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # noqa: ANN001
-        if connection.get_execution_options().get(READ_ONLY):
-            connection.exec_driver_sql("BEGIN")
-        else:
+        if connection.get_execution_options().get(WRITE):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
 
 
 def open_store(path: str | Path, *, echo: bool = False) -> Engine:
@@ -56,4 +58,4 @@ def open_store(path: str | Path, *, echo: bool = False) -> Engine:
     return engine
 
 
-__all__ = ["BUSY_TIMEOUT_MS", "READ_ONLY", "create_store_engine", "install_pragmas", "open_store"]
+__all__ = ["BUSY_TIMEOUT_MS", "WRITE", "create_store_engine", "install_pragmas", "open_store"]

@@ -8,7 +8,7 @@
 Repositories are attributes of the unit of work and share its session;
 callers never see the session. A writing unit of work begins with
 `BEGIN IMMEDIATE` (see `database`); `factory(read_only=True)` begins a
-deferred read transaction for lookups. Sessions are created inside the
+deferred read transaction for lookups, which never waits for a writer. Sessions are created inside the
 worker that uses them; only the engine is shared between threads.
 """
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pos_app.storage.accounts import AuditRepository, UserRepository
 from pos_app.storage.catalog import CatalogRepository
 from pos_app.storage.customers import CustomerRepository
-from pos_app.storage.database import READ_ONLY
+from pos_app.storage.database import WRITE
 from pos_app.storage.ledger import LedgerRepository
 from pos_app.storage.orders import OrderRepository
 from pos_app.storage.promotions import PromotionRepository
@@ -91,10 +91,8 @@ class UnitOfWorkFactory:
     def __init__(self, engine: Engine, register_id: str) -> None:
         self.engine = engine
         self.register_id = register_id
-        self._writing = sessionmaker(bind=engine, expire_on_commit=False)
-        self._reading = sessionmaker(
-            bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
-        )
+        self._writing = sessionmaker(bind=engine.execution_options(**{WRITE: True}), expire_on_commit=False)
+        self._reading = sessionmaker(bind=engine, expire_on_commit=False)
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         return UnitOfWork(self._reading if read_only else self._writing, self.register_id)
