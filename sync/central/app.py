@@ -183,6 +183,8 @@ def create_app(
                 clock: Clock = None) -> PullResponse:
         skew, warning = _clock_skew(clock)
 
+        run_in_transaction(engine, feed.assign_sequence)
+
         def work(session: Session) -> PullResponse:
             registers.authenticate(session, token)
             page, new_cursor, more = feed.changes_after(session, cursor, min(limit, max_page))
@@ -193,6 +195,8 @@ def create_app(
 
     @app.get("/v1/snapshot", responses={200: {"description": f"Snapshot JSON; SHA-256 in {SNAPSHOT_HASH_HEADER}"}})
     def snapshot(token: Token) -> Response:
+        run_in_transaction(engine, feed.assign_sequence)
+
         def work(session: Session) -> bytes:
             registers.authenticate(session, token)
             return feed.snapshot(session).model_dump_json().encode()

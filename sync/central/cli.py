@@ -182,7 +182,7 @@ def _run_programs(engine: Any, args: argparse.Namespace) -> int:
 
 def _compact(engine: Any, args: argparse.Namespace) -> int:
     def work(session: Session) -> tuple[int, int]:
-        upto = max(0, feed.head_seq(session) - args.keep)
+        upto = max(0, feed.assign_sequence(session) - args.keep)
         return upto, feed.compact(session, upto)
 
     upto, dropped = _tx(engine, work)

@@ -2,11 +2,15 @@
 
 A record is identified by (topic, key); a change carries its whole new state,
 so the latest change of every record *is* the current state, and a snapshot is
-just that. Changes must become visible in `seq` order or a puller could step
-over one still uncommitted: on PostgreSQL every writer of the feed takes a
-transaction-level advisory lock right before inserting, and holds it until
-commit (SQLite writers are serialised anyway). Writers take it last, after any
-row locks, so it never takes part in a deadlock.
+just that.
+
+A puller must never step over a number whose change is not yet visible, so
+numbers are not handed out by the writers (whose transactions commit in any
+order). Writers insert changes unnumbered; `assign_sequence`, run before each
+pull in its own short transaction under a lock, numbers the committed
+unnumbered changes after every number given before. A change that commits
+later therefore always gets a later number, and pushes never wait on each
+other for the feed.
 """
 
 from __future__ import annotations
@@ -33,11 +37,24 @@ def emit(session: Session, records: Iterable[Record]) -> None:
         {"topic": topic.value, "key": key, "data": None if data is None else _dumps(data), "created_at": utcnow()}
         for topic, key, data in records
     ]
-    if not rows:
-        return
+    if rows:
+        session.execute(ChangeRow.__table__.insert(), rows)
+
+
+def assign_sequence(session: Session) -> int:
+    """Number the committed unnumbered changes (call in its own transaction); returns the head seq."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
-    session.execute(sa.insert(ChangeRow), rows)
+    # (SQLite: the transaction began IMMEDIATE, so it is alone already.)
+    head = head_seq(session)
+    pending = session.scalars(sa.select(ChangeRow.id).where(ChangeRow.seq.is_(None)).order_by(ChangeRow.id)).all()
+    if pending:
+        session.execute(
+            ChangeRow.__table__.update().where(ChangeRow.__table__.c.id == sa.bindparam("b_id"))
+            .values(seq=sa.bindparam("b_seq")),
+            [{"b_id": change_id, "b_seq": head + n} for n, change_id in enumerate(pending, start=1)],
+        )
+    return head + len(pending)
 
 
 def _dumps(data: dict[str, Any]) -> str:
@@ -54,6 +71,7 @@ def _to_change(row: ChangeRow | sa.Row[Any]) -> Change:
 
 
 def head_seq(session: Session) -> int:
+    """The highest number handed out so far."""
     return session.scalar(sa.select(sa.func.coalesce(sa.func.max(ChangeRow.seq), 0))) or 0
 
 
@@ -94,7 +112,7 @@ def snapshot(session: Session) -> Snapshot:
     head = head_seq(session)
     latest = (
         sa.select(ChangeRow.topic, ChangeRow.key, sa.func.max(ChangeRow.seq).label("seq"))
-        .where(ChangeRow.seq <= head)
+        .where(ChangeRow.seq.is_not(None), ChangeRow.seq <= head)
         .group_by(ChangeRow.topic, ChangeRow.key)
         .subquery()
     )
@@ -114,11 +132,11 @@ def compact(session: Session, upto_seq: int) -> int:
     """
     newer = sa.orm.aliased(ChangeRow)
     superseded = sa.exists().where(
-        newer.topic == ChangeRow.topic, newer.key == ChangeRow.key, newer.seq > ChangeRow.seq
+        newer.topic == ChangeRow.topic, newer.key == ChangeRow.key, newer.seq.is_not(None), newer.seq > ChangeRow.seq
     )
     result = session.execute(
         sa.delete(ChangeRow)
-        .where(ChangeRow.seq <= upto_seq)
+        .where(ChangeRow.seq.is_not(None), ChangeRow.seq <= upto_seq)
         .where(sa.or_(superseded, ChangeRow.data.is_(None)))
         .execution_options(synchronize_session=False)
     )

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -174,9 +175,15 @@ class ChangeRow(Base):
     """The change feed: the new state of one record, numbered by a global increasing `seq`."""
 
     __tablename__ = "changes"
-    __table_args__ = (Index("ix_changes_topic_key", "topic", "key"),)
+    __table_args__ = (
+        Index("ix_changes_topic_key", "topic", "key"),
+        Index("ix_changes_unsequenced", "id", postgresql_where=text("seq IS NULL"), sqlite_where=text("seq IS NULL")),
+    )
 
-    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    # Numbered after commit by `feed.assign_sequence`, so a later number never becomes visible before an
+    # earlier one: null until then.
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     topic: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(128))
     data: Mapped[str | None] = mapped_column(Text)

@@ -73,7 +73,7 @@ def test_cursor_too_old_gets_410_and_a_verified_snapshot(central, make_store, tm
     store.apply_page([], format_cursor(0))
     _seed_customers(central, tmp_path, 40)  # 30 superseded changes
     with central.session() as s, s.begin():
-        assert feed.compact(s, feed.head_seq(s)) == 30
+        assert feed.compact(s, feed.assign_sequence(s)) == 30
     with pytest.raises(CursorExpired):
         client.pull(format_cursor(0))
 

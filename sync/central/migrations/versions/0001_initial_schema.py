@@ -45,16 +45,20 @@ def upgrade() -> None:
     op.create_table(
         "changes",
         sa.Column(
-            "seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
         ),
+        sa.Column("seq", sa.BigInteger(), nullable=True),
         sa.Column("topic", sa.String(length=32), nullable=False),
         sa.Column("key", sa.String(length=128), nullable=False),
         sa.Column("data", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_changes")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_changes")),
+        sa.UniqueConstraint("seq", name=op.f("uq_changes_seq")),
     )
     with op.batch_alter_table("changes", schema=None) as batch_op:
         batch_op.create_index("ix_changes_topic_key", ["topic", "key"], unique=False)
+        batch_op.create_index("ix_changes_unsequenced", ["id"], unique=False, postgresql_where=sa.text("seq IS NULL"),
+                              sqlite_where=sa.text("seq IS NULL"))
 
     op.create_table(
         "codes",
