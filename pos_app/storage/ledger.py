@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import uuid6
 from sqlalchemy import func, insert, select, text, update
@@ -135,6 +135,10 @@ class LedgerRepository:
         if not isinstance(points, int) or isinstance(points, bool):
             raise TypeError("points are integers")
         kind = EntryKind(kind)
+        if at.tzinfo is None:
+            raise ValueError("ledger moments must be timezone-aware")
+        today = at.date()  # the register's local day: expiry dates and lot choice follow it
+        at = at.astimezone(UTC)  # the payload says exactly what the row holds
         entry = LedgerEntry(
             id=new_entry_id(),
             register_id=self.register_id,
@@ -173,15 +177,16 @@ class LedgerRepository:
         )
         if customer_id is not None and points != 0:
             if kind is EntryKind.REVERSAL:
-                self._undo_lots(entry, reverses)
+                self._undo_lots(entry, reverses, today)
             elif points > 0:
-                self._create_lots(entry, lots or [NewLot(points, self.default_expiry(at), available_on)])
+                expires_on = add_months(today, self._expiry_months())
+                self._create_lots(entry, lots or [NewLot(points, expires_on, available_on)])
             elif consume is not None:
                 if sum(part.points for part in consume) != -points:
                     raise ValueError("the consumption of an entry must add up to its points")
                 self._consume(entry, consume)
             else:
-                self._consume(entry, consume_first_to_expire(self.lots(customer_id), -points, at.date()))
+                self._consume(entry, consume_first_to_expire(self.lots(customer_id), -points, today))
             self._customers.add_pending_points(customer_id, points)
         self._session.execute(
             insert(OutboxRow).values(
@@ -208,11 +213,13 @@ class LedgerRepository:
             seq = 1
         return seq
 
+    def _expiry_months(self) -> int:
+        months = self._session.scalar(select(ProgramSettingsRow.expiry_months).where(ProgramSettingsRow.id == 1))
+        return 12 if months is None else months
+
     def default_expiry(self, at: datetime) -> date:
-        months = self._session.scalar(
-            select(ProgramSettingsRow.expiry_months).where(ProgramSettingsRow.id == 1)
-        )
-        return add_months(at.date(), 12 if months is None else months)
+        """When points earned at `at` (the register's local time) expire."""
+        return add_months(at.date(), self._expiry_months())
 
     def _create_lots(self, entry: LedgerEntry, lots: Sequence[NewLot]) -> None:
         if sum(lot.points for lot in lots) != entry.points:
@@ -245,7 +252,7 @@ class LedgerRepository:
         if rows:
             self._session.execute(insert(LotConsumptionRow), rows)
 
-    def _undo_lots(self, entry: LedgerEntry, reverses: str | None) -> None:
+    def _undo_lots(self, entry: LedgerEntry, reverses: str | None, today: date) -> None:
         original = self.get(reverses) if reverses else None
         if original is None:
             raise ValueError(f"reversal of an unknown entry {reverses!r}")
@@ -269,7 +276,7 @@ class LedgerRepository:
                     left -= take
             if left:
                 others = [lot for lot in self.lots(original.customer_id or "") if lot.entry_id != original.id]
-                parts.extend(consume_first_to_expire(others, left, entry.created_at.date()))
+                parts.extend(consume_first_to_expire(others, left, today))
             self._consume(entry, parts)
 
     # -- reading -----------------------------------------------------------------------------

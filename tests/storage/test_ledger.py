@@ -179,3 +179,18 @@ def test_acknowledged_outbox_rows_may_be_pruned_but_not_changed(engine, uow, peo
     with uow() as work:
         assert work.ledger.get(entry.id) is not None
         assert work.ledger.outbox_size() == 0
+
+
+def test_an_entry_read_back_is_the_entry_written_and_its_payload_matches(uow, people) -> None:
+    from datetime import timezone
+
+    paris = timezone(timedelta(hours=1))
+    with uow() as work:
+        written = work.ledger.append(EntryKind.ACCRUAL, "C1", 7, at=NOW.astimezone(paris), note="café ☕")
+        work.commit()
+    with uow() as work:
+        read = work.ledger.get(written.id)
+        (item,) = work.ledger.pending_outbox()
+    assert read == written
+    assert item.payload == canonical_json(read.to_wire())
+    assert json.loads(item.payload)["created_at"] == "2026-11-23T14:30:00+00:00"
