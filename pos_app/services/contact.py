@@ -35,6 +35,20 @@ def check_card_number(scanned: str) -> str | Refused:
     return number
 
 
+def check_product_barcode(scanned: str) -> str | Refused:
+    """A product barcode (EAN-13, UPC-A or EAN-8) with a correct check digit, as scanned."""
+    code = (scanned or "").strip()
+    if not re.fullmatch(r"\d{8}|\d{12,13}", code):
+        return Refused("malformed_barcode", f"barcode {code!r}: a barcode has 8, 12 or 13 digits")
+    try:
+        ean.validate(code)
+    except InvalidChecksum:
+        return Refused("wrong_check_digit", f"barcode {code}: wrong check digit")
+    except ValidationError as exc:  # pragma: no cover - the regex already ensures format and length
+        return Refused("malformed_barcode", f"barcode {code}: {exc}")
+    return code
+
+
 def normalise_phone(typed: str, region: str) -> str | Refused:
     """A phone number in E.164 ("+14155550123"); numbers without "+" are read in `region`."""
     text = (typed or "").strip()
@@ -56,4 +70,4 @@ def normalise_email(typed: str) -> str | Refused:
     return f"{local}@{domain.lower()}"
 
 
-__all__ = ["check_card_number", "normalise_email", "normalise_phone"]
+__all__ = ["check_card_number", "check_product_barcode", "normalise_email", "normalise_phone"]

@@ -10,6 +10,8 @@ import pytest
 from pos_app.domain.catalog_item import CatalogItem
 from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.sale_record import SaleRecord, SoldLine
+from pos_app.services.outcome import Refused
+from pos_app.services.products import find_product
 from pos_app.storage.ledger import new_entry_id
 
 from .conftest import NOW
@@ -94,3 +96,26 @@ def test_an_order_keeps_its_frozen_lines_and_counts_returns(uow, people) -> None
         assert stored.lines[1].qty == "0.532" and stored.lines[1].weighted
         with pytest.raises(ValueError, match="cannot return 3"):
             work.orders.record_return(order_id, "L1", "3", refunded_minor=0)
+
+
+@pytest.mark.parametrize(
+    ("scanned", "expected"),
+    [
+        ("036000291452", "PEN"),
+        ("0036000291452", "PEN"),
+        ("pen", Refused("unknown_product", "SKU 'pen': no such product")),
+        ("PEN", "PEN"),
+        ("036000291453", Refused("wrong_check_digit", "barcode 036000291453: wrong check digit")),
+        ("4006381333931", Refused("unknown_product", "barcode 4006381333931: no such product")),
+        ("   ", Refused("empty_input", "scan a barcode or type a SKU")),
+        ("'; DROP TABLE products; --", Refused("unknown_product", "SKU \"'; DROP TABLE products; --\": no such product")),
+    ],
+)
+def test_a_scanned_or_typed_product_is_found_or_refused_in_words(uow, scanned, expected) -> None:
+    with uow() as work:
+        work.catalog.upsert_many([CatalogItem(sku="PEN", name="Blue pen", unit_price_minor=250, barcode="036000291452")])
+        work.commit()
+
+    result = find_product(uow(), scanned)
+
+    assert (result.sku if isinstance(result, CatalogItem) else result) == expected
