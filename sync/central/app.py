@@ -156,6 +156,12 @@ def create_app(
     def push(body: PushRequest, token: Token, clock: Clock = None) -> PushResponse:
         skew, warning = _clock_skew(clock)
 
+        def enroll_unknown(session: Session) -> None:
+            registers.authenticate(session, token)
+            ledger.ensure_customers(session, (e.customer_id for e in body.entries), utcnow())
+
+        run_in_transaction(engine, enroll_unknown)
+
         def work(session: Session) -> PushResponse:
             register = registers.authenticate(session, token, lock=True)
             if body.register_id != register.id:

@@ -159,6 +159,22 @@ def lock_customers(session: Session, ids: Iterable[str], now: datetime) -> dict[
     return found
 
 
+def ensure_customers(session: Session, ids: Iterable[str], now: datetime) -> int:
+    """Create stubs for unknown customers, in id order, in a short transaction of their own.
+
+    Run before the push transaction: inserting new rows there would make two
+    pushes wait on each other's uncommitted inserts while holding row locks.
+    Returns how many were created.
+    """
+    wanted = sorted(set(ids))
+    if not wanted:
+        return 0
+    present = set(session.scalars(sa.select(_CUSTOMERS.c.id).where(_CUSTOMERS.c.id.in_(wanted))).all())
+    missing = [cid for cid in wanted if cid not in present]
+    insert_ignore(session, _CUSTOMERS, [_stub(cid, now) for cid in missing])
+    return len(missing)
+
+
 def _select_locked(session: Session, ids: list[str]) -> dict[str, CustomerState]:
     rows = session.execute(
         sa.select(_CUSTOMERS).where(_CUSTOMERS.c.id.in_(ids)).order_by(_CUSTOMERS.c.id).with_for_update()
@@ -327,7 +343,10 @@ def _refusal(entry: LedgerEntry, targets: dict[str, _Target], reversed_already: 
 
 
 def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now: datetime) -> dict[str, EntryResult]:
+    # Everything that needs no lock first: customer rows stay locked only for the deciding and writing.
     targets, reversed_already = _load_targets(session, fresh)
+    order_ids = {e.order_id for e in fresh if e.order_id and e.order_total_minor is not None}
+    seen_orders = set(session.scalars(sa.select(OrderRow.id).where(OrderRow.id.in_(order_ids))).all()) if order_ids else set()
     customers = lock_customers(session, (e.customer_id for e in fresh), now)
     code_keys = {normalize_code(e.code) for e in fresh if e.code and e.kind is EntryKind.CODE_USE}
     code_keys |= {normalize_code(t.code) for t in targets.values() if t.code and t.kind == EntryKind.CODE_USE.value}
@@ -337,8 +356,6 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
             sa.select(CodeRow).where(CodeRow.code.in_(sorted(code_keys))).order_by(CodeRow.code).with_for_update()
         ).all()
     } if code_keys else {}
-    order_ids = {e.order_id for e in fresh if e.order_id and e.order_total_minor is not None}
-    seen_orders = set(session.scalars(sa.select(OrderRow.id).where(OrderRow.id.in_(order_ids))).all()) if order_ids else set()
 
     books = _Bookings()
     results: dict[str, EntryResult] = {}
