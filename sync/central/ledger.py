@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from pos_app.domain.promotion import normalize_code as domain_normalize_code
 from sync.central import feed
 from sync.central.errors import BadPayload, Forbidden, PayloadConflict, SeqGap
 from sync.central.tables import (
@@ -51,7 +52,8 @@ FLAG_UNKNOWN_CODE = "unknown_code"
 
 
 def normalize_code(code: str) -> str:
-    return code.strip().upper()
+    """The register engine's rule: case-insensitive after trimming spaces."""
+    return domain_normalize_code(code)
 
 
 @dataclass
@@ -79,7 +81,7 @@ class PayloadConflictError(PayloadConflict):
 class _Target:
     id: str
     kind: str
-    customer_id: str
+    customer_id: str | None
     points: int
     code: str | None
     flags: str
@@ -339,6 +341,8 @@ def _refusal(entry: LedgerEntry, targets: dict[str, _Target], reversed_already: 
         return "zero_points"
     if kind is EntryKind.CODE_USE and (not entry.code or entry.discount_minor is None):
         return "code_use_without_code"
+    if entry.customer_id is None and (entry.points != 0 or kind is not EntryKind.CODE_USE):
+        return "customer_required"
     return None
 
 
@@ -347,7 +351,7 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
     targets, reversed_already = _load_targets(session, fresh)
     order_ids = {e.order_id for e in fresh if e.order_id and e.order_total_minor is not None}
     seen_orders = set(session.scalars(sa.select(OrderRow.id).where(OrderRow.id.in_(order_ids))).all()) if order_ids else set()
-    customers = lock_customers(session, (e.customer_id for e in fresh), now)
+    customers = lock_customers(session, (e.customer_id for e in fresh if e.customer_id), now)
     code_keys = {normalize_code(e.code) for e in fresh if e.code and e.kind is EntryKind.CODE_USE}
     code_keys |= {normalize_code(t.code) for t in targets.values() if t.code and t.kind == EntryKind.CODE_USE.value}
     codes = {
@@ -362,9 +366,10 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
     touched_codes: dict[str, CodeRow] = {}
     touched_customers: dict[str, CustomerState] = {}
     for entry in fresh:
-        customer = customers[entry.customer_id]
+        customer = customers.get(entry.customer_id) if entry.customer_id else None
         reason = _refusal(entry, targets, reversed_already)
-        if reason is None and entry.online and entry.points < 0 and customer.balance + entry.points < 0:
+        if (reason is None and customer is not None and entry.online and entry.points < 0
+                and customer.balance + entry.points < 0):
             reason = "insufficient_balance"
         if reason is not None:
             books.rejected.append({
@@ -373,9 +378,10 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
             })
             results[entry.id] = EntryResult(id=entry.id, seq=entry.seq, status=EntryStatus.REJECTED, reason=reason)
             continue
-        flags = _apply_points(entry, customer, register.id, now, books)
+        flags = _apply_points(entry, customer, register.id, now, books) if customer is not None else []
         flags += _apply_code(entry, customer, codes, targets, register.id, now, books, touched_codes)
-        if entry.order_id and entry.order_total_minor is not None and entry.order_id not in seen_orders:
+        if (customer is not None and entry.order_id and entry.order_total_minor is not None
+                and entry.order_id not in seen_orders):
             seen_orders.add(entry.order_id)
             books.orders.append({"id": entry.order_id, "register_id": register.id, "customer_id": customer.id,
                                  "total_minor": entry.order_total_minor, "received_at": now})
@@ -385,14 +391,15 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
             reversed_already.add(entry.reverses)
         targets[entry.id] = _Target(entry.id, entry.kind.value, entry.customer_id, entry.points,
                                     normalize_code(entry.code) if entry.code else None, ",".join(flags))
-        touched_customers[customer.id] = customer
+        if customer is not None:
+            touched_customers[customer.id] = customer
         books.ledger.append({
             "id": entry.id, "register_id": register.id, "seq": entry.seq, "kind": entry.kind.value,
             "customer_id": entry.customer_id, "points": entry.points, "reverses": entry.reverses,
             "code": normalize_code(entry.code) if entry.code else None, "discount_minor": entry.discount_minor,
             "order_id": entry.order_id, "order_total_minor": entry.order_total_minor, "online": entry.online,
             "created_at_register": entry.created_at_register, "received_at": now,
-            "payload_hash": entry.payload_hash, "flags": ",".join(flags),
+            "payload_hash": entry.payload_hash, "flags": ",".join(flags), "details": _details(entry),
         })
         status = EntryStatus.CREATED_FLAGGED if flags else EntryStatus.CREATED
         results[entry.id] = EntryResult(id=entry.id, seq=entry.seq, status=status, flags=flags,
@@ -409,6 +416,12 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
         *((ChangeTopic.CODE, c.code, code_record(c)) for c in touched_codes.values()),
     ])
     return results
+
+
+def _details(entry: LedgerEntry) -> str | None:
+    details = {k: v for k in ("reason", "actor_id", "counterpart_id", "group_id", "note")
+               if (v := getattr(entry, k)) is not None}
+    return json.dumps(details, sort_keys=True) if details else None
 
 
 def _apply_points(entry: LedgerEntry, customer: CustomerState, register_id: str, now: datetime,
@@ -431,7 +444,7 @@ def _apply_points(entry: LedgerEntry, customer: CustomerState, register_id: str,
     return flags
 
 
-def _apply_code(entry: LedgerEntry, customer: CustomerState, codes: dict[str, CodeRow], targets: dict[str, _Target],
+def _apply_code(entry: LedgerEntry, customer: CustomerState | None, codes: dict[str, CodeRow], targets: dict[str, _Target],
                 register_id: str, now: datetime, books: _Bookings, touched: dict[str, CodeRow]) -> list[str]:
     if entry.kind is EntryKind.REVERSAL and entry.reverses:
         target = targets[entry.reverses]
@@ -448,8 +461,9 @@ def _apply_code(entry: LedgerEntry, customer: CustomerState, codes: dict[str, Co
     leak = entry.discount_minor or 0
     if code is None:
         flag, detail = FLAG_UNKNOWN_CODE, f"code {key} is not known to the central service"
-    elif code.customer_id is not None and code.customer_id != customer.id:
-        flag, detail = FLAG_CODE_NOT_OWNER, f"personal code {key} of {code.customer_id} used by {customer.id}"
+    elif code.customer_id is not None and (customer is None or code.customer_id != customer.id):
+        who = customer.id if customer else "an anonymous sale"
+        flag, detail = FLAG_CODE_NOT_OWNER, f"personal code {key} of {code.customer_id} used by {who}"
     elif code.uses_allowed is not None and code.used >= code.uses_allowed:
         flag, detail = FLAG_CODE_USED, f"code {key} already used {code.used} of {code.uses_allowed} times"
     else:
@@ -457,7 +471,7 @@ def _apply_code(entry: LedgerEntry, customer: CustomerState, codes: dict[str, Co
         touched[code.code] = code
         return []
     books.conflicts.append({
-        "kind": flag, "register_id": register_id, "entry_id": entry.id, "customer_id": customer.id,
+        "kind": flag, "register_id": register_id, "entry_id": entry.id, "customer_id": entry.customer_id,
         "code": key, "points": 0, "leakage_minor": leak, "detail": detail, "created_at": now,
     })
     return [flag]

@@ -235,7 +235,7 @@ def import_promotions(session: Session, path: Path) -> ImportReport:
     except json.JSONDecodeError as exc:
         report.errors.append(f"line {exc.lineno}: {exc.msg}")
         return report
-    promotions, errors = validate_promotions(document)
+    promotions, errors = validate_promotions(document, Currency.of(get_setting(session, "currency") or "USD"))
     if errors:
         report.errors = errors
         return report

@@ -87,7 +87,7 @@ class LedgerEntryRow(Base):
     register_id: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16))
-    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
     points: Mapped[int] = mapped_column(BigInteger)
     # Unique: an entry is reversed at most once, whatever races.
     reverses: Mapped[str | None] = mapped_column(String(36), unique=True)
@@ -100,6 +100,7 @@ class LedgerEntryRow(Base):
     received_at: Mapped[datetime] = mapped_column(Stamp)
     payload_hash: Mapped[str] = mapped_column(String(64))
     flags: Mapped[str] = mapped_column(String(200), default="")  # comma separated
+    details: Mapped[str | None] = mapped_column(Text)  # JSON: reason, actor_id, counterpart_id, group_id, note
 
 
 class RejectedEntryRow(Base):

@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     body TEXT NOT NULL,
-    customer_id TEXT NOT NULL,
+    customer_id TEXT,
     points INTEGER NOT NULL,
     status TEXT,           -- the server's answer; NULL while pending
     reason TEXT
@@ -61,7 +61,7 @@ class ReferenceRegisterStore:
 
     # -- writing entries (what a checkout does) --------------------------------------------------
 
-    def record(self, kind: EntryKind | str, customer_id: str, points: int, **fields: Any) -> LedgerEntry:
+    def record(self, kind: EntryKind | str, customer_id: str | None, points: int, **fields: Any) -> LedgerEntry:
         """Append one entry to the outbox (id and seq assigned, on disk before it is returned)."""
         with self._tx() as cur:
             seq = (cur.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]) + 1

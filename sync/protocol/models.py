@@ -64,7 +64,8 @@ class LedgerEntry(_Wire):
     register_id: str = Field(min_length=1, max_length=64)
     seq: StrictInt = Field(ge=1)
     kind: EntryKind
-    customer_id: str = Field(min_length=1, max_length=64)
+    # Null only for an anonymous sale's code_use (no points move).
+    customer_id: str | None = Field(min_length=1, max_length=64)
     points: StrictInt
     reverses: str | None = None
     code: str | None = Field(default=None, max_length=64)
@@ -76,6 +77,12 @@ class LedgerEntry(_Wire):
     # such an entry may never drive a balance negative.
     online: bool = False
     created_at_register: AwareDatetime
+    # Audit details carried to the central ledger as they are (manager reason, who, transfer pair, note).
+    reason: str | None = Field(default=None, max_length=200)
+    actor_id: str | None = Field(default=None, max_length=64)
+    counterpart_id: str | None = Field(default=None, max_length=64)
+    group_id: str | None = Field(default=None, max_length=64)
+    note: str | None = Field(default=None, max_length=500)
     payload_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
 
     @field_validator("id", "reverses")

@@ -67,12 +67,14 @@ def test_import_promotions_validates_and_reports_paths(central, tmp_path, capsys
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps([{"id": "P1", "reward": {"type": "percent", "value": "10", "target": "items"},
                                 "conditions": {}, "colour": "red"},
-                               {"id": "P1", "kind": "points", "reward": {"type": "percent"}}]))
+                               {"id": "P2", "kind": "points", "reward": {"type": "percent"}},
+                               {"id": "P3", "reward": {"type": "amount", "value": "1.00", "target": "order"}},
+                               {"id": "P3", "reward": {"type": "amount", "value": "2.00", "target": "order"}}]))
     code, out, err = run(capsys, "import-promotions", str(bad), *db)
     assert code == 2
     assert "promotions[0].colour: unknown field" in err
-    assert "promotions[1].reward.type" in err
-    assert "promotions[1].id: duplicate" in err
+    assert "promotions[1].reward.value: is required" in err
+    assert "promotions[3].id: duplicate promotion id 'P3'" in err
     assert central.scalar("SELECT COUNT(*) FROM promotions") == 0
     good = tmp_path / "good.json"
     good.write_text(json.dumps([{"id": "P1", "reward": {"type": "percent", "value": "10", "target": "items"},

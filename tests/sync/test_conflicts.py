@@ -232,3 +232,31 @@ def test_ledger_is_append_only(central, make_store):
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), central.engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM ledger_entries"))
     assert central.ledger_sums() == {"C1": 10}
+
+
+def test_anonymous_code_use_and_audit_details(central, make_store, tmp_path):
+    path = tmp_path / "promos.json"
+    path.write_text(json.dumps([
+        {"id": "P-U", "codes": [{"code": "ANY1", "customer": None, "uses_left": 1}],
+         "reward": {"type": "amount", "value": "1.00", "target": "order"}},
+        {"id": "P-C", "codes": [{"code": "MINE", "customer": "C9", "uses_left": 1}],
+         "reward": {"type": "amount", "value": "1.00", "target": "order"}},
+    ]))
+    with central.session() as s, s.begin():
+        assert operations.import_promotions(s, path).errors == []
+    client = central.client("S1", "R1")
+    store = make_store("S1.R1")
+    store.record("code_use", None, 0, code="any1", discount_minor=100, order_id="O1")
+    store.record("code_use", None, 0, code="mine", discount_minor=100, order_id="O2")
+    store.record("redemption", None, -10)
+    store.record("adjustment", "C1", 25, reason="goodwill", actor_id="M1", note="late delivery")
+    results = client.push(store.pending_batch(10)).results
+    assert [(r.status, r.flags or r.reason) for r in results] == [
+        (EntryStatus.CREATED, None),
+        (EntryStatus.CREATED_FLAGGED, ["code_not_owner"]),
+        (EntryStatus.REJECTED, "customer_required"),
+        (EntryStatus.CREATED, None),
+    ]
+    assert central.scalar("SELECT used FROM codes WHERE code = 'ANY1'") == 1
+    assert json.loads(central.scalar("SELECT details FROM ledger_entries WHERE customer_id = 'C1'")) == {
+        "actor_id": "M1", "note": "late delivery", "reason": "goodwill"}
