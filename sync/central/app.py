@@ -158,7 +158,7 @@ def create_app(
 
         def enroll_unknown(session: Session) -> None:
             registers.authenticate(session, token)
-            ledger.ensure_customers(session, (e.customer_id for e in body.entries), utcnow())
+            ledger.ensure_customers(session, (e.customer_id for e in body.entries if e.customer_id), utcnow())
 
         run_in_transaction(engine, enroll_unknown)
 
