@@ -10,6 +10,7 @@ from sync.client.errors import (
     AuthError,
     ClientError,
     CursorExpired,
+    OutboxNotEmpty,
     PayloadConflict,
     ProtocolUnsupported,
     SeqGap,
@@ -17,18 +18,25 @@ from sync.client.errors import (
     SyncError,
     TransientError,
 )
+from sync.client.exposure import ExposureLimits, ExposureRefusal, ExposureState, OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
 from sync.client.loop import SyncLoop, SyncState, SyncStatus
-from sync.client.ports import ChangeSink, OutboxSource
+from sync.client.ports import ChangeSink, OutboxSource, ResendableOutbox
 
 __all__ = [
     "AuthError",
     "ChangeSink",
     "ClientError",
     "CursorExpired",
+    "ExposureLimits",
+    "ExposureRefusal",
+    "ExposureState",
+    "OfflineExposure",
+    "OutboxNotEmpty",
     "OutboxSource",
     "PayloadConflict",
     "ProtocolUnsupported",
+    "ResendableOutbox",
     "RetryPolicy",
     "SeqGap",
     "SnapshotHashMismatch",

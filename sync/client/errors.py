@@ -45,3 +45,7 @@ class SnapshotHashMismatch(SyncError):
 
 class ClientError(SyncError):
     """Any other 4xx: a bug or a bad request; never retried."""
+
+
+class OutboxNotEmpty(SyncError):
+    """Logging out or unpairing is refused while the outbox holds entries."""

@@ -27,12 +27,14 @@ from sync.client.errors import (
     AuthError,
     ClientError,
     CursorExpired,
+    OutboxNotEmpty,
     PayloadConflict,
     ProtocolUnsupported,
     SeqGap,
     SnapshotHashMismatch,
     TransientError,
 )
+from sync.client.ports import OutboxSource
 from sync.protocol import (
     CLOCK_HEADER,
     PROTOCOL_HEADER,
@@ -126,6 +128,14 @@ class SyncClient:
         paired = PairResponse.model_validate_json(response.content)
         self.token, self.register_id = paired.token, paired.register_id
         return paired
+
+    def unpair(self, outbox: OutboxSource) -> None:
+        """Forget the credential; refused while the outbox holds entries the server has not answered."""
+        pending = outbox.pending_count()
+        if pending:
+            raise OutboxNotEmpty(f"{pending} ledger entries are not synced yet; unpairing would lose them")
+        self.token = None
+        self.register_id = None
 
     def encode_push(self, entries: Sequence[LedgerEntry]) -> bytes:
         """The exact bytes of a push of these entries (send them again on every retry)."""

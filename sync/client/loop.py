@@ -32,8 +32,9 @@ from sync.client.errors import (
     SyncError,
     TransientError,
 )
+from sync.client.exposure import OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
-from sync.client.ports import ChangeSink, OutboxSource
+from sync.client.ports import ChangeSink, OutboxSource, ResendableOutbox
 from sync.protocol import format_cursor
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class SyncLoop:
         backoff: RetryPolicy | None = None,
         call_attempts: int = 2,
         on_status: Callable[[SyncStatus], None] | None = None,
+        exposure: OfflineExposure | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         rng: random.Random | None = None,
     ) -> None:
@@ -87,6 +89,7 @@ class SyncLoop:
         self.backoff = backoff or RetryPolicy(base=1.0, cap=30.0, max_attempts=None)
         self.call_attempts = call_attempts
         self.on_status = on_status
+        self.exposure = exposure
         self._clock = clock
         self._rng = rng or random.Random()
         self._wake = threading.Event()
@@ -151,6 +154,8 @@ class SyncLoop:
             self._retry_after = None
             return False
         self._failures = 0
+        if self.exposure is not None:
+            self.exposure.mark_synced()
         self._set(state=SyncState.ONLINE, offline_since=None, last_synced_at=self._clock(), message=None,
                   pending=self._pending(), clock_warning=self.client.last_clock_warning)
         return True
@@ -165,7 +170,15 @@ class SyncLoop:
             ids = tuple(e.id for e in batch)
             if self._inflight is None or self._inflight[0] != ids:
                 self._inflight = (ids, self.client.encode_push(batch))
-            response = self.client.push(self._inflight[1], attempts=self.call_attempts)
+            try:
+                response = self.client.push(self._inflight[1], attempts=self.call_attempts)
+            except SeqGap as gap:
+                # The server lacks entries this register already had acknowledged (e.g. it was restored
+                # from a backup): resend them from its acked seq, if the outbox still holds them.
+                if not isinstance(self.outbox, ResendableOutbox) or gap.acked_through_seq is None:
+                    raise
+                answered += self._resend(gap.acked_through_seq + 1, batch[0].seq)
+                continue
             self.outbox.mark_acknowledged(response.results)
             self._inflight = None
             answered += len(response.results)
@@ -193,6 +206,20 @@ class SyncLoop:
                 return applied
 
     # -- internals -------------------------------------------------------------------------------
+
+    def _resend(self, start: int, stop: int) -> int:
+        assert isinstance(self.outbox, ResendableOutbox)
+        log.warning("server misses entries from seq %d: resending acknowledged entries", start)
+        resent = 0
+        while start < stop:
+            entries = [e for e in self.outbox.entries_from(start, self.batch_size) if e.seq < stop]
+            if not entries:
+                raise SeqGap(f"the outbox no longer holds entries from seq {start}", start - 1)
+            response = self.client.push(entries, attempts=self.call_attempts)
+            self.outbox.mark_acknowledged(response.results)
+            resent += len(entries)
+            start = entries[-1].seq + 1
+        return resent
 
     def _restore_snapshot(self) -> int:
         snapshot = self.client.snapshot()

@@ -42,3 +42,12 @@ class ChangeSink(Protocol):
     def apply_snapshot(self, snapshot: Snapshot) -> None:
         """Replace every pulled record by the snapshot's and save its cursor, in ONE transaction."""
         ...
+
+
+@runtime_checkable
+class ResendableOutbox(Protocol):
+    """Optional: an outbox that keeps acknowledged entries can repair a server restored from a backup."""
+
+    def entries_from(self, seq: int, limit: int) -> list[LedgerEntry]:
+        """Up to `limit` entries with seq >= `seq`, acknowledged or not, in seq order."""
+        ...

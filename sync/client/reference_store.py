@@ -87,6 +87,10 @@ class ReferenceRegisterStore:
                 [(r.status.value, r.reason, r.id) for r in results],
             )
 
+    def entries_from(self, seq: int, limit: int) -> list[LedgerEntry]:
+        rows = self._conn.execute("SELECT body FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
+        return [LedgerEntry.model_validate_json(r[0]) for r in rows]
+
     def pending_count(self) -> int:
         return self._conn.execute("SELECT COUNT(*) FROM outbox WHERE status IS NULL").fetchone()[0]
 

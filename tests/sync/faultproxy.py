@@ -9,7 +9,7 @@ decides its fate:
 - "stall": nothing is forwarded and nothing answered until the client gives up (its read timeout);
 - "cut": forwarded, then only half of the answer is sent before the connection is closed;
 - "corrupt": forwarded, the answer's last body byte changed;
-- "500" / "503": answered by the proxy itself (503 with `Retry-After: 0`).
+- "500" / "503": answered by the proxy itself (503 with `Retry-After: <proxy.retry_after>`).
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class FaultProxy:
         self.upstream = ("127.0.0.1", upstream_port)
         self.policy: Policy = policy or (lambda _r: "pass")
         self.stall_seconds = stall_seconds
+        self.retry_after = "0"  # what an injected 503 asks the client to wait
         self.counts: Counter[str] = Counter()
         self._number = 0
         self._lock = threading.Lock()
@@ -128,7 +129,7 @@ class FaultProxy:
                     return
                 if action in ("500", "503"):
                     body = b'{"detail":"injected failure","code":"injected"}'
-                    extra = b"Retry-After: 0\r\n" if action == "503" else b""
+                    extra = f"Retry-After: {self.retry_after}\r\n".encode() if action == "503" else b""
                     client.sendall(b"HTTP/1.1 " + action.encode() + b" Injected\r\nContent-Type: application/json\r\n"
                                    + extra + b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
                     continue

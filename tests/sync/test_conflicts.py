@@ -11,7 +11,15 @@ import requests
 import sqlalchemy as sa
 
 from sync.central import operations
-from sync.client import AuthError, PayloadConflict, ProtocolUnsupported, SyncClient, SyncLoop
+from sync.client import (
+    AuthError,
+    ExposureLimits,
+    OfflineExposure,
+    PayloadConflict,
+    ProtocolUnsupported,
+    SyncClient,
+    SyncLoop,
+)
 from sync.protocol import PROTOCOL_HEADER, EntryStatus, LedgerEntry
 
 
@@ -123,12 +131,15 @@ def test_three_registers_overspend_one_customer_overdraft_is_the_shortfall(centr
     hq_store = make_store("HQ.POS")
     hq_store.record("accrual", "C1", 100)
     hq.push(hq_store.pending_batch(10))
-    offline_cap = 80
+    limits = ExposureLimits(per_customer_points=80, per_register_points=500)
     spends = [80, 70, 60]
     for i, spend in enumerate(spends):
         client = central.client("S1", f"R{i}")
         store = make_store(f"S1.R{i}")
-        assert spend <= offline_cap
+        exposure = OfflineExposure(limits)  # each register only knows its own offline spending
+        assert exposure.check_redemption("C1", spend + 30, online=False).reason == "offline_customer_cap"
+        assert exposure.check_redemption("C1", spend, online=False) is None
+        exposure.record_redemption("C1", spend, online=False)
         store.record("redemption", "C1", -spend, order_id=f"O{i}")
         response = client.push(store.pending_batch(10))
         assert response.results[0].status in (EntryStatus.CREATED, EntryStatus.CREATED_FLAGGED)
