@@ -117,11 +117,11 @@ def create_app(
             raw = request.headers.get(PROTOCOL_HEADER)
             supported = ", ".join(str(v) for v in sorted(SUPPORTED_PROTOCOL_VERSIONS))
             if raw is None or not raw.strip().isdigit() or int(raw) not in SUPPORTED_PROTOCOL_VERSIONS:
+                problem = f"no {PROTOCOL_HEADER} header" if raw is None else f"protocol version {raw!r} is not supported"
                 return JSONResponse(
                     status_code=426,
                     content=ErrorBody(
-                        detail=f"protocol version {raw!r} is not supported (supported: {supported}); "
-                        "update the register software",
+                        detail=f"{problem} (this server speaks {supported}); update the register software",
                         code="protocol_unsupported",
                     ).model_dump(),
                     headers={"Upgrade": f"pos-protocol/{PROTOCOL_VERSION}", PROTOCOL_HEADER: supported},
@@ -241,3 +241,13 @@ def list_conflicts(session: Session, limit: int = 200) -> list[dict[str, Any]]:
          "detail": r.detail, "created_at": r.created_at.isoformat()}
         for r in rows
     ]
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` worker processes: the database URL comes from POS_CENTRAL_DB.
+
+    Workers never migrate; the parent (`pos-central serve`) did it once before starting them.
+    """
+    import os
+
+    return create_app(os.environ.get("POS_CENTRAL_DB", DEFAULT_DB_URL), migrate=False)

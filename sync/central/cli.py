@@ -1,6 +1,6 @@
 """The `pos-central` command: serve the central service and run manager operations.
 
-    pos-central serve [--db URL] [--host 127.0.0.1] [--port 8765]
+    pos-central serve [--db URL] [--host 127.0.0.1] [--port 8765] [--workers N]
     pos-central init
     pos-central pair-register STORE REGISTER      # prints a one-time pairing code
     pos-central revoke-register REGISTER_ID       # e.g. S1.R1
@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema on start")
+    serve.add_argument("--workers", type=int, default=1, help="API worker processes on this host (stateless)")
     sub.add_parser("init", parents=[common], help="create or upgrade the database schema")
     pair = sub.add_parser("pair-register", parents=[common], help="issue a one-time pairing code")
     pair.add_argument("store")
@@ -100,8 +101,17 @@ def _serve(args: argparse.Namespace) -> int:
 
     from sync.central.app import create_app
 
-    app = create_app(args.db, migrate=not args.no_migrate)
     print(f"pos-central: serving {args.db} on http://{args.host}:{args.port} (OpenAPI at /docs)", flush=True)
+    if args.workers > 1:
+        if not args.no_migrate:
+            engine = create_engine(args.db)
+            upgrade(engine)
+            engine.dispose()
+        os.environ["POS_CENTRAL_DB"] = args.db
+        uvicorn.run("sync.central.app:app_from_env", factory=True, workers=args.workers, host=args.host,
+                    port=args.port, log_level="info")
+        return 0
+    app = create_app(args.db, migrate=not args.no_migrate)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
