@@ -194,3 +194,21 @@ def test_an_entry_read_back_is_the_entry_written_and_its_payload_matches(uow, pe
     assert read == written
     assert item.payload == canonical_json(read.to_wire())
     assert json.loads(item.payload)["created_at"] == "2026-11-23T14:30:00+00:00"
+
+
+def test_writers_on_several_threads_queue_and_the_sequence_stays_gapless(uow, people) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def cashier(n: int) -> None:
+        for _ in range(15):
+            with uow() as work:  # one session per unit of work, created on this thread
+                work.ledger.append(EntryKind.ACCRUAL, f"C{n % 4 + 1}", 1, at=NOW)
+                work.commit()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(cashier, range(4)))
+
+    with uow(read_only=True) as work:
+        assert work.ledger.last_seq() == 60
+        assert sorted(i.seq for i in work.ledger.pending_outbox(limit=100)) == list(range(1, 61))
+        assert sum(work.customers.get(f"C{n}").pending_points for n in range(1, 5)) == 60
