@@ -136,7 +136,7 @@ def transfer_points(
                 "insufficient_points", f"{sender.name} has {sender.points} points; cannot send {points}"
             )
         group = new_entry_id()
-        lots = {lot.lot_id: lot for lot in uow.ledger.lots(from_customer_id)}
+        lots = {lot.lot_id: lot for lot in uow.ledger.open_lots(from_customer_id, now.date())}
         parts = consume_first_to_expire(lots.values(), points, now.date())
         default_expiry = uow.ledger.default_expiry(now)
         incoming = [

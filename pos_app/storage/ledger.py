@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import uuid6
 from sqlalchemy import func, insert, select, text, update
@@ -86,13 +87,18 @@ def to_entry(row: LedgerEntryRow) -> LedgerEntry:
     )
 
 
-_LOTS_SQL = text(
-    """
+_LOTS_SQL = """
     SELECT l.id, l.entry_id, l.customer_id, l.points, l.expires_on, l.available_on,
-           l.points - COALESCE((SELECT SUM(c.points) FROM lot_consumptions c WHERE c.lot_id = l.id), 0)
-    FROM point_lots l WHERE l.customer_id = :customer_id ORDER BY l.expires_on, l.id
-    """
-)
+           l.points - COALESCE(u.used, 0) AS remaining
+    FROM point_lots l
+    LEFT JOIN (SELECT lot_id, SUM(points) AS used FROM lot_consumptions
+               WHERE customer_id = :customer_id AND lot_id IS NOT NULL GROUP BY lot_id) u ON u.lot_id = l.id
+    WHERE l.customer_id = :customer_id {where}
+    ORDER BY l.expires_on, l.id
+"""
+_ALL_LOTS = text(_LOTS_SQL.format(where=""))
+# Only what first-to-expire consumption may take: not expired, with points left.
+_OPEN_LOTS = text(_LOTS_SQL.format(where="AND l.expires_on >= :today AND l.points > COALESCE(u.used, 0)"))
 
 
 class LedgerRepository:
@@ -186,7 +192,7 @@ class LedgerRepository:
                     raise ValueError("the consumption of an entry must add up to its points")
                 self._consume(entry, consume)
             else:
-                self._consume(entry, consume_first_to_expire(self.lots(customer_id), -points, today))
+                self._consume(entry, consume_first_to_expire(self.open_lots(customer_id, today), -points, today))
             self._customers.add_pending_points(customer_id, points)
         self._session.execute(
             insert(OutboxRow).values(
@@ -313,7 +319,15 @@ class LedgerRepository:
 
     def lots(self, customer_id: str) -> list[PointLot]:
         """The customer's locally known lots with what is left of each, first to expire first."""
-        rows = self._session.execute(_LOTS_SQL, {"customer_id": customer_id}).all()
+        return self._to_lots(self._session.execute(_ALL_LOTS, {"customer_id": customer_id}).all())
+
+    def open_lots(self, customer_id: str, today: date) -> list[PointLot]:
+        """The lots that still hold points and have not expired on `today`, first to expire first."""
+        params = {"customer_id": customer_id, "today": today.isoformat()}
+        return self._to_lots(self._session.execute(_OPEN_LOTS, params).all())
+
+    @staticmethod
+    def _to_lots(rows: Sequence[Any]) -> list[PointLot]:
         return [
             PointLot(
                 lot_id=r[0],
@@ -348,11 +362,7 @@ class LedgerRepository:
         ).one_or_none()
         if row is None:
             return None
-        held = sum(
-            lot.remaining
-            for lot in self.lots(customer_id)
-            if not lot.is_available(today) and lot.remaining > 0
-        )
+        held = sum(lot.remaining for lot in self.open_lots(customer_id, today) if not lot.is_available(today))
         return PointsBalance(customer_id, confirmed=row[0], pending=row[1], held=held)
 
     def ledger_sum(self, customer_id: str) -> int:
