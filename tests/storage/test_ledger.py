@@ -212,3 +212,21 @@ def test_writers_on_several_threads_queue_and_the_sequence_stays_gapless(uow, pe
         assert work.ledger.last_seq() == 60
         assert sorted(i.seq for i in work.ledger.pending_outbox(limit=100)) == list(range(1, 61))
         assert sum(work.customers.get(f"C{n}").pending_points for n in range(1, 5)) == 60
+
+
+def test_a_points_statement_shows_balance_lots_and_history(uow, people) -> None:
+    from pos_app.services.balances import PointsStatement, points_statement
+    from pos_app.services.outcome import Refused
+
+    with uow() as work:
+        work.ledger.append(EntryKind.ACCRUAL, "C4", 100, at=NOW, lots=[NewLot(100, date(2027, 2, 28))])
+        work.ledger.append(EntryKind.REDEMPTION, "C4", -40, at=NOW)
+        work.commit()
+
+    statement = points_statement(uow(read_only=True), "C4", NOW.date())
+
+    assert isinstance(statement, PointsStatement)
+    assert (statement.balance.confirmed, statement.balance.pending, statement.balance.available) == (50, 60, 110)
+    assert [(lot.remaining, lot.expires_on) for lot in statement.lots] == [(60, date(2027, 2, 28))]
+    assert [e.points for e in statement.entries] == [100, -40]
+    assert points_statement(uow(), "C404", NOW.date()) == Refused("unknown_customer", "no customer 'C404'")
