@@ -87,6 +87,16 @@ def to_entry(row: LedgerEntryRow) -> LedgerEntry:
     )
 
 
+def _wire(entry: LedgerEntry, discount_minor: int | None, order_total_minor: int | None) -> dict[str, Any]:
+    """The pushed payload: the entry's wire form plus the sale amounts it carries, when it carries any."""
+    wire = entry.to_wire()
+    if discount_minor is not None:
+        wire["discount_minor"] = discount_minor
+    if order_total_minor is not None:
+        wire["order_total_minor"] = order_total_minor
+    return wire
+
+
 _LOTS_SQL = """
     SELECT l.id, l.entry_id, l.customer_id, l.points, l.expires_on, l.available_on,
            l.points - COALESCE(u.used, 0) AS remaining
@@ -127,6 +137,8 @@ class LedgerRepository:
         lots: Sequence[NewLot] | None = None,
         available_on: date | None = None,
         consume: Sequence[LotConsumption] | None = None,
+        discount_minor: int | None = None,
+        order_total_minor: int | None = None,
     ) -> LedgerEntry:
         """Write one entry and everything that goes with it (see the module docstring).
 
@@ -134,7 +146,9 @@ class LedgerRepository:
         program's expiry months, spendable from `available_on`); a negative
         one consumes lots first-to-expire-first (or exactly `consume`, e.g.
         the expired lots for an expiry entry); a reversal undoes exactly what
-        its entry did to the lots. Checks that are business rules
+        its entry did to the lots. `discount_minor` (a code use's discount)
+        and `order_total_minor` (what the order's customer paid) are stored
+        and added to the pushed payload only when given. Checks that are business rules
         (balance, limits) belong to the services; violations of the ledger's
         integrity raise (IntegrityError), which is a bug in the caller.
         """
@@ -179,6 +193,8 @@ class LedgerRepository:
                 counterpart_id=counterpart_id,
                 group_id=group_id,
                 note=note,
+                discount_minor=discount_minor,
+                order_total_minor=order_total_minor,
             )
         )
         if customer_id is not None and points != 0:
@@ -199,7 +215,7 @@ class LedgerRepository:
                 entry_id=entry.id,
                 register_id=entry.register_id,
                 seq=entry.seq,
-                payload=canonical_json(entry.to_wire()),
+                payload=canonical_json(_wire(entry, discount_minor, order_total_minor)),
                 created_at=at,
             )
         )
@@ -399,6 +415,32 @@ class LedgerRepository:
             )
             or 0
         )
+
+    def discount_of(self, entry_id: str) -> int | None:
+        """The discount a code-use entry recorded (None for other entries)."""
+        return self._session.scalar(select(LedgerEntryRow.discount_minor).where(LedgerEntryRow.id == entry_id))
+
+    def unacknowledged_redeemed(self, since: datetime | None = None, customer_id: str | None = None) -> int:
+        """Points spent by `redemption` entries the central service has not acknowledged yet.
+
+        The register's offline exposure: limited to one customer and to the
+        entries written at or after `since` (the outage's start) when given.
+        """
+        query = (
+            select(func.coalesce(func.sum(-LedgerEntryRow.points), 0))
+            .select_from(OutboxRow)
+            .join(LedgerEntryRow, LedgerEntryRow.id == OutboxRow.entry_id)
+            .where(
+                OutboxRow.acknowledged_at.is_(None),
+                LedgerEntryRow.kind == EntryKind.REDEMPTION.value,
+                LedgerEntryRow.points < 0,
+            )
+        )
+        if since is not None:
+            query = query.where(LedgerEntryRow.created_at >= since)
+        if customer_id is not None:
+            query = query.where(LedgerEntryRow.customer_id == customer_id)
+        return self._session.scalar(query) or 0
 
     # -- outbox ------------------------------------------------------------------------------
 

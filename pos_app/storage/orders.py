@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.sale_record import SaleRecord, SoldLine
-from pos_app.storage.tables import OrderLineRow, OrderRow
+from pos_app.storage.tables import OrderCounterRow, OrderLineRow, OrderRow
 
 
 def _to_line(row: OrderLineRow) -> SoldLine:
@@ -132,6 +132,30 @@ class OrderRepository:
             .values(refunded_minor=OrderRow.refunded_minor + refunded_minor)
         )
         self._session.flush()
+
+    def next_order_number(self, register_id: str) -> str:
+        """The register's next order number, `R1-000042`: short enough for the receipt's barcode.
+
+        Gapless per register (the counter moves in the sale's transaction) and
+        unique across registers because register ids are.
+        """
+        number = self._session.execute(
+            update(OrderCounterRow)
+            .where(OrderCounterRow.register_id == register_id)
+            .values(last_number=OrderCounterRow.last_number + 1)
+            .returning(OrderCounterRow.last_number)
+        ).scalar_one_or_none()
+        if number is None:
+            self._session.execute(insert(OrderCounterRow).values(register_id=register_id, last_number=1))
+            number = 1
+        return f"{register_id}-{number:06d}"
+
+    def last_order_id(self, register_id: str) -> str | None:
+        """The id of the last order this register numbered, or None."""
+        number = self._session.scalar(
+            select(OrderCounterRow.last_number).where(OrderCounterRow.register_id == register_id)
+        )
+        return None if not number else f"{register_id}-{number:06d}"
 
     def void(self, order_id: str) -> None:
         self._session.execute(update(OrderRow).where(OrderRow.id == order_id).values(status="voided"))

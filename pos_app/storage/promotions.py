@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
-from pos_app.storage.tables import PromotionCodeRow, PromotionRow
+from pos_app.storage.tables import PromotionCodeRow, PromotionRow, StoreRevisionRow
 
 
 def _bound(value: str | None, *, end: bool) -> str | None:
@@ -111,6 +111,51 @@ class PromotionRepository:
         ):
             codes.setdefault(code.promotion_id, []).append(_to_code(code).to_scenario())
         return [{**json.loads(row.body), "codes": codes.get(row.id, [])} for row in rows]
+
+    def pricing_revision(self) -> int:
+        """A counter that changes whenever what the promotion engine is built from changes.
+
+        Bumped by triggers (revision 0002) on promotions, settings and tiers, and
+        when a promotion gains its first code or loses its last one.
+        """
+        return self._session.scalar(select(StoreRevisionRow.value).where(StoreRevisionRow.name == "pricing")) or 0
+
+    def pricing_rows(self, start: datetime, end: datetime) -> list[tuple[str, str, bool]]:
+        """(id, body JSON without codes, has codes) of active promotions whose window meets [start, end].
+
+        `start` and `end` are local store time. Codes are not loaded: the
+        pricing cache asks for the entered ones only (`find_codes`).
+        """
+        low = start.replace(tzinfo=None).isoformat()
+        high = end.replace(tzinfo=None).isoformat()
+        has_codes = exists().where(PromotionCodeRow.promotion_id == PromotionRow.id)
+        rows = self._session.execute(
+            select(PromotionRow.id, PromotionRow.body, has_codes)
+            .where(
+                PromotionRow.active,
+                or_(PromotionRow.valid_from.is_(None), PromotionRow.valid_from <= high),
+                or_(PromotionRow.valid_to.is_(None), PromotionRow.valid_to >= low),
+            )
+            .order_by(PromotionRow.priority, PromotionRow.id)
+        ).all()
+        return [(row[0], row[1], bool(row[2])) for row in rows]
+
+    def find_codes(self, texts: Iterable[str]) -> list[PromotionCode]:
+        """The stored codes among `texts` (any spelling), in one query."""
+        keys = sorted({normalise_code(t) for t in texts if t and t.strip()})
+        if not keys:
+            return []
+        rows = self._session.scalars(select(PromotionCodeRow).where(PromotionCodeRow.code.in_(keys)))
+        return [_to_code(row) for row in rows]
+
+    def release_code(self, text: str) -> bool:
+        """Give one use back to a limited code (its sale was voided); False when unknown or unlimited."""
+        result = self._session.execute(
+            update(PromotionCodeRow)
+            .where(PromotionCodeRow.code == normalise_code(text), PromotionCodeRow.uses_left.is_not(None))
+            .values(uses_left=PromotionCodeRow.uses_left + 1)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
 
     def find_code(self, text: str) -> PromotionCode | None:
         row = self._session.get(PromotionCodeRow, normalise_code(text))

@@ -264,6 +264,10 @@ class LedgerEntryRow(Base):
     counterpart_id: Mapped[str | None] = mapped_column(String(64))
     group_id: Mapped[str | None] = mapped_column(String(36), index=True)
     note: Mapped[str | None] = mapped_column(Text)
+    # A code_use's discount (promotion leakage when the code turns out used elsewhere), revision 0002.
+    discount_minor: Mapped[int | None]
+    # What the customer paid for the order, carried by one entry of the order, revision 0002.
+    order_total_minor: Mapped[int | None]
 
 
 class PointLotRow(Base):
@@ -348,6 +352,41 @@ class AuditLogRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class RewardRow(Base):
+    """A catalogue reward a customer claims with points (a free coffee for 150 points).
+
+    `promotion_id` is the code-gated promotion that gives the reward; a claim
+    issues a personal single-use code of it.
+    """
+
+    __tablename__ = "rewards"
+    __table_args__ = (CheckConstraint("points > 0", name="points_positive"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    points: Mapped[int]
+    promotion_id: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class OrderCounterRow(Base):
+    """The last order number given by a register (the short number printed as the receipt's barcode)."""
+
+    __tablename__ = "order_counters"
+
+    register_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class StoreRevisionRow(Base):
+    """Counters bumped by triggers when cached data changes (`pricing`: promotions and settings)."""
+
+    __tablename__ = "store_revisions"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)
+
+
 __all__ = [
     "NAMING_CONVENTION",
     "AuditLogRow",
@@ -355,6 +394,7 @@ __all__ = [
     "CustomerRow",
     "LedgerEntryRow",
     "LotConsumptionRow",
+    "OrderCounterRow",
     "OrderLineRow",
     "OrderRow",
     "OutboxRow",
@@ -364,6 +404,8 @@ __all__ = [
     "PromotionCodeRow",
     "PromotionRow",
     "RegisterSequenceRow",
+    "RewardRow",
+    "StoreRevisionRow",
     "TierRow",
     "UserRow",
     "UtcDateTime",

@@ -26,6 +26,7 @@ from pos_app.storage.database import WRITE
 from pos_app.storage.ledger import LedgerRepository
 from pos_app.storage.orders import OrderRepository
 from pos_app.storage.promotions import PromotionRepository
+from pos_app.storage.rewards import RewardRepository
 from pos_app.storage.settings import SettingsRepository
 
 
@@ -38,6 +39,7 @@ class UnitOfWork:
     orders: OrderRepository
     users: UserRepository
     audit: AuditRepository
+    rewards: RewardRepository
 
     def __init__(self, session_factory: sessionmaker[Session], register_id: str) -> None:
         self._session_factory = session_factory
@@ -58,6 +60,7 @@ class UnitOfWork:
         self.orders = OrderRepository(session)
         self.users = UserRepository(session)
         self.audit = AuditRepository(session)
+        self.rewards = RewardRepository(session)
         return self
 
     def __exit__(
