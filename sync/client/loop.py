@@ -146,12 +146,12 @@ class SyncLoop:
             self._retry_after = getattr(exc, "retry_after", None)
             return False
         except (ProtocolUnsupported, AuthError, PayloadConflict, SeqGap, SyncError) as exc:
-            self._failures += 1
-            status = self.status
-            self._set(state=SyncState.ERROR, offline_since=status.offline_since or self._clock(),
-                      message=str(exc), pending=self._pending())
+            self._fail(exc)
             log.error("sync error: %s", exc)
-            self._retry_after = None
+            return False
+        except Exception as exc:  # noqa: BLE001 - e.g. the local database is busy: the loop must live on
+            self._fail(exc)
+            log.exception("sync failed unexpectedly")
             return False
         self._failures = 0
         if self.exposure is not None:
@@ -166,10 +166,11 @@ class SyncLoop:
         while True:
             batch = self.outbox.pending_batch(self.batch_size)
             if not batch:
+                self._inflight = None
                 return answered
-            ids = tuple(e.id for e in batch)
-            if self._inflight is None or self._inflight[0] != ids:
-                self._inflight = (ids, self.client.encode_push(batch))
+            # An unanswered batch is sent again byte for byte, even if more entries were written meanwhile.
+            if self._inflight is None or self._inflight[0][0] != batch[0].id:
+                self._inflight = (tuple(e.id for e in batch), self.client.encode_push(batch))
             try:
                 response = self.client.push(self._inflight[1], attempts=self.call_attempts)
             except SeqGap as gap:
@@ -220,6 +221,13 @@ class SyncLoop:
             resent += len(entries)
             start = entries[-1].seq + 1
         return resent
+
+    def _fail(self, exc: Exception) -> None:
+        self._failures += 1
+        self._retry_after = None
+        status = self.status
+        self._set(state=SyncState.ERROR, offline_since=status.offline_since or self._clock(),
+                  message=f"{type(exc).__name__}: {exc}", pending=self._pending())
 
     def _restore_snapshot(self) -> int:
         snapshot = self.client.snapshot()

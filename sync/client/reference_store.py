@@ -59,6 +59,11 @@ class ReferenceRegisterStore:
     def _tx(self) -> _Tx:
         return _Tx(self._conn, self._lock)
 
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """Reads share the connection with the writers: one at a time."""
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
     # -- writing entries (what a checkout does) --------------------------------------------------
 
     def record(self, kind: EntryKind | str, customer_id: str | None, points: int, **fields: Any) -> LedgerEntry:
@@ -75,9 +80,7 @@ class ReferenceRegisterStore:
     # -- OutboxSource ----------------------------------------------------------------------------
 
     def pending_batch(self, limit: int) -> list[LedgerEntry]:
-        rows = self._conn.execute(
-            "SELECT body FROM outbox WHERE status IS NULL ORDER BY seq LIMIT ?", (limit,)
-        ).fetchall()
+        rows = self._read("SELECT body FROM outbox WHERE status IS NULL ORDER BY seq LIMIT ?", (limit,))
         return [LedgerEntry.model_validate_json(r[0]) for r in rows]
 
     def mark_acknowledged(self, results: Sequence[EntryResult]) -> None:
@@ -88,17 +91,17 @@ class ReferenceRegisterStore:
             )
 
     def entries_from(self, seq: int, limit: int) -> list[LedgerEntry]:
-        rows = self._conn.execute("SELECT body FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
+        rows = self._read("SELECT body FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?", (seq, limit))
         return [LedgerEntry.model_validate_json(r[0]) for r in rows]
 
     def pending_count(self) -> int:
-        return self._conn.execute("SELECT COUNT(*) FROM outbox WHERE status IS NULL").fetchone()[0]
+        return self._read("SELECT COUNT(*) FROM outbox WHERE status IS NULL")[0][0]
 
     # -- ChangeSink ------------------------------------------------------------------------------
 
     def cursor(self) -> str | None:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'cursor'").fetchone()
-        return None if row is None else row[0]
+        rows = self._read("SELECT value FROM meta WHERE key = 'cursor'")
+        return rows[0][0] if rows else None
 
     def apply_page(self, changes: Sequence[Change], new_cursor: str) -> None:
         with self._tx() as cur:
@@ -130,27 +133,27 @@ class ReferenceRegisterStore:
     # -- reading ---------------------------------------------------------------------------------
 
     def record_of(self, topic: str, key: str) -> dict[str, Any] | None:
-        row = self._conn.execute("SELECT data FROM pulled WHERE topic = ? AND key = ?", (topic, key)).fetchone()
-        return None if row is None else json.loads(row[0])
+        rows = self._read("SELECT data FROM pulled WHERE topic = ? AND key = ?", (topic, key))
+        return json.loads(rows[0][0]) if rows else None
 
     def records(self, topic: str) -> dict[str, dict[str, Any]]:
-        rows = self._conn.execute("SELECT key, data FROM pulled WHERE topic = ?", (topic,)).fetchall()
+        rows = self._read("SELECT key, data FROM pulled WHERE topic = ?", (topic,))
         return {k: json.loads(d) for k, d in rows}
 
     def available_points(self, customer_id: str) -> int:
         """Server-confirmed balance + local entries not yet acknowledged."""
         confirmed = (self.record_of("customer", customer_id) or {}).get("balance", 0)
-        pending = self._conn.execute(
+        pending = self._read(
             "SELECT COALESCE(SUM(points), 0) FROM outbox WHERE status IS NULL AND customer_id = ?", (customer_id,)
-        ).fetchone()[0]
+        )[0][0]
         return confirmed + pending
 
     def answers(self) -> dict[str, tuple[str | None, str | None]]:
-        return {i: (s, r) for i, s, r in self._conn.execute("SELECT id, status, reason FROM outbox")}
+        return {i: (s, r) for i, s, r in self._read("SELECT id, status, reason FROM outbox")}
 
     def snapshot_count(self) -> int:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'snapshots'").fetchone()
-        return int(row[0]) if row else 0
+        rows = self._read("SELECT value FROM meta WHERE key = 'snapshots'")
+        return int(rows[0][0]) if rows else 0
 
 
 class _Tx:

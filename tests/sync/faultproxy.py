@@ -75,6 +75,7 @@ class FaultProxy:
         self.stall_seconds = stall_seconds
         self.retry_after = "0"  # what an injected 503 asks the client to wait
         self.counts: Counter[str] = Counter()
+        self.push_bodies: list[bytes] = []  # the body of every push request received, in order
         self._number = 0
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -101,6 +102,8 @@ class FaultProxy:
 
     def _decide(self, message: bytes) -> tuple[ProxiedRequest, str]:
         method, path = message.split(b"\r\n", 1)[0].decode("latin-1").split(" ")[:2]
+        if path == "/v1/push":
+            self.push_bodies.append(message.split(b"\r\n\r\n", 1)[1])
         with self._lock:
             self._number += 1
             request = ProxiedRequest(self._number, method, path)

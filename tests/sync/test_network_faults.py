@@ -128,3 +128,25 @@ def test_twenty_percent_failing_calls_every_entry_accepted_and_no_call_blocks(ce
     injected = sum(proxy.counts[a] for a in ("500", "503", "stall", "drop_response"))
     assert injected >= 0.1 * sum(proxy.counts.values())
     assert max(durations) < read_timeout + connect_timeout + 0.5
+
+
+def test_unanswered_batch_is_resent_byte_for_byte_even_after_new_sales(central, make_store):
+    proxy = FaultProxy(central.port)
+    try:
+        client = central.client("S1", "R1", url=proxy.url)
+        store = make_store("S1.R1")
+        for _ in range(3):
+            store.record("accrual", "C1", 10)
+        loop = SyncLoop(client, store, store, batch_size=10, call_attempts=1)
+        proxy.policy = lambda r: "drop_response"
+        assert not loop.run_once()
+        store.record("accrual", "C1", 5)  # a sale while the answer is missing
+        proxy.policy = lambda r: "pass"
+        assert loop.run_once()
+        first, retry, *rest = proxy.push_bodies
+        assert retry == first
+        assert len(rest) == 1
+        assert central.balance("C1") == 35
+        assert {s for s, _ in store.answers().values()} == {"created", "exists"}
+    finally:
+        proxy.close()
