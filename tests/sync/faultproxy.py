@@ -7,6 +7,7 @@ decides its fate:
 - "drop_request": the connection is closed before anything reaches the server;
 - "drop_response": forwarded (the server commits), the answer thrown away, the connection closed;
 - "stall": nothing is forwarded and nothing answered until the client gives up (its read timeout);
+- "stall_response": forwarded (the server commits), then silence until the client gives up;
 - "cut": forwarded, then only half of the answer is sent before the connection is closed;
 - "corrupt": forwarded, the answer's last body byte changed;
 - "500" / "503": answered by the proxy itself (503 with `Retry-After: <proxy.retry_after>`).
@@ -138,6 +139,14 @@ class FaultProxy:
                     continue
                 response = self._forward(message)
                 if response is None or action == "drop_response":
+                    return
+                if action == "stall_response":  # the server committed; its answer never comes
+                    client.settimeout(self.stall_seconds)
+                    try:
+                        while client.recv(65536):
+                            pass
+                    except OSError:
+                        pass
                     return
                 if action == "cut":
                     client.sendall(response[: len(response) // 2])

@@ -28,7 +28,7 @@ def _assert_no_duplicates(central, store, expected: int) -> None:
     assert store.pending_count() == 0
 
 
-@pytest.mark.parametrize("fault", ["drop_request", "drop_response", "stall", "cut"])
+@pytest.mark.parametrize("fault", ["drop_request", "drop_response", "stall", "stall_response", "cut"])
 def test_fault_then_heal_no_duplicate_and_resumes_within_cap(central, make_store, fault):
     proxy = FaultProxy(central.port, stall_seconds=5)
     client = central.client("S1", "R1", url=proxy.url, read_timeout=0.5)

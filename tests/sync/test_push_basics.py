@@ -22,6 +22,7 @@ def test_pair_push_and_resend_answers_exists(central, make_store):
     assert first.acked_through_seq == again.acked_through_seq == 2
     assert central.balance("C1") == 100
     assert central.scalar("SELECT COUNT(*) FROM ledger_entries") == 2
+    assert client.customer("C1")["balance"] == 100  # what an online redemption checks first
 
 
 def test_loop_drains_outbox_and_pulls_confirmed_balance(central, make_store):
