@@ -128,3 +128,34 @@ def test_programs_birthday_bonus_segments_and_winback(central, make_store, tmp_p
     assert len(codes) == 1 and codes[0]["uses_left"] == 1
     promo = store.record_of("promotion", codes[0]["promotion_id"])
     assert promo["audience"]["customers"] == ["C4"]
+
+
+def test_pos_central_serve_just_works_on_a_fresh_directory(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "sync.central.cli", "serve", "--port", str(port)], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.1)
+        assert health.json()["ok"] is True
+        assert requests.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code == 200
+        assert "/v1/push" in requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).json()["paths"]
+        assert (tmp_path / "pos-central.db").exists()
+    finally:
+        proc.terminate()
+        proc.wait(10)
