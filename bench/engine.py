@@ -100,8 +100,14 @@ def typical_promotions(rnd: random.Random) -> list[dict]:
             case 4:
                 p["stores"] = ["S9"]
         promos.append(p)
-    promos.append({"id": "X2", "kind": "points", "reward": {"type": "points_multiplier", "value": "2"},
-                   "conditions": {"items": {"categories": ["cat0"]}}})
+    promos.append(
+        {
+            "id": "X2",
+            "kind": "points",
+            "reward": {"type": "points_multiplier", "value": "2"},
+            "conditions": {"items": {"categories": ["cat0"]}},
+        }
+    )
     promos.append({"id": "BONUS", "kind": "points", "reward": {"type": "points_bonus", "value": 100}})
     rnd.shuffle(promos)
     return promos
@@ -121,8 +127,13 @@ def worst_promotions(rnd: random.Random) -> list[dict]:
 
 SETTINGS = {
     "currency": "USD",
-    "points": {"redeem_value": "0.01", "min_redeem": 100, "redeem_step": 10, "max_redeem_share": "0.5",
-               "tiers": [{"name": "gold", "multiplier": "1.5"}]},
+    "points": {
+        "redeem_value": "0.01",
+        "min_redeem": 100,
+        "redeem_step": 10,
+        "max_redeem_share": "0.5",
+        "tiers": [{"name": "gold", "multiplier": "1.5"}],
+    },
 }
 
 
@@ -166,16 +177,23 @@ def main() -> None:
     worst_sale = Sale(now=NOW, cart=lines[:12], customer=customer, redeem_points=0)
     worst_times, worst = measure(engine_for(worst_promotions(rnd), "best"), worst_sale, args.runs)
 
-    matched = len(result.applied) + sum(1 for r in result.rejected if r.reason.value in
-                                        {"lost_to_better", "excluded", "no_effect", "min_subtotal", "min_qty"})
+    matched = len(result.applied) + sum(
+        1
+        for r in result.rejected
+        if r.reason.value in {"lost_to_better", "excluded", "no_effect", "min_subtotal", "min_qty"}
+    )
     print(f"runs per case: {args.runs} (after 50 warm-up), seed {args.seed}")
-    print(f"typical: 50 lines, {len(typical)} promotions, {matched} reach arbitration, "
-          f"{len(result.applied)} applied, optimal={result.optimal}")
+    print(
+        f"typical: 50 lines, {len(typical)} promotions, {matched} reach arbitration, "
+        f"{len(result.applied)} applied, optimal={result.optimal}"
+    )
     print(summary("baseline: typical, priority mode", base_times))
     print(summary("typical, best mode", best_times))
     print(summary("worst: 25 all-matching, best mode", worst_times))
     print(f"worst: {len(worst.applied)} applied, optimal={worst.optimal}")
-    print(f"ratio typical best / baseline (p50): {statistics.median(best_times) / statistics.median(base_times):.2f}")
+    print(
+        f"ratio typical best / baseline (p50): {statistics.median(best_times) / statistics.median(base_times):.2f}"
+    )
 
 
 if __name__ == "__main__":

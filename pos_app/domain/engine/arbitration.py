@@ -22,7 +22,7 @@ from pos_app.domain.engine.search_bound import SuffixBound
 from pos_app.domain.promotion import Reason
 
 EXACT_LIMIT = 16
-NODE_BUDGET = 20_000
+NODE_BUDGET = 1_000
 
 
 @dataclass(slots=True)
@@ -130,12 +130,14 @@ def arbitrate_best(cands: list[Candidate], ctx: SaleContext) -> Arbitration:
     best = _Best()
     optimal = True
     chosen: list[Candidate] = []
+    stacked_total = 0  # components are independent: their totals add up
     for component in _components(stackable, solo, ctx):
-        found, exact = _search(component, solo, ctx)
+        found, amount, exact = _search(component, solo, ctx)
         optimal &= exact
         chosen.extend(found)
+        stacked_total += amount
     chosen.sort(key=lambda c: c.position)
-    best.offer(chosen, _walk_total(chosen, ctx))
+    best.offer(chosen, stacked_total)
     for c in viable:
         if c.promo.exclusive:
             best.offer([c], solo[c.id].amount)
@@ -167,11 +169,6 @@ class _Best:
             self.amount, self.selection, self._key = amount, list(selection), key
             return True
         return False
-
-
-def _walk_total(selection: list[Candidate], ctx: SaleContext) -> int:
-    _, parts, _ = walk(selection, ctx)
-    return sum(sum(p.values()) for p in parts.values())
 
 
 def _components(cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleContext) -> list[list[Candidate]]:
@@ -219,8 +216,10 @@ def _components(cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleConte
     return list(comps.values())
 
 
-def _search(cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleContext) -> tuple[list[Candidate], bool]:
-    """Branch and bound over one component, in sequence order. Returns (selection, exact).
+def _search(
+    cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleContext
+) -> tuple[list[Candidate], int, bool]:
+    """Branch and bound over one component, in sequence order: (selection, its total, exact).
 
     The bound on what the rest of the sequence can add is `SuffixBound`'s,
     never more than the order cap's room.
@@ -229,8 +228,9 @@ def _search(cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleContext) 
     """
     n = len(cands)
     if n == 1:
-        return list(cands), True
-    bound = SuffixBound(cands, [solo[c.id].amount for c in cands])
+        return list(cands), solo[cands[0].id].amount, True
+    floors = [int(f) for f in ctx.floors]  # rounded down: the capacity bound only errs upward
+    bound = SuffixBound(cands, [solo[c.id].amount for c in cands], floors)
     share = ctx.settings.max_discount_share
     cap = (share * ctx.order_subtotal).__floor__() if share < 1 else None
     touched = [tuple(sorted(c.touched)) for c in cands]
@@ -281,4 +281,4 @@ def _search(cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleContext) 
         dfs(k + 1, running, total, groups)
 
     dfs(0, list(ctx.subtotals), 0, frozenset())
-    return best.selection, not exhausted
+    return best.selection, best.amount, not exhausted

@@ -127,7 +127,9 @@ def reward_parts(cand: Candidate, running: list[int], ctx: SaleContext) -> dict[
             parts = {i: round_ratio(running[i] * num, den * ctx.units[i], rounding)}
         else:  # order
             base = sum(running[i] for i in lines)
-            parts = spread_int(round_ratio(base * num, den, rounding), list(lines), [running[i] for i in lines])
+            parts = spread_int(
+                round_ratio(base * num, den, rounding), list(lines), [running[i] for i in lines]
+            )
         if reward.max_amount is not None and sum(parts.values()) > reward.max_amount:
             parts = spread(reward.max_amount, [(i, parts[i]) for i in sorted(parts)])
         return parts

@@ -31,17 +31,18 @@ class SuffixBound:
     """Precomputed per component, evaluated at every search node.
 
     Group members count once per free group, at their best amount alone.
+    No more than the lines they touch hold above their floors can be taken.
     A `stop` member either is left out or ends the selection, so the bound
     is the larger of "no stop member chosen" and, for each stop member s,
     "what comes before s, plus s".
     """
 
-    def __init__(self, cands: list[Candidate], alone: list[int]) -> None:
+    def __init__(self, cands: list[Candidate], alone: list[int], floors: list[int]) -> None:
         self.n = len(cands)
         stops = [k for k, c in enumerate(cands) if c.promo.stop]
-        self._without_stops = _PhaseBound(cands, alone, skip=set(stops), end=self.n)
+        self._without_stops = _PhaseBound(cands, alone, floors, skip=set(stops), end=self.n)
         self._stops = [
-            (s, alone[s], _PhaseBound(cands, alone, skip=set(stops), end=s)) for s in stops
+            (s, alone[s], _PhaseBound(cands, alone, floors, skip=set(stops), end=s)) for s in stops
         ]
 
     def rest(self, k: int, running: list[int], used_groups: frozenset[str], need: int) -> int:
@@ -58,74 +59,96 @@ class SuffixBound:
 
 
 class _PhaseBound:
-    """The bound over candidates [k, end) minus `skip`, for every k."""
+    """The bound over candidates [k, end) minus `skip`, for every k.
 
-    def __init__(self, cands: list[Candidate], alone: list[int], skip: set[int], end: int) -> None:
+    Two estimates, the smaller wins: the group-aware sum of amounts alone;
+    and the percent products (group members included: a larger set of
+    percentages only raises the product) plus the other rewards' amounts
+    alone (one per group), item phase scaled by what order percentages leave.
+    """
+
+    def __init__(
+        self, cands: list[Candidate], alone: list[int], floors: list[int], skip: set[int], end: int
+    ) -> None:
         n = len(cands)
         size = n + 1
+        self.floors = floors
+        self.touched: list[tuple[int, ...]] = [() for _ in range(size)]
         self.alone_free = [0] * size
-        self.groups: list[dict[str, int]] = [{} for _ in range(size)]
-        self.item_alone = [0] * size
+        self.alone_groups: list[dict[str, int]] = [{} for _ in range(size)]
         self.item_keep: list[list[tuple[float, tuple[int, ...]]]] = [[] for _ in range(size)]
-        self.item_fixed = [0.0] * size  # rounding slack + non-percent item amounts
+        self.item_fixed = [0.0] * size  # rounding slack + ungrouped non-percent item amounts
         self.order_take: list[list[tuple[float, tuple[int, ...]]]] = [[] for _ in range(size)]
-        self.order_fixed = [0.0] * size  # rounding slack + non-percent order amounts
+        self.order_fixed = [0.0] * size  # rounding slack + ungrouped non-percent order amounts
+        self.other_groups: list[dict[str, int]] = [{} for _ in range(size)]  # non-percent members
         self.p_min = [0.0] * size
 
         item_keep: dict[int, float] = {}
         order_keep: dict[int, float] = {}
         item_lines: set[int] = set()
+        all_lines: set[int] = set()
         for k in range(n - 1, -1, -1):
             nxt = k + 1
             self.alone_free[k] = self.alone_free[nxt]
-            self.groups[k] = self.groups[nxt]
-            self.item_alone[k] = self.item_alone[nxt]
+            self.alone_groups[k] = self.alone_groups[nxt]
+            self.other_groups[k] = self.other_groups[nxt]
             self.item_fixed[k] = self.item_fixed[nxt]
             self.order_fixed[k] = self.order_fixed[nxt]
             c, a = cands[k], alone[k]
             if k < end and k not in skip:
                 g = c.promo.group
-                if g is not None:
-                    self.groups[k] = dict(self.groups[nxt])
-                    self.groups[k][g] = max(self.groups[k].get(g, 0), a)
-                else:
+                plain = is_plain_percent(c)
+                order_phase = c.promo.is_order_phase
+                if g is None:
                     self.alone_free[k] += a
-                    plain = is_plain_percent(c)
-                    p = float(c.promo.reward.value) / 100.0 if plain else 0.0
-                    if c.promo.is_order_phase:
-                        if plain:
-                            for i in c.reward_lines:
-                                order_keep[i] = order_keep.get(i, 1.0) * (1.0 - p)
-                            self.order_fixed[k] += 1.0
-                        else:
-                            self.order_fixed[k] += a
+                else:
+                    self.alone_groups[k] = {
+                        **self.alone_groups[nxt],
+                        g: max(self.alone_groups[nxt].get(g, 0), a),
+                    }
+                all_lines.update(c.touched)
+                if not order_phase:
+                    item_lines.update(c.touched)
+                if plain:
+                    p = float(c.promo.reward.value) / 100.0
+                    keep = order_keep if order_phase else item_keep
+                    for i in c.reward_lines:
+                        keep[i] = keep.get(i, 1.0) * (1.0 - p)
+                    if order_phase:
+                        self.order_fixed[k] += 1.0
                     else:
-                        self.item_alone[k] += a
-                        item_lines.update(c.touched)
-                        if plain:
-                            for i in c.reward_lines:
-                                item_keep[i] = item_keep.get(i, 1.0) * (1.0 - p)
-                            self.item_fixed[k] += len(c.reward_lines)
-                        else:
-                            self.item_fixed[k] += a
+                        self.item_fixed[k] += len(c.reward_lines)
+                elif g is not None:
+                    self.other_groups[k] = {
+                        **self.other_groups[nxt],
+                        g: max(self.other_groups[nxt].get(g, 0), a),
+                    }
+                elif order_phase:
+                    self.order_fixed[k] += a
+                else:
+                    self.item_fixed[k] += a
             self.item_keep[k] = _by_factor({i: 1.0 - f for i, f in item_keep.items()})
             self.order_take[k] = _by_factor({i: 1.0 - f for i, f in order_keep.items()})
             self.p_min[k] = min((1.0 - order_keep.get(i, 1.0) for i in item_lines), default=0.0)
+            self.touched[k] = tuple(sorted(all_lines))
 
     def rest(self, k: int, running: list[int], used_groups: frozenset[str], need: int) -> int:
-        grouped = sum(v for g, v in self.groups[k].items() if g not in used_groups)
-        bound = self.alone_free[k] + grouped
-        if bound < need:
-            return bound
+        alone_bound = self.alone_free[k] + sum(
+            v for g, v in self.alone_groups[k].items() if g not in used_groups
+        )
+        if alone_bound < need:
+            return alone_bound
         item = self.item_fixed[k]
         for share, lines in self.item_keep[k]:
             item += share * sum([running[i] for i in lines])
-        item = min(float(self.item_alone[k]), item)
         order = self.order_fixed[k]
         for take, lines in self.order_take[k]:
             order += take * sum([running[i] for i in lines])
-        combined = (1.0 - self.p_min[k]) * item + order
-        return min(bound, int(combined) + 1 + grouped)
+        others = sum(v for g, v in self.other_groups[k].items() if g not in used_groups)
+        combined = (1.0 - self.p_min[k]) * item + order + others
+        floors = self.floors
+        capacity = sum([running[i] - floors[i] for i in self.touched[k]])  # nothing goes below its floor
+        return min(alone_bound, int(combined) + 1, capacity)
 
 
 def _by_factor(factors: dict[int, float]) -> list[tuple[float, tuple[int, ...]]]:
