@@ -1,0 +1,221 @@
+"""Pricing a draft: the promotion engine's answer for the sale as it stands.
+
+`price_sale` builds the engine's `Sale` from a `SaleDraft` (the customer as
+cached, with confirmed + pending points less what is held or already
+claimed) and evaluates it. This runs after every scan, so the engine is not
+rebuilt each time: a `PricingEngineCache` keeps one `PromotionEngine` per
+pricing revision (a counter that triggers bump when promotions, settings or
+tiers change, see migration 0002) and local day. Codes are not part of the
+cached engine: a code-gated promotion carries a placeholder code nobody can
+type, and each pricing adds the current state of the codes actually entered
+(a few primary-key lookups), so using or issuing codes never invalidates
+the cache. One cache serves one store; it is safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+
+from pos_app.domain.customer import Customer
+from pos_app.domain.customer_profile import CustomerProfile
+from pos_app.domain.engine import EvaluationResult, LineResult, PromotionEngine, Sale
+from pos_app.domain.loyalty_settings import LoyaltySettings
+from pos_app.domain.promotion import PromoCode, Promotion
+from pos_app.domain.promotion_code import normalise_code
+from pos_app.domain.scenario_json import parse_promotion, parse_settings
+from pos_app.domain.settings import ProgramSettings
+from pos_app.services.outcome import Refused
+from pos_app.services.sale import SaleDraft
+from pos_app.storage.unit_of_work import UnitOfWork
+
+# A code no scanner or keyboard produces: keeps a code-gated promotion code-gated in the cached engine.
+_PLACEHOLDER = "\x00locked"
+
+
+@dataclass(frozen=True, slots=True)
+class PricedSale:
+    """A draft with the engine's answer. Amounts are minor units (`result.currency` formats them)."""
+
+    draft: SaleDraft
+    result: EvaluationResult
+    settings: LoyaltySettings
+    customer: CustomerProfile | None = None
+    points_spendable: int = 0  # the customer's spendable points before this sale and its claims
+    engine_sale: Sale | None = None
+
+    @property
+    def total(self) -> int:
+        return self.result.total
+
+    def line(self, line_id: str) -> LineResult | None:
+        return next((line for line in self.result.lines if line.id == line_id), None)
+
+    @property
+    def points_after(self) -> int | None:
+        """The customer's points once paid (held accruals included), or None for an anonymous sale."""
+        if self.customer is None:
+            return None
+        return (
+            self.customer.points
+            - self.draft.reward_points
+            - self.result.redemption.redeemed
+            + self.result.points_earned
+        )
+
+
+@dataclass(slots=True)
+class _Built:
+    key: tuple[int, date]
+    settings: LoyaltySettings
+    program: ProgramSettings
+    promotions: dict[str, Promotion]
+    engine: PromotionEngine
+
+
+class PricingEngineCache:
+    """The promotion engine for the current pricing revision and day, plus a few code variants.
+
+    `engine_for` costs one indexed read when nothing changed. A rebuild
+    re-parses only the promotions whose JSON changed since the last build.
+    """
+
+    def __init__(self, max_variants: int = 16) -> None:
+        self._lock = threading.Lock()
+        self._built: _Built | None = None
+        self._parsed: dict[str, tuple[str, Promotion]] = {}
+        self._variants: OrderedDict[tuple[object, ...], PromotionEngine] = OrderedDict()
+        self._max_variants = max_variants
+        self.rebuilds = 0  # for tests and the benchmark
+
+    def _current(self, uow: UnitOfWork, day: date) -> _Built:
+        revision = uow.promotions.pricing_revision()
+        built = self._built
+        if built is not None and built.key == (revision, day):
+            return built
+        with self._lock:
+            built = self._built
+            if built is not None and built.key == (revision, day):
+                return built
+            built = self._build(uow, revision, day)
+            self._built = built
+            self._variants.clear()
+            self.rebuilds += 1
+            return built
+
+    def _build(self, uow: UnitOfWork, revision: int, day: date) -> _Built:
+        settings = uow.settings.get()
+        program = parse_settings(settings.to_scenario(), "settings")
+        rows = uow.promotions.pricing_rows(datetime.combine(day, time.min), datetime.combine(day, time.max))
+        parsed: dict[str, tuple[str, Promotion]] = {}
+        promotions: dict[str, Promotion] = {}
+        for promotion_id, body, has_codes in rows:
+            memo = self._parsed.get(promotion_id)
+            if memo is not None and memo[0] == body:
+                promotion = memo[1]
+            else:
+                promotion = parse_promotion(json.loads(body), f"promotions[{promotion_id}]", program.currency)
+            parsed[promotion_id] = (body, promotion)
+            if has_codes:
+                promotion = replace(promotion, codes=(PromoCode(_PLACEHOLDER + promotion_id, None, 0),))
+            promotions[promotion_id] = promotion
+        self._parsed = parsed
+        engine = PromotionEngine(program, list(promotions.values()))
+        return _Built((revision, day), settings, program, promotions, engine)
+
+    def engine_for(
+        self, uow: UnitOfWork, day: date, codes: Mapping[str, Sequence[PromoCode]] | None = None
+    ) -> tuple[PromotionEngine, LoyaltySettings]:
+        """The engine for `day`, knowing `codes` (promotion id -> the entered codes' current state)."""
+        built = self._current(uow, day)
+        extra = {pid: tuple(found) for pid, found in (codes or {}).items() if pid in built.promotions and found}
+        if not extra:
+            return built.engine, built.settings
+        key = (built.key, tuple(sorted(extra.items())))
+        with self._lock:
+            engine = self._variants.get(key)
+            if engine is not None:
+                self._variants.move_to_end(key)
+                return engine, built.settings
+        promotions = [
+            replace(p, codes=p.codes + extra[pid]) if pid in extra else p for pid, p in built.promotions.items()
+        ]
+        engine = PromotionEngine(built.program, promotions)
+        with self._lock:
+            self._variants[key] = engine
+            while len(self._variants) > self._max_variants:
+                self._variants.popitem(last=False)
+        return engine, built.settings
+
+
+def to_engine_customer(profile: CustomerProfile, points: int) -> Customer:
+    return Customer(
+        id=profile.id,
+        tier=profile.tier,
+        segments=frozenset(profile.segments),
+        points=max(0, points),
+        first_order=profile.first_order,
+        birthday=profile.birthday,
+        promo_uses={k: int(v) for k, v in profile.promo_uses.items()},
+    )
+
+
+def price_in(
+    uow: UnitOfWork, draft: SaleDraft, now: datetime, cache: PricingEngineCache | None = None
+) -> PricedSale | Refused:
+    """`price_sale` inside a unit of work the caller has entered (checkout re-prices in its transaction)."""
+    cache = cache or PricingEngineCache()
+    today = now.date()
+    customer: CustomerProfile | None = None
+    spendable = 0
+    if draft.customer_id is not None:
+        customer = uow.customers.get(draft.customer_id)
+        if customer is None:
+            return Refused("unknown_customer", f"customer {draft.customer_id!r} is not in this register's cache")
+        balance = uow.ledger.balance(customer.id, today)
+        assert balance is not None
+        spendable = balance.spendable
+    entered = draft.all_codes
+    codes: dict[str, list[PromoCode]] = {}
+    stored = {code.code: code for code in uow.promotions.find_codes(entered)}
+    for code in stored.values():
+        codes.setdefault(code.promotion_id, []).append(
+            PromoCode(code.display or code.code, code.customer_id, code.uses_left)
+        )
+    for claim in draft.rewards:  # not issued yet: the engine sees the code it will be
+        if normalise_code(claim.code) not in stored:
+            codes.setdefault(claim.promotion_id, []).append(PromoCode(claim.code, draft.customer_id, 1))
+    engine, settings = cache.engine_for(uow, today, codes)
+    engine_customer = None if customer is None else to_engine_customer(customer, spendable - draft.reward_points)
+    sale = Sale(
+        now=now.replace(tzinfo=None),
+        cart=tuple(line.to_cart_line() for line in draft.lines),
+        customer=engine_customer,
+        codes=entered,
+        redeem_points=draft.redeem if customer is not None else 0,
+        store=draft.store_id,
+    )
+    result = engine.evaluate(sale)
+    return PricedSale(draft, result, settings, customer, spendable, sale)
+
+
+def price_sale(
+    uow: UnitOfWork, draft: SaleDraft, now: datetime, *, cache: PricingEngineCache | None = None
+) -> PricedSale | Refused:
+    """What the draft costs now: lines, promotions applied and refused, code statuses, points.
+
+    `now` is the register's local time (timezone-aware). Pass the
+    application's `PricingEngineCache`; without one the engine is built for
+    this call only (correct, slow with many promotions). Refused
+    `unknown_customer` when the draft's customer left the cache. Uses (and
+    closes) `uow`; a read-only unit of work is enough.
+    """
+    with uow:
+        return price_in(uow, draft, now, cache)
+
+
+__all__ = ["PricedSale", "PricingEngineCache", "price_in", "price_sale", "to_engine_customer"]
