@@ -45,6 +45,10 @@ class Colors:
     banner_text: str = "#000000"
     border: str = "#8a96a6"
     disabled: str = "#a9b3bf"
+    gold: str = "#ffd75e"  # tier badges: dark text on the metal's colour
+    silver: str = "#d9dee5"
+    bronze: str = "#f0b27a"
+    birthday: str = "#ff9ed8"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,12 @@ class Theme:
             "danger on surface": (c.danger, c.surface),
             "banner": (c.banner_text, c.banner),
             "disabled on surface": (c.disabled, c.surface),
+            "gold badge": (c.accent_text, c.gold),
+            "silver badge": (c.accent_text, c.silver),
+            "bronze badge": (c.accent_text, c.bronze),
+            "birthday badge": (c.accent_text, c.birthday),
+            "accent on surface": (c.accent, c.surface),
+            "muted on alternate rows": (c.muted, c.surface_alt),
         }
 
 
@@ -155,6 +165,31 @@ QToolTip {{ background-color: {c.surface_alt}; color: {c.text}; border: 2px soli
     padding: 8px;
 }}
 *[role="shortcut"] {{ color: {c.accent}; font-family: "{theme.mono_family}"; font-weight: bold; }}
+*[role="subheading"] {{ color: {c.muted}; font-size: {s.small}px; font-weight: bold; }}
+QLabel[role="badge"], QLabel[role="badge-gold"], QLabel[role="badge-silver"], QLabel[role="badge-bronze"],
+QLabel[role="badge-birthday"], QFrame#panel QLabel[role="badge"], QFrame#panel QLabel[role="badge-gold"],
+QFrame#panel QLabel[role="badge-silver"], QFrame#panel QLabel[role="badge-bronze"],
+QFrame#panel QLabel[role="badge-birthday"] {{
+    color: {c.accent_text};
+    background-color: {c.silver};
+    border-radius: 6px;
+    padding: 2px 10px;
+    font-size: {s.small}px;
+    font-weight: bold;
+}}
+QFrame#panel QLabel[role="badge-gold"] {{ background-color: {c.gold}; }}
+QFrame#panel QLabel[role="badge-bronze"] {{ background-color: {c.bronze}; }}
+QFrame#panel QLabel[role="badge-birthday"] {{ background-color: {c.birthday}; }}
+QFrame#panel {{ background-color: {c.surface}; border: 1px solid {c.border}; border-radius: 8px; }}
+QFrame#panel QLabel, QFrame#panel QCheckBox, QWidget#customer-card {{ background-color: transparent; }}
+QFrame#panel QPushButton {{ font-size: {s.body}px; padding: 6px 12px; min-height: 34px; }}
+QFrame#fkeys QPushButton {{ font-size: {s.small}px; padding: 6px 8px; min-height: 32px; }}
+QPushButton#button-pay {{ background-color: {c.accent}; color: {c.accent_text}; font-size: {s.heading}px; }}
+QPushButton#button-pay:disabled {{ background-color: {c.surface_alt}; color: {c.disabled}; }}
+QTabBar::tab {{ background-color: {c.surface_alt}; color: {c.text}; padding: 8px 16px; border: 1px solid {c.border}; }}
+QTabBar::tab:selected {{ background-color: {c.accent}; color: {c.accent_text}; }}
+QCheckBox {{ spacing: 10px; }}
+QCheckBox::indicator {{ width: 22px; height: 22px; }}
 """
 
 

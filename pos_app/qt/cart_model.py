@@ -1,0 +1,122 @@
+"""The cart table: a thin Qt adapter over the priced sale's rows.
+
+`CartRow` is a plain value (one line of the sale as priced by the engine:
+item, quantity, unit price, discount, net); `CartTableModel` shows a tuple of
+them and is replaced wholesale with `set_rows` when a priced sale comes back
+from the worker. Only rows that changed are announced (`dataChanged`), so a
+scan that bumps one quantity repaints one row, not the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from pos_app.qt.wording import money
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class CartRow:
+    """One cart line as the cashier sees it; amounts in minor units."""
+
+    line_id: str
+    name: str
+    qty: str
+    unit_price: int
+    discount: int = 0
+    net: int = 0  # after discounts (points paid are shown in the totals, not per line)
+    sku: str = ""
+    weighted: bool = False
+
+    @property
+    def gross(self) -> int:
+        return self.net + self.discount
+
+
+COLUMNS = ("Item", "Qty", "Price", "Discount", "Net")
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+class CartTableModel(QAbstractTableModel):
+    """Rows of the current sale; read-only (quantities change through ops, not cell edits)."""
+
+    def __init__(self, currency: str = "USD", parent=None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[CartRow, ...] = ()
+        self.currency = currency
+
+    # -- the pure side ---------------------------------------------------------------------
+
+    @property
+    def rows(self) -> tuple[CartRow, ...]:
+        return self._rows
+
+    def row_of(self, line_id: str) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.line_id == line_id), None)
+
+    def set_rows(self, rows: tuple[CartRow, ...] | list[CartRow]) -> None:
+        """Show `rows`; same line ids in the same order update in place, anything else resets."""
+        rows = tuple(rows)
+        old = self._rows
+        same_lines = [r.line_id for r in old] == [r.line_id for r in rows[: len(old)]]
+        if not same_lines or len(rows) < len(old):
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+            return
+        if len(rows) > len(old):
+            self.beginInsertRows(QModelIndex(), len(old), len(rows) - 1)
+            self._rows = old + rows[len(old):]
+            self.endInsertRows()
+        self._rows = rows
+        for i, (before, after) in enumerate(zip(old, rows, strict=False)):
+            if before != after:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    # -- Qt --------------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _LEFT if section == 0 else _RIGHT
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, col = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _LEFT if col == 0 else _RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            return f"{row.name} ({row.sku})" if row.sku else row.name
+        if role == Qt.ItemDataRole.UserRole:
+            return row.line_id
+        return None
+
+    def display(self, row: CartRow, col: int) -> str:
+        if col == 0:
+            return row.name
+        if col == 1:
+            return f"{row.qty} kg" if row.weighted else row.qty
+        if col == 2:
+            return money(row.unit_price, self.currency)
+        if col == 3:
+            return money(-row.discount, self.currency) if row.discount else ""
+        return money(row.net, self.currency)
+
+
+__all__ = ["COLUMNS", "CartRow", "CartTableModel"]

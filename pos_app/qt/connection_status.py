@@ -1,0 +1,94 @@
+"""What the status bar and the offline banner say about the connection to the central service.
+
+`ConnectionView` is a plain value read from the sync loop's status (any
+object with `state`, `offline_since`, `last_synced_at`, `pending`, `message`,
+as `sync.client.SyncStatus` has) or, when the register runs without a central
+service, from the local store alone: the outbox count is real either way.
+`status_texts` turns it into the words shown; the banner text is None when
+there is nothing to warn about. Nothing here blocks the cashier: offline, the
+register keeps selling from its local ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from pos_app.qt.wording import age, since
+
+LOCAL_ONLY = "local"  # no central service configured: the ledger waits in the outbox
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionView:
+    state: str  # online | offline | syncing | error | local
+    offline_since: datetime | None = None
+    last_synced_at: datetime | None = None
+    pending: int = 0  # ledger entries waiting in the outbox
+    message: str | None = None
+
+    @classmethod
+    def from_sync_status(cls, status: object) -> ConnectionView:
+        return cls(
+            state=str(getattr(status, "state", "offline")),
+            offline_since=getattr(status, "offline_since", None),
+            last_synced_at=getattr(status, "last_synced_at", None),
+            pending=int(getattr(status, "pending", 0) or 0),
+            message=getattr(status, "message", None),
+        )
+
+    def with_pending(self, pending: int) -> ConnectionView:
+        return replace(self, pending=pending)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusTexts:
+    connection: str
+    outbox: str
+    last_sync: str
+    cache: str
+    who: str
+    banner: str | None
+    tone: str  # success | danger | muted: the connection label's role
+
+
+def status_texts(
+    view: ConnectionView,
+    now: datetime,
+    *,
+    register: str,
+    cashier: str | None,
+    cache_loaded_at: datetime | None = None,
+) -> StatusTexts:
+    state = view.state
+    if state == "online":
+        connection, tone, banner = "● Online", "success", None
+    elif state == "syncing":
+        connection, tone, banner = "● Syncing…", "success", None
+    elif state == LOCAL_ONLY:
+        connection, tone, banner = "● Local only (no central service)", "muted", None
+    else:
+        when = since(view.offline_since, now)
+        connection = f"● Offline {when}".rstrip() if state == "offline" else f"● Sync error {when}".rstrip()
+        tone = "danger"
+        banner = (
+            f"OFFLINE {when.upper()} — keep selling: sales and points are saved on this register "
+            "and sync when the connection is back."
+            if state == "offline"
+            else f"SYNC ERROR — {view.message or 'the central service refused the register'}. "
+            "Keep selling; call your manager."
+        )
+    reference = view.last_synced_at or cache_loaded_at
+    return StatusTexts(
+        connection=connection,
+        outbox=f"{view.pending:,} waiting to sync" if view.pending else "Nothing waiting to sync",
+        last_sync=f"Last sync {view.last_synced_at.astimezone(now.tzinfo):%H:%M}" if view.last_synced_at
+        else "Never synced",
+        cache=f"Data age {age((now - reference).total_seconds())}" if reference else "Data age unknown",
+        who=f"Register {register}  ·  " + (f"Cashier {cashier}" if cashier else "No cashier"),
+        banner=banner,
+        tone=tone,
+    )
+
+
+__all__ = ["LOCAL_ONLY", "ConnectionView", "StatusTexts", "status_texts"]

@@ -1,0 +1,211 @@
+"""The register's dialogs: manager PIN, enrolment, and the receipt preview.
+
+Dialogs collect input and show answers; the checks that matter (PIN,
+phone, email, duplicates) run in the services through the task runner, and
+their refusals come back as words shown in the dialog, which stays open so
+the cashier can correct a field. Everything works from the keyboard: Tab
+between fields, Enter to confirm, Esc to cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain.customer_profile import Consents
+from pos_app.printing.receipt import Receipt
+from pos_app.qt.receipt_preview import ReceiptPreview
+from pos_app.qt.task_runner import TaskRunner
+from pos_app.qt.widgets import fkey_button, label, set_role
+
+
+class PinDialog(QDialog):
+    """Asks for a manager's id and PIN; `submitted(user_id, pin)` goes to the window, which answers."""
+
+    submitted = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None, *, user_id: str = "manager", hint: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Manager approval")
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(label("Manager mode", "heading"))
+        form = QFormLayout()
+        self.user = QLineEdit(user_id)
+        self.user.setObjectName("pin-user")
+        self.pin = QLineEdit()
+        self.pin.setObjectName("pin-entry")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText("4 to 8 digits")
+        self.pin.setMaxLength(8)
+        form.addRow("Manager", self.user)
+        form.addRow("PIN", self.pin)
+        layout.addLayout(form)
+        self.message = label(hint, "muted", wrap=True, name="pin-message")
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.pin.setFocus()
+        self.setMinimumWidth(460)
+
+    def _submit(self) -> None:
+        self.message.setText("Checking…")
+        set_role(self.message, "muted")
+        self.submitted.emit(self.user.text().strip(), self.pin.text())
+
+    def refuse(self, message: str) -> None:
+        self.message.setText(message)
+        set_role(self.message, "danger")
+        self.pin.clear()
+        self.pin.setFocus()
+
+
+class EnrollDialog(QDialog):
+    """A new loyalty member: name, phone and/or email, birthday, and the consents they give."""
+
+    submitted = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None, *, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Enroll a customer")
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label("New loyalty member", "heading"))
+        form = QFormLayout()
+        form.setVerticalSpacing(10)
+        self.name = QLineEdit()
+        self.name.setObjectName("enroll-name")
+        self.phone = QLineEdit()
+        self.phone.setObjectName("enroll-phone")
+        self.phone.setPlaceholderText("e.g. 415 555 0123")
+        self.email = QLineEdit()
+        self.email.setObjectName("enroll-email")
+        self.email.setPlaceholderText("name@example.com")
+        self.has_birthday = QCheckBox("Birthday given")
+        self.birthday = QDateEdit()
+        self.birthday.setDisplayFormat("yyyy-MM-dd")
+        self.birthday.setCalendarPopup(False)
+        self.birthday.setDate(QDate(1990, 1, 1))
+        self.birthday.setEnabled(False)
+        self.has_birthday.toggled.connect(self.birthday.setEnabled)
+        if today is not None:
+            self.birthday.setMaximumDate(QDate(today.year, today.month, today.day))
+        birthday_row = QHBoxLayout()
+        birthday_row.addWidget(self.has_birthday)
+        birthday_row.addWidget(self.birthday, 1)
+        self.consent_email = QCheckBox("May e-mail offers")
+        self.consent_email.setObjectName("enroll-consent-email")
+        self.consent_sms = QCheckBox("May text offers")
+        self.consent_sms.setObjectName("enroll-consent-sms")
+        self.consent_terms = QCheckBox("Agrees to the loyalty program terms")
+        self.consent_terms.setObjectName("enroll-consent-terms")
+        form.addRow("Name", self.name)
+        form.addRow("Phone", self.phone)
+        form.addRow("E-mail", self.email)
+        form.addRow("", birthday_row)
+        form.addRow("", self.consent_terms)
+        form.addRow("", self.consent_email)
+        form.addRow("", self.consent_sms)
+        layout.addLayout(form)
+        self.message = label("Phone or e-mail is needed to find the member again.", "muted", wrap=True,
+                             name="enroll-message")
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Enroll")
+        buttons.accepted.connect(self._submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(620)
+        self.name.setFocus()
+
+    def values(self) -> dict:
+        qd = self.birthday.date()
+        return {
+            "name": self.name.text().strip(),
+            "phone": self.phone.text().strip() or None,
+            "email": self.email.text().strip() or None,
+            "birthday": date(qd.year(), qd.month(), qd.day()) if self.has_birthday.isChecked() else None,
+            "consents": Consents(email=self.consent_email.isChecked(), sms=self.consent_sms.isChecked()),
+        }
+
+    def _submit(self) -> None:
+        v = self.values()
+        problem = None
+        if not v["name"]:
+            problem, field = "The name is required.", self.name
+        elif not v["phone"] and not v["email"]:
+            problem, field = "Give a phone number or an e-mail address.", self.phone
+        elif not self.consent_terms.isChecked():
+            problem, field = "The customer must agree to the program terms.", self.consent_terms
+        elif v["consents"].email and not v["email"]:
+            problem, field = "E-mail offers need an e-mail address.", self.email
+        elif v["consents"].sms and not v["phone"]:
+            problem, field = "Text offers need a phone number.", self.phone
+        if problem:
+            self.refuse(problem, field)
+            return
+        self.message.setText("Enrolling…")
+        set_role(self.message, "muted")
+        self.submitted.emit(v)
+
+    def refuse(self, message: str, field: QWidget | None = None) -> None:
+        self.message.setText(message)
+        set_role(self.message, "danger")
+        if field is None:
+            lowered = message.lower()
+            field = self.phone if "phone" in lowered else self.email if "email" in lowered else self.name
+        field.setFocus()
+
+
+class ReceiptDialog(QDialog):
+    """The finished sale's receipt: preview, F5 print, Enter or Esc for the next sale."""
+
+    def __init__(self, runner: TaskRunner, receipt: Receipt, on_print: Callable[[], None],
+                 parent: QWidget | None = None, *, summary: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Receipt {receipt.order_number}")
+        self.setModal(True)
+        self.receipt = receipt
+        layout = QVBoxLayout(self)
+        layout.addWidget(label("Sale complete", "heading"))
+        if summary:
+            layout.addWidget(label(summary, "success", wrap=True, name="receipt-summary"))
+        self.preview = ReceiptPreview(runner)
+        self.preview.setObjectName("receipt-preview")
+        layout.addWidget(self.preview, 1)
+        self.message = label("", "muted", name="receipt-message")
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        self.print_button = fkey_button("F5", "Print", self, on_print, window=self, name="button-print")
+        self.next_button = fkey_button("", "Next sale (Enter)", self, self.accept, name="button-next-sale")
+        self.next_button.setDefault(True)
+        row.addWidget(self.print_button)
+        row.addStretch(1)
+        row.addWidget(self.next_button)
+        layout.addLayout(row)
+        self.resize(620, 860)
+        self.preview.show_receipt(receipt)
+        self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def say(self, text: str, role: str = "muted") -> None:
+        self.message.setText(text)
+        set_role(self.message, role)
+
+
+__all__ = ["EnrollDialog", "PinDialog", "ReceiptDialog"]
