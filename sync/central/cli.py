@@ -157,6 +157,9 @@ def _conflicts(engine: Any, args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     leakage = _tx(engine, operations.leakage_total)
+    for a in _tx(engine, operations.list_alerts):
+        print(f"{a['created_at'][:19]}  ALERT {a['kind']:<12} register={a['register_id']} entry={a['entry_id']}"
+              f"  {a['detail']}")
     for r in rows:
         print(f"{r['created_at'][:19]}  {r['kind']:<18} register={r['register_id']:<10} customer={r['customer_id']}"
               f"  points={r['points']}  leakage_minor={r['leakage_minor']}  {r['detail']}")

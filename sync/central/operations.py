@@ -27,6 +27,7 @@ from sync.central.db import as_utc, utcnow
 from sync.central.promotions import validate_promotions
 from sync.central.registers import ensure_central_register
 from sync.central.tables import (
+    AlertRow,
     CatalogItemRow,
     CodeRow,
     ConflictRow,
@@ -385,3 +386,10 @@ def balance_report(session: Session, customer_id: str) -> dict[str, Any] | None:
 
 def leakage_total(session: Session) -> int:
     return int(session.scalar(sa.select(sa.func.coalesce(sa.func.sum(ConflictRow.leakage_minor), 0))) or 0)
+
+
+def list_alerts(session: Session, limit: int = 100) -> list[dict[str, Any]]:
+    """Operator alerts, newest first (e.g. an entry id pushed with two payloads: 409)."""
+    rows = session.scalars(sa.select(AlertRow).order_by(AlertRow.id.desc()).limit(limit)).all()
+    return [{"kind": r.kind, "register_id": r.register_id, "entry_id": r.entry_id, "detail": r.detail,
+             "created_at": r.created_at.isoformat()} for r in rows]

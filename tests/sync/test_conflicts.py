@@ -11,6 +11,7 @@ import requests
 import sqlalchemy as sa
 
 from sync.central import operations
+from sync.central.cli import main
 from sync.client import (
     AuthError,
     ExposureLimits,
@@ -27,7 +28,7 @@ def _ledger_state(central):
     return (central.scalar("SELECT COUNT(*) FROM ledger_entries"), central.balances(), central.ledger_sums())
 
 
-def test_same_id_different_payload_is_409_no_change_and_alert(central, make_store):
+def test_same_id_different_payload_is_409_no_change_and_alert(central, make_store, capsys):
     client = central.client("S1", "R1")
     store = make_store("S1.R1")
     entry = store.record("accrual", "C1", 50)
@@ -43,6 +44,8 @@ def test_same_id_different_payload_is_409_no_change_and_alert(central, make_stor
     assert _ledger_state(central) == before
     alerts = central.rows("SELECT kind, register_id, entry_id FROM alerts")
     assert alerts == [("payload_conflict", "S1.R1", entry.id)]
+    assert main(["conflicts", "--db", central.db_url]) == 0
+    assert f"ALERT payload_conflict register=S1.R1 entry={entry.id}" in capsys.readouterr().out
 
 
 def test_another_id_on_a_held_seq_is_409(central, make_store):
