@@ -41,6 +41,7 @@ from sync.protocol import ChangeTopic, EntryKind, LedgerEntry
 DEFAULT_SETTINGS: dict[str, Any] = {
     "currency": "USD",
     "program.welcome_points": 0,
+    "program.welcome_code_percent": None,  # e.g. "10": a personal single-use code at enrollment
     "program.birthday_bonus_points": 0,
     "program.winback_days": 90,
     "program.winback_percent": "10",
@@ -79,7 +80,7 @@ def import_customers(session: Session, path: Path, chunk: int = 5000) -> ImportR
     """Bulk enrollment from CSV (header: id,name,email,phone,card,birthday,tier; only id required).
 
     A bad row is reported by line number and skipped; the rest import. New
-    customers get the program's welcome points.
+    customers get the program's welcome points and, when set, a personal welcome code.
     """
     report = ImportReport()
     with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -161,6 +162,11 @@ def _upsert_customers(session: Session, batch: list[tuple[int, dict[str, Any]]],
     fresh_ids = [r["id"] for r in new_rows]
     if welcome > 0 and fresh_ids:
         book_central_entries(session, [(cid, EntryKind.ADJUSTMENT, welcome, f"welcome:{cid}") for cid in fresh_ids])
+    welcome_percent = get_setting(session, "program.welcome_code_percent")
+    if welcome_percent and fresh_ids:
+        now = utcnow()
+        for cid in fresh_ids:
+            issue_personal_code(session, f"WELCOME-{cid}", cid, str(welcome_percent), "Welcome", now, days=60)
     rows = session.scalars(sa.select(CustomerRow).where(CustomerRow.id.in_(ids))).all()
     feed.emit(session, [(ChangeTopic.CUSTOMER, r.id, ledger.customer_record(r)) for r in rows])
 
@@ -355,19 +361,26 @@ def issue_winback_codes(session: Session, now: datetime) -> int:
         promo_id = f"WINBACK-{customer.id}-{last:%Y%m%d}"
         if session.get(PromotionRow, promo_id) is not None:
             continue
-        code = "WB" + secrets.token_hex(4).upper()
-        upsert_promotion(session, {
-            "id": promo_id,
-            "name": f"We miss you: {percent}% off",
-            "kind": "discount",
-            "priority": 50,
-            "audience": {"segments": [], "tiers": [], "customers": [customer.id]},
-            "codes": [{"code": code, "customer": customer.id, "uses_left": 1}],
-            "valid": {"from": now.date().isoformat(), "to": (now + timedelta(days=30)).date().isoformat()},
-            "reward": {"type": "percent", "value": percent, "target": "order"},
-        })
+        issue_personal_code(session, promo_id, customer.id, percent, "We miss you", now, days=30)
         issued += 1
     return issued
+
+
+def issue_personal_code(session: Session, promo_id: str, customer_id: str, percent: str, title: str,
+                        now: datetime, days: int) -> str:
+    """A personal promotion with one single-use code for one customer; returns the code."""
+    code = promo_id.split("-", 1)[0][:2] + secrets.token_hex(4).upper()
+    upsert_promotion(session, {
+        "id": promo_id,
+        "name": f"{title}: {percent}% off",
+        "kind": "discount",
+        "priority": 50,
+        "audience": {"segments": [], "tiers": [], "customers": [customer_id]},
+        "codes": [{"code": code, "customer": customer_id, "uses_left": 1}],
+        "valid": {"from": now.date().isoformat(), "to": (now + timedelta(days=days)).date().isoformat()},
+        "reward": {"type": "percent", "value": percent, "target": "order"},
+    })
+    return code
 
 
 # -- reports -------------------------------------------------------------------------------------

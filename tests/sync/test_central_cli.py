@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from pos_app.domain.money import Currency
 from sync.central import operations
 from sync.central.cli import main
+from sync.central.promotions import validate_promotions
 from sync.client import AuthError, SyncClient, SyncLoop
 from sync.protocol import EntryStatus
 
@@ -39,6 +41,7 @@ def test_pair_import_conflicts_balances_revoke(central, make_store, tmp_path, ca
                          "C3,Cy,cy@example.com,,,,\n"
                          "C3,Cy again,cy@example.com,,,,\n")
     assert run(capsys, "set-setting", "program.welcome_points", "25", *db)[0] == 0
+    assert run(capsys, "set-setting", "program.welcome_code_percent", '"15"', *db)[0] == 0
     code, out, err = run(capsys, "import-customers", str(customers), *db)
     assert code == 0
     assert "2 imported" in out
@@ -46,6 +49,8 @@ def test_pair_import_conflicts_balances_revoke(central, make_store, tmp_path, ca
     assert "line 4: birthday" in err
     assert "line 6: id 'C3' appears twice" in err
     assert central.balance("C1") == 25  # welcome points, booked on the ledger
+    assert central.rows("SELECT customer_id, uses_allowed FROM codes ORDER BY customer_id") == [
+        ("C1", 1), ("C3", 1)]  # and a personal single-use welcome code each
 
     store = make_store("S1.R1")
     store.record("redemption", "C1", -40)  # offline, beyond the balance
@@ -128,6 +133,7 @@ def test_programs_birthday_bonus_segments_and_winback(central, make_store, tmp_p
     assert len(codes) == 1 and codes[0]["uses_left"] == 1
     promo = store.record_of("promotion", codes[0]["promotion_id"])
     assert promo["audience"]["customers"] == ["C4"]
+    assert validate_promotions([promo], Currency.of("USD")) == ([promo], [])  # the engine accepts it
 
 
 def test_pos_central_serve_just_works_on_a_fresh_directory(tmp_path):
