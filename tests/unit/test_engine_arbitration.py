@@ -108,3 +108,15 @@ def test_best_mode_searches_beyond_greedy():
     # B (33.00) is order phase, C is item phase and would run first, breaking B's threshold.
     assert applied(result) == {"A": "30.00", "C": "5.00"}
     assert result["optimal"] is True
+
+
+def test_a_promotion_worth_nothing_alone_can_still_join_a_better_selection():
+    # Alone, 50% off the cheapest unit picks A, which its floor keeps at 3.00: nothing.
+    # After 80% off B, B (2.00) is the cheapest unit and loses 1.00: both together give more.
+    result = evaluate(
+        [line("A", "3.00", min_unit_price="3.00"), line("B", "10.00")],
+        [promo("P1", percent("80"), priority=1, conditions={"items": {"skus": ["B"]}}),
+         promo("Q", percent("50", "cheapest"), priority=2)],
+    )
+    assert applied(result) == {"P1": "8.00", "Q": "1.00"}
+    assert result["optimal"] is True

@@ -27,7 +27,7 @@ def cents(n: int) -> str:
 
 
 @st.composite
-def lines(draw, i: int) -> dict:
+def lines(draw, i: int, floors: bool = False) -> dict:
     price = draw(st.integers(1, 5000))
     weighted = draw(st.booleans()) and draw(st.booleans()) and draw(st.booleans())
     line = {
@@ -41,14 +41,19 @@ def lines(draw, i: int) -> dict:
         line["weighted"] = True
     if draw(st.integers(0, 9)) == 0:
         line["no_discount"] = True
-    if draw(st.integers(0, 4)) == 0:
+    if draw(st.integers(0, 1 if floors else 4)) == 0:
         line["min_unit_price"] = cents(draw(st.integers(0, price)))
     return line
 
 
 @st.composite
-def rewards(draw) -> dict:
-    kind = draw(st.sampled_from(["percent", "amount", "fixed_price", "bundle", "buy_get"]))
+def rewards(draw, unit_picking: bool = False) -> dict:
+    if unit_picking:  # the rewards whose amount can grow when a floor stops being in the way
+        kind = draw(st.sampled_from(["cheapest", "bundle", "buy_get", "percent", "amount"]))
+        if kind == "cheapest":
+            return {"type": "percent", "value": str(draw(st.sampled_from([50, 100]))), "target": "cheapest"}
+    else:
+        kind = draw(st.sampled_from(["percent", "amount", "fixed_price", "bundle", "buy_get"]))
     if kind == "percent":
         r = {"type": "percent", "value": str(draw(st.sampled_from([5, 10, 15, 25, 33, 50, 90, 100]))),
              "target": draw(st.sampled_from(["items", "cheapest", "order"]))}
@@ -69,8 +74,8 @@ def rewards(draw) -> dict:
 
 
 @st.composite
-def promotions(draw, i: int) -> dict:
-    p: dict = {"id": f"P{i}", "priority": draw(st.integers(0, 3)), "reward": draw(rewards())}
+def promotions(draw, i: int, unit_picking: bool = False) -> dict:
+    p: dict = {"id": f"P{i}", "priority": draw(st.integers(0, 3)), "reward": draw(rewards(unit_picking))}
     cond: dict = {}
     if draw(st.booleans()):
         cond["items"] = {"categories": [draw(st.sampled_from(CATEGORIES))]}
@@ -106,7 +111,7 @@ def points_promotions(draw, i: int) -> dict:
 
 
 @st.composite
-def scenarios(draw, max_promotions: int = 5, arbitration: str | None = None) -> dict:
+def scenarios(draw, max_promotions: int = 5, arbitration: str | None = None, floors: bool = False) -> dict:
     n_lines = draw(st.integers(1, 4))
     n_promos = draw(st.integers(1, max_promotions))
     n_points = draw(st.integers(0, 2))
@@ -131,9 +136,9 @@ def scenarios(draw, max_promotions: int = 5, arbitration: str | None = None) -> 
             },
         },
         "customer": customer,
-        "cart": [draw(lines(i)) for i in range(n_lines)],
+        "cart": [draw(lines(i, floors)) for i in range(n_lines)],
         "redeem_points": draw(st.sampled_from([0, 150, 1000, "max"])),
-        "promotions": [draw(promotions(i)) for i in range(n_promos)]
+        "promotions": [draw(promotions(i, floors)) for i in range(n_promos)]
         + [draw(points_promotions(i)) for i in range(n_points)],
     }
 
@@ -223,7 +228,8 @@ def subset_discount(data: dict, ids: tuple[str, ...]) -> int | None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenarios(max_promotions=6, arbitration="best"))
+@given(st.one_of(scenarios(max_promotions=6, arbitration="best"),
+                 scenarios(max_promotions=5, arbitration="best", floors=True)))
 def test_best_matches_a_brute_force_search(data):
     result = run(data)
     discount_ids = [p["id"] for p in data["promotions"] if p.get("kind") != "points"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pos_app.domain.engine.context import SaleContext
 from pos_app.domain.engine.rewards import Candidate, Outcome, apply_discount
 from pos_app.domain.engine.search_bound import SuffixBound
-from pos_app.domain.promotion import Reason
+from pos_app.domain.promotion import AmountOff, FixedPrice, PercentOff, Reason
 
 EXACT_LIMIT = 16
 NODE_BUDGET = 1_000
@@ -116,43 +116,79 @@ def arbitrate_best(cands: list[Candidate], ctx: SaleContext) -> Arbitration:
     """FORMAT.md 4.2: the valid selection with the largest total discount.
 
     Ties: fewer promotions, then the smaller sorted list of ids.
+    Cart conditions only get harder as running amounts fall, so a candidate
+    failing them alone is out. A candidate worth nothing alone is out too when
+    its amount can only shrink (`is_monotone`); otherwise (a floor under a
+    unit-picking or spreading reward) it may still be worth something after
+    other discounts move the cheapest unit or the spread, and stays in the search.
     """
     solo = alone(cands, ctx)
     result = Arbitration(selected=[])
-    viable: list[Candidate] = []
+    searchable: list[Candidate] = []
     for c in cands:
         out = solo[c.id]
-        if out.reason is not None:
-            result.refused[c.id] = (out.reason, out.detail, out.shortfall)
+        if out.reason is None or (
+            out.reason is Reason.NO_EFFECT and not c.promo.exclusive and not is_monotone(c, ctx)
+        ):
+            searchable.append(c)
         else:
-            viable.append(c)
-    stackable = [c for c in viable if not c.promo.exclusive]
+            result.refused[c.id] = (out.reason, out.detail, out.shortfall)
+    upper = {c.id: upper_bound(c, solo[c.id], ctx) for c in searchable}
+    stackable = [c for c in searchable if not c.promo.exclusive]
     best = _Best()
     optimal = True
     chosen: list[Candidate] = []
     stacked_total = 0  # components are independent: their totals add up
-    for component in _components(stackable, solo, ctx):
-        found, amount, exact = _search(component, solo, ctx)
+    for component in _components(stackable, upper, ctx):
+        found, amount, exact = _search(component, upper, ctx)
         optimal &= exact
         chosen.extend(found)
         stacked_total += amount
     chosen.sort(key=lambda c: c.position)
     best.offer(chosen, stacked_total)
-    for c in viable:
+    for c in searchable:
         if c.promo.exclusive:
             best.offer([c], solo[c.id].amount)
     result.selected = best.selection
     result.optimal = optimal
     winners = {c.id for c in result.selected}
     exclusive_won = len(result.selected) == 1 and result.selected[0].promo.exclusive
-    for c in viable:
+    for c in searchable:
         if c.id in winners:
             continue
-        if exclusive_won:
+        out = solo[c.id]
+        if out.reason is not None:
+            result.refused[c.id] = (out.reason, out.detail, out.shortfall)
+        elif exclusive_won:
             result.refused[c.id] = (Reason.EXCLUDED, f"{result.selected[0].id} applies alone (exclusive)", 0)
         else:
             result.refused[c.id] = (Reason.LOST_TO_BETTER, "a better combination for the customer applies", 0)
     return result
+
+
+def is_monotone(c: Candidate, ctx: SaleContext) -> bool:
+    """Can the candidate's amount only shrink as running amounts fall?
+
+    True for percent-of-items without a cap, fixed prices and amounts per
+    unit, and for every reward when none of its lines has a floor. A floor
+    under a reward that picks units (cheapest, buy_get, bundle) or spreads an
+    amount (order, caps) can make it worth more later: another discount may
+    move the cheapest unit or the spread away from the floored line.
+    """
+    reward = c.promo.reward
+    if isinstance(reward, FixedPrice) or (isinstance(reward, AmountOff) and reward.target == "per_unit"):
+        return True
+    if isinstance(reward, PercentOff) and reward.target == "items" and reward.max_amount is None:
+        return True
+    floors = ctx.floors
+    return not any(floors[i] for i in c.touched)
+
+
+def upper_bound(c: Candidate, alone_outcome: Outcome, ctx: SaleContext) -> int:
+    """The most the candidate can ever take in this sale."""
+    if is_monotone(c, ctx):
+        return alone_outcome.amount
+    return sum(ctx.room_above_floor(i, ctx.subtotals[i]) for i in c.touched)
 
 
 class _Best:
@@ -171,7 +207,7 @@ class _Best:
         return False
 
 
-def _components(cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleContext) -> list[list[Candidate]]:
+def _components(cands: list[Candidate], upper: dict[str, int], ctx: SaleContext) -> list[list[Candidate]]:
     """Split candidates into groups that cannot affect each other's amounts or validity."""
     n = len(cands)
     if n <= 1:
@@ -190,7 +226,7 @@ def _components(cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleConte
             parent[rb] = ra
 
     share = ctx.settings.max_discount_share
-    if share < 1 and sum(solo[c.id].amount for c in cands) > (share * ctx.order_subtotal).__floor__():
+    if share < 1 and sum(upper[c.id] for c in cands) > (share * ctx.order_subtotal).__floor__():
         return [cands]  # a binding order cap couples everything
     owner_of_line: dict[int, int] = {}
     owner_of_group: dict[str, int] = {}
@@ -216,9 +252,7 @@ def _components(cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleConte
     return list(comps.values())
 
 
-def _search(
-    cands: list[Candidate], solo: dict[str, Outcome], ctx: SaleContext
-) -> tuple[list[Candidate], int, bool]:
+def _search(cands: list[Candidate], upper: dict[str, int], ctx: SaleContext) -> tuple[list[Candidate], int, bool]:
     """Branch and bound over one component, in sequence order: (selection, its total, exact).
 
     The bound on what the rest of the sequence can add is `SuffixBound`'s,
@@ -228,9 +262,10 @@ def _search(
     """
     n = len(cands)
     if n == 1:
-        return list(cands), solo[cands[0].id].amount, True
+        out = apply_discount(cands[0], list(ctx.subtotals), 0, ctx)
+        return ([], 0, True) if out.reason is not None else (list(cands), out.amount, True)
     floors = [int(f) for f in ctx.floors]  # rounded down: the capacity bound only errs upward
-    bound = SuffixBound(cands, [solo[c.id].amount for c in cands], floors)
+    bound = SuffixBound(cands, [upper[c.id] for c in cands], floors)
     share = ctx.settings.max_discount_share
     cap = (share * ctx.order_subtotal).__floor__() if share < 1 else None
     touched = [tuple(sorted(c.touched)) for c in cands]

@@ -3,8 +3,9 @@
 A search node is a place k in the sequence and the running amounts left by
 the candidates chosen before it. Three facts bound what candidates k.. can add:
 
-* amounts only shrink as running amounts do, so a candidate adds at most its
-  amount alone on the untouched cart (one member per group still free);
+* a candidate adds at most its upper bound (`arbitration.upper_bound`: its
+  amount alone on the untouched cart when amounts can only shrink, else all
+  its lines hold above their floors), one member per group still free;
 * percentages applied one after another on a line take at most
   1 - prod(1 - p) of what is left of it, whichever of them apply;
 * order-phase percentages apply to what item-phase discounts leave: a further
