@@ -11,7 +11,9 @@ runs, so an old client can never write anything.
 
 import hashlib
 import logging
+import os
 import random
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -19,9 +21,10 @@ from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Header, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from sync.central import feed, ledger, registers
 from sync.central.db import DEFAULT_DB_URL, create_engine, utcnow
@@ -199,17 +202,31 @@ def create_app(
 
         return run_in_transaction(engine, work)
 
-    @app.get("/v1/snapshot", responses={200: {"description": f"Snapshot JSON; SHA-256 in {SNAPSHOT_HASH_HEADER}"}})
-    def snapshot(token: Token) -> Response:
+    @app.get("/v1/snapshot", responses={200: {"description": "JSON Lines: a SnapshotHeader, then one Change per "
+                                             f"line; SHA-256 of the body in {SNAPSHOT_HASH_HEADER}"}})
+    def snapshot(token: Token) -> FileResponse:
         run_in_transaction(engine, feed.assign_sequence)
+        handle = tempfile.NamedTemporaryFile(prefix="pos-snapshot-", suffix=".jsonl", delete=False)  # noqa: SIM115
+        digest = hashlib.sha256()
 
-        def work(session: Session) -> bytes:
+        def write(chunk: bytes) -> None:
+            digest.update(chunk)
+            handle.write(chunk)
+
+        def work(session: Session) -> None:
             registers.authenticate(session, token)
-            return feed.snapshot(session).model_dump_json().encode()
+            feed.write_snapshot(session, write)
 
-        body = run_in_transaction(engine, work)
-        return Response(content=body, media_type="application/json",
-                        headers={SNAPSHOT_HASH_HEADER: hashlib.sha256(body).hexdigest()})
+        try:
+            run_in_transaction(engine, work, attempts=1)
+        except BaseException:
+            handle.close()
+            os.unlink(handle.name)
+            raise
+        handle.close()
+        return FileResponse(handle.name, media_type="application/x-ndjson",
+                            headers={SNAPSHOT_HASH_HEADER: digest.hexdigest()},
+                            background=BackgroundTask(os.unlink, handle.name))
 
     @app.get("/v1/customers/{customer_id}")
     def customer(customer_id: str, token: Token) -> dict[str, Any]:
@@ -248,6 +265,4 @@ def app_from_env() -> FastAPI:
 
     Workers never migrate; the parent (`pos-central serve`) did it once before starting them.
     """
-    import os
-
     return create_app(os.environ.get("POS_CENTRAL_DB", DEFAULT_DB_URL), migrate=False)

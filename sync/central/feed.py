@@ -16,7 +16,7 @@ other for the feed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,7 +25,14 @@ from sqlalchemy.orm import Session
 from sync.central.db import utcnow
 from sync.central.errors import CursorExpired
 from sync.central.tables import ChangeRow, FeedStateRow
-from sync.protocol import FEED_SCHEMA_VERSION, Change, ChangeTopic, Snapshot, format_cursor, parse_cursor
+from sync.protocol import (
+    FEED_SCHEMA_VERSION,
+    Change,
+    ChangeTopic,
+    SnapshotHeader,
+    format_cursor,
+    parse_cursor,
+)
 
 FEED_LOCK_KEY = 0x504F53  # "POS"
 
@@ -107,9 +114,14 @@ def changes_after(session: Session, cursor: str, limit: int) -> tuple[list[Chang
     return page, new_cursor, more
 
 
-def snapshot(session: Session) -> Snapshot:
-    """The latest state of every live record and the cursor the register continues from."""
+def write_snapshot(session: Session, write: Callable[[bytes], object]) -> str:
+    """Write the snapshot as JSON Lines (header, then the latest change of every live record); returns its cursor.
+
+    Rows are streamed from the database, so memory stays flat whatever the number of customers.
+    """
     head = head_seq(session)
+    write(SnapshotHeader(feed_schema=FEED_SCHEMA_VERSION, cursor=format_cursor(head)).model_dump_json().encode()
+          + b"\n")
     latest = (
         sa.select(ChangeRow.topic, ChangeRow.key, sa.func.max(ChangeRow.seq).label("seq"))
         .where(ChangeRow.seq.is_not(None), ChangeRow.seq <= head)
@@ -120,9 +132,14 @@ def snapshot(session: Session) -> Snapshot:
         sa.select(ChangeRow.seq, ChangeRow.topic, ChangeRow.key, ChangeRow.data)
         .join(latest, ChangeRow.seq == latest.c.seq)
         .where(ChangeRow.data.is_not(None))
-        .order_by(ChangeRow.seq)
-    ).all()
-    return Snapshot(feed_schema=FEED_SCHEMA_VERSION, cursor=format_cursor(head), items=[_to_change(r) for r in rows])
+        .order_by(ChangeRow.seq),
+        execution_options={"stream_results": True, "yield_per": 5000},
+    )
+    for row in rows:
+        # `data` is already canonical JSON text: splice it in rather than parse and re-dump it.
+        write(b'{"seq":%d,"topic":%s,"key":%s,"data":%s}\n' % (
+            row.seq, json.dumps(row.topic).encode(), json.dumps(row.key).encode(), row.data.encode()))
+    return format_cursor(head)
 
 
 def compact(session: Session, upto_seq: int) -> int:

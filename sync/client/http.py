@@ -13,12 +13,13 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import random
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -40,13 +41,14 @@ from sync.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SNAPSHOT_HASH_HEADER,
+    Change,
     LedgerEntry,
     PairRequest,
     PairResponse,
     PullResponse,
     PushRequest,
     PushResponse,
-    Snapshot,
+    SnapshotHeader,
 )
 
 _TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504}
@@ -158,14 +160,32 @@ class SyncClient:
         self.last_clock_warning = result.clock_warning
         return result
 
-    def snapshot(self) -> Snapshot:
-        """Download the snapshot and check its SHA-256 before anything uses it."""
-        response = self._request("GET", "/v1/snapshot")
-        expected = response.headers.get(SNAPSHOT_HASH_HEADER, "")
-        actual = hashlib.sha256(response.content).hexdigest()
-        if not expected or expected.lower() != actual:
-            raise SnapshotHashMismatch(f"snapshot hash {actual} does not match {expected or 'missing'}")
-        return Snapshot.model_validate_json(response.content)
+    def snapshot(self) -> DownloadedSnapshot:
+        """Download the snapshot to a temporary file and check its SHA-256 before anything reads it.
+
+        Use it as a context manager; `items()` then streams the records line by line.
+        """
+        spool = tempfile.TemporaryFile()
+        try:
+            response = self._request("GET", "/v1/snapshot", stream=True)
+            digest = hashlib.sha256()
+            try:
+                for chunk in response.iter_content(chunk_size=1 << 20):
+                    digest.update(chunk)
+                    spool.write(chunk)
+            except requests.RequestException as exc:
+                raise TransientError(f"snapshot download cut: {exc}") from exc
+            finally:
+                response.close()
+            expected = response.headers.get(SNAPSHOT_HASH_HEADER, "")
+            if not expected or expected.lower() != digest.hexdigest():
+                raise SnapshotHashMismatch(f"snapshot hash {digest.hexdigest()} does not match {expected or 'missing'}")
+            spool.seek(0)
+            header = SnapshotHeader.model_validate_json(spool.readline())
+        except BaseException:
+            spool.close()
+            raise
+        return DownloadedSnapshot(header, spool)
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The server-confirmed state of one customer (balance, overdraft, segments)."""
@@ -186,13 +206,14 @@ class SyncClient:
         return headers
 
     def _request(self, method: str, path: str, *, body: bytes | None = None, params: dict[str, Any] | None = None,
-                 attempts: int | None = None) -> requests.Response:
+                 attempts: int | None = None, stream: bool = False) -> requests.Response:
         max_attempts = attempts if attempts is not None else self.retry.max_attempts
         attempt = 0
         while True:
             try:
                 response = self.session.request(method, self.base_url + path, data=body, params=params,
-                                                headers=self._headers(body is not None), timeout=self.timeout)
+                                                headers=self._headers(body is not None), timeout=self.timeout,
+                                                stream=stream)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 failure = self._failure(response)
                 if failure is None:
@@ -236,3 +257,28 @@ class SyncClient:
         if status == 422 and isinstance(payload, dict) and payload.get("code") == "seq_gap":
             return SeqGap(message, payload.get("acked_through_seq"))
         return ClientError(message, status)
+
+
+class DownloadedSnapshot:
+    """A verified snapshot on local disk: its cursor, and its records streamed one line at a time."""
+
+    def __init__(self, header: SnapshotHeader, spool: IO[bytes]) -> None:
+        self.cursor = header.cursor
+        self.feed_schema = header.feed_schema
+        self._spool = spool
+        self.count = 0
+
+    def items(self) -> Iterator[Change]:
+        for line in self._spool:
+            if line.strip():
+                self.count += 1
+                yield Change.model_validate_json(line)
+
+    def close(self) -> None:
+        self._spool.close()
+
+    def __enter__(self) -> DownloadedSnapshot:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

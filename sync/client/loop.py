@@ -230,9 +230,9 @@ class SyncLoop:
                   message=f"{type(exc).__name__}: {exc}", pending=self._pending())
 
     def _restore_snapshot(self) -> int:
-        snapshot = self.client.snapshot()
-        self.sink.apply_snapshot(snapshot)
-        return len(snapshot.items)
+        with self.client.snapshot() as snapshot:
+            self.sink.apply_snapshot(snapshot.cursor, snapshot.items())
+            return snapshot.count
 
     def _pending(self) -> int:
         try:

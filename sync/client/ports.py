@@ -6,10 +6,10 @@ transaction (SQLite, WAL, `synchronous=FULL`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
-from sync.protocol import Change, EntryResult, LedgerEntry, Snapshot
+from sync.protocol import Change, EntryResult, LedgerEntry
 
 
 @runtime_checkable
@@ -39,8 +39,9 @@ class ChangeSink(Protocol):
         """Upsert (or delete, `data is None`) each record and save `new_cursor`, in ONE transaction."""
         ...
 
-    def apply_snapshot(self, snapshot: Snapshot) -> None:
-        """Replace every pulled record by the snapshot's and save its cursor, in ONE transaction."""
+    def apply_snapshot(self, cursor: str, items: Iterable[Change]) -> None:
+        """Replace every pulled record by the snapshot's `items` (a stream: consume it once, inside the
+        transaction) and save `cursor`, in ONE transaction."""
         ...
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sync.protocol import Change, EntryKind, EntryResult, LedgerEntry, Snapshot
+from sync.protocol import Change, EntryKind, EntryResult, LedgerEntry
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -112,13 +112,19 @@ class ReferenceRegisterStore:
                 self.between_page_and_cursor()
             cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cursor', ?)", (new_cursor,))
 
-    def apply_snapshot(self, snapshot: Snapshot) -> None:
+    def apply_snapshot(self, cursor: str, items: Iterable[Change]) -> None:
         with self._tx() as cur:
             cur.execute("DELETE FROM pulled")
             cur.execute("DELETE FROM applied_changes")
-            for change in snapshot.items:
-                self._put(cur, change)
-            cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cursor', ?)", (snapshot.cursor,))
+            batch: list[tuple[str, str, str]] = []
+            for change in items:
+                if change.data is not None:
+                    batch.append((change.topic.value, change.key, json.dumps(change.data)))
+                if len(batch) >= 5000:
+                    cur.executemany("INSERT OR REPLACE INTO pulled (topic, key, data) VALUES (?, ?, ?)", batch)
+                    batch.clear()
+            cur.executemany("INSERT OR REPLACE INTO pulled (topic, key, data) VALUES (?, ?, ?)", batch)
+            cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cursor', ?)", (cursor,))
             cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('snapshots', "
                         "COALESCE((SELECT value FROM meta WHERE key = 'snapshots'), 0) + 1)")
 

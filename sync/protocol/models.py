@@ -166,12 +166,16 @@ class PullResponse(_Wire):
     clock_warning: str | None = None
 
 
-class Snapshot(_Wire):
-    """The whole current state (latest change of every record) and the cursor it is valid at."""
+class SnapshotHeader(_Wire):
+    """First line of a snapshot download.
+
+    A snapshot is JSON Lines: this header, then one `Change` per line (the
+    latest state of every live record), so neither end ever holds it whole.
+    The SHA-256 of the whole body travels in `X-POS-Snapshot-SHA256`.
+    """
 
     feed_schema: int
     cursor: str
-    items: list[Change]
 
 
 class PairRequest(_Wire):
