@@ -89,7 +89,10 @@ class CompletedSale:
     def cart_json(self) -> list[dict[str, Any]]:
         """The FORMAT.md 1.3 cart lines, as `printing.sale_receipt.receipt_from_sale` reads them."""
         currency = self.priced.result.currency
-        return [line.item.to_cart_line(line.line_id, line.qty, currency.format_minor) for line in self.priced.draft.lines]
+        return [
+            line.item.to_cart_line(line.line_id, line.qty, currency.format_minor)
+            for line in self.priced.draft.lines
+        ]
 
     def result_json(self) -> dict[str, Any]:
         """The FORMAT.md section 7 result."""
@@ -215,7 +218,8 @@ def checkout(
                 return Refused("reward_unavailable", f"reward {claim.name!r} is no longer offered")
             if normalise_code(claim.code) not in applied_codes:
                 return Refused(
-                    "reward_not_in_sale", f"{claim.name}: add the item it gives to the sale, or cancel the claim"
+                    "reward_not_in_sale",
+                    f"{claim.name}: add the item it gives to the sale, or cancel the claim",
                 )
         if expected_total is not None and expected_total != result.total:
             money = result.currency.format_minor
@@ -282,7 +286,9 @@ def checkout(
         for claim in draft.rewards:
             assert customer_id is not None
             issued.append(
-                uow.promotions.issue_code(claim.promotion_id, claim.code, customer_id=customer_id, uses_left=1, at=now)
+                uow.promotions.issue_code(
+                    claim.promotion_id, claim.code, customer_id=customer_id, uses_left=1, at=now
+                )
             )
             entries.append(
                 uow.ledger.append(

@@ -132,7 +132,9 @@ class PricingEngineCache:
     ) -> tuple[PromotionEngine, LoyaltySettings]:
         """The engine for `day`, knowing `codes` (promotion id -> the entered codes' current state)."""
         built = self._current(uow, day)
-        extra = {pid: tuple(found) for pid, found in (codes or {}).items() if pid in built.promotions and found}
+        extra = {
+            pid: tuple(found) for pid, found in (codes or {}).items() if pid in built.promotions and found
+        }
         if not extra:
             return built.engine, built.settings
         key = (built.key, tuple(sorted(extra.items())))
@@ -142,7 +144,8 @@ class PricingEngineCache:
                 self._variants.move_to_end(key)
                 return engine, built.settings
         promotions = [
-            replace(p, codes=p.codes + extra[pid]) if pid in extra else p for pid, p in built.promotions.items()
+            replace(p, codes=p.codes + extra[pid]) if pid in extra else p
+            for pid, p in built.promotions.items()
         ]
         engine = PromotionEngine(built.program, promotions)
         with self._lock:
@@ -175,7 +178,9 @@ def price_in(
     if draft.customer_id is not None:
         customer = uow.customers.get(draft.customer_id)
         if customer is None:
-            return Refused("unknown_customer", f"customer {draft.customer_id!r} is not in this register's cache")
+            return Refused(
+                "unknown_customer", f"customer {draft.customer_id!r} is not in this register's cache"
+            )
         balance = uow.ledger.balance(customer.id, today)
         assert balance is not None
         spendable = balance.spendable
@@ -190,7 +195,9 @@ def price_in(
         if normalise_code(claim.code) not in stored:
             codes.setdefault(claim.promotion_id, []).append(PromoCode(claim.code, draft.customer_id, 1))
     engine, settings = cache.engine_for(uow, today, codes)
-    engine_customer = None if customer is None else to_engine_customer(customer, spendable - draft.reward_points)
+    engine_customer = (
+        None if customer is None else to_engine_customer(customer, spendable - draft.reward_points)
+    )
     sale = Sale(
         now=now.replace(tzinfo=None),
         cart=tuple(line.to_cart_line() for line in draft.lines),

@@ -277,7 +277,7 @@ def request_redemption(draft: SaleDraft, request: object) -> SaleDraft | Refused
     elif isinstance(request, int) and not isinstance(request, bool):
         value = request
     else:
-        return Refused("bad_points", f"points {request!r}: a whole number or \"max\"")
+        return Refused("bad_points", f'points {request!r}: a whole number or "max"')
     if value != "max" and value < 0:
         return Refused("bad_points", "points to spend cannot be negative")
     if value != 0 and draft.customer_id is None:

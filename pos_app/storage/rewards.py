@@ -44,7 +44,13 @@ class RewardRepository:
 
     def upsert_many(self, rewards: Iterable[Reward]) -> int:
         values = [
-            {"id": r.id, "name": r.name, "points": r.points, "promotion_id": r.promotion_id, "active": r.active}
+            {
+                "id": r.id,
+                "name": r.name,
+                "points": r.points,
+                "promotion_id": r.promotion_id,
+                "active": r.active,
+            }
             for r in rewards
         ]
         if not values:

@@ -52,7 +52,11 @@ def test_identify_scan_code_points_checkout(shop: UnitOfWorkFactory, engine: Eng
     assert sale.order_number == "R1-000001"
     order = sale.order
     assert (order.subtotal_minor, order.discount_minor, order.points_value_minor, order.total_minor) == (
-        2750, 740, 200, 1810)
+        2750,
+        740,
+        200,
+        1810,
+    )
     assert order.points_redeemed == 200 and order.points_earned == 18
     mugs, coffee = order.lines
     # Mugs: 10% (240) and their share of the 5.00 order discount; every line's parts add up.

@@ -52,12 +52,26 @@ PRODUCTS = (
 )
 
 PROMOTIONS = (
-    {"id": "MUGS10", "name": "10% off mugs", "conditions": {"items": {"tags": ["mugs"]}},
-     "reward": {"type": "percent", "value": "10", "target": "items"}},
-    {"id": "SPRING", "name": "5.00 off 20.00", "codes": [{"code": "SPRING10"}],
-     "conditions": {"min_subtotal": "20.00"}, "reward": {"type": "amount", "value": "5.00", "target": "order"}},
-    {"id": "FREECOFFEE", "name": "Free coffee (reward)", "codes": [{"code": "SEED-REWARD", "uses_left": 0}],
-     "conditions": {"items": {"skus": ["COF"]}}, "reward": {"type": "percent", "value": "100", "target": "cheapest"}},
+    {
+        "id": "MUGS10",
+        "name": "10% off mugs",
+        "conditions": {"items": {"tags": ["mugs"]}},
+        "reward": {"type": "percent", "value": "10", "target": "items"},
+    },
+    {
+        "id": "SPRING",
+        "name": "5.00 off 20.00",
+        "codes": [{"code": "SPRING10"}],
+        "conditions": {"min_subtotal": "20.00"},
+        "reward": {"type": "amount", "value": "5.00", "target": "order"},
+    },
+    {
+        "id": "FREECOFFEE",
+        "name": "Free coffee (reward)",
+        "codes": [{"code": "SEED-REWARD", "uses_left": 0}],
+        "conditions": {"items": {"skus": ["COF"]}},
+        "reward": {"type": "percent", "value": "100", "target": "cheapest"},
+    },
 )
 
 SHOP_SETTINGS = LoyaltySettings(
@@ -192,7 +206,9 @@ def test_the_engine_is_rebuilt_only_when_promotions_change(shop: UnitOfWorkFacto
     assert cache.rebuilds == 1
 
     with shop() as work:  # a pulled change: mugs now 20% off
-        work.promotions.upsert({**PROMOTIONS[0], "reward": {"type": "percent", "value": "20", "target": "items"}})
+        work.promotions.upsert(
+            {**PROMOTIONS[0], "reward": {"type": "percent", "value": "20", "target": "items"}}
+        )
         work.commit()
     after = priced(shop, draft, cache)
 

@@ -1,0 +1,380 @@
+"""Returns and voids of paid orders: money back at the frozen prices, points put right.
+
+A return refunds each unit at the net price fixed at checkout: nothing is
+re-spread onto the lines the customer keeps, so a promotion that needed the
+returned item is not clawed back from the rest. The points follow the same
+shares: the points earned on the returned part are taken back and the points
+spent on it are given back.
+
+One rounding rule, cumulative floor: for a line sold `Q` units with a frozen
+amount `A` (its net price in minor units, its points earned, its points
+spent), the first `k` units returned are worth `floor(A * k / Q)`, and a
+return of `q` more units after `r` is worth `floor(A * (r + q) / Q) -
+floor(A * r / Q)`. Partial returns therefore never add up to more than `A`,
+and returning everything gives back exactly `A`, whatever the order of the
+partial returns. Points taken back never exceed what the customer holds
+(they may have spent them already): the difference is reported as
+`points_not_recovered` and the balance never goes negative.
+
+The points move through `adjustment` entries (reason `return_points_spent`
+for the points given back, `return_points_earned` for those taken back),
+because a partial return undoes part of an entry and a `reversal` undoes a
+whole one, once. Points taken back come first from the order's own accrual
+lots (which may still be held for the return window), then first to expire.
+
+A return after the program's return window needs a manager's PIN. A
+manager may also void the register's last order outright (`void_last_order`):
+every ledger entry of the order is reversed, its codes' uses are given back
+(a claimed reward's code stays spent: its points come back instead) and the
+order is marked voided.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from pos_app.domain.account import Role
+from pos_app.domain.ledger import EntryKind, LedgerEntry, LotConsumption, consume_first_to_expire
+from pos_app.domain.money import floor_minor
+from pos_app.domain.sale_record import SaleRecord, SoldLine
+from pos_app.services.accounts import authenticate
+from pos_app.services.checkout import REWARD_REASON_PREFIX
+from pos_app.services.outcome import Refused
+from pos_app.storage.unit_of_work import UnitOfWork
+
+RETURN_SPENT_REASON = "return_points_spent"
+RETURN_EARNED_REASON = "return_points_earned"
+_ORDER_NUMBER = re.compile(r"[0-9A-Za-z._\-]{1,80}")
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedLine:
+    line_id: str
+    sku: str
+    name: str
+    qty: str
+    refund_minor: int
+    points_given_back: int  # share of the points spent on the line
+    points_taken_back: int  # share of the points earned on the line (before any cut to the balance)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnResult:
+    order_id: str
+    currency: str
+    lines: tuple[ReturnedLine, ...]
+    refund_minor: int  # money to pay back
+    points_given_back: int
+    points_taken_back: int  # what was actually taken from the customer
+    points_not_recovered: int  # earned points the customer had already spent
+    entries: tuple[LedgerEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VoidedOrder:
+    order_id: str
+    refund_minor: int
+    reversals: tuple[LedgerEntry, ...]
+
+
+def share(amount: int, sold: Fraction, before: Fraction, after: Fraction) -> int:
+    """The part of a line's frozen `amount` that units `before`..`after` of `sold` carry (cumulative floor)."""
+    return floor_minor(Fraction(amount) * after / sold) - floor_minor(Fraction(amount) * before / sold)
+
+
+def _order_ref(scanned: str) -> str | Refused:
+    ref = (scanned or "").strip() if isinstance(scanned, str) else ""
+    if not _ORDER_NUMBER.fullmatch(ref):
+        return Refused("malformed_order_number", f"{ref[:40]!r} is not an order number (scan the receipt)")
+    return ref
+
+
+def find_order(uow: UnitOfWork, scanned: str) -> SaleRecord | Refused:
+    """The order whose receipt barcode (its order number, `R1-000042`) was scanned or typed."""
+    ref = _order_ref(scanned)
+    if isinstance(ref, Refused):
+        return ref
+    with uow:
+        order = uow.orders.get(ref)
+    return order or Refused("unknown_order", f"no order {ref} at this register")
+
+
+def _return_qty(line: SoldLine, qty: object) -> Fraction | Refused:
+    text = str(qty).strip() if isinstance(qty, int | str) and not isinstance(qty, bool) else ""
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return Refused("bad_quantity", f"{line.name}: quantity {qty!r} is not a number")
+    if not amount.is_finite() or amount <= 0:
+        return Refused("bad_quantity", f"{line.name}: return a quantity above zero")
+    if not line.weighted and amount != amount.to_integral_value():
+        return Refused("bad_quantity", f"{line.name}: return whole items")
+    return Fraction(amount)
+
+
+def _approve(uow: UnitOfWork, manager_id: str | None, pin: str | None, now: datetime) -> Refused | None:
+    if manager_id is None or pin is None:
+        return Refused("manager_required", "a manager's PIN is needed")
+    approval = authenticate(uow, manager_id, pin, now, Role.MANAGER)
+    if isinstance(approval, Refused):
+        uow.commit()  # keep the wrong PIN's count; the action itself is not done
+        return approval
+    return None
+
+
+def _take_back_parts(
+    uow: UnitOfWork, order_id: str, customer_id: str, points: int, now: datetime
+) -> list[LotConsumption]:
+    """Where taken-back points come from: the order's accrual lots first, then first to expire."""
+    accruals = {
+        e.id for e in uow.ledger.entries_of_order(order_id) if e.kind is EntryKind.ACCRUAL and e.points > 0
+    }
+    parts: list[LotConsumption] = []
+    left = points
+    lots = uow.ledger.lots(customer_id)
+    for lot in lots:
+        if lot.entry_id in accruals and lot.remaining > 0 and left:
+            take = min(lot.remaining, left)
+            parts.append(LotConsumption(lot.lot_id, take))
+            left -= take
+    if left:
+        others = [
+            lot for lot in uow.ledger.open_lots(customer_id, now.date()) if lot.entry_id not in accruals
+        ]
+        parts.extend(consume_first_to_expire(others, left, now.date()))
+    return parts
+
+
+def return_items(
+    uow: UnitOfWork,
+    order_id: str,
+    quantities: Mapping[str, int | str],
+    *,
+    now: datetime,
+    cashier_id: str | None = None,
+    manager_id: str | None = None,
+    pin: str | None = None,
+) -> ReturnResult | Refused:
+    """Return `quantities` (line id -> units, or kg for a weighted line) of an order, in one transaction.
+
+    `order_id` is the order number as printed on the receipt's barcode.
+    Refused, with nothing written: `malformed_order_number`, `unknown_order`,
+    `order_voided`, `nothing_to_return`, `unknown_line`, `bad_quantity`,
+    `more_than_sold` (counting earlier partial returns), and after the
+    return window `manager_required` / the PIN check's refusals.
+    """
+    ref = _order_ref(order_id)
+    if isinstance(ref, Refused):
+        return ref
+    if not quantities:
+        return Refused("nothing_to_return", "choose the items to return")
+    with uow:
+        order = uow.orders.get(ref)
+        if order is None:
+            return Refused("unknown_order", f"no order {ref} at this register")
+        if order.status != "paid":
+            return Refused("order_voided", f"order {ref} was voided")
+        lines = {line.line_id: line for line in order.lines}
+        asked: list[tuple[SoldLine, Fraction]] = []
+        for line_id, qty in quantities.items():
+            line = lines.get(line_id)
+            if line is None:
+                return Refused("unknown_line", f"order {ref} has no line {line_id!r}")
+            amount = _return_qty(line, qty)
+            if isinstance(amount, Refused):
+                return amount
+            left = Fraction(line.qty_left)
+            if amount > left:
+                return Refused(
+                    "more_than_sold",
+                    f"{line.name}: {_qty_text(left)} left to return (sold {line.qty}), {_qty_text(amount)} asked",
+                )
+            asked.append((line, amount))
+        settings = uow.settings.get()
+        window = settings.return_window_days
+        if window > 0 and now - order.created_at > timedelta(days=window):
+            refused = _approve(uow, manager_id, pin, now)
+            if refused is not None:
+                if refused.reason == "manager_required":
+                    refused = Refused(
+                        "return_window_closed",
+                        f"the {window}-day return window has closed: a manager's PIN is needed",
+                    )
+                return refused
+        returned: list[ReturnedLine] = []
+        for line, amount in asked:
+            sold = Fraction(Decimal(line.qty))
+            before = Fraction(Decimal(line.qty_returned))
+            after = before + amount
+            returned.append(
+                ReturnedLine(
+                    line_id=line.line_id,
+                    sku=line.sku,
+                    name=line.name,
+                    qty=_qty_text(amount),
+                    refund_minor=share(line.net_minor, sold, before, after),
+                    points_given_back=share(line.points_redeemed, sold, before, after),
+                    points_taken_back=share(line.points_earned, sold, before, after),
+                )
+            )
+        for item in returned:
+            uow.orders.record_return(order.id, item.line_id, item.qty, item.refund_minor)
+        given = sum(item.points_given_back for item in returned)
+        earned_back = sum(item.points_taken_back for item in returned)
+        taken = 0
+        entries: list[LedgerEntry] = []
+        customer_id = order.customer_id
+        who = f"return by {cashier_id or manager_id or 'register'}"
+        if customer_id is not None:
+            if given:
+                entries.append(
+                    uow.ledger.append(
+                        EntryKind.ADJUSTMENT,
+                        customer_id,
+                        given,
+                        at=now,
+                        order_id=order.id,
+                        reason=RETURN_SPENT_REASON,
+                        note=who,
+                    )
+                )
+            customer = uow.customers.get(customer_id)
+            holds = max(0, customer.points) if customer is not None else 0
+            taken = min(earned_back, holds)
+            if taken:
+                entries.append(
+                    uow.ledger.append(
+                        EntryKind.ADJUSTMENT,
+                        customer_id,
+                        -taken,
+                        at=now,
+                        order_id=order.id,
+                        reason=RETURN_EARNED_REASON,
+                        note=who,
+                        consume=_take_back_parts(uow, order.id, customer_id, taken, now),
+                    )
+                )
+        result = ReturnResult(
+            order_id=order.id,
+            currency=order.currency,
+            lines=tuple(returned),
+            refund_minor=sum(item.refund_minor for item in returned),
+            points_given_back=given if customer_id is not None else 0,
+            points_taken_back=taken,
+            points_not_recovered=earned_back - taken if customer_id is not None else 0,
+            entries=tuple(entries),
+        )
+        if manager_id is not None and window > 0 and now - order.created_at > timedelta(days=window):
+            uow.audit.append(
+                manager_id,
+                "late_return_approved",
+                {
+                    "order": order.id,
+                    "lines": {i.line_id: i.qty for i in returned},
+                    "refund_minor": result.refund_minor,
+                },
+                now,
+            )
+        uow.commit()
+        return result
+
+
+def _qty_text(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+
+
+def void_last_order(
+    uow: UnitOfWork, *, manager_id: str, pin: str, now: datetime, note: str | None = None
+) -> VoidedOrder | Refused:
+    """Under a manager's PIN, void this register's last order (paid by mistake, payment failed).
+
+    Reverses every ledger entry of the order (points spent come back, points
+    earned go), gives back the uses of the codes it spent (not a claimed
+    reward's code), marks the order voided and writes the audit log. Refused:
+    the PIN check's refusals, `no_order`, `already_voided`, `order_has_returns`
+    (use a return instead), `insufficient_points` (the earned points were spent since).
+    """
+    with uow:
+        refused = _approve(uow, manager_id, pin, now)
+        if refused is not None:
+            return refused
+        order_id = uow.orders.last_order_id(uow.register_id)
+        order = uow.orders.get(order_id) if order_id else None
+        if order is None:
+            return Refused("no_order", "this register has no order to void")
+        if order.status != "paid":
+            return Refused("already_voided", f"order {order.id} is already voided")
+        if order.refunded_minor or any(Decimal(line.qty_returned) for line in order.lines):
+            return Refused("order_has_returns", f"order {order.id} has returns: return the rest instead")
+        targets = [
+            e
+            for e in uow.ledger.entries_of_order(order.id)
+            if e.kind is not EntryKind.REVERSAL and uow.ledger.reversal_of(e.id) is None
+        ]
+        if order.customer_id is not None:
+            customer = uow.customers.get(order.customer_id)
+            change = -sum(e.points for e in targets if e.customer_id == order.customer_id)
+            if customer is not None and customer.points + change < 0:
+                return Refused(
+                    "insufficient_points",
+                    f"{customer.name} has already spent the points this order earned: "
+                    "a manager adjustment is needed instead",
+                )
+        reward_codes = {
+            e.code
+            for e in targets
+            if e.kind is EntryKind.REDEMPTION and e.code and (e.reason or "").startswith(REWARD_REASON_PREFIX)
+        }
+        # Give points back before taking any: the balance never dips below zero on the way.
+        targets.sort(key=lambda e: (e.points > 0, e.seq))
+        reversals = []
+        for target in targets:
+            reversals.append(
+                uow.ledger.append(
+                    EntryKind.REVERSAL,
+                    target.customer_id,
+                    -target.points,
+                    at=now,
+                    reverses=target.id,
+                    order_id=order.id,
+                    code=target.code,
+                    actor_id=manager_id,
+                    note=note or "order voided",
+                )
+            )
+            if target.kind is EntryKind.CODE_USE and target.code and target.code not in reward_codes:
+                uow.promotions.release_code(target.code)
+        uow.orders.void(order.id)
+        uow.audit.append(
+            manager_id,
+            "order_voided",
+            {
+                "order": order.id,
+                "total_minor": order.total_minor,
+                "reversals": [r.id for r in reversals],
+                "note": note,
+            },
+            now,
+        )
+        uow.commit()
+        return VoidedOrder(order.id, order.total_minor, tuple(reversals))
+
+
+__all__ = [
+    "RETURN_EARNED_REASON",
+    "RETURN_SPENT_REASON",
+    "ReturnResult",
+    "ReturnedLine",
+    "VoidedOrder",
+    "find_order",
+    "return_items",
+    "share",
+    "void_last_order",
+]
