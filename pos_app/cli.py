@@ -1,8 +1,15 @@
-"""The `pos-companion` command: the register app, and `evaluate` for the engine."""
+"""The `pos-companion` command: the register app, and `evaluate` for the engine.
+
+    pos-companion                 start the register on the configured database (see pos_app.app)
+    pos-companion --demo          create a demo store (5,000 customers) and start the register on it
+    pos-companion evaluate FILE   run one FORMAT.md scenario through the engine, print the result
+"""
 
 from __future__ import annotations
 
 import sys
+
+USAGE = "usage: pos-companion [--demo [--customers N] [--data-dir DIR]] | pos-companion evaluate FILE|-"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -11,8 +18,39 @@ def main(argv: list[str] | None = None) -> int:
         from pos_app.evaluate_cli import run_evaluate
 
         return run_evaluate(args[1:])
-    print("usage: pos-companion evaluate FILE|-", file=sys.stderr)
-    return 2
+    if args and args[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0
+    return run_register(args)
+
+
+def run_register(args: list[str]) -> int:
+    import argparse
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="pos-companion", usage=USAGE)
+    parser.add_argument("--demo", action="store_true", help="create a demo store and start the register on it")
+    parser.add_argument("--customers", type=int, default=5000, help="demo loyalty members (default 5000)")
+    parser.add_argument("--data-dir", type=Path, default=None, help="where the demo database goes")
+    try:
+        options = parser.parse_args(args)
+    except SystemExit as exc:
+        return int(exc.code or 0) and 2
+
+    from pos_app.app import AppSettings, demo_hint, prepare_demo, run_gui, user_dir
+
+    settings = AppSettings.load()
+    if options.demo:
+        directory = options.data_dir or user_dir("data") / "demo"
+        print(f"Creating the demo store in {directory} ({options.customers:,} customers)…", file=sys.stderr)
+        path, loaded = prepare_demo(directory, customers=options.customers)
+        hint = demo_hint(loaded)
+        print(hint, file=sys.stderr)
+        print("No central service is started: the demo register runs on its local ledger "
+              "(entries wait in the outbox).", file=sys.stderr)
+        settings = settings.with_changes(database=path, cashier_id=loaded.accounts.cashier_id,
+                                         cashier_name="Sam Cashier", hint=hint, printer={"kind": "dummy"})
+    return run_gui(settings)
 
 
 if __name__ == "__main__":

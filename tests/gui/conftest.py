@@ -1,18 +1,29 @@
-"""GUI test helpers: a clock the test controls and a keyboard-wedge scanner to drive the real widgets.
+"""GUI test helpers: a clock the test controls, a keyboard-wedge scanner, and a real register.
 
 `wedge.scan(widget, "4006381333931")` types the code into the widget's window
 the way a scanner does (5 ms between keys, then Enter) while the
 `ScanDetector` reads the fake clock; `wedge.type(widget, "Zoe", gap_ms=150)`
 types like a person.
+
+`register` is the real register window on a real SQLite demo store: the
+demo database (300 customers, the full catalogue and promotions) is
+generated once per session and copied for each test. Its clock is fixed on
+the demo day at 11:00 local time (no happy hour; Zoë Martin's birthday week).
 """
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from pos_app.app import AppSettings, build_register, demo_hint, prepare_demo
+from pos_app.demo import DEMO_DAY, generate_demo_store
 from pos_app.qt.scanner import ScanDetector, ScanRules
+from tests.gui.register_helpers import demo_clock
 
 
 class FakeClock:
@@ -72,3 +83,51 @@ def scan_detector(qapp, clock):
     detector.install(qapp)
     yield detector
     detector.uninstall()
+
+
+DEMO_CUSTOMERS = 300
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> tuple[Path, object]:
+    path, loaded = prepare_demo(tmp_path_factory.mktemp("demo-template"), customers=DEMO_CUSTOMERS,
+                                clock=demo_clock)
+    return path, loaded
+
+
+@pytest.fixture(scope="session")
+def demo_store():
+    """The same generated store the database holds (products, personas, codes), as plain values."""
+    return generate_demo_store(today=DEMO_DAY, customers=DEMO_CUSTOMERS)
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path) -> Path:
+    source, _ = demo_template
+    target = tmp_path / "register.db"
+    shutil.copyfile(source, target)
+    return target
+
+
+@pytest.fixture
+def register(qtbot, demo_db, demo_template, scan_detector, tmp_path, qapp):
+    """The register window, themed, on its own copy of the demo store, with the test's scanner."""
+    from pos_app.qt.theme import apply_theme
+
+    before = (qapp.styleSheet(), qapp.palette(), qapp.font())
+    apply_theme(qapp)
+    printer_file = tmp_path / "printer.bin"
+    printer_file.touch()
+    settings = AppSettings(database=demo_db, cashier_id="cashier", cashier_name="Sam Cashier",
+                           hint=demo_hint(demo_template[1]), printer={"kind": "file", "path": str(printer_file)})
+    window = build_register(settings, clock=demo_clock, scanner=scan_detector)
+    window.printer_file = printer_file
+    qtbot.addWidget(window)
+    window.resize(1440, 860)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()
+    qapp.setStyleSheet(before[0])
+    qapp.setPalette(before[1])
+    qapp.setFont(before[2])

@@ -1,0 +1,185 @@
+"""The composition root: the one place that reads settings and wires the register together.
+
+`AppSettings.load()` reads a TOML config file (`$POS_COMPANION_CONFIG`, else
+`pos-companion.toml` in the user config directory) and lets environment
+variables override it (`POS_DATABASE`, `POS_REGISTER_ID`, `POS_STORE_ID`,
+`POS_STORE_NAME`, `POS_CENTRAL_URL`, `POS_PRINTER` as JSON). `build_register`
+opens the local store, builds the unit-of-work factory, the task runner and
+the main window; nothing else in the program reads global state.
+
+`prepare_demo` generates the demo store (`pos_app.demo`) into a fresh
+SQLite file, for `pos-companion --demo`.
+
+Example config:
+
+    database = "/var/lib/pos-companion/register.db"
+    register_id = "R1"
+    store_id = "S1"
+    store_name = "Corner Market"
+    central_url = "https://loyalty.example.com"
+    [printer]
+    kind = "network"
+    host = "192.168.1.50"
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DB_NAME = "register.db"
+
+
+def user_dir(kind: str) -> Path:
+    """The user's config or data directory for the app (XDG on Linux, the usual places elsewhere)."""
+    if os.name == "nt":
+        base = Path(os.environ.get("APPDATA", Path.home()))
+    elif kind == "config":
+        base = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "pos-companion"
+
+
+@dataclass(frozen=True, slots=True)
+class AppSettings:
+    database: Path
+    register_id: str = "R1"
+    store_id: str = "S1"
+    store_name: str = "Corner Market"
+    store_address: tuple[str, ...] = ()
+    central_url: str | None = None
+    printer: Mapping[str, Any] = field(default_factory=lambda: {"kind": "dummy"})
+    currency: str = "USD"
+    cashier_id: str | None = None
+    cashier_name: str | None = None
+    hint: str | None = None  # first-run text (the demo's PINs)
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, config_path: Path | None = None) -> AppSettings:
+        env = os.environ if environ is None else environ
+        path = config_path or Path(env.get("POS_COMPANION_CONFIG") or user_dir("config") / "pos-companion.toml")
+        raw: dict[str, Any] = {}
+        if path.is_file():
+            with path.open("rb") as fh:
+                raw = tomllib.load(fh)
+        printer = raw.get("printer", {"kind": "dummy"})
+        if env.get("POS_PRINTER"):
+            printer = json.loads(env["POS_PRINTER"])
+        return cls(
+            database=Path(env.get("POS_DATABASE") or raw.get("database") or user_dir("data") / DEFAULT_DB_NAME),
+            register_id=env.get("POS_REGISTER_ID") or raw.get("register_id", "R1"),
+            store_id=env.get("POS_STORE_ID") or raw.get("store_id", "S1"),
+            store_name=env.get("POS_STORE_NAME") or raw.get("store_name", "Corner Market"),
+            store_address=tuple(raw.get("store_address", ())),
+            central_url=env.get("POS_CENTRAL_URL") or raw.get("central_url"),
+            printer=printer,
+            currency=raw.get("currency", "USD"),
+        )
+
+    def with_changes(self, **changes: Any) -> AppSettings:
+        return replace(self, **changes)
+
+
+def local_now() -> datetime:
+    """The register's clock: local time with its zone (the ledger stores UTC, days are local)."""
+    return datetime.now().astimezone()
+
+
+def prepare_demo(directory: Path, *, customers: int = 5000, seed: int | None = None,
+                 clock: Callable[[], datetime] = local_now) -> tuple[Path, Any]:
+    """A fresh demo database in `directory`; returns its path and what was loaded (with the PINs)."""
+    from pos_app.demo import DEFAULT_SEED, generate_demo_store
+    from pos_app.services.demo_loader import load_demo_store
+    from pos_app.storage.database import open_store
+    from pos_app.storage.unit_of_work import UnitOfWorkFactory
+
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "demo-register.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    now = clock()
+    store = generate_demo_store(seed or DEFAULT_SEED, today=now.date(), customers=customers)
+    engine = open_store(path)
+    try:
+        loaded = load_demo_store(UnitOfWorkFactory(engine, "R1")(), store, now)
+    finally:
+        engine.dispose()
+    return path, loaded
+
+
+def demo_hint(loaded: Any) -> str:
+    a = loaded.accounts
+    return (f"Demo: cashier PIN {a.cashier_pin} · manager PIN {a.manager_pin} · "
+            f"try card 2900000000018 (Zoë Martin) or code SAVE5")
+
+
+def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = local_now,
+                   sync_loop: Any = None, scanner: Any = None):
+    """Open the store and build the runner and the main window (not shown). Returns the window.
+
+    `scanner` is the application's `ScanDetector` (installed by the caller); without one the
+    register still takes items and cards typed into its fields.
+    """
+    from pos_app.printing.escpos_output import PrinterConfig
+    from pos_app.qt.main_window import RegisterContext, RegisterWindow
+    from pos_app.qt.register_ops import RegisterOps
+    from pos_app.qt.sale_ops import SaleOps, StoreFacts
+    from pos_app.qt.task_runner import TaskRunner
+    from pos_app.storage.database import open_store
+    from pos_app.storage.unit_of_work import UnitOfWorkFactory
+
+    engine = open_store(settings.database)
+    factory = UnitOfWorkFactory(engine, settings.register_id)
+    runner = TaskRunner()
+    context = RegisterContext(
+        ops=RegisterOps(factory, clock),
+        sale_ops=SaleOps(factory, clock, StoreFacts(settings.store_id, settings.store_name, settings.store_address)),
+        runner=runner,
+        clock=clock,
+        register_id=settings.register_id,
+        store_id=settings.store_id,
+        store_name=settings.store_name,
+        store_address=settings.store_address,
+        currency=settings.currency,
+        printer=PrinterConfig.from_dict(dict(settings.printer)),
+        hint=settings.hint,
+        cashier_id=settings.cashier_id,
+        cashier_name=settings.cashier_name,
+        sync_loop=sync_loop,
+        cache_loaded_at=clock(),
+        scanner=scanner,
+    )
+    window = RegisterWindow(context)
+    window.destroyed.connect(engine.dispose)
+    return window
+
+
+def run_gui(settings: AppSettings) -> int:
+    """Start the Qt application with the register window; returns the exit code."""
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.qt.pyside_workarounds import apply_pyside_workarounds
+    from pos_app.qt.scanner import ScanDetector
+    from pos_app.qt.theme import apply_theme
+
+    apply_pyside_workarounds()
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("pos-companion")
+    apply_theme(app)
+    scanner = ScanDetector()
+    scanner.install(app)
+    window = build_register(settings, scanner=scanner)
+    window.showMaximized()
+    return app.exec()
+
+
+__all__ = ["AppSettings", "build_register", "demo_hint", "local_now", "prepare_demo", "run_gui", "user_dir"]

@@ -1,0 +1,152 @@
+"""The sale's operations for the window: scan, change, price; each returns the new draft and its view.
+
+A `SaleUpdate` carries the sale draft (a plain value the window keeps
+between operations) and the `SaleView` the panels show. The draft's pricing
+runs on a worker thread: it reads the cached settings, the promotions in
+force and the customer, and asks the promotion engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from pos_app.printing.receipt import Receipt
+from pos_app.printing.sale_receipt import receipt_from_sale
+from pos_app.qt.register_ops import Changed, OpChanges
+from pos_app.qt.sale_view import SaleView, sale_view
+from pos_app.qt.wording import money
+from pos_app.services import sale
+from pos_app.services.checkout import ONLINE, CompletedSale, Connectivity, checkout
+from pos_app.services.outcome import Refused
+from pos_app.services.pricing import PricedSale, PricingEngineCache, price_sale
+from pos_app.services.sale import SaleDraft
+from pos_app.storage.unit_of_work import UnitOfWorkFactory
+
+Draft = SaleDraft
+
+
+@dataclass(frozen=True, slots=True)
+class SaleUpdate:
+    draft: Draft
+    view: SaleView
+    changes: OpChanges = field(default_factory=OpChanges)
+    message: str = ""
+    refused: Refused | None = None
+    about: str = "item"  # which entry the refusal belongs to: item | customer | code | points
+
+
+@dataclass(frozen=True, slots=True)
+class StoreFacts:
+    """What the receipt's header says about the store."""
+
+    id: str
+    name: str
+    address: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedOut:
+    completed: CompletedSale
+    receipt: Receipt
+    summary: str
+
+
+class SaleOps:
+    """Operations on the current sale (run on the task runner's "sale" lane, one after the other)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime], store: StoreFacts) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.store = store
+        self.store_id = store.id
+        self.cache = PricingEngineCache()  # one engine per pricing revision and day, shared by all sales
+
+    def price(self, draft: Draft, changes: OpChanges | None = None, message: str = "") -> SaleUpdate:
+        priced = price_sale(self.uow(read_only=True), draft, self.clock(), cache=self.cache)
+        if isinstance(priced, Refused):  # the customer left the cache: sell without them
+            draft = sale.detach_customer(draft)
+            priced = price_sale(self.uow(read_only=True), draft, self.clock(), cache=self.cache)
+            assert not isinstance(priced, Refused)
+        return SaleUpdate(draft, self.view_of(priced),
+                          changes or OpChanges(cart=True, promotions=True, totals=True), message)
+
+    @staticmethod
+    def view_of(priced: PricedSale) -> SaleView:
+        draft = priced.draft
+        return sale_view(
+            priced.result,
+            [(line.line_id, line.name, str(line.qty), line.unit_price_minor, line.weighted, line.sku)
+             for line in draft.lines],
+            min_redeem=priced.settings.min_redeem,
+            customer_points=priced.points_spendable if priced.customer is not None else None,
+        )
+
+    def checkout(self, draft: Draft, cashier_id: str | None, *, cashier_name: str | None = None,
+                 connectivity: Connectivity = ONLINE) -> Changed:
+        """Pay: the sale is written in one transaction; the answer carries the receipt to print."""
+        now = self.clock()
+        done = checkout(self.uow(), draft, now=now, cashier_id=cashier_id, connectivity=connectivity,
+                        cache=self.cache)
+        if isinstance(done, Refused):
+            return Changed(done)
+        customer = done.priced.customer
+        receipt = receipt_from_sale(
+            done.cart_json(),
+            done.result_json(),
+            promotions=done.promotions_json(),
+            item_names=done.item_names,
+            store_name=self.store.name,
+            store_address=self.store.address,
+            register=self.uow.register_id,
+            cashier=cashier_name or cashier_id or "-",
+            order_number=done.order_number,
+            issued_at=now.replace(tzinfo=None),
+            customer_name=customer.name if customer else None,
+            points_before=done.points_before,
+            points_pending=done.points_pending,
+        )
+        total = money(done.order.total_minor, done.order.currency)
+        summary = f"Order {done.order_number} paid: {total}."
+        if customer is not None:
+            summary += (f" {customer.name} earned {done.order.points_earned:,} points"
+                        + (f", spent {done.order.points_redeemed:,}" if done.order.points_redeemed else "")
+                        + f" — balance {done.points_after:,}.")
+        return Changed(CheckedOut(done, receipt, summary), OpChanges(cart=True, promotions=True, totals=True,
+                                                                     customer=True, outbox=True))
+
+    def _changed(self, before: Draft, after: Draft | Refused, message: str = "", about: str = "item") -> SaleUpdate:
+        if isinstance(after, Refused):
+            return replace(self.price(before, OpChanges()), refused=after, about=about)
+        return self.price(after, message=message)
+
+    def add_item(self, draft: Draft, scanned: str) -> SaleUpdate:
+        after = sale.add_item(self.uow(read_only=True), draft, scanned)
+        added = "" if isinstance(after, Refused) else f"Added {after.lines[-1].name}" if after.lines else ""
+        if not isinstance(after, Refused) and len(after.lines) == len(draft.lines):
+            changed = next((a for a, b in zip(after.lines, draft.lines, strict=True) if a != b), None)
+            added = f"{changed.name} × {changed.qty}" if changed else added
+        return self._changed(draft, after, added)
+
+    def set_quantity(self, draft: Draft, line_id: str, qty: int) -> SaleUpdate:
+        return self._changed(draft, sale.change_quantity(draft, line_id, qty))
+
+    def remove_line(self, draft: Draft, line_id: str) -> SaleUpdate:
+        return self._changed(draft, sale.remove_line(draft, line_id))
+
+    def set_customer(self, draft: Draft, customer_id: str | None) -> SaleUpdate:
+        after = sale.attach_customer(draft, customer_id) if customer_id else sale.detach_customer(draft)
+        return self._changed(draft, after)
+
+    def add_code(self, draft: Draft, code: str) -> SaleUpdate:
+        return self._changed(draft, sale.apply_code(self.uow(read_only=True), draft, code), about="code")
+
+    def redeem(self, draft: Draft, request: int | str) -> SaleUpdate:
+        return self._changed(draft, sale.request_redemption(draft, request), about="points")
+
+    def new_draft(self) -> Draft:
+        return sale.new_sale(self.store_id)
+
+
+__all__ = ["CheckedOut", "Draft", "SaleOps", "SaleUpdate", "StoreFacts"]

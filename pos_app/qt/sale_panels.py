@@ -1,0 +1,289 @@
+"""The sale's three panels: the cart, the promotions, the totals.
+
+Each panel shows a `SaleView` (the priced sale as plain values) and emits
+what the cashier asked for (an item typed, a quantity, a code, points to
+redeem, pay); the window runs the operation and hands back the new view.
+`show_view(view, changes)` redraws only what the operation changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
+
+from pos_app.qt.cart_model import CartTableModel
+from pos_app.qt.sale_view import SaleView
+from pos_app.qt.widgets import Panel, label, set_role
+from pos_app.qt.wording import money
+
+
+class CartPanel(Panel):
+    item_entered = Signal(str)  # barcode or SKU typed and Enter
+    quantity_changed = Signal(str, int)  # line id, new quantity
+    line_removed = Signal(str)  # line id
+
+    def __init__(self, currency: str, parent: QWidget | None = None) -> None:
+        super().__init__("Sale", parent)
+        entry = QHBoxLayout()
+        self.item = QLineEdit()
+        self.item.setObjectName("item-entry")
+        self.item.setPlaceholderText("Scan an item, or type a barcode or SKU and Enter")
+        self.item.setAccessibleName("Item entry")
+        self.item.returnPressed.connect(self._enter)
+        entry.addWidget(self.item, 1)
+        self.body.addLayout(entry)
+
+        self.model = CartTableModel(currency, self)
+        self.table = QTableView()
+        self.table.setObjectName("cart-table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(40)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, 5):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(90)
+        self.table.installEventFilter(self)
+        self.body.addWidget(self.table, 1)
+        self.message = label("", "muted", wrap=True, name="cart-message")
+        self.body.addWidget(self.message)
+
+    def _enter(self) -> None:
+        text = self.item.text().strip()
+        if text:
+            self.item.clear()
+            self.item_entered.emit(text)
+
+    def focus_item(self) -> None:
+        self.item.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def selected_line(self) -> str | None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            return self.model.rows[index.row()].line_id
+        rows = self.model.rows
+        return rows[-1].line_id if rows else None
+
+    def change_selected_quantity(self, delta: int) -> None:
+        line_id = self.selected_line()
+        if line_id is None:
+            return
+        row = self.model.rows[self.model.row_of(line_id) or 0]
+        if row.weighted:
+            self.say("Weighed items: remove and weigh again to change the amount", "danger")
+            return
+        qty = int(row.qty) + delta
+        if qty <= 0:
+            self.line_removed.emit(line_id)
+        else:
+            self.quantity_changed.emit(line_id, qty)
+
+    def remove_selected(self) -> None:
+        line_id = self.selected_line()
+        if line_id is not None:
+            self.line_removed.emit(line_id)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+                self.change_selected_quantity(+1)
+                return True
+            if key == Qt.Key.Key_Minus:
+                self.change_selected_quantity(-1)
+                return True
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.remove_selected()
+                return True
+        return super().eventFilter(watched, event)
+
+    def show_view(self, view: SaleView) -> None:
+        selected = self.selected_line() if self.table.currentIndex().isValid() else None
+        grew = len(view.rows) > len(self.model.rows)
+        self.model.set_rows(view.rows)
+        row = None if grew else self.model.row_of(selected) if selected else None  # a new line: select it
+        if row is None and view.rows:
+            row = len(view.rows) - 1
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        if view.rows:
+            self.title.setText(f"Sale  ·  {view.item_count} item{'s' if view.item_count != 1 else ''}")
+        else:
+            self.title.setText("Sale")
+
+    def say(self, text: str, role: str = "muted") -> None:
+        self.message.setText(text)
+        set_role(self.message, role)
+
+
+class PromotionsPanel(Panel):
+    code_entered = Signal(str)
+    redeem_requested = Signal(object)  # int points, "max", or 0 to stop redeeming
+
+    def __init__(self, currency: str, parent: QWidget | None = None) -> None:
+        super().__init__("Promotions", parent)
+        self.currency = currency
+        self.applied = label("", "success", wrap=True, name="promotions-applied")
+        self.refused = label("", None, wrap=True, name="promotions-refused")
+        self.nudges = label("", "muted", wrap=True, name="promotions-nudges")
+        self.applied.setTextFormat(Qt.TextFormat.RichText)
+        self.refused.setTextFormat(Qt.TextFormat.RichText)
+        self.body.addWidget(self.applied)
+        self.body.addWidget(self.refused)
+        self.body.addWidget(self.nudges)
+        self.body.addStretch(1)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(6)
+        self.code = QLineEdit()
+        self.code.setObjectName("code-entry")
+        self.code.setPlaceholderText("Promo code + Enter")
+        self.code.returnPressed.connect(self._code)
+        self._codes: tuple = ()
+        self._code_refusal = ""
+        self.codes = label("", None, wrap=True, name="code-statuses")
+        self.codes.setTextFormat(Qt.TextFormat.RichText)
+        self.points = QLineEdit()
+        self.points.setObjectName("points-entry")
+        self.points.setPlaceholderText("Points, or M for Max")
+        self.points.returnPressed.connect(self._points)
+        self.redemption = label("", "muted", wrap=True, name="redemption")
+        grid.addWidget(label("F4 Code", "shortcut"), 0, 0)
+        grid.addWidget(self.code, 0, 1)
+        grid.addWidget(self.codes, 1, 1)
+        grid.addWidget(label("F6 Points", "shortcut"), 2, 0)
+        grid.addWidget(self.points, 2, 1)
+        grid.addWidget(self.redemption, 3, 1)
+        grid.setColumnStretch(1, 1)
+        self.body.addLayout(grid)
+
+    def _code(self) -> None:
+        text = self.code.text().strip()
+        if text:
+            self.code.clear()
+            self.code_entered.emit(text)
+
+    def _points(self) -> None:
+        text = self.points.text().strip().lower()
+        if text in ("m", "max", "all"):
+            self.redeem_requested.emit("max")
+        elif text.replace(",", "").isdigit():
+            self.redeem_requested.emit(int(text.replace(",", "")))
+        elif text == "":
+            self.redeem_requested.emit(0)
+        else:
+            self.redemption.setText("Type a number of points, or M for the most allowed")
+            set_role(self.redemption, "danger")
+
+    def refuse_code(self, message: str) -> None:
+        """A code the sale would not take (unknown, used, someone else's), shown under the code field."""
+        self._code_refusal = message
+        self._draw_codes()
+
+    def _draw_codes(self) -> None:
+        lines = [f"<span style='color:{'#5cff8a' if c.ok else '#ff8a80'}'><b>{_esc(c.code.upper())}</b>: "
+                 f"{_esc(c.words)}</span>" for c in self._codes]
+        if self._code_refusal:
+            lines.append(f"<span style='color:#ff8a80'>✘ {_esc(self._code_refusal)}</span>")
+        self.codes.setText("<br/>".join(lines))
+
+    def focus_code(self) -> None:
+        self.code.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_points(self) -> None:
+        self.points.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.points.selectAll()
+
+    def show_view(self, view: SaleView) -> None:
+        m = lambda v: money(v, view.currency)  # noqa: E731
+        if view.applied:
+            rows = "".join(
+                f"<tr><td>✔ {_esc(p.name)}</td><td align='right'>&nbsp;&nbsp;"
+                f"{'−' + m(p.amount) if p.amount else f'+{p.points:,} pts'}</td></tr>" for p in view.applied)
+            self.applied.setText(f"<table width='100%'>{rows}</table>")
+        else:
+            self.applied.setText("No promotion applies yet" if view.rows else "")
+        if view.refused:
+            shown = view.refused[:6]
+            rows = "".join(f"<tr><td>✘ {_esc(p.name)}<br/><span style='color:#ff8a80'>&nbsp;&nbsp;&nbsp;"
+                           f"{_esc(p.words)}</span></td></tr>" for p in shown)
+            more = f"<tr><td>… and {len(view.refused) - 6} more</td></tr>" if len(view.refused) > 6 else ""
+            self.refused.setText(f"<table>{rows}{more}</table>")
+        else:
+            self.refused.setText("")
+        self.nudges.setText("\n".join(f"➜ {n}" for n in view.nudges[:3]))
+        self._codes = view.codes
+        self._code_refusal = ""
+        self._draw_codes()
+        r = view.redemption
+        if r is None:
+            self.redemption.setText("" if view.customer_points is None
+                                    else f"{view.customer_points:,} points available")
+            set_role(self.redemption, "muted")
+        else:
+            asked = "Max" if r.requested == "max" else f"{int(r.requested):,}"
+            text = f"Asked {asked}: paying {r.redeemed:,} pts = {m(r.value)}"
+            if r.words:
+                text += f"\n{r.words}"
+            self.redemption.setText(text)
+            set_role(self.redemption, "success" if r.redeemed and not r.limited_by else "muted"
+                     if r.redeemed else "danger")
+
+
+class TotalsPanel(Panel):
+    pay_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Total", parent)
+        grid = QGridLayout()
+        grid.setVerticalSpacing(4)
+        self.subtotal = label("", "amount", name="subtotal")
+        self.discounts = label("", "amount", name="discounts")
+        self.points_paid = label("", "amount", name="points-paid")
+        self.earned = label("", "muted", name="points-earned")
+        for row, (text, value) in enumerate((("Subtotal", self.subtotal), ("Discounts", self.discounts),
+                                             ("Paid with points", self.points_paid))):
+            grid.addWidget(label(text), row, 0)
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(value, row, 1)
+        self.body.addLayout(grid)
+        self.total = label("$0.00", "total", name="total")
+        self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.body.addWidget(self.total)
+        self.earned.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.body.addWidget(self.earned)
+        self.body.addStretch(1)
+
+    def show_view(self, view: SaleView) -> None:
+        m = lambda v: money(v, view.currency)  # noqa: E731
+        self.subtotal.setText(m(view.subtotal))
+        self.discounts.setText(m(-view.discount_total) if view.discount_total else m(0))
+        self.points_paid.setText(m(-view.points_value) if view.points_value else m(0))
+        self.total.setText(m(view.total))
+        self.earned.setText(f"Earns {view.points_earned:,} points" if view.customer_points is not None
+                            and view.rows else "")
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+__all__ = ["CartPanel", "PromotionsPanel", "TotalsPanel"]

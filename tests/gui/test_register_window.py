@@ -1,0 +1,219 @@
+"""The register window on a real demo store: what a cashier does all day, driven from the keyboard.
+
+Scans go through the real `ScanDetector` (keys sent to the window, 5 ms
+apart, on the test's clock); typing goes into the fields; F-keys are pressed
+on the window. Every database call runs on the task runner, so the tests
+wait for what the cashier would wait for: the text on the screen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from pos_app.demo.barcodes import card_number
+from pos_app.printing.escpos_output import render_escpos
+from pos_app.qt.connection_status import ConnectionView
+from tests.gui.register_helpers import DEMO_NOW, press, wait_idle
+
+ZOE_CARD = "2900000000018"
+
+
+def test_the_empty_register_says_what_to_do(register):
+    assert register.cart_panel.item.hasFocus()
+    assert register.totals_panel.total.text() == "$0.00"
+    assert not register.pay_button.isEnabled()
+    assert "Local only" in register.status_connection.text()
+    assert "Register R1" in register.status_who.text() and "Sam Cashier" in register.status_who.text()
+    for button, key in ((register.customer_button, "F2"), (register.code_button, "F4"),
+                        (register.points_button, "F6"), (register.pay_button, "F12")):
+        assert button.text().startswith(key)
+
+
+def test_full_cashier_flow(qtbot, register, wedge, demo_store):
+    # identify by scanning the loyalty card, wherever the focus is
+    register.cart_panel.item.setFocus()
+    wedge.scan(register, ZOE_CARD)
+    qtbot.waitUntil(lambda: register.customer_panel.name.text() == "Zoë Martin", timeout=5000)
+    assert register.customer_panel.tier.text() == "GOLD"
+    assert register.customer_panel.birthday.isVisible()
+    assert "4,820 points" in register.customer_panel.points.text()
+
+    # scan items: two chips (the third is free) and enough to pass $30 for SAVE5
+    chips = demo_store.products_tagged("chips")[:3]
+    coffee = [p for p in demo_store.products if "Coffee beans" in p.name][0]
+    for product in (*chips, coffee, coffee):
+        wedge.scan(register, product.barcode)
+    qtbot.waitUntil(lambda: register.view.item_count == 5, timeout=5000)
+    rows = register.cart_panel.model.rows
+    assert [r.qty for r in rows] == ["1", "1", "1", "2"]
+    assert register.cart_panel.item.text() == ""  # the scan never landed in the field
+
+    # apply a code typed in the code field
+    press(register, Qt.Key.Key_F4)
+    assert register.promotions_panel.code.hasFocus()
+    qtbot.keyClicks(register.promotions_panel.code, "save5")
+    qtbot.keyClick(register.promotions_panel.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "SAVE5" in register.promotions_panel.codes.text(), timeout=5000)
+    assert any(c.code.upper() == "SAVE5" for c in register.view.codes)
+    applied = {p.promotion_id for p in register.view.applied}
+    assert "P08" in applied  # buy 2 chips, get 1 free
+    assert "✔" in register.promotions_panel.applied.text()
+
+    # redeem the most points allowed
+    press(register, Qt.Key.Key_F6)
+    qtbot.keyClicks(register.promotions_panel.points, "m")
+    qtbot.keyClick(register.promotions_panel.points, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.view.redemption is not None, timeout=5000)
+    redemption = register.view.redemption
+    assert redemption.redeemed > 0 and redemption.redeemed <= redemption.cap
+    assert register.view.points_value == redemption.value
+    assert "Asked Max" in register.promotions_panel.redemption.text()
+    total = register.view.total
+    assert register.totals_panel.total.text() == f"${total / 100:.2f}"
+
+    # pay with F12: the receipt shows, and prints on the configured printer
+    press(register, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: register.receipt_dialog is not None and register.receipt_dialog.isVisible(),
+                    timeout=5000)
+    dialog = register.receipt_dialog
+    receipt = dialog.receipt
+    assert receipt.customer_name == "Zoë Martin"
+    assert receipt.total == total
+    assert receipt.points.redeemed == redemption.redeemed
+    qtbot.waitUntil(lambda: not dialog.preview.pixmap().isNull(), timeout=5000)
+    with qtbot.waitSignal(register.receipt_printed, timeout=5000):
+        press(dialog, Qt.Key.Key_F5)
+    printed = register.printer_file.read_bytes()
+    assert b"CORNER MARKET" in printed and receipt.order_number.encode() in printed
+    on_dummy = render_escpos(receipt)  # the same receipt on python-escpos's Dummy printer
+    assert b"Zo" in on_dummy and b"TOTAL USD" in on_dummy and b"\x1dV" in on_dummy  # text, total, cut
+
+    # Enter starts the next sale; the sale is in the outbox, the customer's points moved
+    qtbot.keyClick(dialog.next_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+    assert register.cart_panel.model.rows == ()
+    assert register.customer_panel.current is None
+    qtbot.waitUntil(lambda: "waiting to sync" in register.status_outbox.text()
+                    and not register.status_outbox.text().startswith("Nothing"), timeout=5000)
+    wedge.scan(register, ZOE_CARD)
+    expected = 4820 - receipt.points.redeemed + receipt.points.earned
+    qtbot.waitUntil(lambda: f"{expected:,} points" in register.customer_panel.points.text(), timeout=5000)
+    assert "pending" in register.customer_panel.points_detail.text()
+
+
+def test_names_are_found_as_you_type_and_picked_from_the_list(qtbot, register):
+    press(register, Qt.Key.Key_F2)
+    assert register.customer_panel.search.hasFocus()
+    qtbot.keyClicks(register.customer_panel.search, "zoe")
+    qtbot.waitUntil(lambda: register.customer_panel.list.isVisible(), timeout=5000)
+    names = [c.name for c in register.customer_panel.candidates.customers]
+    assert len(names) > 1 and all(n.startswith("Zoë") for n in names)
+    qtbot.keyClicks(register.customer_panel.search, " mart")
+    qtbot.waitUntil(lambda: [c.name for c in register.customer_panel.candidates.customers] == ["Zoë Martin"],
+                    timeout=5000)
+    qtbot.keyClick(register.customer_panel.search, Qt.Key.Key_Down)
+    qtbot.keyClick(register.customer_panel.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.customer_panel.name.text() == "Zoë Martin", timeout=5000)
+
+
+def test_an_unknown_card_is_refused_in_words(qtbot, register, wedge):
+    wedge.scan(register, card_number(99999))  # a valid card number nobody holds
+    qtbot.waitUntil(lambda: "unknown card" in register.customer_panel.message.text(), timeout=5000)
+    assert register.customer_panel.current is None
+
+
+def test_quantity_and_removal_from_the_keyboard(qtbot, register, wedge, demo_store):
+    a, b = [p for p in demo_store.products if not p.weighted][10:12]
+    wedge.scan(register, a.barcode)
+    wedge.scan(register, b.barcode)
+    qtbot.waitUntil(lambda: len(register.cart_panel.model.rows) == 2, timeout=5000)
+    press(register, Qt.Key.Key_F5)  # quantity +1 on the selected (last) line
+    qtbot.waitUntil(lambda: register.cart_panel.model.rows[-1].qty == "2", timeout=5000)
+    press(register, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: len(register.cart_panel.model.rows) == 1, timeout=5000)
+    assert register.cart_panel.model.rows[0].sku == a.sku
+    qtbot.keyClicks(register.cart_panel.item, "0000000000000")
+    qtbot.keyClick(register.cart_panel.item, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "no such product" in register.cart_panel.message.text(), timeout=5000)
+
+
+def test_enrollment_checks_the_fields_and_identifies_the_new_member(qtbot, register):
+    press(register, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: getattr(register, "enroll_dialog", None) is not None
+                    and register.enroll_dialog.isVisible(), timeout=2000)
+    dialog = register.enroll_dialog
+    qtbot.keyClicks(dialog.name, "Ngozi Okafor-Brown")
+    qtbot.keyClicks(dialog.email, "ngozi@example")
+    dialog._submit()
+    assert "agree" in dialog.message.text()  # consent to the program first
+    dialog.consent_terms.setChecked(True)
+    dialog.consent_email.setChecked(True)
+    dialog._submit()
+    qtbot.waitUntil(lambda: "not an email address" in dialog.message.text(), timeout=5000)
+    dialog.email.setText("ngozi.okafor@example.com")
+    dialog.phone.setText("415 555 0199")
+    dialog._submit()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: register.customer_panel.name.text() == "Ngozi Okafor-Brown", timeout=5000)
+    assert "100 points" in register.customer_panel.points.text()  # the demo's welcome points
+    assert "Enrolled Ngozi Okafor-Brown" in register.status_message.text()
+
+
+def test_manager_adjustment_needs_the_right_pin(qtbot, register, wedge):
+    wedge.scan(register, ZOE_CARD)
+    qtbot.waitUntil(lambda: register.customer_panel.current is not None, timeout=5000)
+    press(register, Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: getattr(register, "pin_dialog", None) is not None
+                    and register.pin_dialog.isVisible(), timeout=2000)
+    pin = register.pin_dialog
+    qtbot.keyClicks(pin.pin, "9999")
+    qtbot.keyClick(pin.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "wrong PIN" in pin.message.text(), timeout=5000)
+    assert "4 attempt" in pin.message.text()
+    assert register.manager_dialog is None
+    qtbot.keyClicks(pin.pin, "2468")
+    qtbot.keyClick(pin.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.manager_dialog is not None and register.manager_dialog.isVisible(),
+                    timeout=5000)
+    manager = register.manager_dialog
+    assert "MANAGER" in register.status_who.text()
+    manager.adjust_points.setValue(250)
+    manager.adjust_reason.setCurrentIndex(manager.adjust_reason.findData("goodwill"))
+    qtbot.keyClicks(manager.adjust_note, "Broken eggs")
+    manager.adjust_button.click()
+    qtbot.waitUntil(lambda: "Done" in manager.adjust_message.text(), timeout=5000)
+    assert "5,070" in manager.adjust_message.text()
+    qtbot.waitUntil(lambda: "5,070 points" in register.customer_panel.points.text(), timeout=5000)
+
+    manager.tabs.setCurrentIndex(manager.tabs.count() - 1)  # the audit log
+    qtbot.waitUntil(lambda: manager.audit_model.rowCount() > 0, timeout=5000)
+    actions = [r.action for r in manager.audit_model.records]
+    assert actions[0] == "points_adjusted"
+    manager.reject()
+
+
+def test_the_offline_banner_shows_but_never_blocks_a_sale(qtbot, register, wedge, demo_store):
+    from datetime import timedelta
+
+    assert not register.banner.isVisible()
+    register.set_connection_status(ConnectionView("offline", offline_since=DEMO_NOW - timedelta(minutes=12),
+                                                  last_synced_at=DEMO_NOW - timedelta(minutes=13)))
+    assert register.banner.isVisible()
+    assert "OFFLINE SINCE 10:48" in register.banner.text()
+    assert "Offline since 10:48" in register.status_connection.text()
+    assert not register.banner.hasFocus()
+    wedge.scan(register, demo_store.products[0].barcode)
+    qtbot.waitUntil(lambda: len(register.cart_panel.model.rows) == 1, timeout=5000)
+    register.set_connection_status(ConnectionView("online", last_synced_at=DEMO_NOW))
+    assert not register.banner.isVisible()
+    assert "Online" in register.status_connection.text()
+
+
+def test_a_scan_while_a_dialog_is_open_does_not_change_the_sale(qtbot, register, wedge, demo_store):
+    press(register, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is register.enroll_dialog, timeout=2000)
+    register.handle_scan(demo_store.products[0].barcode)
+    wait_idle(qtbot, register)
+    assert register.cart_panel.model.rows == ()
+    register.enroll_dialog.reject()
