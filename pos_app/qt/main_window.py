@@ -44,6 +44,7 @@ from pos_app.qt.dialogs import EnrollDialog, PinDialog, ReceiptDialog
 from pos_app.qt.manager_dialog import ManagerDialog
 from pos_app.qt.receipt_preview import print_receipt_in_background
 from pos_app.qt.register_ops import Changed, CustomerCard, OpChanges, RegisterOps
+from pos_app.qt.returns_panel import ReturnsPanel
 from pos_app.qt.sale_ops import Draft, SaleOps, SaleUpdate
 from pos_app.qt.sale_panels import CartPanel, PromotionsPanel, TotalsPanel
 from pos_app.qt.sale_view import SaleView
@@ -431,8 +432,12 @@ class RegisterWindow(QMainWindow):
         self.refresh_status()
         dialog = self.receipt_dialog = ReceiptDialog(self.runner, receipt, lambda: self.print_receipt(receipt),
                                                      self, summary=result.summary)
-        dialog.finished.connect(lambda _r: self.cart_panel.focus_item())
+        dialog.finished.connect(lambda _r: self._back_to_the_sale())
         dialog.open()
+
+    def _back_to_the_sale(self) -> None:
+        self.activateWindow()
+        self.cart_panel.focus_item()
 
     def print_receipt(self, receipt) -> None:
         if self.ctx.printer is None:
@@ -519,9 +524,9 @@ class RegisterWindow(QMainWindow):
         self.status_who.setText(self.status_who.text() + f"  ·  MANAGER {name}")
         dialog.open()
 
-    def _returns_widget(self, manager_id: str, pin: str) -> QWidget | None:
-        factory = getattr(self.sale_ops, "returns_widget", None)
-        return factory(self.runner, manager_id, pin, self._manager_changed) if factory else None
+    def _returns_widget(self, manager_id: str, pin: str) -> QWidget:
+        return ReturnsPanel(self.runner, self.ops, manager_id=manager_id, pin=pin, cashier_id=self.ctx.cashier_id,
+                            on_changed=self._manager_changed)
 
     def _manager_changed(self, changes: OpChanges) -> None:
         if changes.customer:
@@ -535,7 +540,7 @@ class RegisterWindow(QMainWindow):
     def _manager_closed(self) -> None:
         self.manager_dialog = None
         self.refresh_status()
-        self.cart_panel.focus_item()
+        self._back_to_the_sale()
 
     # -- status -------------------------------------------------------------------------------
 

@@ -112,6 +112,7 @@ class ManagerDialog(QDialog):
         tform.addRow("", self.transfer_message)
         self.tabs.addTab(transfer, "Transfer")
 
+        self.returns = returns
         if returns is not None:
             self.tabs.addTab(returns, "Return / void")
 
@@ -193,6 +194,16 @@ class ManagerDialog(QDialog):
         assert isinstance(result, Transferred)
         self._say(self.transfer_message, f"Moved {result.received.points:,} points.", "success")
         self.changed.emit(changed.changes)
+
+    def handle_scan(self, code: str) -> bool:
+        """Scans in manager mode: a receipt on the return tab, a card in the transfer field."""
+        current = self.tabs.currentWidget()
+        if self.returns is not None and current is self.returns:
+            return self.returns.handle_scan(code)
+        if current is self.transfer_to.parentWidget():
+            self.transfer_to.setText(code)
+            return True
+        return True  # nothing else in manager mode takes a scan: never let it reach the sale behind
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.tabText(index) == "Audit log":

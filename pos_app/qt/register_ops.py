@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pos_app.domain.account import Role
 from pos_app.domain.audit_chain import AuditRecord
 from pos_app.domain.customer_profile import Consents, CustomerProfile
+from pos_app.domain.sale_record import SaleRecord
 from pos_app.qt.wording import is_birthday_week
 from pos_app.services.accounts import Authenticated, verify_pin
 from pos_app.services.audit import audit_records
@@ -29,6 +30,7 @@ from pos_app.services.manager_actions import (
     transfer_points,
 )
 from pos_app.services.outcome import Refused
+from pos_app.services.returns import find_order, return_items, void_last_order
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
 
@@ -131,6 +133,19 @@ class RegisterOps:
                                  from_customer_id=from_customer_id, to_customer_id=to_customer_id,
                                  points=points, now=self.clock(), note=note)
         return Changed(result, OpChanges(customer=isinstance(result, Transferred), outbox=True))
+
+    def find_order(self, scanned: str) -> SaleRecord | Refused:
+        return find_order(self.uow(read_only=True), scanned)
+
+    def return_items(self, *, order_id: str, quantities: dict[str, int | str], manager_id: str, pin: str,
+                     cashier_id: str | None = None) -> Changed:
+        result = return_items(self.uow(), order_id, quantities, now=self.clock(), cashier_id=cashier_id,
+                              manager_id=manager_id, pin=pin)
+        return Changed(result, OpChanges(customer=not isinstance(result, Refused), outbox=True))
+
+    def void_last_order(self, *, manager_id: str, pin: str) -> Changed:
+        result = void_last_order(self.uow(), manager_id=manager_id, pin=pin, now=self.clock())
+        return Changed(result, OpChanges(customer=not isinstance(result, Refused), outbox=True))
 
     def audit_log(self) -> list[AuditRecord]:
         return audit_records(self.uow(read_only=True))

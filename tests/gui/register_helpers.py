@@ -18,9 +18,16 @@ def demo_clock() -> datetime:
 
 def press(window, key) -> None:
     """A key pressed on the keyboard: it goes to whatever has the focus in `window` (shortcuts included)."""
+    top = window.window()
+    if not top.isActiveWindow():
+        top.activateWindow()  # a closed dialog hands the focus back to the window, as the window system would
+        for _ in range(50):
+            QApplication.processEvents()
+            if top.isActiveWindow():
+                break
     target = QApplication.focusWidget()
-    if target is None or target.window() is not window.window():
-        target = window
+    if target is None or target.window() is not top:
+        target = top.focusWidget() or top
     QTest.keyClick(target, key)
 
 

@@ -217,3 +217,51 @@ def test_a_scan_while_a_dialog_is_open_does_not_change_the_sale(qtbot, register,
     wait_idle(qtbot, register)
     assert register.cart_panel.model.rows == ()
     register.enroll_dialog.reject()
+
+
+def _sell(qtbot, register, wedge, products, card=ZOE_CARD):
+    """Sell `products` to the card's holder; returns the receipt after closing its dialog."""
+    wedge.scan(register, card)
+    qtbot.waitUntil(lambda: register.customer_panel.current is not None, timeout=5000)
+    for product in products:
+        wedge.scan(register, product.barcode)
+    qtbot.waitUntil(lambda: len(register.cart_panel.model.rows) == len({p.sku for p in products}), timeout=5000)
+    press(register, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: register.receipt_dialog is not None and register.receipt_dialog.isVisible(),
+                    timeout=5000)
+    dialog = register.receipt_dialog
+    qtbot.keyClick(dialog.next_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+    return dialog.receipt
+
+
+def _manager_mode(qtbot, register, pin="2468"):
+    press(register, Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: getattr(register, "pin_dialog", None) is not None
+                    and register.pin_dialog.isVisible(), timeout=2000)
+    qtbot.keyClicks(register.pin_dialog.pin, pin)
+    qtbot.keyClick(register.pin_dialog.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.manager_dialog is not None and register.manager_dialog.isVisible(),
+                    timeout=5000)
+    return register.manager_dialog
+
+
+def test_a_return_by_scanning_the_receipt(qtbot, register, wedge, demo_store):
+    goods = [p for p in demo_store.products if not p.weighted and not p.no_points][20:22]
+    receipt = _sell(qtbot, register, wedge, [goods[0], goods[0], goods[1]])
+    manager = _manager_mode(qtbot, register)
+    manager.tabs.setCurrentWidget(manager.returns)
+    returns = manager.returns
+    wedge.scan(manager, receipt.order_number.lower())  # the receipt's Code128 barcode
+    qtbot.waitUntil(lambda: returns.order is not None, timeout=5000)
+    assert returns.order.id == receipt.order_number
+    assert register.cart_panel.model.rows == ()  # the scan went to the return, not to a new sale
+    assert returns.table.rowCount() == 2
+    returns.set_quantity(receipt.lines[0].sku and returns.order.lines[0].line_id, 1)
+    returns.return_button.click()
+    qtbot.waitUntil(lambda: returns.message.text().startswith("Refund"), timeout=5000)
+    refund = returns.order.lines[0].net_minor // 2
+    assert f"${refund / 100:.2f}" in returns.message.text()
+    qtbot.waitUntil(lambda: returns.table.item(0, 2) is not None and returns.table.item(0, 2).text() == "1",
+                    timeout=5000)
+    manager.reject()
