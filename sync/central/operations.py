@@ -169,6 +169,8 @@ def _upsert_customers(session: Session, batch: list[tuple[int, dict[str, Any]]],
             issue_personal_code(session, f"WELCOME-{cid}", cid, str(welcome_percent), "Welcome", now, days=60)
     rows = session.scalars(sa.select(CustomerRow).where(CustomerRow.id.in_(ids))).all()
     feed.emit(session, [(ChangeTopic.CUSTOMER, r.id, ledger.customer_record(r)) for r in rows])
+    session.flush()
+    session.expunge_all()  # a million-row import must not keep a million objects in the identity map
 
 
 def book_central_entries(session: Session, grants: Iterable[tuple[str, EntryKind, int, str]]) -> int:

@@ -12,7 +12,11 @@ class SyncError(Exception):
 
 
 class TransientError(SyncError):
-    """Network trouble, a timeout, 429 or 5xx: worth retrying later."""
+    """Network trouble, a timeout, 429 or 5xx: worth retrying later (not before `retry_after` seconds)."""
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(message, status)
+        self.retry_after = retry_after
 
 
 class ProtocolUnsupported(SyncError):

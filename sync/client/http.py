@@ -226,7 +226,7 @@ class SyncClient:
                 raise failure
             attempt += 1
             if max_attempts is not None and attempt >= max_attempts:
-                failure.retry_after = retry_after  # type: ignore[attr-defined]
+                failure.retry_after = retry_after
                 raise failure
             wait = self.retry.delay(attempt, self._rng)
             if retry_after is not None:

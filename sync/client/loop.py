@@ -143,7 +143,7 @@ class SyncLoop:
             self._set(state=SyncState.OFFLINE, offline_since=status.offline_since or self._clock(),
                       message=str(exc), pending=self._pending())
             log.info("sync offline: %s", exc)
-            self._retry_after = getattr(exc, "retry_after", None)
+            self._retry_after = exc.retry_after if isinstance(exc, TransientError) else None
             return False
         except (ProtocolUnsupported, AuthError, PayloadConflict, SeqGap, SyncError) as exc:
             self._fail(exc)
