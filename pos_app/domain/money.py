@@ -74,10 +74,10 @@ class Currency:
             if isinstance(text, float):
                 raise MoneyError("money must be a string, not a float")
             raise MoneyError('money must be a string like "12.50"')
-        if not re.fullmatch(r"\s*\d+(\.\d+)?\s*", text):
+        if not re.fullmatch(r"\d+(\.\d+)?", text):
             raise MoneyError(f"{text!r} is not an amount (digits with an optional decimal point)")
         try:
-            value = Decimal(text.strip())
+            value = Decimal(text)
         except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
             raise MoneyError(f"{text!r} is not an amount") from exc
         exponent = value.as_tuple().exponent

@@ -158,10 +158,10 @@ _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 def _decimal(v: Any, path: str) -> Fraction:
     if not isinstance(v, str):
         raise FormatError(path, 'must be a decimal string like "1.5"')
-    if not _DECIMAL.fullmatch(v.strip()):
+    if not _DECIMAL.fullmatch(v):
         raise FormatError(path, f"{v!r} is not a decimal number")
     try:
-        return Fraction(Decimal(v.strip()))
+        return Fraction(Decimal(v))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
         raise FormatError(path, f"{v!r} is not a decimal number") from None
 
