@@ -343,8 +343,7 @@ def checkout(
                 )
             )
         if customer is not None:
-            for applied in result.applied:
-                uow.customers.record_promotion_use(customer.id, applied.id)
+            uow.customers.record_promotion_uses(customer.id, [applied.id for applied in result.applied])
             if customer.first_order:
                 uow.customers.mark_ordered(customer.id)
         uow.commit()

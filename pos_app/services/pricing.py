@@ -9,24 +9,33 @@ tiers change, see migration 0002) and local day. Codes are not part of the
 cached engine: a code-gated promotion carries a placeholder code nobody can
 type, and each pricing adds the current state of the codes actually entered
 (a few primary-key lookups), so using or issuing codes never invalidates
-the cache. One cache serves one store; it is safe to share between threads.
+the cache. Each cart is evaluated against the promotions that concern its
+items (`domain.promotion_index`: an item filter that names one of its SKUs,
+categories, brands or tags, or takes every item) plus those whose codes were
+entered: the same prices, points, nudges and code statuses as against all
+promotions, without the engine refusing hundreds of promotions about other
+items on every scan. One cache serves one store; it is safe to share
+between threads.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
+from pos_app.domain.cart import CartLine
 from pos_app.domain.customer import Customer
 from pos_app.domain.customer_profile import CustomerProfile
 from pos_app.domain.engine import EvaluationResult, LineResult, PromotionEngine, Sale
 from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.promotion import PromoCode, Promotion
 from pos_app.domain.promotion_code import normalise_code
+from pos_app.domain.promotion_index import PromotionIndex
 from pos_app.domain.scenario_json import parse_promotion, parse_settings
 from pos_app.domain.settings import ProgramSettings
 from pos_app.services.outcome import Refused
@@ -74,23 +83,32 @@ class _Built:
     settings: LoyaltySettings
     program: ProgramSettings
     promotions: dict[str, Promotion]
-    engine: PromotionEngine
+    index: PromotionIndex
+    engine: PromotionEngine  # every promotion in force that day
+    boundaries: list[datetime]  # moments of the day at which a promotion starts or stops applying
 
 
 class PricingEngineCache:
-    """The promotion engine for the current pricing revision and day, plus a few code variants.
+    """The promotions in force for the current pricing revision and day, parsed and indexed, and engines.
 
-    `engine_for` costs one indexed read when nothing changed. A rebuild
+    `engine_for` costs one indexed read when nothing changed, plus building
+    a small engine for a set of promotions not seen recently. A rebuild
     re-parses only the promotions whose JSON changed since the last build.
+    `relevant_only=False` evaluates every cart against every promotion.
     """
 
-    def __init__(self, max_variants: int = 16) -> None:
+    def __init__(self, max_variants: int = 64, *, relevant_only: bool = True) -> None:
         self._lock = threading.Lock()
         self._built: _Built | None = None
         self._parsed: dict[str, tuple[str, Promotion]] = {}
         self._variants: OrderedDict[tuple[object, ...], PromotionEngine] = OrderedDict()
         self._max_variants = max_variants
+        self.relevant_only = relevant_only
+        self._results: OrderedDict[tuple[object, ...], tuple[PromotionEngine, EvaluationResult]] = (
+            OrderedDict()
+        )
         self.rebuilds = 0  # for tests and the benchmark
+        self.reused = 0  # evaluations answered from the memo
 
     def _current(self, uow: UnitOfWork, day: date) -> _Built:
         revision = uow.promotions.pricing_revision()
@@ -104,6 +122,7 @@ class PricingEngineCache:
             built = self._build(uow, revision, day)
             self._built = built
             self._variants.clear()
+            self._results.clear()
             self.rebuilds += 1
             return built
 
@@ -125,19 +144,56 @@ class PricingEngineCache:
             promotions[promotion_id] = promotion
         self._parsed = parsed
         engine = PromotionEngine(program, list(promotions.values()))
-        return _Built((revision, day), settings, program, promotions, engine)
+        index = PromotionIndex(promotions.values())
+        boundaries = _boundaries(promotions.values(), day)
+        return _Built((revision, day), settings, program, promotions, index, engine, boundaries)
+
+    def evaluate(self, engine: PromotionEngine, sale: Sale) -> EvaluationResult:
+        """`engine.evaluate(sale)`, answered from a memo when the same sale was evaluated a moment ago.
+
+        The engine reads the moment only to check validity windows and
+        birthdays, so two moments of the same day between the same validity
+        boundaries give the same answer: checkout re-pricing the draft the
+        screen just showed costs a lookup, not a second evaluation.
+        """
+        built = self._built
+        if built is None or built.key[1] != sale.now.date():
+            return engine.evaluate(sale)
+        key = (id(engine), bisect_right(built.boundaries, sale.now), replace(sale, now=datetime.min))
+        with self._lock:
+            found = self._results.get(key)
+            if found is not None and found[0] is engine:
+                self._results.move_to_end(key)
+                self.reused += 1
+                return found[1]
+        result = engine.evaluate(sale)
+        with self._lock:
+            self._results[key] = (engine, result)
+            while len(self._results) > self._max_variants:
+                self._results.popitem(last=False)
+        return result
 
     def engine_for(
-        self, uow: UnitOfWork, day: date, codes: Mapping[str, Sequence[PromoCode]] | None = None
+        self,
+        uow: UnitOfWork,
+        day: date,
+        codes: Mapping[str, Sequence[PromoCode]] | None = None,
+        cart: Sequence[CartLine] | None = None,
     ) -> tuple[PromotionEngine, LoyaltySettings]:
-        """The engine for `day`, knowing `codes` (promotion id -> the entered codes' current state)."""
+        """The engine for `day` and `cart`, knowing `codes` (promotion id -> the entered codes' state).
+
+        Without a cart (or with `relevant_only=False`) the engine holds every promotion in force.
+        """
         built = self._current(uow, day)
         extra = {
             pid: tuple(found) for pid, found in (codes or {}).items() if pid in built.promotions and found
         }
-        if not extra:
+        chosen: frozenset[str] | None = None
+        if cart is not None and self.relevant_only:
+            chosen = built.index.relevant(cart) | frozenset(extra)
+        elif not extra:
             return built.engine, built.settings
-        key = (built.key, tuple(sorted(extra.items())))
+        key = (built.key, chosen, tuple(sorted(extra.items())))
         with self._lock:
             engine = self._variants.get(key)
             if engine is not None:
@@ -146,6 +202,7 @@ class PricingEngineCache:
         promotions = [
             replace(p, codes=p.codes + extra[pid]) if pid in extra else p
             for pid, p in built.promotions.items()
+            if chosen is None or pid in chosen
         ]
         engine = PromotionEngine(built.program, promotions)
         with self._lock:
@@ -153,6 +210,27 @@ class PricingEngineCache:
             while len(self._variants) > self._max_variants:
                 self._variants.popitem(last=False)
         return engine, built.settings
+
+
+def _boundaries(promotions: Iterable[Promotion], day: date) -> list[datetime]:
+    """The moments of `day` where a validity check may change its answer (sorted, local time).
+
+    A promotion starts applying at its `from` moment and at its hours' start,
+    stops at its hours' end and one microsecond after its inclusive `to`.
+    """
+    start, end = datetime.combine(day, time.min), datetime.combine(day, time.max)
+    moments: set[datetime] = set()
+    for promotion in promotions:
+        valid = promotion.valid
+        if valid.starts is not None:
+            moments.add(valid.starts)
+        if valid.ends is not None:
+            moments.add(valid.ends + timedelta(microseconds=1))
+        if valid.hours is not None:
+            moments.add(datetime.combine(day, valid.hours[0]))
+            if valid.hours[1] is not None:
+                moments.add(datetime.combine(day, valid.hours[1]))
+    return sorted(m for m in moments if start < m <= end)
 
 
 def to_engine_customer(profile: CustomerProfile, points: int) -> Customer:
@@ -194,19 +272,20 @@ def price_in(
     for claim in draft.rewards:  # not issued yet: the engine sees the code it will be
         if normalise_code(claim.code) not in stored:
             codes.setdefault(claim.promotion_id, []).append(PromoCode(claim.code, draft.customer_id, 1))
-    engine, settings = cache.engine_for(uow, today, codes)
+    cart = tuple(line.to_cart_line() for line in draft.lines)
+    engine, settings = cache.engine_for(uow, today, codes, cart)
     engine_customer = (
         None if customer is None else to_engine_customer(customer, spendable - draft.reward_points)
     )
     sale = Sale(
         now=now.replace(tzinfo=None),
-        cart=tuple(line.to_cart_line() for line in draft.lines),
+        cart=cart,
         customer=engine_customer,
         codes=entered,
         redeem_points=draft.redeem if customer is not None else 0,
         store=draft.store_id,
     )
-    result = engine.evaluate(sale)
+    result = cache.evaluate(engine, sale)
     return PricedSale(draft, result, settings, customer, spendable, sale)
 
 
