@@ -49,7 +49,8 @@ def run_register(args: list[str]) -> int:
         print("No central service is started: the demo register runs on its local ledger "
               "(entries wait in the outbox).", file=sys.stderr)
         settings = settings.with_changes(database=path, cashier_id=loaded.accounts.cashier_id,
-                                         cashier_name="Sam Cashier", hint=hint, printer={"kind": "dummy"})
+                                         cashier_name="Sam Cashier", hint=hint, printer={"kind": "dummy"},
+                                         store_address=("12 High Street", "Springfield"))
     return run_gui(settings)
 
 

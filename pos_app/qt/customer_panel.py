@@ -28,11 +28,11 @@ class CustomerPanel(Panel):
     customer_chosen = Signal(str)  # customer id picked from the list or matched on Enter
     cleared = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, hint: str | None = None) -> None:
         super().__init__("Customer", parent)
         self.search = QLineEdit()
         self.search.setObjectName("customer-search")
-        self.search.setPlaceholderText("Scan card, or type phone, email or name")
+        self.search.setPlaceholderText("Card, phone, e-mail or name")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Customer search")
         self.body.addWidget(self.search)
@@ -74,6 +74,10 @@ class CustomerPanel(Panel):
         self.card.setVisible(False)
         self.body.addWidget(self.card, 3)
         self.body.addStretch(0)
+        # A first-run hint (the demo's PINs, a card to try), shown while no customer is identified.
+        self.hint = label(hint.replace(" · ", "\n") if hint else "", "shortcut", wrap=True, name="customer-hint")
+        self.hint.setVisible(bool(hint))
+        self.body.addWidget(self.hint)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -158,6 +162,7 @@ class CustomerPanel(Panel):
 
     def show_card(self, card: CustomerCard, today: date) -> None:
         self.current = card
+        self.hint.setVisible(False)
         c = card.customer
         self.show_candidates(())
         self.message.setText("")
@@ -189,6 +194,7 @@ class CustomerPanel(Panel):
         self.search.clear()
         self.show_candidates(())
         self.message.setText("No customer yet: scan a loyalty card or search (F2).")
+        self.hint.setVisible(bool(self.hint.text()))
         set_role(self.message, "muted")
 
 

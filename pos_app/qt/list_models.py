@@ -100,7 +100,7 @@ class AuditLogModel(QAbstractTableModel):
         r = self._records[index.row()]
         return (
             str(r.seq),
-            r.at.astimezone().strftime("%Y-%m-%d %H:%M") if r.at.tzinfo else r.at.strftime("%Y-%m-%d %H:%M"),
+            (r.at.astimezone() if r.at.tzinfo else r.at).strftime("%b %d %H:%M"),
             r.actor_id or "system",
             r.action.replace("_", " "),
             json.dumps(r.details, ensure_ascii=False, sort_keys=True)[:200],

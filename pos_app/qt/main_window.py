@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QSizePolicy,
     QStatusBar,
     QVBoxLayout,
     QWidget,
@@ -138,24 +139,26 @@ class RegisterWindow(QMainWindow):
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(10)
-        self.customer_panel = CustomerPanel()
+        self.customer_panel = CustomerPanel(hint=context.hint)
         self.cart_panel = CartPanel(context.currency)
         self.promotions_panel = PromotionsPanel(context.currency)
         self.totals_panel = TotalsPanel()
+        # Customer | the sale and what it costs | promotions, codes and points
         grid.addWidget(self.customer_panel, 0, 0, 2, 1)
-        grid.addWidget(self.cart_panel, 0, 1, 2, 1)
-        grid.addWidget(self.promotions_panel, 0, 2)
-        grid.addWidget(self.totals_panel, 1, 2)
-        grid.setColumnStretch(0, 26)
-        grid.setColumnStretch(1, 44)
-        grid.setColumnStretch(2, 30)
-        grid.setRowStretch(0, 62)
-        grid.setRowStretch(1, 38)
+        grid.addWidget(self.cart_panel, 0, 1)
+        grid.addWidget(self.totals_panel, 1, 1)
+        grid.addWidget(self.promotions_panel, 0, 2, 2, 1)
+        grid.setColumnStretch(0, 23)
+        grid.setColumnStretch(1, 46)
+        grid.setColumnStretch(2, 31)
+        grid.setRowStretch(0, 1)
+        grid.setRowStretch(1, 0)
         outer.addLayout(grid, 1)
 
         customer_buttons = QHBoxLayout()
         self.enroll_button = fkey_button("F9", "Enroll", central, self.open_enroll, window=self)
-        self.clear_customer_button = fkey_button("F11", "No customer", central, self.clear_customer, window=self)
+        self.clear_customer_button = fkey_button("F11", "Clear", central, self.clear_customer, window=self,
+                                                 name="button-clear-customer")
         customer_buttons.addWidget(self.enroll_button)
         customer_buttons.addWidget(self.clear_customer_button)
         self.customer_panel.body.addLayout(customer_buttons)
@@ -235,9 +238,7 @@ class RegisterWindow(QMainWindow):
             bar.addWidget(w)
         bar.addWidget(_separator())
         bar.addWidget(self.status_message, 1)
-        if self.ctx.hint:
-            self.status_hint = label(self.ctx.hint, "shortcut", name="status-hint")
-            bar.addPermanentWidget(self.status_hint)
+        self.status_message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addPermanentWidget(self.status_who)
         self.setStatusBar(bar)
 
@@ -391,6 +392,8 @@ class RegisterWindow(QMainWindow):
         self.card = None
         self.customer_panel.clear_customer()
         self.cart_panel.say("")
+        self.promotions_panel.code.clear()
+        self.promotions_panel.points.clear()
         self._show_sale(SaleView(currency=self.ctx.currency), OpChanges(cart=True, promotions=True, totals=True))
         self.cart_panel.focus_item()
 

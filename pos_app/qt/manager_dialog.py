@@ -70,6 +70,7 @@ class ManagerDialog(QDialog):
         self.adjust_points.setObjectName("adjust-points")
         self.adjust_points.setRange(-100_000, 100_000)
         self.adjust_points.setSingleStep(50)
+        self.adjust_points.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
         self.adjust_reason = QComboBox()
         self.adjust_reason.setObjectName("adjust-reason")
         for reason in ADJUSTMENT_REASONS:
@@ -100,6 +101,7 @@ class ManagerDialog(QDialog):
         self.transfer_points = QSpinBox()
         self.transfer_points.setObjectName("transfer-points")
         self.transfer_points.setRange(1, 1_000_000)
+        self.transfer_points.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
         self.transfer_button = QPushButton("Transfer points")
         self.transfer_button.setObjectName("transfer-apply")
         self.transfer_button.setEnabled(customer_id is not None)
@@ -125,7 +127,11 @@ class ManagerDialog(QDialog):
         self.audit_table.setModel(self.audit_model)
         self.audit_table.verticalHeader().setVisible(False)
         self.audit_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.audit_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header = self.audit_table.horizontalHeader()
+        for col in range(4):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.audit_table.setAlternatingRowColors(True)
         alayout.addWidget(self.audit_table)
         self.tabs.addTab(audit, "Audit log")

@@ -71,9 +71,11 @@ class ReturnsPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, len(_COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(100)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         self.return_button = QPushButton("Return the items")
@@ -126,6 +128,8 @@ class ReturnsPanel(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
             spin = QSpinBox()
+            spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)  # arrow keys and digits; no tiny buttons
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
             left = int(line.qty_left) if not line.weighted else 1
             spin.setRange(0, max(0, left))
             spin.setObjectName(f"return-qty-{line.line_id}")

@@ -11,11 +11,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QScrollArea,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -35,7 +38,7 @@ class CartPanel(Panel):
         entry = QHBoxLayout()
         self.item = QLineEdit()
         self.item.setObjectName("item-entry")
-        self.item.setPlaceholderText("Scan an item, or type a barcode or SKU and Enter")
+        self.item.setPlaceholderText("Scan an item, or type its barcode or SKU")
         self.item.setAccessibleName("Item entry")
         self.item.returnPressed.connect(self._enter)
         entry.addWidget(self.item, 1)
@@ -44,6 +47,7 @@ class CartPanel(Panel):
         self.model = CartTableModel(currency, self)
         self.table = QTableView()
         self.table.setObjectName("cart-table")
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -51,12 +55,14 @@ class CartPanel(Panel):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)  # long product names take two lines rather than an ellipsis
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, 5):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setMinimumSectionSize(90)
+        for col, width in ((1, 46), (2, 82), (3, 92), (4, 88)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, width)
         self.table.installEventFilter(self)
         self.body.addWidget(self.table, 1)
         self.message = label("", "muted", wrap=True, name="cart-message")
@@ -140,22 +146,35 @@ class PromotionsPanel(Panel):
     def __init__(self, currency: str, parent: QWidget | None = None) -> None:
         super().__init__("Promotions", parent)
         self.currency = currency
-        self.applied = label("", "success", wrap=True, name="promotions-applied")
-        self.refused = label("", None, wrap=True, name="promotions-refused")
-        self.nudges = label("", "muted", wrap=True, name="promotions-nudges")
-        self.applied.setTextFormat(Qt.TextFormat.RichText)
-        self.refused.setTextFormat(Qt.TextFormat.RichText)
-        self.body.addWidget(self.applied)
-        self.body.addWidget(self.refused)
-        self.body.addWidget(self.nudges)
-        self.body.addStretch(1)
+        # One small widget per line (not one rich-text label): plain labels wrap and size reliably.
+        self.applied = _Lines("promotions-applied")
+        self.refused = _Lines("promotions-refused")
+        self.nudges = _Lines("promotions-nudges")
+        # The lists scroll inside the panel: a long cart never pushes the code and points fields away.
+        lists = QWidget()
+        lists.setObjectName("promotion-lists")
+        column = QVBoxLayout(lists)
+        column.setContentsMargins(0, 0, 6, 0)
+        column.setSpacing(8)
+        column.addWidget(self.applied)
+        column.addWidget(self.refused)
+        column.addWidget(self.nudges)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("promotion-scroll")
+        self.scroll.setWidget(lists)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setMinimumHeight(120)
+        self.body.addWidget(self.scroll, 1)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
         self.code = QLineEdit()
         self.code.setObjectName("code-entry")
-        self.code.setPlaceholderText("Promo code + Enter")
+        self.code.setPlaceholderText("Code")
         self.code.returnPressed.connect(self._code)
         self._codes: tuple = ()
         self._code_refusal = ""
@@ -163,15 +182,15 @@ class PromotionsPanel(Panel):
         self.codes.setTextFormat(Qt.TextFormat.RichText)
         self.points = QLineEdit()
         self.points.setObjectName("points-entry")
-        self.points.setPlaceholderText("Points, or M for Max")
+        self.points.setPlaceholderText("Points or M")
         self.points.returnPressed.connect(self._points)
         self.redemption = label("", "muted", wrap=True, name="redemption")
         grid.addWidget(label("F4 Code", "shortcut"), 0, 0)
         grid.addWidget(self.code, 0, 1)
-        grid.addWidget(self.codes, 1, 1)
+        grid.addWidget(self.codes, 1, 0, 1, 2)
         grid.addWidget(label("F6 Points", "shortcut"), 2, 0)
         grid.addWidget(self.points, 2, 1)
-        grid.addWidget(self.redemption, 3, 1)
+        grid.addWidget(self.redemption, 3, 0, 1, 2)
         grid.setColumnStretch(1, 1)
         self.body.addLayout(grid)
 
@@ -204,6 +223,7 @@ class PromotionsPanel(Panel):
         if self._code_refusal:
             lines.append(f"<span style='color:#ff8a80'>✘ {_esc(self._code_refusal)}</span>")
         self.codes.setText("<br/>".join(lines))
+        self.codes.setVisible(bool(lines))
 
     def focus_code(self) -> None:
         self.code.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -214,22 +234,15 @@ class PromotionsPanel(Panel):
 
     def show_view(self, view: SaleView) -> None:
         m = lambda v: money(v, view.currency)  # noqa: E731
-        if view.applied:
-            rows = "".join(
-                f"<tr><td>✔ {_esc(p.name)}</td><td align='right'>&nbsp;&nbsp;"
-                f"{'−' + m(p.amount) if p.amount else f'+{p.points:,} pts'}</td></tr>" for p in view.applied)
-            self.applied.setText(f"<table width='100%'>{rows}</table>")
-        else:
-            self.applied.setText("No promotion applies yet" if view.rows else "")
-        if view.refused:
-            shown = view.refused[:6]
-            rows = "".join(f"<tr><td>✘ {_esc(p.name)}<br/><span style='color:#ff8a80'>&nbsp;&nbsp;&nbsp;"
-                           f"{_esc(p.words)}</span></td></tr>" for p in shown)
-            more = f"<tr><td>… and {len(view.refused) - 6} more</td></tr>" if len(view.refused) > 6 else ""
-            self.refused.setText(f"<table>{rows}{more}</table>")
-        else:
-            self.refused.setText("")
-        self.nudges.setText("\n".join(f"➜ {n}" for n in view.nudges[:3]))
+        self.applied.set_lines(
+            [(f"✔ {p.name}", "−" + m(p.amount) if p.amount else f"+{p.points:,} pts", "success", None)
+             for p in view.applied]
+            or ([("No promotion applies yet", "", "muted", None)] if view.rows else []))
+        refused = [(f"✘ {p.name}", "", None, p.words) for p in view.refused[:6]]
+        if len(view.refused) > 6:
+            refused.append((f"… and {len(view.refused) - 6} more", "", "muted", None))
+        self.refused.set_lines(refused)
+        self.nudges.set_lines([(f"➜ {n}", "", "muted", None) for n in view.nudges[:3]])
         self._codes = view.codes
         self._code_refusal = ""
         self._draw_codes()
@@ -239,13 +252,57 @@ class PromotionsPanel(Panel):
                                     else f"{view.customer_points:,} points available")
             set_role(self.redemption, "muted")
         else:
-            asked = "Max" if r.requested == "max" else f"{int(r.requested):,}"
-            text = f"Asked {asked}: paying {r.redeemed:,} pts = {m(r.value)}"
-            if r.words:
+            asked = "max" if r.requested == "max" else f"{int(r.requested):,}"
+            text = f"Paying {r.redeemed:,} pts = {m(r.value)}  (asked {asked})"
+            if r.words and r.limited_by != "share":
                 text += f"\n{r.words}"
+            if r.limited_by in ("share", "step") and r.cap:
+                text += f"\nAt most {r.cap:,} pts may pay for this order"
             self.redemption.setText(text)
             set_role(self.redemption, "success" if r.redeemed and not r.limited_by else "muted"
                      if r.redeemed else "danger")
+
+
+class _Lines(QWidget):
+    """A column of (text, amount, role, detail) lines, rebuilt when the sale changes."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+        self._texts: list[str] = []
+
+    def text(self) -> str:
+        """Everything shown, one line per entry (for tests and accessibility)."""
+        return "\n".join(self._texts)
+
+    def set_lines(self, lines: list[tuple[str, str, str | None, str | None]]) -> None:
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
+        self._texts = []
+        for text, amount, role, detail in lines:
+            row = QWidget()
+            grid = QGridLayout(row)
+            grid.setContentsMargins(0, 0, 0, 0)
+            grid.setHorizontalSpacing(8)
+            grid.setVerticalSpacing(0)
+            name = label(text, role, wrap=True)
+            grid.addWidget(name, 0, 0)
+            if amount:
+                value = label(amount, role)
+                value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(value, 0, 1)
+            if detail:
+                grid.addWidget(label(detail, "danger-detail", wrap=True), 1, 0, 1, 2)
+            grid.setColumnStretch(0, 1)
+            self._layout.addWidget(row)
+            self._texts.append(" ".join(part for part in (text, amount, detail or "") if part))
+        self.setVisible(bool(lines))
 
 
 class TotalsPanel(Panel):
@@ -253,24 +310,31 @@ class TotalsPanel(Panel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Total", parent)
+        self.title.setVisible(False)  # the amount due speaks for itself
         grid = QGridLayout()
-        grid.setVerticalSpacing(4)
+        grid.setVerticalSpacing(2)
         self.subtotal = label("", "amount", name="subtotal")
         self.discounts = label("", "amount", name="discounts")
         self.points_paid = label("", "amount", name="points-paid")
         self.earned = label("", "muted", name="points-earned")
         for row, (text, value) in enumerate((("Subtotal", self.subtotal), ("Discounts", self.discounts),
                                              ("Paid with points", self.points_paid))):
-            grid.addWidget(label(text), row, 0)
+            grid.addWidget(label(text, "muted"), row, 0)
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(value, row, 1)
-        self.body.addLayout(grid)
+        grid.setColumnMinimumWidth(1, 110)
+        row = QHBoxLayout()
+        row.setSpacing(28)
+        row.addLayout(grid)
+        due = QVBoxLayout()
+        due.setSpacing(0)
         self.total = label("$0.00", "total", name="total")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.body.addWidget(self.total)
+        due.addWidget(self.total)
         self.earned.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.body.addWidget(self.earned)
-        self.body.addStretch(1)
+        due.addWidget(self.earned)
+        row.addLayout(due, 1)
+        self.body.addLayout(row)
 
     def show_view(self, view: SaleView) -> None:
         m = lambda v: money(v, view.currency)  # noqa: E731

@@ -182,7 +182,19 @@ QFrame#panel QLabel[role="badge-bronze"] {{ background-color: {c.bronze}; }}
 QFrame#panel QLabel[role="badge-birthday"] {{ background-color: {c.birthday}; }}
 QFrame#panel {{ background-color: {c.surface}; border: 1px solid {c.border}; border-radius: 8px; }}
 QFrame#panel QLabel, QFrame#panel QCheckBox, QWidget#customer-card {{ background-color: transparent; }}
-QFrame#panel QPushButton {{ font-size: {s.body}px; padding: 6px 12px; min-height: 34px; }}
+QFrame#panel QPushButton {{ font-size: {s.small}px; padding: 6px 10px; min-height: 34px; }}
+QTableView#cart-table {{ font-size: 18px; }}
+QTableWidget QSpinBox {{ min-height: 0px; padding: 0px 6px; border-width: 1px; }}
+QTableView#cart-table::item {{ padding: 2px 6px; }}
+QLabel#panel-title {{ font-size: {s.large}px; font-weight: bold; }}
+QWidget#promotion-lists QLabel {{ font-size: 18px; }}
+QWidget#promotion-lists QLabel[role="muted"] {{ font-size: {s.small}px; }}
+QWidget#promotion-lists QLabel[role="danger-detail"] {{ color: {c.danger}; font-size: {s.small}px; padding-left: 24px; }}
+QTableView#cart-table QHeaderView::section {{ font-size: {s.small}px; }}
+QScrollArea#promotion-scroll, QWidget#promotion-lists, QWidget#promotion-lists QWidget {{
+    background-color: transparent;
+    border: none;
+}}
 QFrame#fkeys QPushButton {{ font-size: {s.small}px; padding: 6px 8px; min-height: 32px; }}
 QPushButton#button-pay {{ background-color: {c.accent}; color: {c.accent_text}; font-size: {s.heading}px; }}
 QPushButton#button-pay:disabled {{ background-color: {c.surface_alt}; color: {c.disabled}; }}

@@ -37,7 +37,7 @@ class Panel(QFrame):
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(14, 10, 14, 12)
         self.body.setSpacing(8)
-        self.title = label(title, "heading")
+        self.title = label(title, None, name="panel-title")
         self.body.addWidget(self.title)
 
 

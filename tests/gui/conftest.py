@@ -119,7 +119,8 @@ def register(qtbot, demo_db, demo_template, scan_detector, tmp_path, qapp):
     printer_file = tmp_path / "printer.bin"
     printer_file.touch()
     settings = AppSettings(database=demo_db, cashier_id="cashier", cashier_name="Sam Cashier",
-                           hint=demo_hint(demo_template[1]), printer={"kind": "file", "path": str(printer_file)})
+                           hint=demo_hint(demo_template[1]), printer={"kind": "file", "path": str(printer_file)},
+                           store_address=("12 High Street", "Springfield"))
     window = build_register(settings, clock=demo_clock, scanner=scan_detector)
     window.printer_file = printer_file
     qtbot.addWidget(window)

@@ -68,7 +68,7 @@ def test_full_cashier_flow(qtbot, register, wedge, demo_store):
     redemption = register.view.redemption
     assert redemption.redeemed > 0 and redemption.redeemed <= redemption.cap
     assert register.view.points_value == redemption.value
-    assert "Asked Max" in register.promotions_panel.redemption.text()
+    assert f"Paying {redemption.redeemed:,} pts" in register.promotions_panel.redemption.text()
     total = register.view.total
     assert register.totals_panel.total.text() == f"${total / 100:.2f}"
 
