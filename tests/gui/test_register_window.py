@@ -265,3 +265,55 @@ def test_a_return_by_scanning_the_receipt(qtbot, register, wedge, demo_store):
     qtbot.waitUntil(lambda: returns.table.item(0, 2) is not None and returns.table.item(0, 2).text() == "1",
                     timeout=5000)
     manager.reject()
+
+
+class _StubSyncLoop:
+    """Stands for `sync.client.SyncLoop`: a status, an `on_status` hook called from its own thread."""
+
+    def __init__(self, status) -> None:
+        self.status = status
+        self.on_status = None
+        self.stopped = False
+
+    def report_from_thread(self, status) -> None:
+        import threading
+
+        self.status = status
+        worker = threading.Thread(target=lambda: self.on_status(status))
+        worker.start()
+        worker.join()
+
+    def stop(self, timeout: float = 0) -> None:
+        self.stopped = True
+
+
+def test_the_sync_loop_status_reaches_the_status_bar_from_its_thread(qtbot, demo_db, scan_detector, wedge,
+                                                                      demo_store):
+    from datetime import timedelta
+
+    from pos_app.app import AppSettings, build_register
+    from sync.client import SyncState, SyncStatus
+    from tests.gui.register_helpers import demo_clock
+
+    loop = _StubSyncLoop(SyncStatus(SyncState.ONLINE, offline_since=None, last_synced_at=DEMO_NOW))
+    window = build_register(AppSettings(database=demo_db, cashier_id="cashier"), clock=demo_clock,
+                            sync_loop=loop, scanner=scan_detector)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert "Online" in window.status_connection.text() and not window.banner.isVisible()
+
+    # the central service stops answering: the loop reports offline on its own thread
+    loop.report_from_thread(SyncStatus(SyncState.OFFLINE, offline_since=DEMO_NOW - timedelta(minutes=1),
+                                       last_synced_at=DEMO_NOW - timedelta(minutes=2), pending=2))
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=2000)
+    assert "OFFLINE SINCE 10:59" in window.banner.text()
+    wedge.scan(window, demo_store.products[0].barcode)  # the cashier keeps selling
+    qtbot.waitUntil(lambda: len(window.cart_panel.model.rows) == 1, timeout=5000)
+
+    # it comes back and catches up
+    loop.report_from_thread(SyncStatus(SyncState.ONLINE, last_synced_at=DEMO_NOW, pending=0))
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=2000)
+    assert "Last sync 11:00" in window.status_last_sync.text()
+    window.close()
+    assert loop.stopped
