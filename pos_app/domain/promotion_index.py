@@ -49,11 +49,7 @@ class PromotionIndex:
     def relevant(self, lines: Iterable[CartLine]) -> frozenset[str]:
         """Ids of the promotions whose item filter may select a line of the cart."""
         found: set[str] = set(self.always)
-        seen_skus: set[str] = set()
         for line in lines:
-            if line.sku in seen_skus:
-                continue
-            seen_skus.add(line.sku)
             found.update(self._by_sku.get(line.sku, ()))
             if line.brand is not None:
                 found.update(self._by_brand.get(line.brand, ()))
