@@ -216,3 +216,47 @@ def test_the_engine_is_rebuilt_only_when_promotions_change(shop: UnitOfWorkFacto
     assert after.result.applied[0].amount == 240
     later = price_sale(shop(read_only=True), draft, NOW + timedelta(days=1), cache=cache)
     assert isinstance(later, PricedSale) and cache.rebuilds == 3  # a new day: promotions in force are re-read
+
+
+def test_bad_input_writes_nothing(shop: UnitOfWorkFactory, snapshot) -> None:  # noqa: ANN001
+    before = snapshot()
+    draft = scan(shop, new_sale(), MUG)
+    wrong_digit = MUG[:-1] + str((int(MUG[-1]) + 3) % 10)
+
+    for refused in (
+        add_item(shop(read_only=True), draft, "40001234"),  # 8 digits, wrong check digit
+        add_item(shop(read_only=True), draft, wrong_digit),
+        add_item(shop(read_only=True), draft, "4000000000x7"),
+        add_item(shop(read_only=True), draft, "🍌"),
+        apply_code(shop(read_only=True), draft, "NOSUCHCODE"),
+        change_quantity(draft, "L1", -1),
+        price_sale(shop(read_only=True), attach_customer(draft, "'; DROP TABLE customers; --"), NOW),
+    ):
+        assert isinstance(refused, Refused), refused
+    assert snapshot() == before
+
+
+def test_a_moment_later_the_same_sale_is_not_evaluated_again(shop: UnitOfWorkFactory) -> None:
+    with shop() as work:  # happy hour: 15:00-16:00 UTC, 1.00 off every mug
+        work.promotions.upsert(
+            {
+                "id": "HAPPY",
+                "valid": {"hours": ["15:00", "16:00"]},
+                "conditions": {"items": {"skus": ["MUG"]}},
+                "reward": {"type": "amount", "value": "1.00", "target": "per_unit"},
+            }
+        )
+        work.commit()
+    cache = PricingEngineCache()
+    draft = scan(shop, new_sale(), MUG)
+
+    def total_at(hour: int, minute: int) -> int:
+        result = price_sale(shop(read_only=True), draft, NOW.replace(hour=hour, minute=minute), cache=cache)
+        assert isinstance(result, PricedSale)
+        return result.total
+
+    assert total_at(14, 30) == 1080
+    assert total_at(14, 59) == 1080 and cache.reused == 1
+    assert total_at(15, 0) == 990 and cache.reused == 1  # happy hour (1.00 off, then 10%): evaluated again
+    assert total_at(15, 45) == 990 and cache.reused == 2
+    assert total_at(16, 0) == 1080
