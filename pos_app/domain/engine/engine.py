@@ -45,12 +45,12 @@ class PromotionEngine:
 
     def evaluate(self, sale: Sale) -> EvaluationResult:
         ctx = SaleContext(sale, self.settings)
-        rejections: dict[str, tuple[str, object, str]] = {}
+        rejections: dict[str, tuple[Reason, str]] = {}  # promotion id -> reason, detail
         candidates: list[Candidate] = []
         for position, promo in enumerate(self.discounts):
             refusal = static_refusal(promo, ctx)
             if refusal is not None:
-                rejections[promo.id] = (promo.name, refusal[0], refusal[1])
+                rejections[promo.id] = refusal
                 continue
             eligible = ctx.lines_matching(promo.conditions.items)
             reward = promo.reward
@@ -64,15 +64,12 @@ class PromotionEngine:
         arbitrate = arbitrate_priority if self.settings.arbitration == "priority" else arbitrate_best
         outcome = arbitrate(candidates, ctx)
         running, parts, _ = walk(outcome.selected, ctx)
-        for c in candidates:
-            if c.id in outcome.refused:
-                reason, detail, _ = outcome.refused[c.id]
-                rejections[c.id] = (c.promo.name, reason, detail)
+        for pid, (reason, detail, _) in outcome.refused.items():
+            rejections[pid] = (reason, detail)
 
         redemption, points_parts = redeem(ctx, running)
         points = earn(ctx, self.points_promotions, running, points_parts)
-        for pid, (reason, detail) in points.refused.items():
-            rejections[pid] = (self.by_id[pid].name, reason, detail)
+        rejections.update(points.refused)
 
         lines = []
         for i, line in enumerate(ctx.lines):
@@ -94,10 +91,8 @@ class PromotionEngine:
         ]
         applied_ids = {a.id for a in applied}
         rejected = [
-            Rejection(pid, name, reason, detail)  # type: ignore[arg-type]
-            for pid, (name, reason, detail) in sorted(
-                rejections.items(), key=lambda kv: self.by_id[kv[0]].sequence_key
-            )
+            Rejection(pid, self.by_id[pid].name, reason, detail)
+            for pid, (reason, detail) in sorted(rejections.items(), key=lambda kv: self.by_id[kv[0]].sequence_key)
         ]
         return EvaluationResult(
             currency=self.settings.currency,
