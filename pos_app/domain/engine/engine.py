@@ -23,7 +23,7 @@ from pos_app.domain.engine.result import (
 )
 from pos_app.domain.engine.rewards import Candidate
 from pos_app.domain.engine.sale import Sale
-from pos_app.domain.promotion import BuyGet, PromoCode, Promotion
+from pos_app.domain.promotion import BuyGet, PromoCode, Promotion, Reason
 from pos_app.domain.settings import ProgramSettings
 
 
