@@ -60,6 +60,7 @@ class AppSettings:
     cashier_id: str | None = None
     cashier_name: str | None = None
     hint: str | None = None  # first-run text (the demo's PINs)
+    card_prefix: str = "29"  # loyalty card numbers start with it (in-store EAN-13 range 20-29)
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, config_path: Path | None = None) -> AppSettings:
@@ -81,6 +82,7 @@ class AppSettings:
             central_url=env.get("POS_CENTRAL_URL") or raw.get("central_url"),
             printer=printer,
             currency=raw.get("currency", "USD"),
+            card_prefix=str(env.get("POS_CARD_PREFIX") or raw.get("card_prefix", "29")),
         )
 
     def with_changes(self, **changes: Any) -> AppSettings:
@@ -155,6 +157,7 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
         sync_loop=sync_loop,
         cache_loaded_at=clock(),
         scanner=scanner,
+        card_prefix=settings.card_prefix,
     )
     window = RegisterWindow(context)
     window.destroyed.connect(engine.dispose)

@@ -5,7 +5,7 @@ the one place that turns the cashier's requests into operations on the task
 runner (`RegisterOps`, `SaleOps`); answers come back on the GUI thread and
 each names what it changed, so only those panels redraw. Barcode scans from
 the `ScanDetector` land here wherever the focus is: a loyalty card (in-store
-prefix 29) identifies the customer, other digits are items, anything with
+prefix 29 by default) identifies the customer, other digits are items, anything with
 letters is a promo code (or, in manager mode's return tab, an order number).
 
 Every frequent action has an F-key, printed on its button. The status bar
@@ -82,6 +82,7 @@ class RegisterContext:
     sync_loop: Any = None
     cache_loaded_at: datetime | None = None
     scanner: ScanDetector | None = None
+    card_prefix: str = CARD_PREFIX
 
 
 class _DraftChain:
@@ -266,7 +267,7 @@ class RegisterWindow(QMainWindow):
             return
         if modal is not None and modal is not self:
             return  # a dialog is open: a scan must not change the sale behind it
-        if code.isdigit() and len(code) == 13 and code.startswith(CARD_PREFIX):
+        if code.isdigit() and len(code) == 13 and code.startswith(self.ctx.card_prefix):
             self.search_customer(code, pick=True)
         elif code.isdigit():
             self.add_item(code)

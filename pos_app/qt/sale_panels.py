@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QScrollArea,
     QTableView,
@@ -55,8 +56,10 @@ class CartPanel(Panel):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setWordWrap(True)  # long product names take two lines rather than an ellipsis
+        # Two lines per row, fixed: long names wrap instead of being cut, and no row is measured per scan.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(50)
+        self.table.setWordWrap(True)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -273,12 +276,29 @@ class _Lines(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(4)
         self._texts: list[str] = []
+        self._lines: list = []
+        self._shape: list = []
+        self._rows: list[tuple[QLabel, QLabel | None, QLabel | None]] = []
 
     def text(self) -> str:
         """Everything shown, one line per entry (for tests and accessibility)."""
         return "\n".join(self._texts)
 
     def set_lines(self, lines: list[tuple[str, str, str | None, str | None]]) -> None:
+        if lines == self._lines:
+            return  # nothing to redraw (most scans change amounts of a few lines, not the list)
+        shape = [(bool(amount), role, bool(detail)) for _text, amount, role, detail in lines]
+        if shape == self._shape:
+            for row, (text, amount, _role, detail) in zip(self._rows, lines, strict=True):
+                row[0].setText(text)
+                if row[1] is not None:
+                    row[1].setText(amount)
+                if row[2] is not None:
+                    row[2].setText(detail or "")
+            self._lines = lines
+            self._texts = [" ".join(part for part in (t, a, d or "") if part) for t, a, _r, d in lines]
+            return
+        self._lines, self._shape, self._rows = lines, shape, []
         while self._layout.count():
             item = self._layout.takeAt(0)
             widget = item.widget()
@@ -293,12 +313,15 @@ class _Lines(QWidget):
             grid.setVerticalSpacing(0)
             name = label(text, role, wrap=True)
             grid.addWidget(name, 0, 0)
+            value = why = None
             if amount:
                 value = label(amount, role)
                 value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
                 grid.addWidget(value, 0, 1)
             if detail:
-                grid.addWidget(label(detail, "danger-detail", wrap=True), 1, 0, 1, 2)
+                why = label(detail, "danger-detail", wrap=True)
+                grid.addWidget(why, 1, 0, 1, 2)
+            self._rows.append((name, value, why))
             grid.setColumnStretch(0, 1)
             self._layout.addWidget(row)
             self._texts.append(" ".join(part for part in (text, amount, detail or "") if part))
