@@ -35,6 +35,7 @@ from sync.protocol import (
 )
 
 FEED_LOCK_KEY = 0x504F53  # "POS"
+SEQUENCE_CHUNK = 20_000
 
 Record = tuple[ChangeTopic, str, dict[str, Any] | None]
 
@@ -54,14 +55,18 @@ def assign_sequence(session: Session) -> int:
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})
     # (SQLite: the transaction began IMMEDIATE, so it is alone already.)
     head = head_seq(session)
-    pending = session.scalars(sa.select(ChangeRow.id).where(ChangeRow.seq.is_(None)).order_by(ChangeRow.id)).all()
-    if pending:
+    table = ChangeRow.__table__
+    while True:  # in chunks, so a million-row import does not need a million parameters at once
+        pending = session.scalars(
+            sa.select(ChangeRow.id).where(ChangeRow.seq.is_(None)).order_by(ChangeRow.id).limit(SEQUENCE_CHUNK)
+        ).all()
+        if not pending:
+            return head
         session.execute(
-            ChangeRow.__table__.update().where(ChangeRow.__table__.c.id == sa.bindparam("b_id"))
-            .values(seq=sa.bindparam("b_seq")),
+            table.update().where(table.c.id == sa.bindparam("b_id")).values(seq=sa.bindparam("b_seq")),
             [{"b_id": change_id, "b_seq": head + n} for n, change_id in enumerate(pending, start=1)],
         )
-    return head + len(pending)
+        head += len(pending)
 
 
 def _dumps(data: dict[str, Any]) -> str:
