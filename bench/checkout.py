@@ -258,9 +258,16 @@ def measure(path: Path, customers: int, products: int, runs: int, rng: random.Ra
         assert isinstance(found, Identified)
         return request_redemption(attach_customer(new_sale(), found.customer.id), "max")  # type: ignore[return-value]
 
+    def another(draft: SaleDraft) -> str:
+        """The barcode of a product not in the draft yet (a new line)."""
+        while True:
+            number = rng.randrange(products)
+            if all(line.sku != f"SKU{number}" for line in draft.lines):
+                return barcode_of(number)
+
     def filled(draft: SaleDraft, lines: int) -> SaleDraft:
         for _ in range(lines):
-            added = add_item(read(), draft, barcode_of(rng.randrange(products)))
+            added = add_item(read(), draft, another(draft))
             assert isinstance(added, SaleDraft), added
             draft = added
         return draft
@@ -269,7 +276,7 @@ def measure(path: Path, customers: int, products: int, runs: int, rng: random.Ra
     scan_wall, scan_cpu, price_wall, price_cpu, applied = [], [], [], [], []
     for k in range(runs + 50):
         draft = filled(customer_draft(), 19)
-        scanned = barcode_of(rng.randrange(products))
+        scanned = another(draft)
         w1, c1, after = timed(lambda d=draft, s=scanned: add_item(read(), d, s))
         assert isinstance(after, SaleDraft)
         w2, c2, priced = timed(lambda a=after: price_sale(read(), a, NOW, cache=cache))
