@@ -96,7 +96,10 @@ def local_now() -> datetime:
 
 def prepare_demo(directory: Path, *, customers: int = 5000, seed: int | None = None,
                  clock: Callable[[], datetime] = local_now) -> tuple[Path, Any]:
-    """A fresh demo database in `directory`; returns its path and what was loaded (with the PINs)."""
+    """A fresh demo database in `directory`; returns its path and what was loaded (with the PINs).
+
+    `loaded.store` is the generated `DemoStore` (for seeding the embedded central service).
+    """
     from pos_app.demo import DEFAULT_SEED, generate_demo_store
     from pos_app.services.demo_loader import load_demo_store
     from pos_app.storage.database import open_store
@@ -113,7 +116,19 @@ def prepare_demo(directory: Path, *, customers: int = 5000, seed: int | None = N
         loaded = load_demo_store(UnitOfWorkFactory(engine, "R1")(), store, now)
     finally:
         engine.dispose()
-    return path, loaded
+    return path, _Loaded(loaded, store)
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What `prepare_demo` loaded (counts and the PINs) and the generated store itself."""
+
+    loaded: Any
+    store: Any
+
+    @property
+    def accounts(self) -> Any:
+        return self.loaded.accounts
 
 
 def demo_hint(loaded: Any) -> str:
@@ -123,7 +138,7 @@ def demo_hint(loaded: Any) -> str:
 
 
 def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = local_now,
-                   sync_loop: Any = None, scanner: Any = None):
+                   sync_loop: Any = None, scanner: Any = None, demo_network: Any = None):
     """Open the store and build the runner and the main window (not shown). Returns the window.
 
     `scanner` is the application's `ScanDetector` (installed by the caller); without one the
@@ -158,14 +173,35 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
         cache_loaded_at=clock(),
         scanner=scanner,
         card_prefix=settings.card_prefix,
+        demo_network=demo_network,
     )
     window = RegisterWindow(context)
     window.destroyed.connect(engine.dispose)
     return window
 
 
-def run_gui(settings: AppSettings) -> int:
-    """Start the Qt application with the register window; returns the exit code."""
+def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[Any, Any]:
+    """The demo's central service on loopback, the register paired with it, and its sync loop (not started)."""
+    from pos_app.demo.embedded_sync import EmbeddedCentral, StoreChangeSink, StoreOutbox
+    from pos_app.storage.database import open_store
+    from pos_app.storage.unit_of_work import UnitOfWorkFactory
+    from sync.client import SyncClient, SyncLoop
+
+    central = EmbeddedCentral(directory, store_id=settings.store_id, register=settings.register_id)
+    code = central.prepare(demo)
+    central.start()
+    client = SyncClient(central.base_url)
+    paired = client.pair(code)
+    factory = UnitOfWorkFactory(open_store(settings.database), settings.register_id)
+    loop = SyncLoop(client, StoreOutbox(factory, paired.register_id), StoreChangeSink(factory), interval=5.0)
+    return central, loop
+
+
+def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) -> int:
+    """Start the Qt application with the register window; returns the exit code.
+
+    `demo_sync`: the demo's (embedded central service, sync loop), started with the window.
+    """
     import sys
 
     from PySide6.QtWidgets import QApplication
@@ -180,9 +216,19 @@ def run_gui(settings: AppSettings) -> int:
     apply_theme(app)
     scanner = ScanDetector()
     scanner.install(app)
-    window = build_register(settings, scanner=scanner)
+    central, loop = demo_sync if demo_sync is not None else (None, None)
+    window = build_register(settings, scanner=scanner, sync_loop=loop, demo_network=central)
     window.showMaximized()
-    return app.exec()
+    if loop is not None:
+        loop.start()
+    try:
+        return app.exec()
+    finally:
+        if loop is not None:
+            loop.stop(5)
+        if central is not None:
+            central.stop()
 
 
-__all__ = ["AppSettings", "build_register", "demo_hint", "local_now", "prepare_demo", "run_gui", "user_dir"]
+__all__ = ["AppSettings", "build_register", "demo_hint", "local_now", "prepare_demo", "run_gui", "start_demo_sync",
+           "user_dir"]

@@ -32,26 +32,31 @@ def run_register(args: list[str]) -> int:
     parser.add_argument("--demo", action="store_true", help="create a demo store and start the register on it")
     parser.add_argument("--customers", type=int, default=5000, help="demo loyalty members (default 5000)")
     parser.add_argument("--data-dir", type=Path, default=None, help="where the demo database goes")
+    parser.add_argument("--no-central", action="store_true",
+                        help="demo without the embedded central service (the register works offline)")
     try:
         options = parser.parse_args(args)
     except SystemExit as exc:
         return int(exc.code or 0) and 2
 
-    from pos_app.app import AppSettings, demo_hint, prepare_demo, run_gui, user_dir
+    from pos_app.app import AppSettings, demo_hint, prepare_demo, run_gui, start_demo_sync, user_dir
 
     settings = AppSettings.load()
+    demo_sync = None
     if options.demo:
         directory = options.data_dir or user_dir("data") / "demo"
         print(f"Creating the demo store in {directory} ({options.customers:,} customers)…", file=sys.stderr)
         path, loaded = prepare_demo(directory, customers=options.customers)
         hint = demo_hint(loaded)
         print(hint, file=sys.stderr)
-        print("No central service is started: the demo register runs on its local ledger "
-              "(entries wait in the outbox).", file=sys.stderr)
         settings = settings.with_changes(database=path, cashier_id=loaded.accounts.cashier_id,
                                          cashier_name="Sam Cashier", hint=hint, printer={"kind": "dummy"},
                                          store_address=("12 High Street", "Springfield"))
-    return run_gui(settings)
+        if not options.no_central:
+            demo_sync = start_demo_sync(settings, directory, loaded.store)
+            print(f"Central service on {demo_sync[0].base_url} (Ctrl+K in the window cuts the connection)",
+                  file=sys.stderr)
+    return run_gui(settings, demo_sync=demo_sync)
 
 
 if __name__ == "__main__":

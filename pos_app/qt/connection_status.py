@@ -17,11 +17,12 @@ from datetime import datetime
 from pos_app.qt.wording import age, since
 
 LOCAL_ONLY = "local"  # no central service configured: the ledger waits in the outbox
+CONNECTING = "connecting"  # a sync loop that has not finished its first cycle
 
 
 @dataclass(frozen=True, slots=True)
 class ConnectionView:
-    state: str  # online | offline | syncing | error | local
+    state: str  # online | offline | syncing | error | local | connecting
     offline_since: datetime | None = None
     last_synced_at: datetime | None = None
     pending: int = 0  # ledger entries waiting in the outbox
@@ -29,8 +30,12 @@ class ConnectionView:
 
     @classmethod
     def from_sync_status(cls, status: object) -> ConnectionView:
+        state = str(getattr(status, "state", "offline"))
+        if state == "offline" and getattr(status, "message", None) is None \
+                and getattr(status, "last_synced_at", None) is None:
+            state = CONNECTING  # the loop has not tried yet: not an outage
         return cls(
-            state=str(getattr(status, "state", "offline")),
+            state=state,
             offline_since=getattr(status, "offline_since", None),
             last_synced_at=getattr(status, "last_synced_at", None),
             pending=int(getattr(status, "pending", 0) or 0),
@@ -67,6 +72,8 @@ def status_texts(
         connection, tone, banner = "● Syncing…", "success", None
     elif state == LOCAL_ONLY:
         connection, tone, banner = "● Local only (no central service)", "muted", None
+    elif state == CONNECTING:
+        connection, tone, banner = "● Connecting…", "muted", None
     else:
         when = since(view.offline_since, now)
         connection = f"● Offline {when}".rstrip() if state == "offline" else f"● Sync error {when}".rstrip()
@@ -91,4 +98,4 @@ def status_texts(
     )
 
 
-__all__ = ["LOCAL_ONLY", "ConnectionView", "StatusTexts", "status_texts"]
+__all__ = ["CONNECTING", "LOCAL_ONLY", "ConnectionView", "StatusTexts", "status_texts"]

@@ -83,6 +83,7 @@ class RegisterContext:
     cache_loaded_at: datetime | None = None
     scanner: ScanDetector | None = None
     card_prefix: str = CARD_PREFIX
+    demo_network: Any = None  # the demo's embedded central service (cut() / restore() / running)
 
 
 class _DraftChain:
@@ -201,6 +202,13 @@ class RegisterWindow(QMainWindow):
                   self.manager_button, self.new_sale_button):
             keys.addWidget(b)
         keys.addStretch(1)
+        self.network_button = None
+        if context.demo_network is not None:
+            self.network_button = fkey_button("", "Ctrl+K  Demo: cut the connection", self.fkeys,
+                                              self.toggle_demo_network, name="button-demo-network")
+            cut = QShortcut(QKeySequence("Ctrl+K"), self)
+            cut.activated.connect(self.toggle_demo_network)
+            keys.addWidget(self.network_button)
         outer.addWidget(self.fkeys)
         self.setCentralWidget(central)
 
@@ -576,6 +584,29 @@ class RegisterWindow(QMainWindow):
         self.status_who.setText(texts.who)
         self.banner.setText(texts.banner or "")
         self.banner.setVisible(texts.banner is not None)
+
+    def toggle_demo_network(self) -> None:
+        """The demo's outage: stop (or restart) the embedded central service, then let the loop notice."""
+        network, loop = self.ctx.demo_network, self.ctx.sync_loop
+        if network is None:
+            return
+        cutting = network.running
+        assert self.network_button is not None
+        self.network_button.setEnabled(False)
+
+        def work() -> bool:
+            network.cut() if cutting else network.restore()
+            if loop is not None:
+                loop.sync_now()
+            return network.running
+
+        def done(running: bool) -> None:
+            self.network_button.setEnabled(True)
+            self.network_button.setText("Ctrl+K  Demo: cut the connection" if running
+                                        else "Ctrl+K  Demo: restore the connection")
+            self.show_message("Demo: central service stopped" if not running else "Demo: central service back")
+
+        self.runner.run_write(work, on_success=done, label="demo network", lane="demo-network")
 
     def show_message(self, text: str) -> None:
         self.status_message.setText(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -16,7 +17,7 @@ def demo_clock() -> datetime:
     return DEMO_NOW
 
 
-def press(window, key) -> None:
+def press(window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     """A key pressed on the keyboard: it goes to whatever has the focus in `window` (shortcuts included)."""
     top = window.window()
     if not top.isActiveWindow():
@@ -28,7 +29,7 @@ def press(window, key) -> None:
     target = QApplication.focusWidget()
     if target is None or target.window() is not top:
         target = top.focusWidget() or top
-    QTest.keyClick(target, key)
+    QTest.keyClick(target, key, modifier)
 
 
 def wait_idle(qtbot, window, timeout: int = 5000) -> None:

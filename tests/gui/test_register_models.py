@@ -160,5 +160,10 @@ def test_a_sync_loop_status_becomes_a_connection_view():
     from sync.client import SyncState, SyncStatus
 
     since = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-    view = ConnectionView.from_sync_status(SyncStatus(SyncState.OFFLINE, offline_since=since, pending=7))
+    view = ConnectionView.from_sync_status(SyncStatus(SyncState.OFFLINE, offline_since=since, pending=7,
+                                                      message="connection refused"))
     assert view.state == "offline" and view.offline_since == since and view.pending == 7
+    # before its first cycle the loop says "offline since start": the register says "connecting"
+    first = ConnectionView.from_sync_status(SyncStatus(SyncState.OFFLINE, offline_since=since))
+    assert first.state == "connecting"
+    assert status_texts(first, since, register="R1", cashier=None).banner is None
