@@ -185,13 +185,15 @@ def checkout(
     `expected_total` (minor units): the total the cashier showed the
     customer; when given and the re-priced total differs, refused
     `price_changed` (show the new price and ask again). Other refusals:
-    `empty_sale`, `unknown_customer`, `insufficient_points`,
+    `empty_sale`, `already_paid` (this draft has an order), `unknown_customer`, `insufficient_points`,
     `reward_unavailable`, `reward_not_in_sale`, `offline_customer_cap`,
     `offline_register_cap`, `cache_too_old`, `code_used`.
     """
     if draft.is_empty:
         return Refused("empty_sale", "scan at least one item")
     with uow:
+        if draft.sale_id and (paid := uow.orders.id_for_sale(draft.sale_id)) is not None:
+            return Refused("already_paid", f"this sale was already paid: order {paid}")
         priced = price_in(uow, draft, now, cache)
         if isinstance(priced, Refused):
             return priced
@@ -278,7 +280,7 @@ def checkout(
             codes=tuple(draft.all_codes),
             result_json=json.dumps(result_to_json(result), sort_keys=True, ensure_ascii=False),
         )
-        uow.orders.add(record)
+        uow.orders.add(record, sale_id=draft.sale_id or None)
 
         entries: list[LedgerEntry] = []
         issued: list[PromotionCode] = []

@@ -30,6 +30,7 @@ from pos_app.domain.catalog_item import CatalogItem
 from pos_app.domain.promotion_code import normalise_code
 from pos_app.services.outcome import Refused
 from pos_app.services.products import find_product
+from pos_app.storage.ledger import new_entry_id
 from pos_app.storage.unit_of_work import UnitOfWork
 
 RedeemRequest = int | Literal["max"]
@@ -100,7 +101,11 @@ class ClaimedReward:
 
 @dataclass(frozen=True, slots=True)
 class SaleDraft:
-    """A sale before payment. Line ids (`L1`, `L2`, ...) are never reused within a draft."""
+    """A sale before payment. Line ids (`L1`, `L2`, ...) are never reused within a draft.
+
+    `sale_id` (given by `new_sale`) identifies the sale across its changes:
+    checkout refuses to pay the same sale twice (a double click, a retry).
+    """
 
     lines: tuple[DraftLine, ...] = ()
     customer_id: str | None = None
@@ -109,6 +114,7 @@ class SaleDraft:
     rewards: tuple[ClaimedReward, ...] = ()
     store_id: str | None = None
     next_line: int = 1
+    sale_id: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -128,7 +134,8 @@ class SaleDraft:
 
 
 def new_sale(store_id: str | None = None) -> SaleDraft:
-    return SaleDraft(store_id=store_id)
+    """An empty sale with a fresh time-ordered id."""
+    return SaleDraft(store_id=store_id, sale_id=new_entry_id())
 
 
 def void_sale(draft: SaleDraft) -> SaleDraft:
@@ -136,7 +143,7 @@ def void_sale(draft: SaleDraft) -> SaleDraft:
 
     Claimed rewards are only written at checkout, so they vanish with the draft.
     """
-    return SaleDraft(store_id=draft.store_id)
+    return new_sale(draft.store_id)
 
 
 def _check_qty(qty: object, weighted: bool) -> int | str | Refused:

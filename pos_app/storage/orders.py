@@ -36,9 +36,11 @@ class OrderRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, record: SaleRecord) -> None:
+    def add(self, record: SaleRecord, *, sale_id: str | None = None) -> None:
+        """Write the order and its lines; `sale_id` (the paid draft's id) is unique among orders."""
         self._session.add(
             OrderRow(
+                sale_id=sale_id,
                 id=record.id,
                 register_id=record.register_id,
                 store_id=record.store_id,
@@ -154,6 +156,10 @@ class OrderRepository:
             self._session.execute(insert(OrderCounterRow).values(register_id=register_id, last_number=1))
             number = 1
         return f"{register_id}-{number:06d}"
+
+    def id_for_sale(self, sale_id: str) -> str | None:
+        """The order that paid the draft `sale_id`, if any."""
+        return self._session.scalar(select(OrderRow.id).where(OrderRow.sale_id == sale_id))
 
     def last_order_id(self, register_id: str) -> str | None:
         """The id of the last order this register numbered, or None."""

@@ -209,6 +209,8 @@ class OrderRow(Base):
     accrual_available_on: Mapped[date | None]
     codes: Mapped[list[str]] = mapped_column(default=list)
     result_json: Mapped[str] = mapped_column(Text)
+    # The draft this order paid (revision 0003): a sale is paid at most once.
+    sale_id: Mapped[str | None] = mapped_column(String(36), index=True, unique=True)
 
 
 class OrderLineRow(Base):

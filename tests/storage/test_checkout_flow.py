@@ -133,22 +133,35 @@ def test_points_spent_elsewhere_meanwhile_refuse_the_checkout(
 
 def test_offline_the_customer_and_register_caps_bound_points_spent(shop: UnitOfWorkFactory) -> None:
     offline = Connectivity(online=False, offline_since=NOW)
-    ana = attach_customer(scan(shop, new_sale(), MUG, MUG, MUG), "C1")
 
-    assert isinstance(paid(shop, request_redemption(ana, 400), connectivity=offline), CompletedSale)
-    refused = checkout(shop(), request_redemption(ana, 200), now=NOW, cashier_id="K1", connectivity=offline)
+    def sale_for(customer: str, points: int) -> SaleDraft:
+        return request_redemption(attach_customer(scan(shop, new_sale(), MUG, MUG, MUG), customer), points)
+
+    assert isinstance(paid(shop, sale_for("C1", 400), connectivity=offline), CompletedSale)
+    refused = checkout(shop(), sale_for("C1", 200), now=NOW, cashier_id="K1", connectivity=offline)
     assert isinstance(refused, Refused) and refused.reason == "offline_customer_cap"  # 400 + 200 > 500
     assert "100 more points" in refused.message
-    online = checkout(shop(), request_redemption(ana, 200), now=NOW, cashier_id="K1")
+    online = checkout(shop(), sale_for("C1", 200), now=NOW, cashier_id="K1")
     assert isinstance(online, CompletedSale)  # online, the central service checks the balance
 
-    jose = attach_customer(scan(shop, new_sale(), MUG, MUG, MUG), "C2")  # 300 points
-    refused = checkout(shop(), request_redemption(jose, 250), now=NOW, cashier_id="K1", connectivity=offline)
+    refused = checkout(shop(), sale_for("C2", 250), now=NOW, cashier_id="K1", connectivity=offline)
     assert isinstance(refused, Refused) and refused.reason == "offline_register_cap"  # 400+200+250 > 800
     stale = Connectivity(online=False, offline_since=NOW, cache_age_s=10 * 86400)
-    refused = checkout(shop(), request_redemption(jose, 10), now=NOW, cashier_id="K1", connectivity=stale)
+    refused = checkout(shop(), sale_for("C2", 10), now=NOW, cashier_id="K1", connectivity=stale)
     assert isinstance(refused, Refused) and refused.reason == "cache_too_old"
 
 
 def test_an_empty_sale_is_refused(shop: UnitOfWorkFactory) -> None:
     assert checkout(shop(), new_sale(), now=NOW, cashier_id="K1").reason == "empty_sale"
+
+
+def test_the_same_sale_is_never_paid_twice(shop: UnitOfWorkFactory, snapshot: Callable[[], dict]) -> None:
+    draft = attach_customer(scan(shop, new_sale(), MUG), "C1")
+    first = paid(shop, draft)
+    before = snapshot()
+
+    again = checkout(shop(), draft, now=NOW, cashier_id="K1")  # a double click on "Pay"
+
+    assert isinstance(again, Refused) and again.reason == "already_paid"
+    assert first.order_number in again.message
+    assert snapshot() == before

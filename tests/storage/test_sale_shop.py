@@ -170,7 +170,9 @@ def test_points_need_a_customer_and_a_sensible_amount() -> None:
     assert request_redemption(ana, -5).reason == "bad_points"
     assert request_redemption(ana, 1.5).reason == "bad_points"
     assert request_redemption(ana, "max").redeem == "max"
-    assert void_sale(request_redemption(ana, 100)) == SaleDraft()
+    voided = void_sale(request_redemption(ana, 100))
+    assert (voided.lines, voided.customer_id, voided.redeem) == ((), None, 0)
+    assert voided.sale_id and voided.sale_id != ana.sale_id  # a new sale
 
 
 # -- pricing ---------------------------------------------------------------------------------------
