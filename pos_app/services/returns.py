@@ -25,12 +25,14 @@ lots (which may still be held for the return window), then first to expire.
 A return after the program's return window needs a manager's PIN. A
 manager may also void the register's last order outright (`void_last_order`):
 every ledger entry of the order is reversed, its codes' uses are given back
-(a claimed reward's code stays spent: its points come back instead) and the
-order is marked voided.
+(a claimed reward's code stays spent: its points come back instead), the
+customer's uses of its promotions are taken back and the order is marked
+voided.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -351,6 +353,9 @@ def void_last_order(
             )
             if target.kind is EntryKind.CODE_USE and target.code and target.code not in reward_codes:
                 uow.promotions.release_code(target.code)
+        if order.customer_id is not None:
+            applied = [a["id"] for a in json.loads(order.result_json or "{}").get("applied", [])]
+            uow.customers.record_promotion_uses(order.customer_id, applied, delta=-1)
         uow.orders.void(order.id)
         uow.audit.append(
             manager_id,

@@ -194,8 +194,11 @@ class CustomerRepository:
             row.promo_uses = uses
             self._session.flush()
 
-    def record_promotion_uses(self, customer_id: str, promotion_ids: Iterable[str]) -> None:
-        """`record_promotion_use` for several promotions of one sale, in one read and one write."""
+    def record_promotion_uses(self, customer_id: str, promotion_ids: Iterable[str], delta: int = 1) -> None:
+        """`record_promotion_use` for several promotions of one sale, in one read and one write.
+
+        `delta=-1` takes the uses back (a voided sale); a count never goes below zero.
+        """
         ids = list(promotion_ids)
         if not ids:
             return
@@ -204,7 +207,11 @@ class CustomerRepository:
             return
         uses = dict(uses)
         for promotion_id in ids:
-            uses[promotion_id] = int(uses.get(promotion_id, 0)) + 1
+            count = max(0, int(uses.get(promotion_id, 0)) + delta)
+            if count:
+                uses[promotion_id] = count
+            else:
+                uses.pop(promotion_id, None)
         self._session.execute(
             update(CustomerRow).where(CustomerRow.id == customer_id).values(promo_uses=uses)
         )

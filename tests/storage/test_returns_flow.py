@@ -161,6 +161,7 @@ def test_a_manager_voids_the_last_order_and_everything_is_reversed(shop: UnitOfW
         assert work.orders.get(done.order_number).status == "voided"
         assert work.customers.get("C1").points == 1500
         assert work.promotions.find_code("ONCE-1").uses_left == 1  # the code may be used again
+        assert work.customers.get("C1").promo_uses == {}  # limits per customer count it no more
     assert void_last_order(shop(), manager_id="M1", pin=MANAGER_PIN, now=NOW).reason == "already_voided"
     assert return_items(shop(), done.order_number, {"L1": 1}, now=NOW).reason == "order_voided"
 
