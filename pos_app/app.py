@@ -133,8 +133,8 @@ class _Loaded:
 
 def demo_hint(loaded: Any) -> str:
     a = loaded.accounts
-    return (f"Demo: cashier PIN {a.cashier_pin} · manager PIN {a.manager_pin} · "
-            f"try card 2900000000018 (Zoë Martin) or code SAVE5")
+    return (f"Demo PINs: cashier {a.cashier_pin}, manager {a.manager_pin} · "
+            f"Try card 2900000000018 (Zoë Martin) · and code SAVE5")
 
 
 def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = local_now,

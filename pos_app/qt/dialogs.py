@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -173,6 +175,54 @@ class EnrollDialog(QDialog):
         field.setFocus()
 
 
+class RewardsDialog(QDialog):
+    """The rewards catalogue for this customer: ↑/↓ to choose, Enter to claim, Esc to close.
+
+    Rewards the customer cannot afford are listed, greyed, with how many points they lack.
+    """
+
+    chosen = Signal(str)  # reward id
+
+    def __init__(self, rewards, spendable: int, customer_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Claim a reward")
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label("Claim a reward", "heading"))
+        layout.addWidget(label(f"{customer_name} can spend {spendable:,} points", "muted"))
+        self.list = QListWidget()
+        self.list.setObjectName("rewards-list")
+        for reward in rewards:
+            short = reward.points - spendable
+            text = f"{reward.name}  —  {reward.points:,} pts" + (f"   (needs {short:,} more)" if short > 0 else "")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, reward.id)
+            if short > 0:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            self.list.addItem(item)
+        self.list.itemActivated.connect(self._activated)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(label("The reward shows in the sale at once; its points are taken when the sale is paid.",
+                               "muted", wrap=True))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Claim")
+        buttons.accepted.connect(lambda: self._activated(self.list.currentItem()))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        first = next((i for i in range(self.list.count())
+                      if self.list.item(i).flags() & Qt.ItemFlag.ItemIsEnabled), None)
+        if first is not None:
+            self.list.setCurrentRow(first)
+        self.list.setFocus()
+        self.resize(640, 460)
+
+    def _activated(self, item) -> None:
+        if item is None or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            return
+        self.chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+        self.accept()
+
+
 class ReceiptDialog(QDialog):
     """The finished sale's receipt: preview, F5 print, Enter or Esc for the next sale."""
 
@@ -208,4 +258,4 @@ class ReceiptDialog(QDialog):
         set_role(self.message, role)
 
 
-__all__ = ["EnrollDialog", "PinDialog", "ReceiptDialog"]
+__all__ = ["EnrollDialog", "PinDialog", "ReceiptDialog", "RewardsDialog"]

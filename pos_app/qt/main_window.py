@@ -41,7 +41,7 @@ from pos_app.demo.barcodes import CARD_PREFIX
 from pos_app.printing.escpos_output import PrinterConfig
 from pos_app.qt.connection_status import LOCAL_ONLY, ConnectionView, status_texts
 from pos_app.qt.customer_panel import CustomerPanel
-from pos_app.qt.dialogs import EnrollDialog, PinDialog, ReceiptDialog
+from pos_app.qt.dialogs import EnrollDialog, PinDialog, ReceiptDialog, RewardsDialog
 from pos_app.qt.manager_dialog import ManagerDialog
 from pos_app.qt.receipt_preview import print_receipt_in_background
 from pos_app.qt.register_ops import Changed, CustomerCard, OpChanges, RegisterOps
@@ -153,6 +153,8 @@ class RegisterWindow(QMainWindow):
         grid.setColumnStretch(0, 23)
         grid.setColumnStretch(1, 46)
         grid.setColumnStretch(2, 31)
+        grid.setColumnMinimumWidth(0, 290)  # the same columns whatever the panels hold
+        grid.setColumnMinimumWidth(2, 370)
         grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 0)
         outer.addLayout(grid, 1)
@@ -193,13 +195,14 @@ class RegisterWindow(QMainWindow):
         self.code_button = fkey_button("F4", "Code", self.fkeys, self.promotions_panel.focus_code, window=self)
         self.points_button = fkey_button("F6", "Points", self.fkeys, self.promotions_panel.focus_points,
                                          window=self)
+        self.rewards_button = fkey_button("F1", "Rewards", self.fkeys, self.open_rewards, window=self)
         self.manager_button = fkey_button("F10", "Manager", self.fkeys, self.open_manager, window=self)
         self.new_sale_button = fkey_button("", "Ctrl+N  New sale", self.fkeys, self.new_sale,
                                            name="button-new-sale")
         new_sale = QShortcut(QKeySequence("Ctrl+N"), self)
         new_sale.activated.connect(self.new_sale)
         for b in (self.customer_button, self.item_button, self.code_button, self.points_button,
-                  self.manager_button, self.new_sale_button):
+                  self.rewards_button, self.manager_button, self.new_sale_button):
             keys.addWidget(b)
         keys.addStretch(1)
         self.network_button = None
@@ -356,6 +359,9 @@ class RegisterWindow(QMainWindow):
         elif update.refused is not None and update.about == "points":
             self.promotions_panel.redemption.setText(update.refused.message)
             set_role(self.promotions_panel.redemption, "danger")
+        elif update.refused is not None and update.about == "reward":
+            self.show_message(update.refused.message)
+            set_role(self.status_message, "danger")
         elif update.refused is not None:
             self.cart_panel.say(update.refused.message, "danger")
         elif update.message:
@@ -468,6 +474,27 @@ class RegisterWindow(QMainWindow):
         if dialog is not None:
             dialog.say("Printing…")
         print_receipt_in_background(self.runner, self.ctx.printer, receipt, on_printed=printed, on_failure=failed)
+
+    # -- rewards ------------------------------------------------------------------------------
+
+    def open_rewards(self) -> None:
+        """F1: the rewards catalogue for the identified customer; a claim joins the sale."""
+        if self.card is None:
+            self.show_message("Identify the customer first (F2) to claim a reward")
+            return
+        name = self.card.customer.name
+        spendable = self.view.customer_points if self.view.customer_points is not None \
+            else self.card.confirmed + self.card.pending
+
+        def show(rewards) -> None:
+            dialog = self.rewards_dialog = RewardsDialog(rewards, spendable, name, self)
+            dialog.setObjectName("rewards-dialog")
+            dialog.chosen.connect(lambda reward_id: self._run_sale(
+                lambda d: self.sale_ops.claim_reward(d, reward_id), "claim reward"))
+            dialog.finished.connect(lambda _r: self._back_to_the_sale())
+            dialog.open()
+
+        self.runner.run_read(self.sale_ops.rewards, on_success=show, label="rewards catalogue")
 
     # -- enrolment ----------------------------------------------------------------------------
 

@@ -21,7 +21,9 @@ from pos_app.services import sale
 from pos_app.services.checkout import ONLINE, CompletedSale, Connectivity, checkout
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import PricedSale, PricingEngineCache, price_sale
+from pos_app.services.rewards import cancel_reward, claim_reward, list_rewards
 from pos_app.services.sale import SaleDraft
+from pos_app.storage.rewards import Reward
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
 Draft = SaleDraft
@@ -80,7 +82,8 @@ class SaleOps:
             [(line.line_id, line.name, str(line.qty), line.unit_price_minor, line.weighted, line.sku)
              for line in draft.lines],
             min_redeem=priced.settings.min_redeem,
-            customer_points=priced.points_spendable if priced.customer is not None else None,
+            customer_points=priced.points_spendable - draft.reward_points if priced.customer is not None else None,
+            claims=tuple((r.reward_id, r.name, r.points) for r in draft.rewards),
         )
 
     def checkout(self, draft: Draft, cashier_id: str | None, *, cashier_name: str | None = None,
@@ -107,6 +110,10 @@ class SaleOps:
             points_before=done.points_before,
             points_pending=done.points_pending,
         )
+        if receipt.points is not None and done.points_after is not None:
+            # The printed balance comes from the checkout itself, so rewards claimed with points count too.
+            receipt = replace(receipt, points=replace(receipt.points, redeemed=done.order.points_redeemed,
+                                                      balance=done.points_after))
         total = money(done.order.total_minor, done.order.currency)
         summary = f"Order {done.order_number} paid: {total}."
         if customer is not None:
@@ -144,6 +151,17 @@ class SaleOps:
 
     def redeem(self, draft: Draft, request: int | str) -> SaleUpdate:
         return self._changed(draft, sale.request_redemption(draft, request), about="points")
+
+    def claim_reward(self, draft: Draft, reward_id: str) -> SaleUpdate:
+        after = claim_reward(self.uow(read_only=True), draft, reward_id, now=self.clock())
+        name = "" if isinstance(after, Refused) else f"Reward claimed: {after.rewards[-1].name}"
+        return self._changed(draft, after, name, about="reward")
+
+    def cancel_reward(self, draft: Draft, reward_id: str) -> SaleUpdate:
+        return self._changed(draft, cancel_reward(draft, reward_id), about="reward")
+
+    def rewards(self) -> list[Reward]:
+        return list_rewards(self.uow(read_only=True))
 
     def new_draft(self) -> Draft:
         return sale.new_sale(self.store_id)

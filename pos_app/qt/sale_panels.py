@@ -150,6 +150,7 @@ class PromotionsPanel(Panel):
         super().__init__("Promotions", parent)
         self.currency = currency
         # One small widget per line (not one rich-text label): plain labels wrap and size reliably.
+        self.claims = _Lines("promotions-claims")
         self.applied = _Lines("promotions-applied")
         self.refused = _Lines("promotions-refused")
         self.nudges = _Lines("promotions-nudges")
@@ -159,6 +160,7 @@ class PromotionsPanel(Panel):
         column = QVBoxLayout(lists)
         column.setContentsMargins(0, 0, 6, 0)
         column.setSpacing(8)
+        column.addWidget(self.claims)
         column.addWidget(self.applied)
         column.addWidget(self.refused)
         column.addWidget(self.nudges)
@@ -241,11 +243,14 @@ class PromotionsPanel(Panel):
             [(f"✔ {p.name}", "−" + m(p.amount) if p.amount else f"+{p.points:,} pts", "success", None)
              for p in view.applied]
             or ([("No promotion applies yet", "", "muted", None)] if view.rows else []))
+        self.claims.set_lines([(f"★ {name}", f"{points:,} pts", "shortcut", None) for _id, name, points in view.claims])
         refused = [(f"✘ {p.name}", "", None, p.words) for p in view.refused[:6]]
         if len(view.refused) > 6:
             refused.append((f"… and {len(view.refused) - 6} more", "", "muted", None))
         self.refused.set_lines(refused)
-        self.nudges.set_lines([(f"➜ {n}", "", "muted", None) for n in view.nudges[:3]])
+        self.nudges.set_lines([(f"➜ {n}", "", "muted", None) for n in view.nudges[:3]]
+                              or ([("Promotions show here as items are scanned: what applies, what does not "
+                                    "and why.", "", "muted", None)] if not view.rows else []))
         self._codes = view.codes
         self._code_refusal = ""
         self._draw_codes()

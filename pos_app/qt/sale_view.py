@@ -70,7 +70,8 @@ class SaleView:
     total: int = 0
     points_earned: int = 0
     item_count: int = 0
-    customer_points: int | None = None
+    customer_points: int | None = None  # spendable now, after the rewards claimed in this sale
+    claims: tuple[tuple[str, str, int], ...] = ()  # rewards claimed: (reward id, name, points)
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -84,6 +85,7 @@ def sale_view(
     *,
     min_redeem: int = 0,
     customer_points: int | None = None,
+    claims: tuple[tuple[str, str, int], ...] = (),
 ) -> SaleView:
     """`lines`: (line id, name, qty text, unit price, weighted, sku) in cart order."""
     by_id = {line.id: line for line in result.lines}
@@ -121,6 +123,7 @@ def sale_view(
         points_earned=result.points_earned,
         item_count=count,
         customer_points=customer_points,
+        claims=claims,
     )
 
 

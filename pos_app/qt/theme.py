@@ -186,6 +186,7 @@ QFrame#panel QPushButton {{ font-size: {s.small}px; padding: 6px 10px; min-heigh
 QTableView#cart-table {{ font-size: 18px; }}
 QTableWidget QSpinBox {{ min-height: 0px; padding: 0px 6px; border-width: 1px; }}
 QTableView#cart-table::item {{ padding: 2px 6px; }}
+QLabel#customer-hint {{ font-size: {s.small}px; }}
 QLabel#panel-title {{ font-size: {s.large}px; font-weight: bold; }}
 QWidget#promotion-lists QLabel {{ font-size: 18px; }}
 QWidget#promotion-lists QLabel[role="muted"] {{ font-size: {s.small}px; }}

@@ -3,7 +3,7 @@
 `pos-companion --demo` generates a `DemoStore` (plain values) and calls
 `load_demo_store` once, on a fresh database: program settings and tiers,
 the product catalogue, the loyalty members, the promotions with their codes,
-and two accounts (a cashier and a manager) whose PINs the window shows. It is
+the rewards catalogue (`pos_app.demo.rewards`), and two accounts (a cashier and a manager) whose PINs the window shows. It is
 one transaction, so a half-loaded demo never exists.
 """
 
@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pos_app.demo.rewards import generate_rewards
 from pos_app.demo.store import DemoStore
 from pos_app.domain.account import Role, UserAccount
 from pos_app.domain.loyalty_settings import LoyaltySettings, TierRule
 from pos_app.services.accounts import PIN_HASHER
+from pos_app.storage.rewards import Reward
 from pos_app.storage.unit_of_work import UnitOfWork
 
 DEMO_CASHIER = ("cashier", "Sam Cashier", "1111")
@@ -72,6 +74,9 @@ def load_demo_store(uow: UnitOfWork, store: DemoStore, now: datetime) -> DemoLoa
         uow.catalog.upsert_many(p.to_catalog_item() for p in store.products)
         uow.customers.upsert_many(c.to_profile() for c in store.customers)
         uow.promotions.upsert_many(store.promotions)
+        rewards, reward_promotions = generate_rewards(store.products, store.today)
+        uow.promotions.upsert_many(reward_promotions)
+        uow.rewards.upsert_many(Reward(r.id, r.name, r.points, r.promotion_id) for r in rewards)
         for (user_id, name, pin), role in ((DEMO_CASHIER, Role.CASHIER), (DEMO_MANAGER, Role.MANAGER)):
             if uow.users.get(user_id) is None:
                 uow.users.add(UserAccount(user_id, name, role), PIN_HASHER.hash(pin), now)

@@ -317,3 +317,33 @@ def test_the_sync_loop_status_reaches_the_status_bar_from_its_thread(qtbot, demo
     assert "Last sync 11:00" in window.status_last_sync.text()
     window.close()
     assert loop.stopped
+
+
+def test_a_reward_claimed_with_points_shows_in_the_sale_and_is_paid_for(qtbot, register, wedge, demo_store):
+    wedge.scan(register, ZOE_CARD)
+    qtbot.waitUntil(lambda: register.customer_panel.current is not None, timeout=5000)
+    pastry = next(p for p in demo_store.products if "pastry" in p.tags)
+    coffee = next(p for p in demo_store.products if "Coffee beans" in p.name)
+    wedge.scan(register, pastry.barcode)
+    wedge.scan(register, coffee.barcode)
+    qtbot.waitUntil(lambda: len(register.cart_panel.model.rows) == 2, timeout=5000)
+    press(register, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: getattr(register, "rewards_dialog", None) is not None
+                    and register.rewards_dialog.isVisible(), timeout=5000)
+    dialog = register.rewards_dialog
+    assert dialog.list.count() == 4 and dialog.list.currentItem().text().startswith("A free pastry")
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.view.claims != (), timeout=5000)
+    assert register.view.claims[0][1] == "A free pastry"
+    assert "RW1" in {p.promotion_id for p in register.view.applied}
+    assert register.view.rows[0].net == 0  # the pastry is free
+    assert register.view.customer_points == 4820 - 250
+    assert "A free pastry" in register.promotions_panel.claims.text()
+    earned = register.view.points_earned
+    press(register, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: register.receipt_dialog is not None and register.receipt_dialog.isVisible(),
+                    timeout=5000)
+    register.receipt_dialog.accept()
+    wedge.scan(register, ZOE_CARD)
+    qtbot.waitUntil(lambda: f"{4820 - 250 + earned:,} points" in register.customer_panel.points.text(),
+                    timeout=5000)
