@@ -19,6 +19,7 @@ from pos_app.domain.customer_profile import CustomerProfile
 from pos_app.qt.list_models import CustomerListModel
 from pos_app.qt.register_ops import CustomerCard
 from pos_app.qt.widgets import Panel, label, set_role
+from pos_app.qt.wording import money
 
 SEARCH_DELAY_MS = 120  # wait for a pause in typing before searching
 
@@ -59,12 +60,14 @@ class CustomerPanel(Panel):
         badges.addWidget(self.tier)
         badges.addWidget(self.birthday)
         badges.addStretch(1)
+        self.tier_progress = label("", "muted", wrap=True, name="customer-tier-progress")
         self.points = label("", "amount", name="customer-points")
         self.points_detail = label("", "muted", wrap=True, name="customer-points-detail")
         self.offers_title = label("Personal offers", "subheading")
         self.offers = label("", None, wrap=True, name="customer-offers")
         card.addWidget(self.name)
         card.addLayout(badges)
+        card.addWidget(self.tier_progress)
         card.addWidget(self.points)
         card.addWidget(self.points_detail)
         card.addSpacing(6)
@@ -171,6 +174,12 @@ class CustomerPanel(Panel):
         self.tier.setText((c.tier or "member").upper())
         set_role(self.tier, f"badge-{c.tier}" if c.tier in ("gold", "silver", "bronze") else "badge")
         self.birthday.setVisible(card.birthday_week)
+        if card.next_tier:
+            self.tier_progress.setText(f"{money(card.to_next_tier, card.currency)} more spend this year "
+                                       f"for {card.next_tier.capitalize()}")
+        else:
+            self.tier_progress.setText("Top tier" if c.tier else "")
+        self.tier_progress.setVisible(bool(self.tier_progress.text()))
         available = card.confirmed + card.pending
         self.points.setText(f"{available:,} points")
         detail = [f"{card.confirmed:,} confirmed", f"{card.pending:+,} pending sync" if card.pending

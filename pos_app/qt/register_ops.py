@@ -10,7 +10,7 @@ injected clock (timezone-aware, local), so tests control it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from pos_app.domain.account import Role
@@ -31,6 +31,7 @@ from pos_app.services.manager_actions import (
 )
 from pos_app.services.outcome import Refused
 from pos_app.services.returns import find_order, return_items, void_last_order
+from pos_app.services.tiers import rolling_year_start
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
 
@@ -65,6 +66,8 @@ class CustomerCard:
     expiring_soon: int = 0
     expiring_on: date | None = None
     next_tier: str | None = None
+    to_next_tier: int = 0  # minor units of spend still needed for `next_tier`
+    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,16 @@ class RegisterOps:
             customer = uow.customers.get(customer_id)
             if customer is None:
                 return Refused("unknown_customer", f"no customer {customer_id!r}")
+            settings = uow.settings.get()
+            now = self.clock()
+            spend = uow.orders.spend_between(customer_id, rolling_year_start(now), now)
+            above = sorted((t for t in settings.tiers if t.threshold_minor > spend), key=lambda t: t.threshold_minor)
+            current = settings.tier_for_spend(spend)
+            # The next tier above both the spend and the tier held (a cached tier may come from the central
+            # service, which sees every store): the cashier can tell the customer how far it is.
+            ranks = {t.name: t.threshold_minor for t in settings.tiers}
+            held = max(ranks.get(customer.tier or "", 0), ranks.get(current or "", 0))
+            nxt = next((t for t in above if t.threshold_minor > held), None)
             offers = []
             for code in uow.promotions.codes_of_customer(customer_id):
                 if code.uses_left is not None and code.uses_left <= 0:
@@ -103,7 +116,11 @@ class RegisterOps:
                     continue
                 offers.append(PersonalOffer(code.display or code.code, promo.get("name", promo["id"]),
                                             code.uses_left))
-        return _card(customer, statement, tuple(offers), today)
+        card = _card(customer, statement, tuple(offers), today)
+        if nxt is not None:
+            card = replace(card, next_tier=nxt.name, to_next_tier=nxt.threshold_minor - spend,
+                           currency=settings.currency)
+        return card
 
     def enroll(self, *, name: str, phone: str | None, email: str | None, birthday: date | None,
                consents: Consents, cashier_id: str | None) -> Changed:

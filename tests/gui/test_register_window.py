@@ -37,6 +37,7 @@ def test_full_cashier_flow(qtbot, register, wedge, demo_store):
     qtbot.waitUntil(lambda: register.customer_panel.name.text() == "Zoë Martin", timeout=5000)
     assert register.customer_panel.tier.text() == "GOLD"
     assert register.customer_panel.birthday.isVisible()
+    assert register.customer_panel.tier_progress.text() == "Top tier"
     assert "4,820 points" in register.customer_panel.points.text()
 
     # scan items: two chips (the third is free) and enough to pass $30 for SAVE5

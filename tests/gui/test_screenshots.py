@@ -68,6 +68,7 @@ def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, caps
     register.new_sale()
     wedge.scan(register, MONICA_CARD)
     qtbot.waitUntil(lambda: register.customer_panel.name.text() == "Mónica Núñez", timeout=5000)
+    assert register.customer_panel.tier_progress.text().endswith("for Gold")
     for product in (coffee, coffee, mug):
         wedge.scan(register, product.barcode)
     qtbot.waitUntil(lambda: register.view.item_count == 3, timeout=5000)
