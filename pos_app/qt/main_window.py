@@ -555,7 +555,8 @@ class RegisterWindow(QMainWindow):
         dialog = ManagerDialog(self.runner, self.ops, manager_id=manager_id, manager_name=name, pin=pin,
                                customer_id=customer.id if customer else None,
                                customer_name=f"{customer.name} ({self.card.confirmed + self.card.pending:,} points)"
-                               if customer and self.card else None, parent=self, returns=returns)
+                               if customer and self.card else None, parent=self, returns=returns,
+                               connection=self._connection_words())
         dialog.setObjectName("manager-dialog")
         dialog.changed.connect(self._manager_changed)
         dialog.finished.connect(lambda _r: self._manager_closed())
@@ -566,6 +567,15 @@ class RegisterWindow(QMainWindow):
     def _returns_widget(self, manager_id: str, pin: str) -> QWidget:
         return ReturnsPanel(self.runner, self.ops, manager_id=manager_id, pin=pin, cashier_id=self.ctx.cashier_id,
                             on_changed=self._manager_changed)
+
+    def _connection_words(self) -> str:
+        loop = self.ctx.sync_loop
+        if loop is None:
+            return "Not configured: this register keeps its ledger locally (entries wait in the outbox)."
+        client = getattr(loop, "client", None)
+        where = getattr(client, "base_url", "?")
+        paired = getattr(client, "register_id", None)
+        return f"{where} — paired as {paired}" if paired else f"{where} — not paired"
 
     def _manager_changed(self, changes: OpChanges) -> None:
         if changes.customer:

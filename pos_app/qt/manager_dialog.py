@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -34,13 +35,29 @@ from pos_app.qt.widgets import label, set_role
 from pos_app.services.manager_actions import ADJUSTMENT_REASONS, Adjusted, Transferred
 from pos_app.services.outcome import Refused
 
+_SETTING_ROWS = (
+    ("currency", "Currency"),
+    ("earn_rate", "Points per unit spent"),
+    ("redeem_value", "Value of a point"),
+    ("min_redeem", "Minimum to redeem"),
+    ("redeem_step", "Redemption step"),
+    ("max_redeem_share", "Share points may pay"),
+    ("max_discount_share", "Most discount per order"),
+    ("tiers", "Tiers (12-month spend)"),
+    ("expiry_months", "Points expire after (months)"),
+    ("return_window_days", "Return window (days)"),
+    ("offline_customer_cap", "Offline cap per customer"),
+    ("offline_register_cap", "Offline cap per register"),
+    ("manager_daily_adjust_limit", "Manager daily adjustment limit"),
+)
+
 
 class ManagerDialog(QDialog):
     changed = Signal(object)  # OpChanges
 
     def __init__(self, runner: TaskRunner, ops: RegisterOps, *, manager_id: str, manager_name: str, pin: str,
                  customer_id: str | None, customer_name: str | None, parent: QWidget | None = None,
-                 returns: QWidget | None = None) -> None:
+                 returns: QWidget | None = None, connection: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Manager mode — {manager_name}")
         self.setModal(True)
@@ -117,6 +134,21 @@ class ManagerDialog(QDialog):
         self.returns = returns
         if returns is not None:
             self.tabs.addTab(returns, "Return / void")
+
+        # -- settings (read-only: the central service distributes them) --
+        settings = QWidget()
+        self.settings_form = QFormLayout(settings)
+        self.settings_form.setVerticalSpacing(6)
+        self.settings_form.addRow(label("The program's settings come from the central service; "
+                                        "they are shown here as this register applies them.", "muted", wrap=True))
+        self.settings_values: dict[str, QLabel] = {}
+        for key, title in _SETTING_ROWS:
+            value = label("", None, name=f"setting-{key}")
+            self.settings_values[key] = value
+            self.settings_form.addRow(title, value)
+        self.connection_label = label(connection or "", None, wrap=True, name="setting-connection")
+        self.settings_form.addRow("Central service", self.connection_label)
+        self.tabs.addTab(settings, "Settings")
 
         # -- audit --
         audit = QWidget()
@@ -214,6 +246,16 @@ class ManagerDialog(QDialog):
     def _tab_changed(self, index: int) -> None:
         if self.tabs.tabText(index) == "Audit log":
             self.load_audit()
+        elif self.tabs.tabText(index) == "Settings":
+            self._runner.run_read(self._ops.program_settings, on_success=self._show_settings,
+                                  label="program settings", latest_only="program-settings")
+
+    def _show_settings(self, settings) -> None:
+        for key, _title in _SETTING_ROWS:
+            value = getattr(settings, key)
+            if key == "tiers":
+                value = ", ".join(f"{t.name} from {t.threshold_minor // 100:,} ×{t.multiplier}" for t in value) or "none"
+            self.settings_values[key].setText(str(value))
 
     def load_audit(self) -> None:
         self._runner.run_read(self._ops.audit_log, on_success=self.audit_model.set_records, label="audit log",

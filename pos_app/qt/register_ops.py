@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pos_app.domain.account import Role
 from pos_app.domain.audit_chain import AuditRecord
 from pos_app.domain.customer_profile import Consents, CustomerProfile
+from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.sale_record import SaleRecord
 from pos_app.qt.wording import is_birthday_week
 from pos_app.services.accounts import Authenticated, verify_pin
@@ -163,6 +164,10 @@ class RegisterOps:
     def void_last_order(self, *, manager_id: str, pin: str) -> Changed:
         result = void_last_order(self.uow(), manager_id=manager_id, pin=pin, now=self.clock())
         return Changed(result, OpChanges(customer=not isinstance(result, Refused), outbox=True))
+
+    def program_settings(self) -> LoyaltySettings:
+        with self.uow(read_only=True) as uow:
+            return uow.settings.get()
 
     def audit_log(self) -> list[AuditRecord]:
         return audit_records(self.uow(read_only=True))
