@@ -244,8 +244,8 @@ class PromotionsPanel(Panel):
              for p in view.applied]
             or ([("No promotion applies yet", "", "muted", None)] if view.rows else []))
         self.claims.set_lines([(f"★ {name}", f"{points:,} pts", "shortcut", None) for _id, name, points in view.claims])
-        refused = [(f"✘ {p.name}", "", None, p.words) for p in view.refused[:6]]
-        if len(view.refused) > 6:
+        refused = [(f"✘ {p.name}", "", None, p.words) for p in view.refused[:6]] if view.rows else []
+        if view.rows and len(view.refused) > 6:
             refused.append((f"… and {len(view.refused) - 6} more", "", "muted", None))
         self.refused.set_lines(refused)
         self.nudges.set_lines([(f"➜ {n}", "", "muted", None) for n in view.nudges[:3]]
@@ -257,7 +257,7 @@ class PromotionsPanel(Panel):
         r = view.redemption
         if r is None:
             self.redemption.setText("" if view.customer_points is None
-                                    else f"{view.customer_points:,} points available")
+                                    else f"{view.customer_points:,} points spendable now")
             set_role(self.redemption, "muted")
         else:
             asked = "max" if r.requested == "max" else f"{int(r.requested):,}"

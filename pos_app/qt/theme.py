@@ -202,7 +202,17 @@ QPushButton#button-pay:disabled {{ background-color: {c.surface_alt}; color: {c.
 QTabBar::tab {{ background-color: {c.surface_alt}; color: {c.text}; padding: 8px 16px; border: 1px solid {c.border}; }}
 QTabBar::tab:selected {{ background-color: {c.accent}; color: {c.accent_text}; }}
 QCheckBox {{ spacing: 10px; }}
-QCheckBox::indicator {{ width: 22px; height: 22px; }}
+QCheckBox::indicator {{
+    width: 20px;
+    height: 20px;
+    border: 2px solid {c.border};
+    border-radius: 4px;
+    background-color: {c.surface};
+}}
+QCheckBox::indicator:checked {{ background-color: {c.accent}; border-color: {c.accent}; }}
+QCheckBox:focus {{ color: {c.accent}; }}
+QDateEdit {{ background-color: {c.surface}; border: 2px solid {c.border}; border-radius: 4px; padding: 4px 8px; }}
+QDateEdit:disabled {{ color: {c.disabled}; border-color: {c.surface_alt}; }}
 """
 
 

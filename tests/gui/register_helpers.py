@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import os
 from datetime import datetime
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PIL import Image
+from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from pos_app.demo import DEMO_DAY
 
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_NOW = datetime(DEMO_DAY.year, DEMO_DAY.month, DEMO_DAY.day, 11, 0).astimezone()
 
 
@@ -35,3 +40,35 @@ def press(window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
 def wait_idle(qtbot, window, timeout: int = 5000) -> None:
     """Wait until the register's task runner has delivered every answer."""
     qtbot.waitUntil(lambda: window.runner.pending_count == 0, timeout=timeout)
+
+
+def screenshot_folder() -> Path:
+    """Where screenshots go: `$POS_SCREENSHOT_DIR`, else test-artifacts/screenshots."""
+    folder = Path(os.environ.get("POS_SCREENSHOT_DIR", ROOT / "test-artifacts" / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_screenshot(widget, folder: Path, name: str) -> Path:
+    image = widget.grab().toImage()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    path = folder / f"{name}.png"
+    path.write_bytes(bytes(buffer.data()))
+    return path
+
+
+def publish_screenshots(shots: list[Path]) -> None:
+    """With POS_UPDATE_DOC_SCREENSHOTS=1: copy into docs/screenshots, reduced to 256 colours to stay small."""
+    if os.environ.get("POS_UPDATE_DOC_SCREENSHOTS") != "1":
+        return
+    docs = ROOT / "docs" / "screenshots"
+    docs.mkdir(parents=True, exist_ok=True)
+    for shot in shots:
+        with Image.open(shot) as picture:
+            reduced = picture.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+                                                      dither=Image.Dither.NONE)
+            out = io.BytesIO()
+            reduced.save(out, "PNG", optimize=True)
+        (docs / shot.name).write_bytes(out.getvalue())

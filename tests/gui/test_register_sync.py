@@ -14,11 +14,15 @@ from PySide6.QtCore import Qt
 
 from pos_app.app import AppSettings, build_register, start_demo_sync
 from sync.client import RetryPolicy
-from tests.gui.register_helpers import press
+from tests.gui.register_helpers import press, publish_screenshots, save_screenshot, screenshot_folder
 
 
 @pytest.fixture
-def synced_register(qtbot, demo_db, demo_template, scan_detector, tmp_path):
+def synced_register(qtbot, qapp, demo_db, demo_template, scan_detector, tmp_path):
+    from pos_app.qt.theme import apply_theme
+
+    before = (qapp.styleSheet(), qapp.palette(), qapp.font())
+    apply_theme(qapp)
     settings = AppSettings(database=demo_db, cashier_id="cashier", cashier_name="Sam Cashier")
     central, loop = start_demo_sync(settings, tmp_path, demo_template[1].store)
     loop.interval = 0.2
@@ -34,6 +38,9 @@ def synced_register(qtbot, demo_db, demo_template, scan_detector, tmp_path):
     window.close()
     loop.stop(5)
     central.stop()
+    qapp.setStyleSheet(before[0])
+    qapp.setPalette(before[1])
+    qapp.setFont(before[2])
 
 
 def test_sales_sync_and_the_banner_follows_the_connection(qtbot, synced_register, wedge, demo_store):
@@ -71,3 +78,8 @@ def test_sales_sync_and_the_banner_follows_the_connection(qtbot, synced_register
     window.refresh_status()
     qtbot.waitUntil(lambda: window.status_outbox.text() == "Nothing waiting to sync", timeout=5000)
     assert "Last sync" in window.status_last_sync.text()
+    window.resize(1280, 800)
+    wedge.scan(window, "2900000000018")
+    qtbot.waitUntil(lambda: window.customer_panel.current is not None, timeout=5000)
+    qtbot.wait(50)
+    publish_screenshots([save_screenshot(window, screenshot_folder(), "10-online-synced")])

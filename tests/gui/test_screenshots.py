@@ -8,49 +8,46 @@ also copied, reduced to a 256-colour palette to stay small, into
 
 from __future__ import annotations
 
-import io
-import os
 from datetime import timedelta
-from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QBuffer, QIODevice, Qt
+from PySide6.QtCore import Qt
 
 from pos_app.demo.barcodes import card_number
 from pos_app.qt.connection_status import ConnectionView
-from tests.gui.register_helpers import DEMO_NOW, press
+from tests.gui.register_helpers import (
+    DEMO_NOW,
+    press,
+    publish_screenshots,
+    save_screenshot,
+    screenshot_folder,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 ZOE_CARD = card_number(1)
 MONICA_CARD = card_number(5)  # "points redemption capped at half the order"
 
 
-def _save(widget, folder: Path, name: str) -> Path:
-    image = widget.grab().toImage()
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    path = folder / f"{name}.png"
-    path.write_bytes(bytes(buffer.data()))
-    return path
-
-
-def _small_copy(source: Path, target: Path) -> None:
-    with Image.open(source) as picture:
-        reduced = picture.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        out = io.BytesIO()
-        reduced.save(out, "PNG", optimize=True)
-    target.write_bytes(out.getvalue())
-
-
 def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, capsys):
-    folder = Path(os.environ.get("POS_SCREENSHOT_DIR", ROOT / "test-artifacts" / "screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = screenshot_folder()
     register.resize(1280, 800)
     qtbot.wait(50)
     shots = []
 
-    shots.append(_save(register, folder, "01-empty-register"))
+    shots.append(save_screenshot(register, folder, "01-empty-register"))
+
+    press(register, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: getattr(register, "enroll_dialog", None) is not None
+                    and register.enroll_dialog.isVisible(), timeout=2000)
+    enroll = register.enroll_dialog
+    qtbot.keyClicks(enroll.name, "Ngozi Okafor")
+    qtbot.keyClicks(enroll.phone, "415 555 01")
+    qtbot.keyClicks(enroll.email, "ngozi.okafor@example.com")
+    enroll.consent_terms.setChecked(True)
+    enroll.consent_email.setChecked(True)
+    enroll._submit()
+    qtbot.waitUntil(lambda: "phone" in enroll.message.text(), timeout=5000)  # refused: not a valid number
+    shots.append(save_screenshot(enroll, folder, "09-enroll"))
+    enroll.reject()
 
     wedge.scan(register, ZOE_CARD)
     qtbot.waitUntil(lambda: register.customer_panel.name.text() == "Zoë Martin", timeout=5000)
@@ -63,7 +60,7 @@ def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, caps
     qtbot.waitUntil(lambda: register.view.item_count == 7, timeout=5000)
     register.add_code("SAVE5")
     qtbot.waitUntil(lambda: bool(register.view.codes), timeout=5000)
-    shots.append(_save(register, folder, "02-customer-cart-promotions"))
+    shots.append(save_screenshot(register, folder, "02-customer-cart-promotions"))
 
     register.new_sale()
     wedge.scan(register, MONICA_CARD)
@@ -76,7 +73,7 @@ def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, caps
     qtbot.keyClicks(register.promotions_panel.points, "m")
     qtbot.keyClick(register.promotions_panel.points, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: register.view.redemption is not None, timeout=5000)
-    shots.append(_save(register, folder, "03-points-redemption"))
+    shots.append(save_screenshot(register, folder, "03-points-redemption"))
 
     press(register, Qt.Key.Key_F12)
     qtbot.waitUntil(lambda: register.receipt_dialog is not None and register.receipt_dialog.isVisible(),
@@ -85,7 +82,7 @@ def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, caps
     qtbot.waitUntil(lambda: not dialog.preview.pixmap().isNull(), timeout=5000)
     dialog.resize(640, 800)
     qtbot.wait(50)
-    shots.append(_save(dialog, folder, "04-receipt-preview"))
+    shots.append(save_screenshot(dialog, folder, "04-receipt-preview"))
     qtbot.keyClick(dialog.next_button, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
 
@@ -103,17 +100,17 @@ def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, caps
     qtbot.keyClicks(manager.adjust_note, "Broken eggs in the last order")
     manager.adjust_button.click()
     qtbot.waitUntil(lambda: "Done" in manager.adjust_message.text(), timeout=5000)
-    shots.append(_save(manager, folder, "05-manager-mode"))
+    shots.append(save_screenshot(manager, folder, "05-manager-mode"))
     manager.tabs.setCurrentWidget(manager.returns)
     wedge.scan(manager, dialog.receipt.order_number)
     qtbot.waitUntil(lambda: manager.returns.order is not None, timeout=5000)
     manager.returns.set_quantity(manager.returns.order.lines[0].line_id, 1)
     manager.returns.return_button.click()
     qtbot.waitUntil(lambda: manager.returns.message.text().startswith("Refund"), timeout=5000)
-    shots.append(_save(manager, folder, "06-return"))
+    shots.append(save_screenshot(manager, folder, "06-return"))
     manager.tabs.setCurrentIndex(manager.tabs.count() - 1)
     qtbot.waitUntil(lambda: manager.audit_model.rowCount() >= 3, timeout=5000)
-    shots.append(_save(manager, folder, "07-audit-log"))
+    shots.append(save_screenshot(manager, folder, "07-audit-log"))
     manager.reject()
 
     register.set_connection_status(ConnectionView("offline", offline_since=DEMO_NOW - timedelta(minutes=12),
@@ -122,15 +119,11 @@ def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, caps
     wedge.scan(register, coffee.barcode)
     qtbot.waitUntil(lambda: register.view.item_count == 1 and "waiting" in register.status_outbox.text(),
                     timeout=5000)
-    shots.append(_save(register, folder, "08-offline-banner"))
+    shots.append(save_screenshot(register, folder, "08-offline-banner"))
 
     for shot in shots:
         with Image.open(shot) as picture:
-            assert picture.width >= 600 and picture.height >= 500
-    if os.environ.get("POS_UPDATE_DOC_SCREENSHOTS") == "1":
-        docs = ROOT / "docs" / "screenshots"
-        docs.mkdir(parents=True, exist_ok=True)
-        for shot in shots:
-            _small_copy(shot, docs / shot.name)
+            assert picture.width >= 600 and picture.height >= 400
+    publish_screenshots(shots)
     with capsys.disabled():
         print(f"\nscreenshots: {folder}")
