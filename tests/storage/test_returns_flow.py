@@ -18,10 +18,10 @@ from pos_app.domain.ledger import EntryKind
 from pos_app.services.checkout import CompletedSale, checkout
 from pos_app.services.outcome import Refused
 from pos_app.services.returns import ReturnResult, VoidedOrder, find_order, return_items, void_last_order
-from pos_app.services.sale import apply_code, attach_customer, new_sale, request_redemption
+from pos_app.services.sale import add_item, apply_code, attach_customer, new_sale, request_redemption
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 from tests.storage.conftest import MANAGER_PIN
-from tests.storage.test_sale_shop import COFFEE, MUG, NOW, scan, stock
+from tests.storage.test_sale_shop import BANANAS, COFFEE, MUG, NOW, scan, stock
 
 
 @pytest.fixture
@@ -169,3 +169,16 @@ def test_a_manager_voids_the_last_order_and_everything_is_reversed(shop: UnitOfW
 def test_an_order_with_returns_cannot_be_voided(shop: UnitOfWorkFactory, sale: CompletedSale) -> None:
     returned(shop, sale.order_number, {"L2": 1})
     assert void_last_order(shop(), manager_id="M1", pin=MANAGER_PIN, now=NOW).reason == "order_has_returns"
+
+
+def test_part_of_a_weighed_line_comes_back_by_weight(shop: UnitOfWorkFactory) -> None:
+    # 0.532 kg of bananas at 1.99/kg: 1.06 (1.05868 rounded); anonymous, so only money moves.
+    draft = add_item(shop(read_only=True), new_sale(), BANANAS, "0.532")
+    done = checkout(shop(), draft, now=NOW, cashier_id="K1")
+    assert isinstance(done, CompletedSale) and done.order.total_minor == 106
+
+    first = returned(shop, done.order_number, {"L1": "0.2"})
+    assert (first.lines[0].qty, first.refund_minor) == ("0.2", 39)  # floor(1.06 * 0.2 / 0.532)
+    assert return_items(shop(), done.order_number, {"L1": "0.4"}, now=NOW).reason == "more_than_sold"
+    rest = returned(shop, done.order_number, {"L1": "0.332"})
+    assert rest.refund_minor == 67 and first.refund_minor + rest.refund_minor == 106
