@@ -182,7 +182,7 @@ def bench_initial_sync(central: Central, customers: int, workdir: Path) -> str:
     started = time.perf_counter()
     SyncLoop(client, store, store).pull_changes()
     synced = time.perf_counter() - started
-    count = len(store.records("customer"))
+    count = store.count("customer")
     store.close()
     return (f"initial sync of a new register with {count:,} customers: {synced:.1f} s "
             f"(central bulk import of {customers:,} took {imported:.1f} s)")

@@ -146,6 +146,9 @@ class ReferenceRegisterStore:
         rows = self._read("SELECT key, data FROM pulled WHERE topic = ?", (topic,))
         return {k: json.loads(d) for k, d in rows}
 
+    def count(self, topic: str) -> int:
+        return self._read("SELECT COUNT(*) FROM pulled WHERE topic = ?", (topic,))[0][0]
+
     def available_points(self, customer_id: str) -> int:
         """Server-confirmed balance + local entries not yet acknowledged."""
         confirmed = (self.record_of("customer", customer_id) or {}).get("balance", 0)
