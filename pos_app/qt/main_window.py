@@ -16,6 +16,7 @@ the focus or blocks a sale.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -281,6 +282,11 @@ class RegisterWindow(QMainWindow):
         if code.isdigit() and len(code) == 13 and code.startswith(self.ctx.card_prefix):
             self.search_customer(code, pick=True)
         elif code.isdigit():
+            # "3*" typed in the item field before the scan: three of them
+            times = self.cart_panel.item.text().strip()
+            if re.fullmatch(r"\d{1,4}\*", times):
+                self.cart_panel.item.clear()
+                code = times + code
             self.add_item(code)
         else:
             self.add_code(code)

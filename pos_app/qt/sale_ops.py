@@ -129,7 +129,12 @@ class SaleOps:
         return self.price(after, message=message)
 
     def add_item(self, draft: Draft, scanned: str) -> SaleUpdate:
-        after = sale.add_item(self.uow(read_only=True), draft, scanned)
+        """A barcode or SKU; "3*4006381333931" (typed, or "3*" typed before a scan) adds three."""
+        qty: int | str = 1
+        times, star, code = scanned.partition("*")
+        if star and times.strip().isdigit():
+            qty, scanned = int(times.strip()), code
+        after = sale.add_item(self.uow(read_only=True), draft, scanned, qty)
         added = "" if isinstance(after, Refused) else f"Added {after.lines[-1].name}" if after.lines else ""
         if not isinstance(after, Refused) and len(after.lines) == len(draft.lines):
             changed = next((a for a, b in zip(after.lines, draft.lines, strict=True) if a != b), None)

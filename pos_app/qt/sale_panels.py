@@ -39,7 +39,7 @@ class CartPanel(Panel):
         entry = QHBoxLayout()
         self.item = QLineEdit()
         self.item.setObjectName("item-entry")
-        self.item.setPlaceholderText("Scan an item, or type its barcode or SKU")
+        self.item.setPlaceholderText("Scan or type a barcode or SKU (3* = three)")
         self.item.setAccessibleName("Item entry")
         self.item.returnPressed.connect(self._enter)
         entry.addWidget(self.item, 1)

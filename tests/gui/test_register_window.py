@@ -134,6 +134,10 @@ def test_quantity_and_removal_from_the_keyboard(qtbot, register, wedge, demo_sto
     press(register, Qt.Key.Key_F8)
     qtbot.waitUntil(lambda: len(register.cart_panel.model.rows) == 1, timeout=5000)
     assert register.cart_panel.model.rows[0].sku == a.sku
+    qtbot.keyClicks(register.cart_panel.item, "3*")  # a quantity typed before the scan
+    wedge.scan(register, b.barcode)
+    qtbot.waitUntil(lambda: len(register.cart_panel.model.rows) == 2, timeout=5000)
+    assert register.cart_panel.model.rows[1].qty == "3" and register.cart_panel.item.text() == ""
     qtbot.keyClicks(register.cart_panel.item, "0000000000000")
     qtbot.keyClick(register.cart_panel.item, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "no such product" in register.cart_panel.message.text(), timeout=5000)
