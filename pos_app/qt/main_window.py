@@ -259,7 +259,7 @@ class RegisterWindow(QMainWindow):
         cp = self.customer_panel
         cp.search_requested.connect(self.search_customer)
         cp.customer_chosen.connect(self.choose_customer)
-        self.cart_panel.item_entered.connect(self.add_item)
+        self.cart_panel.item_entered.connect(self._typed_in_item_field)
         self.cart_panel.quantity_changed.connect(self.set_quantity)
         self.cart_panel.line_removed.connect(self.remove_line)
         self.promotions_panel.code_entered.connect(self.add_code)
@@ -279,7 +279,7 @@ class RegisterWindow(QMainWindow):
             return
         if modal is not None and modal is not self:
             return  # a dialog is open: a scan must not change the sale behind it
-        if code.isdigit() and len(code) == 13 and code.startswith(self.ctx.card_prefix):
+        if self._is_card(code):
             self.search_customer(code, pick=True)
         elif code.isdigit():
             # "3*" typed in the item field before the scan: three of them
@@ -290,6 +290,16 @@ class RegisterWindow(QMainWindow):
             self.add_item(code)
         else:
             self.add_code(code)
+
+    def _typed_in_item_field(self, text: str) -> None:
+        """A card number typed where items go is still a card: identify, do not refuse it as a product."""
+        if self._is_card(text):
+            self.search_customer(text, pick=True)
+        else:
+            self.add_item(text)
+
+    def _is_card(self, code: str) -> bool:
+        return code.isdigit() and len(code) == 13 and code.startswith(self.ctx.card_prefix)
 
     # -- customer -----------------------------------------------------------------------------
 

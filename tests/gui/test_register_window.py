@@ -118,6 +118,13 @@ def test_names_are_found_as_you_type_and_picked_from_the_list(qtbot, register):
     qtbot.waitUntil(lambda: register.customer_panel.name.text() == "Zoë Martin", timeout=5000)
 
 
+def test_a_card_number_typed_in_the_item_field_identifies_the_customer(qtbot, register):
+    qtbot.keyClicks(register.cart_panel.item, ZOE_CARD)
+    qtbot.keyClick(register.cart_panel.item, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.customer_panel.name.text() == "Zoë Martin", timeout=5000)
+    assert register.cart_panel.model.rows == ()
+
+
 def test_an_unknown_card_is_refused_in_words(qtbot, register, wedge):
     wedge.scan(register, card_number(99999))  # a valid card number nobody holds
     qtbot.waitUntil(lambda: "unknown card" in register.customer_panel.message.text(), timeout=5000)
