@@ -359,3 +359,35 @@ def test_a_reward_claimed_with_points_shows_in_the_sale_and_is_paid_for(qtbot, r
     wedge.scan(register, ZOE_CARD)
     qtbot.waitUntil(lambda: f"{4820 - 250 + earned:,} points" in register.customer_panel.points.text(),
                     timeout=5000)
+
+
+def test_a_scanned_promo_code_lands_in_the_sale(qtbot, register, wedge, demo_store):
+    plain = next(p for p in demo_store.products if not p.tags and not p.weighted and not p.no_discount)
+    wedge.scan(register, plain.barcode)
+    qtbot.waitUntil(lambda: len(register.cart_panel.model.rows) == 1, timeout=5000)
+    wedge.scan(register, "STAFF25")  # a Code128 voucher read by the same scanner
+    qtbot.waitUntil(lambda: any(c.code.upper() == "STAFF25" for c in register.view.codes), timeout=5000)
+    assert "P14" in {p.promotion_id for p in register.view.applied}
+
+
+def test_manager_transfer_and_void_of_the_last_sale(qtbot, register, wedge, demo_store):
+    receipt = _sell(qtbot, register, wedge, [demo_store.products[30]])
+    wedge.scan(register, ZOE_CARD)
+    qtbot.waitUntil(lambda: register.customer_panel.current is not None, timeout=5000)
+    before = register.customer_panel.current.confirmed + register.customer_panel.current.pending
+    manager = _manager_mode(qtbot, register)
+    manager.tabs.setCurrentIndex(1)  # transfer
+    wedge.scan(manager, card_number(2))  # the receiving member's card, scanned into the field
+    assert manager.transfer_to.text() == card_number(2)
+    manager.transfer_points.setValue(120)
+    manager.transfer_button.click()
+    qtbot.waitUntil(lambda: "Moved 120 points" in manager.transfer_message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: f"{before - 120:,} points" in register.customer_panel.points.text(), timeout=5000)
+
+    manager.tabs.setCurrentWidget(manager.returns)
+    manager.returns.void_button.click()
+    qtbot.waitUntil(lambda: "voided" in manager.returns.message.text(), timeout=5000)
+    assert receipt.order_number in manager.returns.message.text()
+    manager.returns.void_button.click()
+    qtbot.waitUntil(lambda: "already voided" in manager.returns.message.text(), timeout=5000)
+    manager.reject()
