@@ -252,7 +252,9 @@ def _components(cands: list[Candidate], upper: dict[str, int], ctx: SaleContext)
     return list(comps.values())
 
 
-def _search(cands: list[Candidate], upper: dict[str, int], ctx: SaleContext) -> tuple[list[Candidate], int, bool]:
+def _search(
+    cands: list[Candidate], upper: dict[str, int], ctx: SaleContext
+) -> tuple[list[Candidate], int, bool]:
     """Branch and bound over one component, in sequence order: (selection, its total, exact).
 
     The bound on what the rest of the sequence can add is `SuffixBound`'s,

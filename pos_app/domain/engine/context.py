@@ -43,7 +43,7 @@ class SaleContext:
                 self._by_category[c].append(i)
             for t in line.tags:
                 self._by_tag[t].append(i)
-        self._filter_cache: dict[ItemFilter, tuple[int, ...]] = {}
+        self._filter_cache: dict[int, tuple[int, ...]] = {}
         entered: dict[str, str] = {}
         for text in sale.codes:
             key = normalize_code(text)
@@ -53,11 +53,19 @@ class SaleContext:
 
     def lines_matching(self, item_filter: ItemFilter) -> tuple[int, ...]:
         """Indexes (cart order) of the lines an item filter selects."""
-        found = self._filter_cache.get(item_filter)
+        key = id(item_filter)  # filters live as long as their promotions: identity is enough and cheap
+        found = self._filter_cache.get(key)
         if found is not None:
             return found
         if item_filter.includes_everything:
             candidates = self.discountable
+        elif (
+            item_filter.skus.isdisjoint(self._by_sku)
+            and item_filter.categories.isdisjoint(self._by_category)
+            and item_filter.brands.isdisjoint(self._by_brand)
+            and item_filter.tags.isdisjoint(self._by_tag)
+        ):
+            candidates = []  # nothing in the cart carries any value it asks for
         else:
             picked: set[int] = set()
             for values, index in (
@@ -71,7 +79,7 @@ class SaleContext:
             candidates = sorted(picked)
         lines = self.lines
         found = tuple(i for i in candidates if item_filter.matches(lines[i])) if candidates else ()
-        self._filter_cache[item_filter] = found
+        self._filter_cache[key] = found
         return found
 
     def room_above_floor(self, i: int, running: int) -> int:

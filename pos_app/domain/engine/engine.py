@@ -38,6 +38,7 @@ class PromotionEngine:
         self.discounts = [p for p in ordered if not p.is_points]
         self.points_promotions = [p for p in ordered if p.is_points]
         self.by_id = {p.id: p for p in ordered}
+        self.rank = {p.id: k for k, p in enumerate(ordered)}  # sequence order, for listing refusals
         self.code_index: dict[str, tuple[Promotion, PromoCode]] = {}
         for p in ordered:
             for c in p.codes:
@@ -53,6 +54,11 @@ class PromotionEngine:
                 rejections[promo.id] = refusal
                 continue
             eligible = ctx.lines_matching(promo.conditions.items)
+            if not eligible and self.settings.arbitration == "best":
+                # Fails alone, whatever else applies (priority mode still walks it: a
+                # walked candidate is `stopped` or `group_taken` before its own reason).
+                rejections[promo.id] = (Reason.NO_ELIGIBLE_ITEMS, "no eligible items in the cart")
+                continue
             reward = promo.reward
             reward_lines = (
                 ctx.lines_matching(reward.get_items)
@@ -92,7 +98,7 @@ class PromotionEngine:
         applied_ids = {a.id for a in applied}
         rejected = [
             Rejection(pid, self.by_id[pid].name, reason, detail)
-            for pid, (reason, detail) in sorted(rejections.items(), key=lambda kv: self.by_id[kv[0]].sequence_key)
+            for pid, (reason, detail) in sorted(rejections.items(), key=lambda kv: self.rank[kv[0]])
         ]
         return EvaluationResult(
             currency=self.settings.currency,

@@ -24,16 +24,21 @@ def nudges_for(
     out: list[Nudge] = []
     for c in cands:
         promo = c.promo
+        refusal = refused.get(promo.id)
+        reward = promo.reward
+        wants_nudge = (refusal is not None and refusal[0] in (Reason.MIN_SUBTOTAL, Reason.MIN_QTY)) or (
+            isinstance(reward, BuyGet) and (refusal is None or refusal[0] is Reason.NO_EFFECT)
+        )
+        if not wants_nudge:
+            continue
         what = describe_reward(promo, ctx.settings.currency)
         items = promo.conditions.items.describe()
-        refusal = refused.get(promo.id)
         if refusal is not None and refusal[0] is Reason.MIN_SUBTOTAL:
             out.append(Nudge(promo.id, f"add {money(refusal[2])} of {items} to get {what}"))
             continue
         if refusal is not None and refusal[0] is Reason.MIN_QTY:
             out.append(Nudge(promo.id, f"add {refusal[2]} more {items} to get {what}"))
             continue
-        reward = promo.reward
         if isinstance(reward, BuyGet) and (refusal is None or refusal[0] is Reason.NO_EFFECT):
             times, bought, reward_units = times_and_units(c, reward, ctx)
             if reward.max_times is not None and times >= reward.max_times:
