@@ -223,6 +223,47 @@ class RewardsDialog(QDialog):
         self.accept()
 
 
+class WeightDialog(QDialog):
+    """The weight of a loose item, in kg (as read from the scale's display): type it, Enter."""
+
+    weighed = Signal(str)  # kg as a decimal string, e.g. "0.532"
+
+    def __init__(self, item_name: str, weight: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Weight")
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(item_name, "heading", wrap=True))
+        form = QFormLayout()
+        self.weight = QLineEdit(weight)
+        self.weight.setObjectName("weight-entry")
+        self.weight.setPlaceholderText("0.000")
+        self.weight.selectAll()
+        form.addRow("Weight (kg)", self.weight)
+        layout.addLayout(form)
+        self.message = label("", "muted", wrap=True, name="weight-message")
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.weight.setFocus()
+        self.setMinimumWidth(460)
+
+    def _submit(self) -> None:
+        text = self.weight.text().strip().replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not 0 < value <= 9999 or len(text.partition(".")[2]) > 3:
+            self.message.setText("Type the weight in kg, up to 3 decimals (e.g. 0.532)")
+            set_role(self.message, "danger")
+            return
+        self.weighed.emit(text)
+        self.accept()
+
+
 class ReceiptDialog(QDialog):
     """The finished sale's receipt: preview, F5 print, Enter or Esc for the next sale."""
 
@@ -258,4 +299,4 @@ class ReceiptDialog(QDialog):
         set_role(self.message, role)
 
 
-__all__ = ["EnrollDialog", "PinDialog", "ReceiptDialog", "RewardsDialog"]
+__all__ = ["EnrollDialog", "PinDialog", "ReceiptDialog", "RewardsDialog", "WeightDialog"]

@@ -42,7 +42,7 @@ from pos_app.demo.barcodes import CARD_PREFIX
 from pos_app.printing.escpos_output import PrinterConfig
 from pos_app.qt.connection_status import LOCAL_ONLY, ConnectionView, status_texts
 from pos_app.qt.customer_panel import CustomerPanel
-from pos_app.qt.dialogs import EnrollDialog, PinDialog, ReceiptDialog, RewardsDialog
+from pos_app.qt.dialogs import EnrollDialog, PinDialog, ReceiptDialog, RewardsDialog, WeightDialog
 from pos_app.qt.manager_dialog import ManagerDialog
 from pos_app.qt.receipt_preview import print_receipt_in_background
 from pos_app.qt.register_ops import Changed, CustomerCard, OpChanges, RegisterOps
@@ -262,6 +262,7 @@ class RegisterWindow(QMainWindow):
         self.cart_panel.item_entered.connect(self._typed_in_item_field)
         self.cart_panel.quantity_changed.connect(self.set_quantity)
         self.cart_panel.line_removed.connect(self.remove_line)
+        self.cart_panel.weight_requested.connect(lambda line_id: self.ask_weight(line_id, new=False))
         self.promotions_panel.code_entered.connect(self.add_code)
         self.promotions_panel.redeem_requested.connect(self.redeem)
         self.runner.task_failed.connect(self._task_failed)
@@ -383,6 +384,21 @@ class RegisterWindow(QMainWindow):
         elif update.message:
             self.cart_panel.say(update.message, "muted")
         self._show_sale(update.view, update.changes)
+        if update.weigh_line is not None:
+            self.ask_weight(update.weigh_line, new=True)
+
+    def ask_weight(self, line_id: str, *, new: bool) -> None:
+        """A loose item's weight in kg; cancelling a just-scanned one takes it off the sale."""
+        line = self.draft.line(line_id)
+        if line is None:
+            return
+        dialog = self.weight_dialog = WeightDialog(line.name, "" if new else str(line.qty), self)
+        dialog.setObjectName("weight-dialog")
+        dialog.weighed.connect(lambda kg: self.set_quantity(line_id, kg))
+        if new:
+            dialog.rejected.connect(lambda: self.remove_line(line_id))
+        dialog.finished.connect(lambda _r: self._back_to_the_sale())
+        dialog.open()
 
     def _show_sale(self, view: SaleView, changes: OpChanges) -> None:
         self.view = view
@@ -398,7 +414,7 @@ class RegisterWindow(QMainWindow):
     def add_item(self, scanned: str) -> None:
         self._run_sale(lambda d: self.sale_ops.add_item(d, scanned), f"add item {scanned}")
 
-    def set_quantity(self, line_id: str, qty: int) -> None:
+    def set_quantity(self, line_id: str, qty: int | str) -> None:
         self._run_sale(lambda d: self.sale_ops.set_quantity(d, line_id, qty), "change quantity")
 
     def remove_line(self, line_id: str) -> None:

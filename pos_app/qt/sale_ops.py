@@ -36,6 +36,7 @@ class SaleUpdate:
     changes: OpChanges = field(default_factory=OpChanges)
     message: str = ""
     refused: Refused | None = None
+    weigh_line: str | None = None  # a weighed item was just added: ask for its weight
     about: str = "item"  # which entry the refusal belongs to: item | customer | code | points
 
 
@@ -139,9 +140,13 @@ class SaleOps:
         if not isinstance(after, Refused) and len(after.lines) == len(draft.lines):
             changed = next((a for a, b in zip(after.lines, draft.lines, strict=True) if a != b), None)
             added = f"{changed.name} × {changed.qty}" if changed else added
-        return self._changed(draft, after, added)
+        update = self._changed(draft, after, added)
+        if not isinstance(after, Refused) and len(after.lines) > len(draft.lines) and after.lines[-1].weighted \
+                and qty == 1:
+            update = replace(update, weigh_line=after.lines[-1].line_id)
+        return update
 
-    def set_quantity(self, draft: Draft, line_id: str, qty: int) -> SaleUpdate:
+    def set_quantity(self, draft: Draft, line_id: str, qty: int | str) -> SaleUpdate:
         return self._changed(draft, sale.change_quantity(draft, line_id, qty))
 
     def remove_line(self, draft: Draft, line_id: str) -> SaleUpdate:

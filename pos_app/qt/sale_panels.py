@@ -31,7 +31,8 @@ from pos_app.qt.wording import money
 
 class CartPanel(Panel):
     item_entered = Signal(str)  # barcode or SKU typed and Enter
-    quantity_changed = Signal(str, int)  # line id, new quantity
+    quantity_changed = Signal(str, object)  # line id, new quantity (int, or kg as a decimal string)
+    weight_requested = Signal(str)  # line id of a weighed line whose weight should be entered
     line_removed = Signal(str)  # line id
 
     def __init__(self, currency: str, parent: QWidget | None = None) -> None:
@@ -93,7 +94,7 @@ class CartPanel(Panel):
             return
         row = self.model.rows[self.model.row_of(line_id) or 0]
         if row.weighted:
-            self.say("Weighed items: remove and weigh again to change the amount", "danger")
+            self.weight_requested.emit(line_id)  # a weight is typed, not stepped
             return
         qty = int(row.qty) + delta
         if qty <= 0:

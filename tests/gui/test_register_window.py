@@ -391,3 +391,21 @@ def test_manager_transfer_and_void_of_the_last_sale(qtbot, register, wedge, demo
     manager.returns.void_button.click()
     qtbot.waitUntil(lambda: "already voided" in manager.returns.message.text(), timeout=5000)
     manager.reject()
+
+
+def test_a_weighed_item_asks_for_its_weight(qtbot, register, wedge, demo_store):
+    bananas = next(p for p in demo_store.products if p.weighted)
+    wedge.scan(register, bananas.barcode)
+    qtbot.waitUntil(lambda: getattr(register, "weight_dialog", None) is not None
+                    and register.weight_dialog.isVisible(), timeout=5000)
+    dialog = register.weight_dialog
+    qtbot.keyClicks(dialog.weight, "0.5321")
+    qtbot.keyClick(dialog.weight, Qt.Key.Key_Return)
+    assert "3 decimals" in dialog.message.text() and dialog.isVisible()
+    dialog.weight.setText("0.532")
+    qtbot.keyClick(dialog.weight, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.cart_panel.model.rows and register.cart_panel.model.rows[0].qty == "0.532",
+                    timeout=5000)
+    row = register.cart_panel.model.rows[0]
+    assert row.weighted and register.cart_panel.model.data(register.cart_panel.model.index(0, 1)) == "0.532 kg"
+    assert row.net == round(bananas.unit_price_minor * 0.532)
