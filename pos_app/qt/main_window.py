@@ -275,6 +275,8 @@ class RegisterWindow(QMainWindow):
         """A wedge scan, wherever the focus was: card, item, code, or an order in the return tab."""
         code = code.strip()
         modal = QApplication.activeModalWidget()
+        if modal is not None and not self._owns(modal):
+            modal = None  # another window's dialog (a second register in the same process): not ours
         handler = getattr(modal, "handle_scan", None) if modal is not None else None
         if handler is not None and handler(code):
             return
@@ -291,6 +293,14 @@ class RegisterWindow(QMainWindow):
             self.add_item(code)
         else:
             self.add_code(code)
+
+    def _owns(self, widget: QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None:
+            if parent is self:
+                return True
+            parent = parent.parentWidget()
+        return False
 
     def _typed_in_item_field(self, text: str) -> None:
         """A card number typed where items go is still a card: identify, do not refuse it as a product."""
