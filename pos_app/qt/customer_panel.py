@@ -191,7 +191,8 @@ class CustomerPanel(Panel):
         self.points_detail.setText("  ·  ".join(detail))
         if card.offers:
             self.offers.setText("\n".join(
-                f"{o.code}  —  {o.name}" + (f" ({o.uses_left} left)" if o.uses_left and o.uses_left > 1 else "")
+                (f"{o.code}  —  {o.name}" if o.code else f"• {o.name}")
+                + (f" ({o.uses_left} left)" if o.uses_left and o.uses_left > 1 else "")
                 for o in card.offers))
         else:
             self.offers.setText("None right now")

@@ -117,6 +117,15 @@ class RegisterOps:
                     continue
                 offers.append(PersonalOffer(code.display or code.code, promo.get("name", promo["id"]),
                                             code.uses_left))
+            coded = {o.name for o in offers}
+            for promo in uow.promotions.in_force(now):
+                audience = promo.get("audience")
+                if not isinstance(audience, dict) or promo.get("codes") or promo.get("name") in coded:
+                    continue  # public offers are for everyone; code-gated ones are listed by their code
+                if customer.id in (audience.get("customers") or ()) \
+                        or (customer.tier and customer.tier in (audience.get("tiers") or ())) \
+                        or set(customer.segments) & set(audience.get("segments") or ()):
+                    offers.append(PersonalOffer("", promo.get("name", promo["id"]), None))
         card = _card(customer, statement, tuple(offers), today)
         if nxt is not None:
             card = replace(card, next_tier=nxt.name, to_next_tier=nxt.threshold_minor - spend,

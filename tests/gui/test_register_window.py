@@ -38,6 +38,8 @@ def test_full_cashier_flow(qtbot, register, wedge, demo_store):
     assert register.customer_panel.tier.text() == "GOLD"
     assert register.customer_panel.birthday.isVisible()
     assert register.customer_panel.tier_progress.text() == "Top tier"
+    offers = register.customer_panel.offers.text()
+    assert "VIP-" in offers and "Gold members: 5% off every order" in offers  # a code, and the tier's offer
     assert "4,820 points" in register.customer_panel.points.text()
 
     # scan items: two chips (the third is free) and enough to pass $30 for SAVE5
