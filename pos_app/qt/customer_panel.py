@@ -163,6 +163,10 @@ class CustomerPanel(Panel):
         if customers:
             self.card.setVisible(False)
 
+    def set_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(self.current is None and bool(text))
+
     def show_card(self, card: CustomerCard, today: date) -> None:
         self.current = card
         self.hint.setVisible(False)

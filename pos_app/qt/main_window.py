@@ -233,6 +233,12 @@ class RegisterWindow(QMainWindow):
             self.set_connection_status(context.sync_loop.status)
         self._draw_status()
         self.refresh_status()
+        self.runner.run_read(self.ops.catalogue_size, on_success=self._first_run_hint, label="catalogue size")
+
+    def _first_run_hint(self, products: int) -> None:
+        if products == 0 and not self.ctx.hint:
+            self.customer_panel.set_hint("This register's store is empty: try `pos-companion --demo`, or set the "
+                                         "central service in the config file and sync.")
 
     # -- wiring -------------------------------------------------------------------------------
 

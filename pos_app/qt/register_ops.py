@@ -183,6 +183,10 @@ class RegisterOps:
 
     # -- status -------------------------------------------------------------------------------
 
+    def catalogue_size(self) -> int:
+        with self.uow(read_only=True) as uow:
+            return uow.catalog.count()
+
     def outbox_size(self) -> int:
         with self.uow(read_only=True) as uow:
             return uow.ledger.outbox_size()

@@ -411,3 +411,14 @@ def test_a_weighed_item_asks_for_its_weight(qtbot, register, wedge, demo_store):
     row = register.cart_panel.model.rows[0]
     assert row.weighted and register.cart_panel.model.data(register.cart_panel.model.index(0, 1)) == "0.532 kg"
     assert row.net == round(bananas.unit_price_minor * 0.532)
+
+
+def test_an_empty_store_says_how_to_start(qtbot, tmp_path, scan_detector):
+    from pos_app.app import AppSettings, build_register
+
+    window = build_register(AppSettings(database=tmp_path / "empty.db"), scanner=scan_detector)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "pos-companion --demo" in window.customer_panel.hint.text(), timeout=5000)
+    assert window.customer_panel.hint.isVisible()
+    window.close()
