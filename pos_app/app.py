@@ -3,9 +3,12 @@
 `AppSettings.load()` reads a TOML config file (`$POS_COMPANION_CONFIG`, else
 `pos-companion.toml` in the user config directory) and lets environment
 variables override it (`POS_DATABASE`, `POS_REGISTER_ID`, `POS_STORE_ID`,
-`POS_STORE_NAME`, `POS_CENTRAL_URL`, `POS_PRINTER` as JSON). `build_register`
-opens the local store, builds the unit-of-work factory, the task runner and
-the main window; nothing else in the program reads global state.
+`POS_STORE_NAME`, `POS_CENTRAL_URL`, `POS_CENTRAL_TOKEN`,
+`POS_CENTRAL_REGISTER_ID`, `POS_PRINTER` as JSON, `POS_CARD_PREFIX`). With a
+central URL, token and register id the register runs its sync loop.
+`build_register` opens the local store, builds the unit-of-work factory, the
+task runner and the main window; nothing else in the program reads global
+state.
 
 `prepare_demo` generates the demo store (`pos_app.demo`) into a fresh
 SQLite file, for `pos-companion --demo`.
@@ -17,6 +20,8 @@ Example config:
     store_id = "S1"
     store_name = "Corner Market"
     central_url = "https://loyalty.example.com"
+    central_token = "..."                  # from pairing: SyncClient(url).pair(code).token
+    central_register_id = "S1.R1"
     [printer]
     kind = "network"
     host = "192.168.1.50"
@@ -55,6 +60,8 @@ class AppSettings:
     store_name: str = "Corner Market"
     store_address: tuple[str, ...] = ()
     central_url: str | None = None
+    central_token: str | None = None  # the register's credential from pairing (`pos-central pair-register`)
+    central_register_id: str | None = None  # the paired id, e.g. "S1.R1"
     printer: Mapping[str, Any] = field(default_factory=lambda: {"kind": "dummy"})
     currency: str = "USD"
     cashier_id: str | None = None
@@ -80,6 +87,8 @@ class AppSettings:
             store_name=env.get("POS_STORE_NAME") or raw.get("store_name", "Corner Market"),
             store_address=tuple(raw.get("store_address", ())),
             central_url=env.get("POS_CENTRAL_URL") or raw.get("central_url"),
+            central_token=env.get("POS_CENTRAL_TOKEN") or raw.get("central_token"),
+            central_register_id=env.get("POS_CENTRAL_REGISTER_ID") or raw.get("central_register_id"),
             printer=printer,
             currency=raw.get("currency", "USD"),
             card_prefix=str(env.get("POS_CARD_PREFIX") or raw.get("card_prefix", "29")),
@@ -197,6 +206,21 @@ def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[
     return central, loop
 
 
+def configured_sync_loop(settings: AppSettings) -> Any:
+    """The sync loop for a register paired with a central service (URL, token and register id configured)."""
+    if not (settings.central_url and settings.central_token and settings.central_register_id):
+        return None
+    from pos_app.demo.embedded_sync import StoreChangeSink, StoreOutbox
+    from pos_app.storage.database import open_store
+    from pos_app.storage.unit_of_work import UnitOfWorkFactory
+    from sync.client import SyncClient, SyncLoop
+
+    client = SyncClient(settings.central_url, token=settings.central_token,
+                        register_id=settings.central_register_id)
+    factory = UnitOfWorkFactory(open_store(settings.database), settings.register_id)
+    return SyncLoop(client, StoreOutbox(factory, settings.central_register_id), StoreChangeSink(factory))
+
+
 def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) -> int:
     """Start the Qt application with the register window; returns the exit code.
 
@@ -216,7 +240,7 @@ def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) 
     apply_theme(app)
     scanner = ScanDetector()
     scanner.install(app)
-    central, loop = demo_sync if demo_sync is not None else (None, None)
+    central, loop = demo_sync if demo_sync is not None else (None, configured_sync_loop(settings))
     window = build_register(settings, scanner=scanner, sync_loop=loop, demo_network=central)
     window.showMaximized()
     if loop is not None:
@@ -230,5 +254,5 @@ def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) 
             central.stop()
 
 
-__all__ = ["AppSettings", "build_register", "demo_hint", "local_now", "prepare_demo", "run_gui", "start_demo_sync",
+__all__ = ["AppSettings", "build_register", "demo_hint", "local_now", "prepare_demo", "configured_sync_loop", "run_gui", "start_demo_sync",
            "user_dir"]

@@ -21,7 +21,9 @@ The register side of the sync client's ports over `pos_app.storage`:
   refresh through storage is still to be written.
 
 This module does network and SQL, unlike the rest of `pos_app.demo`; it is
-only imported by the composition root when the demo starts.
+only imported by the composition root (for the demo, and for a register
+configured with a central service). The two port adapters belong in
+`pos_app.storage` once it implements the sync client's ports itself.
 """
 
 from __future__ import annotations

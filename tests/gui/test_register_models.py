@@ -168,3 +168,17 @@ def test_a_sync_loop_status_becomes_a_connection_view():
     first = ConnectionView.from_sync_status(SyncStatus(SyncState.OFFLINE, offline_since=since))
     assert first.state == "connecting"
     assert status_texts(first, since, register="R1", cashier=None).banner is None
+
+
+def test_settings_come_from_the_config_file_and_the_environment(tmp_path):
+    from pos_app.app import AppSettings, configured_sync_loop
+
+    config = tmp_path / "pos.toml"
+    config.write_text('database = "/srv/r.db"\nregister_id = "R7"\ncentral_url = "http://central:8765"\n'
+                      '[printer]\nkind = "network"\nhost = "10.0.0.9"\n', encoding="utf-8")
+    settings = AppSettings.load({"POS_REGISTER_ID": "R9", "POS_CENTRAL_TOKEN": "t0k"}, config)
+    assert str(settings.database) == "/srv/r.db" and settings.register_id == "R9"
+    assert settings.printer == {"kind": "network", "host": "10.0.0.9"}
+    assert settings.central_url == "http://central:8765" and settings.central_token == "t0k"
+    assert configured_sync_loop(settings) is None  # not paired: no register id yet
+    assert AppSettings.load({}, tmp_path / "missing.toml").printer == {"kind": "dummy"}
