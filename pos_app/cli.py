@@ -3,13 +3,18 @@
     pos-companion                 start the register on the configured database (see pos_app.app)
     pos-companion --demo          create a demo store (5,000 customers) and start the register on it
     pos-companion evaluate FILE   run one FORMAT.md scenario through the engine, print the result
+    pos-companion pair URL CODE   pair this register with a central service (see pos_app.pairing_cli)
 """
 
 from __future__ import annotations
 
 import sys
 
-USAGE = "usage: pos-companion [--demo [--customers N] [--data-dir DIR]] | pos-companion evaluate FILE|-"
+USAGE = (
+    "usage: pos-companion [--demo [--customers N] [--data-dir DIR]]\n"
+    "       pos-companion evaluate FILE|-\n"
+    "       pos-companion pair URL CODE [--config FILE]"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         from pos_app.evaluate_cli import run_evaluate
 
         return run_evaluate(args[1:])
+    if args and args[0] == "pair":
+        from pos_app.pairing_cli import run_pair
+
+        return run_pair(args[1:])
     if args and args[0] in ("-h", "--help"):
         print(USAGE)
         return 0
