@@ -464,14 +464,14 @@ class RegisterWindow(QMainWindow):
         if not self.view.rows:
             return
         chain, generation, cashier = self._chain, self._chain.generation, self.ctx.cashier_id
-        connectivity = self._connectivity()
+        connectivity, shown = self._connectivity(), self.view.total
 
         def work() -> Changed | None:
             with chain.lock:  # after every change queued before it: the sale as the cashier last saw it
                 if chain.generation != generation or not chain.draft.lines:
                     return None
                 return self.sale_ops.checkout(chain.draft, cashier, cashier_name=self.ctx.cashier_name,
-                                              connectivity=connectivity)
+                                              connectivity=connectivity, expected_total=shown)
 
         self.pay_button.setEnabled(False)
         self.cart_panel.say("Recording the sale…")
@@ -491,6 +491,8 @@ class RegisterWindow(QMainWindow):
         if isinstance(result, Refused):
             self.cart_panel.say(result.message, "danger")
             self.pay_button.setEnabled(True)
+            if result.reason == "price_changed":  # show the amount the sale costs now, then pay again
+                self._run_sale(lambda d: self.sale_ops.price(d, message=result.message), "re-price")
             return
         self.sale_completed.emit(result)
         receipt = result.receipt

@@ -88,11 +88,15 @@ class SaleOps:
         )
 
     def checkout(self, draft: Draft, cashier_id: str | None, *, cashier_name: str | None = None,
-                 connectivity: Connectivity = ONLINE) -> Changed:
-        """Pay: the sale is written in one transaction; the answer carries the receipt to print."""
+                 connectivity: Connectivity = ONLINE, expected_total: int | None = None) -> Changed:
+        """Pay: the sale is written in one transaction; the answer carries the receipt to print.
+
+        `expected_total` is the amount on the screen: if the sale re-prices to another amount (a
+        promotion ended, points were spent elsewhere), nothing is written and the refusal says so.
+        """
         now = self.clock()
         done = checkout(self.uow(), draft, now=now, cashier_id=cashier_id, connectivity=connectivity,
-                        cache=self.cache)
+                        expected_total=expected_total, cache=self.cache)
         if isinstance(done, Refused):
             return Changed(done)
         customer = done.priced.customer

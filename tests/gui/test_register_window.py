@@ -422,3 +422,16 @@ def test_an_empty_store_says_how_to_start(qtbot, tmp_path, scan_detector):
     qtbot.waitUntil(lambda: "pos-companion --demo" in window.customer_panel.hint.text(), timeout=5000)
     assert window.customer_panel.hint.isVisible()
     window.close()
+
+
+def test_pay_refuses_when_the_amount_changed_since_it_was_shown(qtbot, register, wedge, demo_store):
+    from dataclasses import replace
+
+    wedge.scan(register, demo_store.products[1].barcode)
+    qtbot.waitUntil(lambda: len(register.cart_panel.model.rows) == 1, timeout=5000)
+    real = register.view.total
+    register.view = replace(register.view, total=real + 100)  # what an out-of-date screen would show
+    press(register, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "the total is now" in register.cart_panel.message.text(), timeout=5000)
+    assert register.receipt_dialog is None
+    qtbot.waitUntil(lambda: register.view.total == real and register.pay_button.isEnabled(), timeout=5000)
