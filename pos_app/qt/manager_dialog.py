@@ -87,7 +87,7 @@ class ManagerDialog(QDialog):
         self.adjust_points.setObjectName("adjust-points")
         self.adjust_points.setRange(-100_000, 100_000)
         self.adjust_points.setSingleStep(50)
-        self.adjust_points.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        self.adjust_points.setProperty("buttons", "none")
         self.adjust_reason = QComboBox()
         self.adjust_reason.setObjectName("adjust-reason")
         for reason in ADJUSTMENT_REASONS:
@@ -118,7 +118,7 @@ class ManagerDialog(QDialog):
         self.transfer_points = QSpinBox()
         self.transfer_points.setObjectName("transfer-points")
         self.transfer_points.setRange(1, 1_000_000)
-        self.transfer_points.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        self.transfer_points.setProperty("buttons", "none")
         self.transfer_button = QPushButton("Transfer points")
         self.transfer_button.setObjectName("transfer-apply")
         self.transfer_button.setEnabled(customer_id is not None)

@@ -128,8 +128,7 @@ class ReturnsPanel(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
             spin = QSpinBox()
-            spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)  # arrow keys and digits; no tiny buttons
-            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+            spin.setProperty("buttons", "none")  # arrow keys and digits; no tiny buttons
             left = int(line.qty_left) if not line.weighted else 1
             spin.setRange(0, max(0, left))
             spin.setObjectName(f"return-qty-{line.line_id}")

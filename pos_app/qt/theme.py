@@ -184,7 +184,9 @@ QFrame#panel {{ background-color: {c.surface}; border: 1px solid {c.border}; bor
 QFrame#panel QLabel, QFrame#panel QCheckBox, QWidget#customer-card {{ background-color: transparent; }}
 QFrame#panel QPushButton {{ font-size: {s.small}px; padding: 6px 10px; min-height: 34px; }}
 QTableView#cart-table {{ font-size: 18px; }}
-QTableWidget QSpinBox {{ min-height: 0px; padding: 0px 6px; border-width: 1px; }}
+QTableWidget QSpinBox {{ min-height: 26px; padding: 0px 4px; margin: 2px; border-width: 1px; font-size: 18px; }}
+QTableWidget QSpinBox QLineEdit {{ padding: 0px; min-height: 0px; border: none; background: transparent; }}
+QSpinBox[buttons="none"]::up-button, QSpinBox[buttons="none"]::down-button {{ width: 0px; border: none; }}
 QTableView#cart-table::item {{ padding: 2px 6px; }}
 QLabel#customer-hint {{ font-size: {s.small}px; }}
 QLabel#panel-title {{ font-size: {s.large}px; font-weight: bold; }}
