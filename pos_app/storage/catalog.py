@@ -90,5 +90,8 @@ class CatalogRepository:
     def count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(ProductRow)) or 0
 
+    def active_skus(self) -> list[str]:
+        return list(self._session.scalars(select(ProductRow.sku).where(ProductRow.active).order_by(ProductRow.sku)))
+
 
 __all__ = ["CatalogRepository", "normalise_barcode", "to_item"]

@@ -11,10 +11,10 @@ words (or nothing), never operators.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import and_, case, func, or_, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -156,6 +156,54 @@ class CustomerRepository:
         statement = statement.on_conflict_do_update(
             index_elements=[CustomerRow.id],
             set_={name: statement.excluded[name] for name in values[0] if name not in keep},
+        )
+        self._session.execute(statement, values)
+        return len(values)
+
+    def apply_central(self, records: Sequence[Mapping[str, object]]) -> int:
+        """Store customers as the central service publishes them (the sync's pull), in one statement.
+
+        Each record has `id`, `name`, `email`, `phone`, `card_number`, `birthday`,
+        `tier`, `segments` and `confirmed_points`. Only those columns change: the
+        register's own state (pending points, consents, promotion uses, first
+        order) is kept. A customer enrolled at this register (`origin`
+        'register') keeps the contact details the central service does not know
+        (it only ever saw the customer's ledger entries). The central service owns
+        card numbers: a card it gives to one customer is taken from any other.
+        """
+        values = [dict(r) for r in records]
+        if not values:
+            return 0
+        cards = sorted({str(v["card_number"]) for v in values if v.get("card_number")})
+        if cards:
+            owners = {str(v["card_number"]): v["id"] for v in values if v.get("card_number")}
+            for card_number, customer_id in self._session.execute(
+                select(CustomerRow.card_number, CustomerRow.id).where(CustomerRow.card_number.in_(cards))
+            ).all():
+                if owners.get(card_number) != customer_id:
+                    self._session.execute(
+                        update(CustomerRow).where(CustomerRow.id == customer_id).values(card_number=None)
+                    )
+        statement = sqlite_insert(CustomerRow).values(pending_points=0, origin="central")
+        excluded = statement.excluded
+        here = CustomerRow.origin == "register"
+
+        def central_or_local(name: str, *, text_column: bool = True) -> object:
+            blank = or_(excluded[name].is_(None), excluded[name] == "") if text_column else excluded[name].is_(None)
+            return case((and_(here, blank), getattr(CustomerRow, name)), else_=excluded[name])
+
+        statement = statement.on_conflict_do_update(
+            index_elements=[CustomerRow.id],
+            set_={
+                "name": central_or_local("name"),
+                "email": central_or_local("email"),
+                "phone": central_or_local("phone"),
+                "card_number": central_or_local("card_number"),
+                "birthday": central_or_local("birthday", text_column=False),
+                "tier": central_or_local("tier"),
+                "segments": excluded.segments,
+                "confirmed_points": excluded.confirmed_points,
+            },
         )
         self._session.execute(statement, values)
         return len(values)

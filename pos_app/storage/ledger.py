@@ -20,7 +20,7 @@ from typing import Any
 
 import uuid6
 from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from pos_app.domain.ledger import (
     EntryKind,
@@ -462,10 +462,14 @@ class LedgerRepository:
             or 0
         )
 
-    def acknowledge(self, entry_ids: Iterable[str], at: datetime, result: str = "created") -> int:
+    def acknowledge(
+        self, entry_ids: Iterable[str], at: datetime, result: str = "created", *, confirm: bool = True
+    ) -> int:
         """Mark entries acknowledged by the central service; their points move from pending to confirmed.
 
-        Idempotent: an entry already acknowledged is left as it is. Returns how many changed.
+        With `confirm=False` (an entry the server rejected: its points are in no
+        balance) the points only leave pending. Idempotent: an entry already
+        acknowledged is left as it is. Returns how many changed.
         """
         changed = 0
         for entry_id in entry_ids:
@@ -481,8 +485,50 @@ class LedgerRepository:
                 select(LedgerEntryRow.customer_id, LedgerEntryRow.points).where(LedgerEntryRow.id == entry_id)
             ).one()
             if customer_id is not None and points:
-                self._customers.confirm_points(customer_id, points)
+                if confirm:
+                    self._customers.confirm_points(customer_id, points)
+                else:
+                    self._customers.add_pending_points(customer_id, -points)
         return changed
+
+    def outbox_from(self, seq: int, limit: int) -> list[OutboxItem]:
+        """Outbox rows with `seq` >= `seq`, acknowledged or not, in seq order (resending to a restored server)."""
+        rows = self._session.execute(
+            select(OutboxRow.entry_id, OutboxRow.seq, OutboxRow.payload)
+            .where(OutboxRow.register_id == self.register_id, OutboxRow.seq >= seq)
+            .order_by(OutboxRow.seq)
+            .limit(limit)
+        ).all()
+        return [OutboxItem(entry_id, s, bytes(payload)) for entry_id, s, payload in rows]
+
+    def unacknowledged_code_uses(self, code: str) -> int:
+        """Uses of `code` this register made that the central service has not acknowledged yet.
+
+        `code_use` entries not yet acknowledged, less reversals of code uses (a
+        voided sale gave the use back) not yet acknowledged: what the central
+        service's count of a code's uses does not know about.
+        """
+        key = code.strip().upper()
+        original = aliased(LedgerEntryRow)
+        pending = (
+            select(func.count())
+            .select_from(OutboxRow)
+            .join(LedgerEntryRow, LedgerEntryRow.id == OutboxRow.entry_id)
+            .where(OutboxRow.acknowledged_at.is_(None))
+        )
+        used = self._session.scalar(
+            pending.where(
+                LedgerEntryRow.kind == EntryKind.CODE_USE.value, func.upper(func.trim(LedgerEntryRow.code)) == key
+            )
+        ) or 0
+        given_back = self._session.scalar(
+            pending.join(original, original.id == LedgerEntryRow.reverses).where(
+                LedgerEntryRow.kind == EntryKind.REVERSAL.value,
+                original.kind == EntryKind.CODE_USE.value,
+                func.upper(func.trim(original.code)) == key,
+            )
+        ) or 0
+        return used - given_back
 
 
 __all__ = ["LedgerRepository", "NewLot", "OutboxItem", "new_entry_id", "to_entry"]

@@ -157,6 +157,27 @@ class PromotionRepository:
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
+    def active_ids(self) -> list[str]:
+        return list(self._session.scalars(select(PromotionRow.id).where(PromotionRow.active).order_by(PromotionRow.id)))
+
+    def exists(self, promotion_id: str) -> bool:
+        return self._session.get(PromotionRow, promotion_id) is not None
+
+    def put_code(self, code: PromotionCode) -> None:
+        """Create or replace one code of an existing promotion (as the central service publishes it)."""
+        row = self._session.get(PromotionCodeRow, normalise_code(code.code))
+        if row is None:
+            row = PromotionCodeRow(code=normalise_code(code.code))
+            self._session.add(row)
+        row.promotion_id = code.promotion_id
+        row.customer_id = code.customer_id
+        row.uses_left = code.uses_left
+        row.display = (code.display or row.display or code.code).strip()
+        self._session.flush()
+
+    def remove_code(self, text: str) -> None:
+        self._session.execute(delete(PromotionCodeRow).where(PromotionCodeRow.code == normalise_code(text)))
+
     def find_code(self, text: str) -> PromotionCode | None:
         row = self._session.get(PromotionCodeRow, normalise_code(text))
         return None if row is None else _to_code(row)

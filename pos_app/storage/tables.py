@@ -389,6 +389,20 @@ class StoreRevisionRow(Base):
     value: Mapped[int] = mapped_column(default=0)
 
 
+class SyncStateRow(Base):
+    """What the register's sync keeps between runs, as key -> JSON text (revision 0004).
+
+    `cursor` is the pull cursor, written in the same transaction as the page it
+    follows; `setting:<key>` and `register:<id>` hold pulled records that have no
+    table of their own; `exposure` the offline-exposure counters.
+    """
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 __all__ = [
     "NAMING_CONVENTION",
     "AuditLogRow",
@@ -408,6 +422,7 @@ __all__ = [
     "RegisterSequenceRow",
     "RewardRow",
     "StoreRevisionRow",
+    "SyncStateRow",
     "TierRow",
     "UserRow",
     "UtcDateTime",

@@ -28,6 +28,7 @@ from pos_app.storage.orders import OrderRepository
 from pos_app.storage.promotions import PromotionRepository
 from pos_app.storage.rewards import RewardRepository
 from pos_app.storage.settings import SettingsRepository
+from pos_app.storage.sync_state import SyncStateRepository
 
 
 class UnitOfWork:
@@ -40,6 +41,7 @@ class UnitOfWork:
     users: UserRepository
     audit: AuditRepository
     rewards: RewardRepository
+    sync_state: SyncStateRepository
 
     def __init__(self, session_factory: sessionmaker[Session], register_id: str) -> None:
         self._session_factory = session_factory
@@ -61,6 +63,7 @@ class UnitOfWork:
         self.users = UserRepository(session)
         self.audit = AuditRepository(session)
         self.rewards = RewardRepository(session)
+        self.sync_state = SyncStateRepository(session)
         return self
 
     def __exit__(

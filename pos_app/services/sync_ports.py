@@ -1,0 +1,411 @@
+"""The register's side of sync over its local store: the outbox it pushes and the changes it pulls.
+
+`StoreOutbox` is the sync client's `OutboxSource` (and `ResendableOutbox`)
+over the ledger's outbox. Each row holds the exact bytes of the register's
+own entry (`pos_app.domain.ledger`); it becomes the wire `LedgerEntry` under
+the paired register's id by one deterministic mapping, so a retried push is
+byte-for-byte the same. An answer moves the entry's points out of pending:
+into the confirmed balance when the server posted it (`created`, `exists`,
+`created_flagged`), nowhere when it was `rejected` (its points are in no
+balance). The answer, with its reason or flags, stays on the outbox row.
+
+`StoreChangeSink` is the client's `ChangeSink`. It applies every topic of the
+central feed through the storage repositories: customers (identification
+keys, tier, segments, confirmed balance), catalogue items, promotions (the
+FORMAT.md JSON) and their codes, settings and revoked registers, and saves the
+cursor in `sync_state` in the SAME transaction, so a crash can neither lose a
+page nor apply one twice. A snapshot replaces the cache and the cursor in one
+transaction: the records it lists are written, and catalogue items and
+promotions it does not list are deactivated (customers are never removed:
+the central service never deletes one, and customers enrolled here must stay).
+
+Within a transaction the changes are grouped by topic, the latest change of a
+record winning (each change carries the record's whole state), and applied in
+an order that keeps references valid: settings (the currency prices are read
+in), registers, customers, catalogue, promotions, then codes.
+
+`load_exposure_state` / `save_exposure_state` keep `sync.client.exposure`'s
+counters (the cache age consumed, offline redemptions) across restarts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pos_app.domain.catalog_item import CatalogItem
+from pos_app.domain.loyalty_settings import LoyaltySettings, TierRule
+from pos_app.domain.money import Currency, MoneyError
+from pos_app.domain.promotion_code import PromotionCode, normalise_code
+from pos_app.services.contact import normalise_phone
+from pos_app.services.outcome import Refused
+from pos_app.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from sync.client.exposure import ExposureState
+from sync.protocol import Change, ChangeTopic, EntryResult, EntryStatus, LedgerEntry
+from sync.protocol.adapters import entry_from_register_payload
+
+log = logging.getLogger(__name__)
+
+CURSOR_KEY = "cursor"
+SNAPSHOTS_KEY = "snapshots"
+EXPOSURE_KEY = "exposure"
+SETTING_PREFIX = "setting:"
+REGISTER_PREFIX = "register:"
+CUSTOMER_CHUNK = 5000
+
+_SETTING_FIELDS = {f.name: f for f in dataclasses.fields(LoyaltySettings) if f.name != "tiers"}
+_DEFAULTS = LoyaltySettings()
+
+
+# -- push ----------------------------------------------------------------------------------------
+
+
+class StoreOutbox:
+    """`OutboxSource` and `ResendableOutbox` over the ledger's outbox."""
+
+    def __init__(self, uow: UnitOfWorkFactory, wire_register_id: str,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.uow = uow
+        self.wire_register_id = wire_register_id  # the paired id, e.g. "S1.R1"
+        self._clock = clock
+
+    def to_wire(self, payload: bytes) -> LedgerEntry:
+        """An outbox payload as the protocol's entry, under the paired register's id."""
+        data = json.loads(payload)
+        return entry_from_register_payload(
+            {**data, "register": self.wire_register_id},
+            discount_minor=data.get("discount_minor"),
+            order_total_minor=data.get("order_total_minor"),
+        )
+
+    def pending_batch(self, limit: int) -> list[LedgerEntry]:
+        with self.uow(read_only=True) as uow:
+            items = uow.ledger.pending_outbox(limit)
+        return [self.to_wire(item.payload) for item in items]
+
+    def entries_from(self, seq: int, limit: int) -> list[LedgerEntry]:
+        with self.uow(read_only=True) as uow:
+            items = uow.ledger.outbox_from(seq, limit)
+        return [self.to_wire(item.payload) for item in items]
+
+    def pending_count(self) -> int:
+        with self.uow(read_only=True) as uow:
+            return uow.ledger.outbox_size()
+
+    def mark_acknowledged(self, results: Sequence[EntryResult]) -> None:
+        """The server's answers, in one transaction (an entry already answered is left as it is)."""
+        groups: dict[tuple[str, bool], list[str]] = {}
+        for result in results:
+            groups.setdefault((answer_text(result), result.status is not EntryStatus.REJECTED), []).append(result.id)
+        now = self._clock()
+        with self.uow() as uow:
+            for (text, confirm), ids in groups.items():
+                uow.ledger.acknowledge(ids, now, text, confirm=confirm)
+            uow.commit()
+
+
+def answer_text(result: EntryResult) -> str:
+    """What the outbox row keeps of an answer: `created`, `rejected:already_reversed`,
+    `created_flagged:offline_overdraft`, ..."""
+    detail = result.reason or ",".join(result.flags)
+    return f"{result.status.value}:{detail}" if detail else result.status.value
+
+
+# -- pull ----------------------------------------------------------------------------------------
+
+
+class StoreChangeSink:
+    """`ChangeSink` over the register's store: every topic, the cursor in the page's transaction."""
+
+    def __init__(self, uow: UnitOfWorkFactory, *,
+                 snapshot_prunes: Iterable[ChangeTopic] = (ChangeTopic.CATALOG_ITEM, ChangeTopic.PROMOTION)) -> None:
+        self.uow = uow
+        # Topics whose records a snapshot does not list are deactivated (a demo store whose catalogue the
+        # central service does not hold passes none).
+        self.snapshot_prunes = frozenset(snapshot_prunes)
+        # Test hook: runs inside the transaction, after the records, before the cursor is written.
+        self.before_cursor: Callable[[], None] | None = None
+
+    def cursor(self) -> str | None:
+        with self.uow(read_only=True) as uow:
+            return uow.sync_state.get(CURSOR_KEY)
+
+    def apply_page(self, changes: Sequence[Change], new_cursor: str) -> None:
+        with self.uow() as uow:
+            batch = _PulledBatch(uow)
+            for change in changes:
+                batch.add(change)
+            batch.finish()
+            self._save_cursor(uow, new_cursor)
+            uow.commit()
+
+    def apply_snapshot(self, cursor: str, items: Iterable[Change]) -> None:
+        with self.uow() as uow:
+            batch = _PulledBatch(uow, snapshot=True)
+            for change in items:  # a stream: customers are written in chunks as they come
+                batch.add(change)
+            batch.finish()
+            if ChangeTopic.CATALOG_ITEM in self.snapshot_prunes:
+                for sku in set(uow.catalog.active_skus()) - batch.seen[ChangeTopic.CATALOG_ITEM]:
+                    uow.catalog.deactivate(sku)
+            if ChangeTopic.PROMOTION in self.snapshot_prunes:
+                for promotion_id in set(uow.promotions.active_ids()) - batch.seen[ChangeTopic.PROMOTION]:
+                    uow.promotions.deactivate(promotion_id)
+            uow.sync_state.put(SNAPSHOTS_KEY, uow.sync_state.get(SNAPSHOTS_KEY, 0) + 1)
+            self._save_cursor(uow, cursor)
+            uow.commit()
+
+    def _save_cursor(self, uow: UnitOfWork, cursor: str) -> None:
+        if self.before_cursor is not None:
+            self.before_cursor()
+        uow.sync_state.put(CURSOR_KEY, cursor)
+
+    # -- what was pulled, for the GUI and the use cases ---------------------------------------------
+
+    def snapshot_count(self) -> int:
+        with self.uow(read_only=True) as uow:
+            return uow.sync_state.get(SNAPSHOTS_KEY, 0)
+
+    def revoked_registers(self) -> set[str]:
+        with self.uow(read_only=True) as uow:
+            return {key for key, data in uow.sync_state.with_prefix(REGISTER_PREFIX).items() if data.get("revoked")}
+
+    def pulled_settings(self) -> dict[str, Any]:
+        """Every setting the central service published, by its key (also those the register has no field for)."""
+        with self.uow(read_only=True) as uow:
+            return uow.sync_state.with_prefix(SETTING_PREFIX)
+
+
+class _PulledBatch:
+    """The changes of one transaction, grouped by topic (latest wins), applied in reference order."""
+
+    def __init__(self, uow: UnitOfWork, *, snapshot: bool = False) -> None:
+        self.uow = uow
+        self.snapshot = snapshot
+        self.latest: dict[ChangeTopic, dict[str, dict[str, Any] | None]] = {topic: {} for topic in ChangeTopic}
+        self.seen: dict[ChangeTopic, set[str]] = {topic: set() for topic in ChangeTopic}
+        self._region: str | None = None
+
+    def add(self, change: Change) -> None:
+        if self.snapshot and change.topic is not ChangeTopic.CUSTOMER:
+            self.seen[change.topic].add(change.key)
+        records = self.latest[change.topic]
+        records.pop(change.key, None)  # keep the order of the latest change
+        records[change.key] = change.data
+        if self.snapshot and len(self.latest[ChangeTopic.CUSTOMER]) >= CUSTOMER_CHUNK:
+            self._apply_customers()
+
+    def finish(self) -> None:
+        self._apply_settings()
+        self._apply_registers()
+        self._apply_customers()
+        self._apply_catalog()
+        self._apply_promotions()
+        self._apply_codes()
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def _apply_settings(self) -> None:
+        changes = self.latest[ChangeTopic.SETTING]
+        if self.snapshot:
+            self.uow.sync_state.delete_prefix(SETTING_PREFIX)
+        if not changes:
+            return
+        current = self.uow.settings.get()
+        updates: dict[str, Any] = {}
+        for key, data in changes.items():
+            value = None if data is None else data.get("value")
+            if data is None:
+                self.uow.sync_state.delete(SETTING_PREFIX + key)
+            else:
+                self.uow.sync_state.put(SETTING_PREFIX + key, value)
+            updates.update(settings_update(key, value, deleted=data is None))
+        if updates:
+            self.uow.settings.save(dataclasses.replace(current, **updates))
+
+    def _apply_registers(self) -> None:
+        if self.snapshot:
+            self.uow.sync_state.delete_prefix(REGISTER_PREFIX)
+        for key, data in self.latest[ChangeTopic.REGISTER].items():
+            if data is None:
+                self.uow.sync_state.delete(REGISTER_PREFIX + key)
+            else:
+                self.uow.sync_state.put(REGISTER_PREFIX + key, data)
+
+    # -- customers -----------------------------------------------------------------------------
+
+    def _apply_customers(self) -> None:
+        changes = self.latest[ChangeTopic.CUSTOMER]
+        if not changes:
+            return
+        if self._region is None:
+            self._region = self.uow.settings.default_phone_region()
+        records = [customer_values(key, data, self._region) for key, data in changes.items() if data is not None]
+        for gone in (key for key, data in changes.items() if data is None):
+            log.warning("the central service deleted customer %s: kept at this register", gone)
+        self.uow.customers.apply_central(records)
+        changes.clear()
+
+    # -- catalogue -----------------------------------------------------------------------------
+
+    def _apply_catalog(self) -> None:
+        changes = self.latest[ChangeTopic.CATALOG_ITEM]
+        if not changes:
+            return
+        currency = Currency.of(self.uow.settings.get().currency)
+        items: list[CatalogItem] = []
+        for sku, data in changes.items():
+            if data is None:
+                self.uow.catalog.deactivate(sku)
+                continue
+            try:
+                items.append(catalog_item(sku, data, currency, self.uow.catalog.by_sku(sku)))
+            except (MoneyError, KeyError, TypeError, ValueError) as exc:
+                log.error("catalogue item %s from the central service skipped: %s", sku, exc)
+        for start in range(0, len(items), CUSTOMER_CHUNK):
+            self.uow.catalog.upsert_many(items[start:start + CUSTOMER_CHUNK])
+
+    # -- promotions and codes ------------------------------------------------------------------
+
+    def _apply_promotions(self) -> None:
+        for promotion_id, data in self.latest[ChangeTopic.PROMOTION].items():
+            if data is None:
+                self.uow.promotions.deactivate(promotion_id)
+                continue
+            # The promotion's JSON lists its codes as issued; the uses left are the code records' (and
+            # this register's own uses), so codes already held here are kept as they are.
+            held = {normalise_code(c["code"]): c for c in (self.uow.promotions.get(promotion_id) or {}).get("codes", [])}
+            listed = {normalise_code(c["code"]): c for c in data.get("codes") or ()}
+            self.uow.promotions.upsert({**data, "codes": list({**listed, **held}.values())})
+
+    def _apply_codes(self) -> None:
+        for key, data in self.latest[ChangeTopic.CODE].items():
+            if data is None:
+                self.uow.promotions.remove_code(key)
+                continue
+            promotion_id = data.get("promotion_id")
+            if not promotion_id or not self.uow.promotions.exists(promotion_id):
+                log.warning("code %s of unknown promotion %s skipped", key, promotion_id)
+                continue
+            uses_left = data.get("uses_left")
+            if uses_left is not None:
+                # The server has not counted this register's unacknowledged uses yet.
+                uses_left = max(0, int(uses_left) - self.uow.ledger.unacknowledged_code_uses(key))
+            held = self.uow.promotions.find_code(key)
+            self.uow.promotions.put_code(PromotionCode(
+                code=normalise_code(data.get("code") or key),
+                promotion_id=promotion_id,
+                customer_id=data.get("customer"),
+                uses_left=uses_left,
+                display=held.display if held is not None else str(data.get("code") or key),
+            ))
+
+
+# -- mapping central records to the register's values ------------------------------------------
+
+
+def customer_values(key: str, data: Mapping[str, Any], phone_region: str) -> dict[str, Any]:
+    """A feed customer record as the columns `CustomerRepository.apply_central` writes."""
+    phone = data.get("phone") or None
+    if phone:
+        checked = normalise_phone(str(phone), phone_region)
+        phone = phone if isinstance(checked, Refused) else checked  # kept as given when it does not parse
+    birthday = data.get("birthday")
+    return {
+        "id": str(data.get("id") or key),
+        "name": data.get("name") or "",
+        "email": data.get("email") or None,
+        "phone": phone,
+        "card_number": data.get("card") or None,
+        "birthday": date.fromisoformat(birthday) if birthday else None,
+        "tier": data.get("tier") or None,
+        "segments": sorted(data.get("segments") or []),
+        "confirmed_points": int(data.get("balance") or 0),
+    }
+
+
+def catalog_item(sku: str, data: Mapping[str, Any], currency: Currency, held: CatalogItem | None) -> CatalogItem:
+    """A feed catalogue record as the register's item; what the record does not carry is kept from `held`."""
+    def kept(name: str, default: Any) -> Any:
+        return getattr(held, name) if held is not None else default
+
+    minimum = data.get("min_unit_price")
+    return CatalogItem(
+        sku=sku,
+        name=data.get("name") or (held.name if held else sku),
+        unit_price_minor=currency.parse_minor(data["unit_price"]),
+        barcode=data["barcode"] if "barcode" in data else kept("barcode", None),
+        categories=tuple(data.get("categories") or ()),
+        brand=data.get("brand") or None,
+        tags=tuple(data.get("tags") or ()),
+        no_discount=bool(data["no_discount"]) if "no_discount" in data else kept("no_discount", False),
+        no_points=bool(data["no_points"]) if "no_points" in data else kept("no_points", False),
+        min_unit_price_minor=(None if minimum is None else currency.parse_minor(minimum)) if "min_unit_price" in data
+        else kept("min_unit_price_minor", None),
+        weighted=bool(data["weighted"]) if "weighted" in data else kept("weighted", False),
+    )
+
+
+def settings_update(key: str, value: Any, *, deleted: bool = False) -> dict[str, Any]:
+    """The `LoyaltySettings` fields a central setting sets (`currency`, `program.welcome_points`,
+    `points.earn_rate`, `tiers`, ...: its last dotted part names the field); {} for others."""
+    name = key.rsplit(".", 1)[-1]
+    if name == "tiers":
+        if deleted or not value:
+            return {"tiers": ()}
+        return {"tiers": tuple(
+            TierRule(str(t["name"]), int(t.get("threshold_minor", t.get("threshold", 0))),
+                     str(t.get("multiplier", "1")))
+            for t in value
+        )}
+    if name not in _SETTING_FIELDS:
+        return {}
+    default = getattr(_DEFAULTS, name)
+    if deleted or value is None:
+        return {name: default}
+    try:
+        if isinstance(default, bool):
+            return {name: bool(value)}
+        if isinstance(default, int):
+            return {name: int(value)}
+        return {name: str(value)}
+    except (TypeError, ValueError):
+        log.error("setting %s=%r from the central service ignored", key, value)
+        return {}
+
+
+# -- offline exposure ------------------------------------------------------------------------------
+
+
+def load_exposure_state(uow: UnitOfWorkFactory) -> ExposureState:
+    """The counters `OfflineExposure` resumes from after a restart."""
+    with uow(read_only=True) as unit:
+        data = unit.sync_state.get(EXPOSURE_KEY) or {}
+    return ExposureState(
+        age_consumed_seconds=float(data.get("age_consumed_seconds", 0.0)),
+        customer_points={str(k): int(v) for k, v in (data.get("customer_points") or {}).items()},
+        register_points=int(data.get("register_points", 0)),
+    )
+
+
+def save_exposure_state(uow: UnitOfWorkFactory, state: ExposureState) -> None:
+    """Persist `OfflineExposure.state()` (after each sync cycle, each offline redemption and at exit)."""
+    with uow() as unit:
+        unit.sync_state.put(EXPOSURE_KEY, dataclasses.asdict(state))
+        unit.commit()
+
+
+__all__ = [
+    "StoreChangeSink",
+    "StoreOutbox",
+    "answer_text",
+    "catalog_item",
+    "customer_values",
+    "load_exposure_state",
+    "save_exposure_state",
+    "settings_update",
+]
