@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -59,6 +60,7 @@ CUSTOMER_CHUNK = 5000
 
 _SETTING_FIELDS = {f.name: f for f in dataclasses.fields(LoyaltySettings) if f.name != "tiers"}
 _DEFAULTS = LoyaltySettings()
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
 # -- push ----------------------------------------------------------------------------------------
@@ -311,7 +313,7 @@ class _PulledBatch:
 def customer_values(key: str, data: Mapping[str, Any], phone_region: str) -> dict[str, Any]:
     """A feed customer record as the columns `CustomerRepository.apply_central` writes."""
     phone = data.get("phone") or None
-    if phone:
+    if phone and not _E164.match(phone):  # already E.164 (the usual case) needs no parsing, which is slow
         checked = normalise_phone(str(phone), phone_region)
         phone = phone if isinstance(checked, Refused) else checked  # kept as given when it does not parse
     birthday = data.get("birthday")
