@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from harness import CentralServer, sqlite_url
 
 from pos_app.domain.catalog_item import CatalogItem
 from pos_app.domain.customer_profile import CustomerProfile
@@ -340,6 +341,28 @@ def test_a_failed_snapshot_leaves_the_cache_and_the_cursor_as_they_were(register
     assert register.sink.cursor() == cursor and register.sink.snapshot_count() == 1
     with register.uow(read_only=True) as uow:
         assert uow.catalog.count() == 0
+
+
+def test_a_central_restored_from_a_backup_gets_the_acknowledged_entries_again(register, tmp_path):
+    register.sync()
+    for points in (10, 11, 12, 13):
+        register.sell("C1", points)
+    register.sync()
+    restored = CentralServer(sqlite_url(tmp_path / "restored.db"))  # a backup from before these sales
+    try:
+        with restored.session() as s, s.begin():
+            operations.import_customers(s, tmp_path / "customers.csv")
+        loop = SyncLoop(restored.client("S1", "R1"), register.outbox, register.sink, batch_size=2)
+        register.sell("C1", 100)
+
+        assert loop.run_once(), loop.status.message  # seq gap: the acknowledged entries are sent again
+
+        assert restored.scalar("SELECT COUNT(*) FROM ledger_entries WHERE register_id = 'S1.R1'") == 5
+        assert restored.balance("C1") == 146
+        ana = register.customer("C1")
+        assert (ana.confirmed_points, ana.pending_points) == (146, 0)
+    finally:
+        restored.stop()
 
 
 def test_unpairing_is_refused_while_the_outbox_holds_entries(register):
