@@ -191,7 +191,8 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
 
 def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[Any, Any]:
     """The demo's central service on loopback, the register paired with it, and its sync loop (not started)."""
-    from pos_app.demo.embedded_sync import EmbeddedCentral, StoreChangeSink, StoreOutbox
+    from pos_app.demo.embedded_sync import EmbeddedCentral
+    from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox
     from pos_app.storage.database import open_store
     from pos_app.storage.unit_of_work import UnitOfWorkFactory
     from sync.client import SyncClient, SyncLoop
@@ -202,7 +203,10 @@ def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[
     client = SyncClient(central.base_url)
     paired = client.pair(code)
     factory = UnitOfWorkFactory(open_store(settings.database), settings.register_id)
-    loop = SyncLoop(client, StoreOutbox(factory, paired.register_id), StoreChangeSink(factory), interval=5.0)
+    # The demo central holds members and balances, not the generated catalogue and promotions:
+    # its snapshot must not deactivate them at the register.
+    sink = StoreChangeSink(factory, snapshot_prunes=())
+    loop = SyncLoop(client, StoreOutbox(factory, paired.register_id), sink, interval=5.0)
     return central, loop
 
 
@@ -210,7 +214,7 @@ def configured_sync_loop(settings: AppSettings) -> Any:
     """The sync loop for a register paired with a central service (URL, token and register id configured)."""
     if not (settings.central_url and settings.central_token and settings.central_register_id):
         return None
-    from pos_app.demo.embedded_sync import StoreChangeSink, StoreOutbox
+    from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox
     from pos_app.storage.database import open_store
     from pos_app.storage.unit_of_work import UnitOfWorkFactory
     from sync.client import SyncClient, SyncLoop

@@ -8,17 +8,8 @@ code for register R1. `cut()` stops the server and `restore()` starts it
 again on the same port: a real outage for the register's sync loop, which
 the demo's "cut the connection" key uses.
 
-The register side of the sync client's ports over `pos_app.storage`:
-
-- `StoreOutbox` reads the ledger's outbox (entries written before any
-  network call, in seq order) and turns each into the wire `LedgerEntry`
-  (the same fields, under the paired register's id, with its payload hash);
-  acknowledgements move the points from pending to confirmed.
-- `StoreChangeSink` applies the customer balances the central service
-  publishes (its `confirmed` points) and keeps the cursor in memory. Other
-  topics (catalogue, promotions, codes, settings) are not applied yet: the
-  demo register already holds them from the generated store, and a cache
-  refresh through storage is still to be written.
+The register's side of the sync (outbox and change sink over the local
+store) is `pos_app.services.sync_ports`, the same as for a real central service.
 
 This module does network and SQL, unlike the rest of `pos_app.demo`; it is
 only imported by the composition root (for the demo, and for a register
@@ -35,12 +26,9 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_app.demo.store import DemoStore
-from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +75,7 @@ class EmbeddedCentral:
             run_in_transaction(engine, lambda s: operations.import_customers(s, path))
         grants = [(c.id, EntryKind.ACCRUAL, c.points, "demo-opening-balance") for c in demo.customers if c.points]
         run_in_transaction(engine, lambda s: operations.book_central_entries(s, grants))
+        run_in_transaction(engine, lambda s: _seed_segments(s, demo))
         _register_id, code = run_in_transaction(
             engine, lambda s: registers.issue_pairing_code(s, self.store_id, self.register))
         return code
@@ -124,89 +113,17 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-class StoreOutbox:
-    """`sync.client.OutboxSource` over the register's ledger outbox."""
+def _seed_segments(session, demo: DemoStore) -> None:
+    """The central service owns segments: give it the demo's, so the first sync keeps them."""
+    import sqlalchemy as sa
 
-    def __init__(self, uow: UnitOfWorkFactory, wire_register_id: str) -> None:
-        self.uow = uow
-        self.wire_register_id = wire_register_id
+    from sync.central import feed, ledger
+    from sync.central.tables import CustomerRow
+    from sync.protocol import ChangeTopic
 
-    def pending_batch(self, limit: int):
-        with self.uow(read_only=True) as uow:
-            items = uow.ledger.pending_outbox(limit)
-        return [self.to_wire(json.loads(item.payload)) for item in items]
-
-    def to_wire(self, payload: dict):
-        """The outbox payload (`pos_app.domain.ledger` wire dict) as the protocol's `LedgerEntry`."""
-        from sync.protocol import LedgerEntry
-
-        fields = {
-            "id": payload["id"],
-            "register_id": self.wire_register_id,
-            "seq": payload["seq"],
-            "kind": payload["kind"],
-            "customer_id": payload.get("customer"),
-            "points": payload["points"],
-            "reverses": payload.get("reverses"),
-            "code": payload.get("code"),
-            "order_id": payload.get("order"),
-            "created_at_register": payload["created_at"],
-            "reason": payload.get("reason"),
-            "actor_id": payload.get("actor"),
-            "counterpart_id": payload.get("counterpart"),
-            "group_id": payload.get("group"),
-            "note": payload.get("note"),
-        }
-        for optional in ("discount_minor", "order_total_minor"):
-            if payload.get(optional) is not None:
-                fields[optional] = payload[optional]
-        return LedgerEntry.build(**fields)
-
-    def mark_acknowledged(self, results: Sequence) -> None:
-        now = datetime.now(UTC)
-        with self.uow() as uow:
-            for status in {r.status.value for r in results}:
-                uow.ledger.acknowledge([r.id for r in results if r.status.value == status], now, status)
-            uow.commit()
-
-    def pending_count(self) -> int:
-        with self.uow(read_only=True) as uow:
-            return uow.ledger.outbox_size()
-
-
-class StoreChangeSink:
-    """`sync.client.ChangeSink`: applies published customer balances; the cursor lives in memory."""
-
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self.uow = uow
-        self._cursor: str | None = None
-        self.applied = 0
-
-    def cursor(self) -> str | None:
-        return self._cursor
-
-    def apply_page(self, changes: Sequence, new_cursor: str) -> None:
-        self._apply(changes)
-        self._cursor = new_cursor
-
-    def apply_snapshot(self, cursor: str, items) -> None:
-        self._apply(list(items))
-        self._cursor = cursor
-
-    def _apply(self, changes: Sequence) -> None:
-        balances = {
-            c.key: int(c.data["balance"])
-            for c in changes
-            if str(c.topic) == "customer" and c.data is not None and "balance" in c.data
-        }
-        if not balances:
-            return
-        with self.uow() as uow:
-            for customer_id, balance in balances.items():
-                if uow.customers.get(customer_id) is not None:
-                    uow.customers.set_confirmed_points(customer_id, balance)
-                    self.applied += 1
-            uow.commit()
-
-
-__all__ = ["EmbeddedCentral", "StoreChangeSink", "StoreOutbox"]
+    segments = {c.id: sorted(c.segments) for c in demo.customers if c.segments}
+    rows = session.scalars(sa.select(CustomerRow).where(CustomerRow.id.in_(segments))).all()
+    for row in rows:
+        row.segments = json.dumps(segments[row.id])
+    session.flush()
+    feed.emit(session, [(ChangeTopic.CUSTOMER, row.id, ledger.customer_record(row)) for row in rows])
