@@ -206,8 +206,22 @@ def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[
     # The demo central holds members and balances, not the generated catalogue and promotions:
     # its snapshot must not deactivate them at the register.
     sink = StoreChangeSink(factory, snapshot_prunes=())
-    loop = SyncLoop(client, StoreOutbox(factory, paired.register_id), sink, interval=5.0)
+    loop = SyncLoop(client, StoreOutbox(factory, paired.register_id), sink, interval=5.0,
+                    exposure=offline_exposure(factory))
     return central, loop
+
+
+def offline_exposure(factory: Any) -> Any:
+    """The register's offline caps and cache age (a monotonic counter), resumed from the store."""
+    from pos_app.services.sync_ports import load_exposure_state
+    from sync.client.exposure import ExposureLimits, OfflineExposure
+
+    with factory(read_only=True) as uow:
+        program = uow.settings.get()
+    limits = ExposureLimits(per_customer_points=program.offline_customer_cap,
+                            per_register_points=program.offline_register_cap,
+                            max_cache_age_seconds=float(program.max_cache_age_s))
+    return OfflineExposure(limits, state=load_exposure_state(factory))
 
 
 def configured_sync_loop(settings: AppSettings) -> Any:
@@ -222,7 +236,8 @@ def configured_sync_loop(settings: AppSettings) -> Any:
     client = SyncClient(settings.central_url, token=settings.central_token,
                         register_id=settings.central_register_id)
     factory = UnitOfWorkFactory(open_store(settings.database), settings.register_id)
-    return SyncLoop(client, StoreOutbox(factory, settings.central_register_id), StoreChangeSink(factory))
+    return SyncLoop(client, StoreOutbox(factory, settings.central_register_id), StoreChangeSink(factory),
+                    exposure=offline_exposure(factory))
 
 
 def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) -> int:

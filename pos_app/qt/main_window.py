@@ -478,11 +478,20 @@ class RegisterWindow(QMainWindow):
         self.runner.run_write(work, on_success=self._checked_out, label="checkout", lane="sale")
 
     def _connectivity(self) -> Connectivity:
-        """What checkout needs to know of the connection: offline, points spent are capped."""
+        """What checkout needs to know of the connection: offline, points spent are capped.
+
+        The cache age comes from the sync loop's monotonic counter when there is one, so
+        neither a wall-clock change nor a restart can make an old cache look fresh.
+        """
         view, now = self.connection, self.ctx.clock()
-        reference = view.last_synced_at or self.ctx.cache_loaded_at
+        exposure = getattr(self.ctx.sync_loop, "exposure", None)
+        if exposure is not None:
+            age = exposure.cache_age()
+        else:
+            reference = view.last_synced_at or self.ctx.cache_loaded_at
+            age = (now - reference).total_seconds() if reference else None
         return Connectivity(online=view.state in ("online", "syncing"), offline_since=view.offline_since,
-                            cache_age_s=(now - reference).total_seconds() if reference else None)
+                            cache_age_s=age)
 
     def _checked_out(self, changed: Changed | None) -> None:
         if changed is None:
@@ -654,6 +663,10 @@ class RegisterWindow(QMainWindow):
             return
         self.runner.run_read(self.ops.outbox_size, on_success=self._outbox_counted, label="outbox size",
                              latest_only="outbox-size")
+        exposure = getattr(self.ctx.sync_loop, "exposure", None)
+        if exposure is not None:
+            state = exposure.state()
+            self.runner.run_write(lambda: self.ops.save_exposure(state), label="offline exposure", lane="sync")
 
     def _outbox_counted(self, size: int) -> None:
         self.connection = self.connection.with_pending(size)

@@ -86,6 +86,12 @@ class RegisterOps:
 
     # -- customers ----------------------------------------------------------------------------
 
+
+    def save_exposure(self, state: object) -> None:
+        """Persist the offline caps' counters and the cache age (they must survive a restart)."""
+        from pos_app.services.sync_ports import save_exposure_state
+
+        save_exposure_state(self.uow, state)
     def identify(self, typed: str) -> Identification:
         return identify(self.uow(read_only=True), typed)
 

@@ -83,3 +83,19 @@ def test_sales_sync_and_the_banner_follows_the_connection(qtbot, synced_register
     qtbot.waitUntil(lambda: window.customer_panel.current is not None, timeout=5000)
     qtbot.wait(50)
     publish_screenshots([save_screenshot(window, screenshot_folder(), "10-online-synced")])
+
+
+def test_the_cache_age_is_the_sync_loops_monotonic_counter_and_survives_a_restart(qtbot, synced_register):
+    from pos_app.services.sync_ports import load_exposure_state
+
+    window, central, loop = synced_register
+    qtbot.waitUntil(lambda: "Online" in window.status_connection.text(), timeout=15000)
+    central.cut()
+    qtbot.waitUntil(lambda: loop.status.state == "offline", timeout=15000)
+    age = window._connectivity().cache_age_s
+    assert age is not None and abs(age - loop.exposure.cache_age()) < 1.0  # not the wall clock
+
+    window.refresh_status()  # persists the counters, as the status timer does every few seconds
+    factory = window.ops.uow
+    qtbot.waitUntil(lambda: load_exposure_state(factory).age_consumed_seconds >= age, timeout=5000)
+    central.restore()
