@@ -245,20 +245,9 @@ def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) 
 
     `demo_sync`: the demo's (embedded central service, sync loop), started with the window.
     """
-    import sys
+    from pos_app.qt.application import register_application
 
-    from PySide6.QtWidgets import QApplication
-
-    from pos_app.qt.pyside_workarounds import apply_pyside_workarounds
-    from pos_app.qt.scanner import ScanDetector
-    from pos_app.qt.theme import apply_theme
-
-    apply_pyside_workarounds()
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("pos-companion")
-    apply_theme(app)
-    scanner = ScanDetector()
-    scanner.install(app)
+    app, scanner = register_application()
     central, loop = demo_sync if demo_sync is not None else (None, configured_sync_loop(settings))
     window = build_register(settings, scanner=scanner, sync_loop=loop, demo_network=central)
     window.showMaximized()

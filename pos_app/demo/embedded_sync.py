@@ -8,19 +8,18 @@ code for register R1. `cut()` stops the server and `restore()` starts it
 again on the same port: a real outage for the register's sync loop, which
 the demo's "cut the connection" key uses.
 
-The register's side of the sync (outbox and change sink over the local
-store) is `pos_app.services.sync_ports`, the same as for a real central service.
+The members' segments are seeded at the central service too: it owns them,
+and the register's first sync would otherwise clear them.
 
-This module does network and SQL, unlike the rest of `pos_app.demo`; it is
-only imported by the composition root (for the demo, and for a register
-configured with a central service). The two port adapters belong in
-`pos_app.storage` once it implements the sync client's ports itself.
+The register's side of the sync (outbox and change sink over the local
+store) is `pos_app.services.sync_ports`, the same as for a real central
+service. This module starts a server, unlike the rest of `pos_app.demo`; it
+is only imported by the composition root when the demo starts.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import logging
 import socket
 import tempfile
@@ -115,15 +114,6 @@ def _free_port() -> int:
 
 def _seed_segments(session, demo: DemoStore) -> None:
     """The central service owns segments: give it the demo's, so the first sync keeps them."""
-    import sqlalchemy as sa
+    from sync.central import operations
 
-    from sync.central import feed, ledger
-    from sync.central.tables import CustomerRow
-    from sync.protocol import ChangeTopic
-
-    segments = {c.id: sorted(c.segments) for c in demo.customers if c.segments}
-    rows = session.scalars(sa.select(CustomerRow).where(CustomerRow.id.in_(segments))).all()
-    for row in rows:
-        row.segments = json.dumps(segments[row.id])
-    session.flush()
-    feed.emit(session, [(ChangeTopic.CUSTOMER, row.id, ledger.customer_record(row)) for row in rows])
+    operations.set_segments(session, {c.id: sorted(c.segments) for c in demo.customers if c.segments})

@@ -324,6 +324,16 @@ def _leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
+def set_segments(session: Session, segments: dict[str, list[str]]) -> int:
+    """Give customers these segments (e.g. from a marketing tool) and publish them to registers."""
+    rows = session.scalars(sa.select(CustomerRow).where(CustomerRow.id.in_(segments)).with_for_update()).all()
+    for row in rows:
+        row.segments = json.dumps(sorted(segments[row.id]))
+    session.flush()
+    feed.emit(session, [(ChangeTopic.CUSTOMER, row.id, ledger.customer_record(row)) for row in rows])
+    return len(rows)
+
+
 def recompute_segments(session: Session, now: datetime) -> int:
     """`lapsed_60d`: no order for 60 days (enrolled at least 60 days ago); `top_spenders`: the top share by spend."""
     share = float(get_setting(session, "program.top_spenders_share") or 0.1)
