@@ -7,6 +7,11 @@ the code for the register's own credential and writes `central_url`,
 (`$POS_COMPANION_CONFIG`, else `pos-companion.toml` in the user config
 directory), keeping everything else in it. The file is made readable by its
 owner only: the token is the register's password.
+
+Pairing again is refused while the register's outbox holds entries the
+central service has not acknowledged (they would be stranded), and a register
+whose ledger already belongs to one register id cannot take another one's
+credential: its entry numbers would collide with that register's history.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pathlib import Path
 
 import tomlkit
 
-from pos_app.app import user_dir
+from pos_app.app import AppSettings, user_dir
 
 
 def config_path(explicit: Path | None = None) -> Path:
@@ -26,6 +31,21 @@ def config_path(explicit: Path | None = None) -> Path:
         return explicit
     env = os.environ.get("POS_COMPANION_CONFIG")
     return Path(env) if env else user_dir("config") / "pos-companion.toml"
+
+
+def ledger_state(settings: AppSettings) -> tuple[int, int]:
+    """(entries not yet acknowledged, entries ever written) in the register's store; (0, 0) if none."""
+    if not settings.database.is_file():
+        return 0, 0
+    from pos_app.storage.database import open_store
+    from pos_app.storage.unit_of_work import UnitOfWorkFactory
+
+    engine = open_store(settings.database)
+    try:
+        with UnitOfWorkFactory(engine, settings.register_id)(read_only=True) as uow:
+            return uow.ledger.outbox_size(), uow.ledger.last_seq()
+    finally:
+        engine.dispose()
 
 
 def write_credential(path: Path, *, url: str, token: str, register_id: str) -> None:
@@ -51,12 +71,23 @@ def run_pair(args: list[str]) -> int:
     from sync.client import SyncClient
     from sync.client.errors import SyncError
 
+    path = config_path(options.config)
+    settings = AppSettings.load(config_path=path)
+    unsynced, written = ledger_state(settings)
+    if unsynced:
+        print(f"pairing refused: {unsynced} ledger entries are not synced yet; let the register sync "
+              "before pairing it again", file=sys.stderr)
+        return 1
     try:
         paired = SyncClient(options.url.rstrip("/")).pair(options.code.strip())
     except SyncError as exc:
         print(f"pairing failed: {exc}", file=sys.stderr)
         return 1
-    path = config_path(options.config)
+    previous = settings.central_register_id
+    if previous and written and paired.register_id != previous:
+        print(f"pairing refused: this register's ledger belongs to register {previous}, the code was for "
+              f"{paired.register_id}; ask for a code for {previous} (the used code is spent)", file=sys.stderr)
+        return 1
     write_credential(path, url=options.url.rstrip("/"), token=paired.token, register_id=paired.register_id)
     print(f"paired as register {paired.register_id} of store {paired.store_id}; credential saved in {path}")
     return 0

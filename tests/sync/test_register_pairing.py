@@ -51,3 +51,53 @@ def test_an_unreachable_central_service_is_a_clear_message(tmp_path: Path, capsy
 
     assert not config.exists()
     assert capsys.readouterr().err.startswith("pairing failed:")
+
+
+def register_with_an_entry(database: Path, *, acknowledged: bool) -> None:
+    """A register store holding one accrual, pushed and acknowledged or not."""
+    from datetime import UTC, datetime
+
+    from pos_app.domain.customer_profile import CustomerProfile
+    from pos_app.domain.ledger import EntryKind
+    from pos_app.storage.database import open_store
+    from pos_app.storage.unit_of_work import UnitOfWorkFactory
+
+    now = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
+    engine = open_store(database)
+    factory = UnitOfWorkFactory(engine, "R1")
+    with factory() as uow:
+        uow.customers.add(CustomerProfile(id="C1", name="Ana"))
+        entry = uow.ledger.append(EntryKind.ACCRUAL, "C1", 10, at=now)
+        uow.commit()
+    if acknowledged:
+        with factory() as uow:
+            uow.ledger.acknowledge([entry.id], now)
+            uow.commit()
+    engine.dispose()
+
+
+def test_pairing_again_is_refused_while_entries_wait_to_sync(central, tmp_path: Path, capsys):
+    database = tmp_path / "register.db"
+    register_with_an_entry(database, acknowledged=False)
+    config = tmp_path / "pos-companion.toml"
+    config.write_text(f'database = "{database}"\n')
+    code = central.pairing_code("S1", "R1")
+
+    assert run_pair([central.url, code, "--config", str(config)]) == 1
+
+    assert "1 ledger entries are not synced yet" in capsys.readouterr().err
+    assert "central_token" not in config.read_text()
+
+
+def test_a_register_cannot_take_another_registers_credential(central, tmp_path: Path, capsys):
+    database = tmp_path / "register.db"
+    register_with_an_entry(database, acknowledged=True)
+    config = tmp_path / "pos-companion.toml"
+    config.write_text(f'database = "{database}"\ncentral_register_id = "S1.R1"\n')
+
+    assert run_pair([central.url, central.pairing_code("S1", "R2"), "--config", str(config)]) == 1
+    assert "belongs to register S1.R1" in capsys.readouterr().err
+    assert "central_token" not in config.read_text()
+
+    assert run_pair([central.url, central.pairing_code("S1", "R1"), "--config", str(config)]) == 0
+    assert tomllib.loads(config.read_text())["central_register_id"] == "S1.R1"
