@@ -63,7 +63,6 @@ class AppSettings:
     central_token: str | None = None  # the register's credential from pairing (`pos-central pair-register`)
     central_register_id: str | None = None  # the paired id, e.g. "S1.R1"
     printer: Mapping[str, Any] = field(default_factory=lambda: {"kind": "dummy"})
-    currency: str = "USD"
     cashier_id: str | None = None
     cashier_name: str | None = None
     hint: str | None = None  # first-run text (the demo's PINs)
@@ -90,7 +89,6 @@ class AppSettings:
             central_token=env.get("POS_CENTRAL_TOKEN") or raw.get("central_token"),
             central_register_id=env.get("POS_CENTRAL_REGISTER_ID") or raw.get("central_register_id"),
             printer=printer,
-            currency=raw.get("currency", "USD"),
             card_prefix=str(env.get("POS_CARD_PREFIX") or raw.get("card_prefix", "29")),
         )
 
@@ -163,6 +161,8 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
 
     engine = open_store(settings.database)
     factory = UnitOfWorkFactory(engine, settings.register_id)
+    with factory(read_only=True) as uow:
+        currency = uow.settings.get().currency  # the program's, as the central service set it
     runner = TaskRunner()
     context = RegisterContext(
         ops=RegisterOps(factory, clock),
@@ -173,7 +173,7 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
         store_id=settings.store_id,
         store_name=settings.store_name,
         store_address=settings.store_address,
-        currency=settings.currency,
+        currency=currency,
         printer=PrinterConfig.from_dict(dict(settings.printer)),
         hint=settings.hint,
         cashier_id=settings.cashier_id,

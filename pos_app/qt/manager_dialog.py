@@ -32,6 +32,7 @@ from pos_app.qt.list_models import AuditLogModel
 from pos_app.qt.register_ops import Changed, RegisterOps
 from pos_app.qt.task_runner import TaskRunner
 from pos_app.qt.widgets import label, set_role
+from pos_app.qt.wording import money
 from pos_app.services.manager_actions import ADJUSTMENT_REASONS, Adjusted, Transferred
 from pos_app.services.outcome import Refused
 
@@ -254,7 +255,9 @@ class ManagerDialog(QDialog):
         for key, _title in _SETTING_ROWS:
             value = getattr(settings, key)
             if key == "tiers":
-                value = ", ".join(f"{t.name} from {t.threshold_minor // 100:,} ×{t.multiplier}" for t in value) or "none"
+                value = ", ".join(
+                    f"{t.name} from {money(t.threshold_minor, settings.currency)} ×{t.multiplier}" for t in value
+                ) or "none"
             self.settings_values[key].setText(str(value))
 
     def load_audit(self) -> None:

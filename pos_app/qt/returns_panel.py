@@ -34,7 +34,7 @@ from pos_app.qt.wording import money
 from pos_app.services.outcome import Refused
 from pos_app.services.returns import ReturnResult, VoidedOrder
 
-_COLUMNS = ("Item", "Sold", "Returned", "Net each", "Return")
+_COLUMNS = ("Item", "Sold", "Returned", "Net paid", "Return")
 
 
 class ReturnsPanel(QWidget):
@@ -120,8 +120,9 @@ class ReturnsPanel(QWidget):
                                  f"  ·  {found.points_earned:,} points earned{status}")
         self.table.setRowCount(len(found.lines))
         for r, line in enumerate(found.lines):
-            net_each = line.net_minor // max(1, int(float(line.qty))) if not line.weighted else line.net_minor
-            cells = (line.name, line.qty, line.qty_returned, money(net_each, found.currency))
+            # What the line cost after discounts and points; the refund per unit is the return
+            # use case's to compute (it shares the net out exactly), not the screen's.
+            cells = (line.name, line.qty, line.qty_returned, money(line.net_minor, found.currency))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c:
