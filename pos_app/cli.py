@@ -4,6 +4,7 @@
     pos-companion --demo          create a demo store (5,000 customers) and start the register on it
     pos-companion evaluate FILE   run one FORMAT.md scenario through the engine, print the result
     pos-companion pair URL CODE   pair this register with a central service (see pos_app.pairing_cli)
+    pos-companion user add ID NAME --role manager   create a register account (PIN asked twice)
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import sys
 USAGE = (
     "usage: pos-companion [--demo [--customers N] [--data-dir DIR]]\n"
     "       pos-companion evaluate FILE|-\n"
-    "       pos-companion pair URL CODE [--config FILE]"
+    "       pos-companion pair URL CODE [--config FILE]\n"
+    "       pos-companion user add ID NAME [--role cashier|manager] [--daily-limit N] [--pin-stdin]"
 )
 
 
@@ -27,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         from pos_app.pairing_cli import run_pair
 
         return run_pair(args[1:])
+    if args and args[0] == "user":
+        from pos_app.accounts_cli import run_user
+
+        return run_user(args[1:])
     if args and args[0] in ("-h", "--help"):
         print(USAGE)
         return 0
