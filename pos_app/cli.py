@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 USAGE = (
-    "usage: pos-companion [--demo [--customers N] [--data-dir DIR]]\n"
+    "usage: pos-companion [--demo [--customers N] [--data-dir DIR] [--no-central]]\n"
     "       pos-companion evaluate FILE|-\n"
     "       pos-companion pair URL CODE [--config FILE]\n"
     "       pos-companion user add ID NAME [--role cashier|manager] [--daily-limit N] [--pin-stdin]"

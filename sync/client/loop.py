@@ -238,6 +238,7 @@ class SyncLoop:
         try:
             return self.outbox.pending_count()
         except Exception:  # noqa: BLE001 - the status must never break the loop
+            log.warning("could not count the outbox; showing the last count", exc_info=True)
             return self.status.pending
 
     def _set(self, **changes: object) -> None:

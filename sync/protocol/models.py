@@ -20,6 +20,8 @@ from typing import Any
 import uuid6
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator
 
+from pos_app.domain.ledger import EntryKind  # one list of ledger kinds for register, wire and central
+
 PROTOCOL_VERSION = 1
 SUPPORTED_PROTOCOL_VERSIONS = frozenset({1})
 PROTOCOL_HEADER = "X-POS-Protocol"
@@ -33,16 +35,6 @@ FEED_SCHEMA_VERSION = 1
 
 class _Wire(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class EntryKind(StrEnum):
-    ACCRUAL = "accrual"
-    REDEMPTION = "redemption"
-    ADJUSTMENT = "adjustment"
-    TRANSFER = "transfer"
-    EXPIRY = "expiry"
-    REVERSAL = "reversal"
-    CODE_USE = "code_use"
 
 
 class EntryStatus(StrEnum):
