@@ -8,10 +8,8 @@ the code for the register's own credential and writes `central_url`,
 directory), keeping everything else in it. The file is made readable by its
 owner only: the token is the register's password.
 
-Pairing again is refused while the register's outbox holds entries the
-central service has not acknowledged (they would be stranded), and a register
-whose ledger already belongs to one register id cannot take another one's
-credential: its entry numbers would collide with that register's history.
+The rules (an unsynced outbox, a ledger that belongs to another register id)
+are the use case's: `pos_app.services.pairing`.
 """
 
 from __future__ import annotations
@@ -31,21 +29,6 @@ def config_path(explicit: Path | None = None) -> Path:
         return explicit
     env = os.environ.get("POS_COMPANION_CONFIG")
     return Path(env) if env else user_dir("config") / "pos-companion.toml"
-
-
-def ledger_state(settings: AppSettings) -> tuple[int, int]:
-    """(entries not yet acknowledged, entries ever written) in the register's store; (0, 0) if none."""
-    if not settings.database.is_file():
-        return 0, 0
-    from pos_app.storage.database import open_store
-    from pos_app.storage.unit_of_work import UnitOfWorkFactory
-
-    engine = open_store(settings.database)
-    try:
-        with UnitOfWorkFactory(engine, settings.register_id)(read_only=True) as uow:
-            return uow.ledger.outbox_size(), uow.ledger.last_seq()
-    finally:
-        engine.dispose()
 
 
 def write_credential(path: Path, *, url: str, token: str, register_id: str) -> None:
@@ -68,26 +51,31 @@ def run_pair(args: list[str]) -> int:
     parser.add_argument("--config", type=Path, default=None, help="config file to write (default: the user's)")
     options = parser.parse_args(args)
 
-    from sync.client import SyncClient
-    from sync.client.errors import SyncError
+    from pos_app.services.outcome import Refused
+    from pos_app.services.pairing import pair_register
 
     path = config_path(options.config)
     settings = AppSettings.load(config_path=path)
-    unsynced, written = ledger_state(settings)
-    if unsynced:
-        print(f"pairing refused: {unsynced} ledger entries are not synced yet; let the register sync "
-              "before pairing it again", file=sys.stderr)
-        return 1
+    engine = None
+    if settings.database.is_file():
+        from pos_app.storage.database import open_store
+        from pos_app.storage.unit_of_work import UnitOfWorkFactory
+
+        engine = open_store(settings.database)
     try:
-        paired = SyncClient(options.url.rstrip("/")).pair(options.code.strip())
-    except SyncError as exc:
-        print(f"pairing failed: {exc}", file=sys.stderr)
+        paired = pair_register(
+            UnitOfWorkFactory(engine, settings.register_id) if engine is not None else None,
+            url=options.url,
+            code=options.code,
+            previous_register_id=settings.central_register_id,
+            save=lambda url, token, register_id: write_credential(path, url=url, token=token, register_id=register_id),
+        )
+    finally:
+        if engine is not None:
+            engine.dispose()
+    if isinstance(paired, Refused):
+        verb = "failed" if paired.reason == "pairing_failed" else "refused"
+        print(f"pairing {verb}: {paired.message}", file=sys.stderr)
         return 1
-    previous = settings.central_register_id
-    if previous and written and paired.register_id != previous:
-        print(f"pairing refused: this register's ledger belongs to register {previous}, the code was for "
-              f"{paired.register_id}; ask for a code for {previous} (the used code is spent)", file=sys.stderr)
-        return 1
-    write_credential(path, url=options.url.rstrip("/"), token=paired.token, register_id=paired.register_id)
     print(f"paired as register {paired.register_id} of store {paired.store_id}; credential saved in {path}")
     return 0
