@@ -67,11 +67,12 @@ class AppSettings:
     cashier_name: str | None = None
     hint: str | None = None  # first-run text (the demo's PINs)
     card_prefix: str = "29"  # loyalty card numbers start with it (in-store EAN-13 range 20-29)
+    config_path: Path | None = None  # the file these came from (pairing writes the credential there)
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, config_path: Path | None = None) -> AppSettings:
         env = os.environ if environ is None else environ
-        path = config_path or Path(env.get("POS_COMPANION_CONFIG") or user_dir("config") / "pos-companion.toml")
+        path = config_path or default_config_path(env)
         raw: dict[str, Any] = {}
         if path.is_file():
             with path.open("rb") as fh:
@@ -90,10 +91,36 @@ class AppSettings:
             central_register_id=env.get("POS_CENTRAL_REGISTER_ID") or raw.get("central_register_id"),
             printer=printer,
             card_prefix=str(env.get("POS_CARD_PREFIX") or raw.get("card_prefix", "29")),
+            config_path=path,
         )
+
+    def save_credential(self, url: str, token: str, register_id: str) -> None:
+        """Keep the register's central-service credential in its config file (readable by its owner only)."""
+        write_credential(self.config_path or default_config_path(os.environ), url=url, token=token,
+                         register_id=register_id)
 
     def with_changes(self, **changes: Any) -> AppSettings:
         return replace(self, **changes)
+
+
+def default_config_path(environ: Mapping[str, str]) -> Path:
+    """`$POS_COMPANION_CONFIG`, else `pos-companion.toml` in the user's config directory."""
+    return Path(environ.get("POS_COMPANION_CONFIG") or user_dir("config") / "pos-companion.toml")
+
+
+def write_credential(path: Path, *, url: str, token: str, register_id: str) -> None:
+    """Set the three central-service keys in the TOML config, keeping the rest of it as it was."""
+    import tomlkit
+
+    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file() else tomlkit.document()
+    document["central_url"] = url
+    document["central_token"] = token
+    document["central_register_id"] = register_id
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(tomlkit.dumps(document), encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
 
 
 def local_now() -> datetime:

@@ -19,29 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-import tomlkit
-
-from pos_app.app import AppSettings, user_dir
-
-
-def config_path(explicit: Path | None = None) -> Path:
-    if explicit is not None:
-        return explicit
-    env = os.environ.get("POS_COMPANION_CONFIG")
-    return Path(env) if env else user_dir("config") / "pos-companion.toml"
-
-
-def write_credential(path: Path, *, url: str, token: str, register_id: str) -> None:
-    """Set the three central-service keys in the TOML config, keeping the rest as it was."""
-    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file() else tomlkit.document()
-    document["central_url"] = url
-    document["central_token"] = token
-    document["central_register_id"] = register_id
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(tomlkit.dumps(document), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+from pos_app.app import AppSettings, default_config_path
 
 
 def run_pair(args: list[str]) -> int:
@@ -54,7 +32,7 @@ def run_pair(args: list[str]) -> int:
     from pos_app.services.outcome import Refused
     from pos_app.services.pairing import pair_register
 
-    path = config_path(options.config)
+    path = options.config or default_config_path(os.environ)
     settings = AppSettings.load(config_path=path)
     engine = None
     if settings.database.is_file():
@@ -68,7 +46,7 @@ def run_pair(args: list[str]) -> int:
             url=options.url,
             code=options.code,
             previous_register_id=settings.central_register_id,
-            save=lambda url, token, register_id: write_credential(path, url=url, token=token, register_id=register_id),
+            save=settings.save_credential,
         )
     finally:
         if engine is not None:
