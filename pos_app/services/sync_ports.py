@@ -113,7 +113,7 @@ class StoreOutbox:
 def answer_text(result: EntryResult) -> str:
     """What the outbox row keeps of an answer: `created`, `rejected:already_reversed`,
     `created_flagged:offline_overdraft`, ..."""
-    detail = result.reason or ",".join(result.flags)
+    detail = ",".join(result.flags) or result.reason  # the flags name the conflict; the reason is only "flagged"
     return f"{result.status.value}:{detail}" if detail else result.status.value
 
 
