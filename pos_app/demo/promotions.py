@@ -29,6 +29,10 @@ from pos_app.demo.customers import DemoCustomer
 CURRENCY = "USD"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
 
+# The next-visit offer (LoyaltySettings): a member paying $10 or more gets a personal P22 code on the receipt.
+NEXT_VISIT_PROMOTION_ID = "P22"
+NEXT_VISIT_MIN_TOTAL_MINOR = 1000
+
 TIER_RULES: tuple[dict[str, Any], ...] = (
     {"name": "bronze", "min_points_12m": 0},
     {"name": "silver", "min_points_12m": 1000},
@@ -209,7 +213,7 @@ def generate_promotions(
                   {"type": "amount", "value": money(500), "target": "order"},
                   priority=30, valid=season, limit_per_customer=1,
                   conditions={"first_order": True, "min_subtotal": money(2000)}, group="celebration"),
-        promotion("P22", "Next visit: 10% off",
+        promotion(NEXT_VISIT_PROMOTION_ID, "10% off your next visit (up to $10)",
                   {"type": "percent", "value": "10", "target": "order", "max_amount": money(1000)},
                   priority=45, valid=season,
                   codes=[{"code": make_code(rng, "NV", taken, 5), "customer": c.id, "uses_left": 1}
@@ -234,6 +238,8 @@ def generate_promotions(
 
 __all__ = [
     "CURRENCY",
+    "NEXT_VISIT_MIN_TOTAL_MINOR",
+    "NEXT_VISIT_PROMOTION_ID",
     "TIER_RULES",
     "generate_promotions",
     "make_code",

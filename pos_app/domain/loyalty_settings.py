@@ -3,7 +3,7 @@
 The central service distributes them; the register caches them in one row.
 `to_scenario()` gives the `settings` object of scenarios/FORMAT.md 1.1 for the
 engine (whose own `domain.settings.ProgramSettings` is parsed from it); the other fields (tier thresholds, expiry, offline caps, return
-window, welcome gifts, phone region) are for the register's use cases.
+window, welcome gifts, the next-visit offer, phone region) are for the register's use cases.
 Decimal quantities stay strings, exactly as FORMAT.md writes them.
 """
 
@@ -42,6 +42,12 @@ class LoyaltySettings:
     return_window_days: int = 30
     welcome_points: int = 0
     welcome_promotion_id: str | None = None
+    # The next-visit offer: a sale of an identified customer paying at least the minimum (minor
+    # units, the total after discounts and points) earns a personal single-use code of this promotion
+    # (services.next_visit). The promotion must be code-gated: FORMAT.md makes one without codes
+    # automatic, so give it a spent seed code (uses_left 0) until the first code is issued.
+    next_visit_promotion_id: str | None = None
+    next_visit_min_total_minor: int = 0
     default_phone_region: str = "US"
     manager_daily_adjust_limit: int = 5000  # absolute points per manager per day
 

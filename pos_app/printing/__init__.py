@@ -1,7 +1,8 @@
 """Receipts: what a sale's paper slip says, and the ways it gets onto paper or a screen.
 
 No Qt here. `receipt` holds the values and lays them out as text lines for a
-42-column printer; `barcode_image` draws Code128 barcodes (PNG, SVG);
+42-column printer; `barcode_image` draws Code128 barcodes (PNG, SVG): the next-visit code
+and the order number;
 `escpos_output` sends a receipt to an ESC/POS printer chosen by a config
 value; `preview` renders the same receipt to PNG or PDF for the screen.
 """
@@ -11,6 +12,7 @@ from pos_app.printing.receipt import (
     AppliedPromotion,
     PointsSummary,
     Receipt,
+    ReceiptBarcode,
     ReceiptLine,
     layout_receipt,
 )
@@ -20,6 +22,7 @@ __all__ = [
     "AppliedPromotion",
     "PointsSummary",
     "Receipt",
+    "ReceiptBarcode",
     "ReceiptLine",
     "layout_receipt",
 ]

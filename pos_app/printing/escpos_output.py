@@ -5,8 +5,8 @@ The register's settings hold a printer config value such as
 `PrinterConfig.from_dict` checks it (refusals name the offending field),
 `open_printer` turns it into a python-escpos printer (`Dummy`, `File`,
 `Network`, `Usb`, `Serial`) and `print_receipt` sends the laid-out text, the
-printer's own Code128 barcode of the next-visit code (or order number) and a
-cut. `render_escpos` prints to a `Dummy` and returns the bytes: what would
+printer's own Code128 barcodes (the next-visit code when one was earned, the
+order number always) and a cut. `render_escpos` prints to a `Dummy` and returns the bytes: what would
 go down the wire, for tests and for saving a receipt to a file.
 
 Kinds and their fields (all but `kind` optional unless marked):
@@ -119,7 +119,7 @@ def open_printer(config: PrinterConfig) -> Escpos:
 
 def print_receipt(printer: Escpos, receipt: Receipt, *, columns: int = RECEIPT_WIDTH,
                   barcode: bool = True, cut: bool = True) -> None:
-    """Send one receipt: the text, the printer's native Code128 barcode, then a cut."""
+    """Send one receipt: the text, the printer's native Code128 barcodes (each under its caption), a cut."""
     lines = layout_receipt(receipt, columns)
     printer.hw("INIT")
     printer.set(align="center", bold=True, double_height=True, double_width=False)
@@ -127,11 +127,14 @@ def print_receipt(printer: Escpos, receipt: Receipt, *, columns: int = RECEIPT_W
     printer.set(align="left", normal_textsize=True, bold=False)
     printer.text("\n".join(lines[1:]) + "\n")
     if barcode:
-        printer.text("\n")
-        # python-escpos announces its renderer on stdout; a register has no console to tell.
-        with contextlib.redirect_stdout(io.StringIO()):
-            printer.barcode("{B" + receipt.barcode_value, "CODE128", height=80, width=2,
-                            pos="BELOW", font="A", align_ct=True, function_type="B")
+        for code in receipt.barcodes:
+            printer.text("\n")
+            printer.set(align="center")
+            printer.text(code.caption[:columns] + "\n")
+            # python-escpos announces its renderer on stdout; a register has no console to tell.
+            with contextlib.redirect_stdout(io.StringIO()):
+                printer.barcode("{B" + code.value, "CODE128", height=80, width=2,
+                                pos="BELOW", font="A", align_ct=True, function_type="B")
         printer.set(align="left")
     if cut:
         printer.cut()

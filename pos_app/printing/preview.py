@@ -3,7 +3,8 @@
 The picture is drawn with Pillow from the same text lines the printer gets
 (`layout_receipt`), in a monospaced font (DejaVu Sans Mono, shipped with
 python-barcode, so no system font is needed), on receipt-white paper, with
-the Code128 barcode of the next-visit code or order number underneath.
+the Code128 barcodes underneath: the next-visit code's (when the sale earned
+one) and the order number's, each under a caption saying what it is for.
 """
 
 from __future__ import annotations
@@ -30,20 +31,22 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 def render_receipt_image(receipt: Receipt, *, columns: int = RECEIPT_WIDTH, font_size: int = 20,
                          margin: int = 24, barcode: bool = True) -> Image.Image:
-    """A greyscale Pillow image of the receipt."""
+    """A greyscale Pillow image of the receipt: the text, then each barcode under its caption."""
     lines = layout_receipt(receipt, columns)
     font = _font(font_size)
     char_width = font.getlength("M")
     ascent, descent = font.getmetrics()
     line_height = ascent + descent + 4
     width = int(columns * char_width) + 2 * margin
-    code_image = None
-    if barcode:
-        code_image = Image.open(io.BytesIO(code128_png(receipt.barcode_value, dpi=203))).convert("L")
-        if code_image.width > width - 2 * margin:
-            ratio = (width - 2 * margin) / code_image.width
-            code_image = code_image.resize((width - 2 * margin, int(code_image.height * ratio)))
-    height = 2 * margin + line_height * len(lines) + (code_image.height + margin if code_image else 0)
+    codes: list[tuple[str, Image.Image]] = []
+    for code in receipt.barcodes if barcode else ():
+        image = Image.open(io.BytesIO(code128_png(code.value, dpi=203))).convert("L")
+        if image.width > width - 2 * margin:
+            ratio = (width - 2 * margin) / image.width
+            image = image.resize((width - 2 * margin, int(image.height * ratio)))
+        codes.append((code.caption, image))
+    height = 2 * margin + line_height * len(lines)
+    height += sum(margin // 2 + line_height + image.height for _, image in codes) + (margin // 2 if codes else 0)
 
     page = Image.new("L", (width, height), _PAPER)
     draw = ImageDraw.Draw(page)
@@ -52,8 +55,13 @@ def render_receipt_image(receipt: Receipt, *, columns: int = RECEIPT_WIDTH, font
         bold = index == 0 or text.startswith("TOTAL ")
         draw.text((margin, y), text, font=font, fill=_INK, stroke_width=1 if bold else 0, stroke_fill=_INK)
         y += line_height
-    if code_image is not None:
-        page.paste(code_image, ((width - code_image.width) // 2, y + margin // 2))
+    for caption, image in codes:
+        y += margin // 2
+        caption = caption[:columns]
+        draw.text(((width - font.getlength(caption)) / 2, y), caption, font=font, fill=_INK)
+        y += line_height
+        page.paste(image, ((width - image.width) // 2, y))
+        y += image.height
     return page
 
 

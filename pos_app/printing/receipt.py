@@ -9,7 +9,10 @@ lines, so what the cashier previews is what the customer gets.
 Layout: a centred header (store, address, register, cashier, order, time),
 the items (name, then quantity x unit price and the line's amount; a discount
 on its own line), the totals, the promotions that applied, the loyalty points
-summary and the next-visit code, which is also printed as a barcode.
+summary and the next-visit code with its offer. Under the text come the
+barcodes (`Receipt.barcodes`): the next-visit code's, scanned as a code on
+the customer's next visit, and always the order number's, scanned by a
+manager to find the order for a return.
 """
 
 from __future__ import annotations
@@ -60,6 +63,14 @@ class PointsSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceiptBarcode:
+    """One Code128 barcode under the text: what it carries and the caption printed above it."""
+
+    caption: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
 class Receipt:
     store_name: str
     register: str
@@ -81,9 +92,12 @@ class Receipt:
     footer: tuple[str, ...] = ("Thank you for shopping with us!",)
 
     @property
-    def barcode_value(self) -> str:
-        """What the slip's barcode encodes: the next-visit code, else the order number (for returns)."""
-        return self.next_visit_code or self.order_number
+    def barcodes(self) -> tuple[ReceiptBarcode, ...]:
+        """The slip's barcodes, top to bottom: the next-visit code (when one was earned), the order number."""
+        order = ReceiptBarcode(f"Order {self.order_number} (returns)", self.order_number)
+        if self.next_visit_code:
+            return ReceiptBarcode("Next-visit code", self.next_visit_code), order
+        return (order,)
 
 
 def layout_receipt(receipt: Receipt, width: int = RECEIPT_WIDTH) -> tuple[str, ...]:
@@ -177,6 +191,7 @@ __all__ = [
     "AppliedPromotion",
     "PointsSummary",
     "Receipt",
+    "ReceiptBarcode",
     "ReceiptLine",
     "layout_receipt",
 ]

@@ -114,6 +114,8 @@ class SaleOps:
             customer_name=customer.name if customer else None,
             points_before=done.points_before,
             points_pending=done.points_pending,
+            next_visit_code=done.next_visit.code_text if done.next_visit else None,
+            next_visit_offer=done.next_visit.offer if done.next_visit else None,
         )
         if receipt.points is not None and done.points_after is not None:
             # The printed balance comes from the checkout itself, so rewards claimed with points count too.
@@ -125,6 +127,8 @@ class SaleOps:
             summary += (f" {customer.name} earned {done.order.points_earned:,} points"
                         + (f", spent {done.order.points_redeemed:,}" if done.order.points_redeemed else "")
                         + f" — balance {done.points_after:,}.")
+        if done.next_visit is not None:
+            summary += f" Next-visit code {done.next_visit.code_text} is on the receipt."
         return Changed(CheckedOut(done, receipt, summary), OpChanges(cart=True, promotions=True, totals=True,
                                                                      customer=True, outbox=True))
 

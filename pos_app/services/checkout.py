@@ -18,7 +18,9 @@ spends or when an offline exposure cap would be passed, and then writes:
   `accrual` for points earned, held until the return window closes when the
   program has one (`return_window_days` > 0);
 - the codes' uses, the rewards' personal single-use codes, the customer's
-  promotion uses and first-order flag.
+  promotion uses and first-order flag;
+- the next-visit code when the program has the offer and the sale earns it
+  (`services.next_visit`): personal, single use, tied to the order.
 
 Any refusal returns before anything is written; the unit of work rolls back.
 """
@@ -38,6 +40,7 @@ from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
 from pos_app.domain.sale_record import SaleRecord, SoldLine
 from pos_app.domain.scenario_json import result_to_json
+from pos_app.services.next_visit import NextVisitOffer, issue_next_visit_code
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import PricedSale, PricingEngineCache, price_in
 from pos_app.services.sale import SaleDraft
@@ -76,6 +79,7 @@ class CompletedSale:
     points_before: int | None = None  # None: anonymous sale
     points_after: int | None = None  # held accruals included
     accrual_available_on: date | None = None  # earned points spendable from this day (None: now)
+    next_visit: NextVisitOffer | None = None  # the personal code this sale earned, printed on the receipt
 
     @property
     def order_number(self) -> str:
@@ -348,6 +352,9 @@ def checkout(
             uow.customers.record_promotion_uses(customer.id, [applied.id for applied in result.applied])
             if customer.first_order:
                 uow.customers.mark_ordered(customer.id)
+        next_visit = issue_next_visit_code(
+            uow, settings, customer_id=customer_id, total_minor=result.total, order_id=order_id, now=now
+        )
         uow.commit()
         points_before = customer.points if customer is not None else None
         points_after = priced.points_after
@@ -359,6 +366,7 @@ def checkout(
             points_before=points_before,
             points_after=points_after,
             accrual_available_on=available_on,
+            next_visit=next_visit,
         )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pos_app.demo.promotions import NEXT_VISIT_MIN_TOTAL_MINOR, NEXT_VISIT_PROMOTION_ID
 from pos_app.demo.rewards import generate_rewards
 from pos_app.demo.store import DemoStore
 from pos_app.domain.account import Role, UserAccount
@@ -64,6 +65,8 @@ def demo_settings(store: DemoStore) -> LoyaltySettings:
         tiers=tuple(TierRule(name, spend, multipliers.get(name, "1")) for name, spend in _TIER_SPEND.items()),
         welcome_points=100,
         welcome_promotion_id="P21",
+        next_visit_promotion_id=NEXT_VISIT_PROMOTION_ID,
+        next_visit_min_total_minor=NEXT_VISIT_MIN_TOTAL_MINOR,
     )
 
 

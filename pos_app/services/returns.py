@@ -26,8 +26,8 @@ A return after the program's return window needs a manager's PIN. A
 manager may also void the register's last order outright (`void_last_order`):
 every ledger entry of the order is reversed, its codes' uses are given back
 (a claimed reward's code stays spent: its points come back instead), the
-customer's uses of its promotions are taken back and the order is marked
-voided.
+next-visit code the order earned is retired (uses left 0), the customer's
+uses of its promotions are taken back and the order is marked voided.
 """
 
 from __future__ import annotations
@@ -299,7 +299,8 @@ def void_last_order(
 
     Reverses every ledger entry of the order (points spent come back, points
     earned go), gives back the uses of the codes it spent (not a claimed
-    reward's code), marks the order voided and writes the audit log. Refused:
+    reward's code), retires the next-visit code it earned, marks the order voided
+    and writes the audit log. Refused:
     the PIN check's refusals, `no_order`, `already_voided`, `order_has_returns`
     (use a return instead), `insufficient_points` (the earned points were spent since).
     """
@@ -356,6 +357,7 @@ def void_last_order(
         if order.customer_id is not None:
             applied = [a["id"] for a in json.loads(order.result_json or "{}").get("applied", [])]
             uow.customers.record_promotion_uses(order.customer_id, applied, delta=-1)
+        uow.promotions.retire_codes_of_order(order.id)
         uow.orders.void(order.id)
         uow.audit.append(
             manager_id,

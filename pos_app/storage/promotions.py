@@ -157,6 +157,25 @@ class PromotionRepository:
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
+    def retire_codes_of_order(self, order_id: str) -> int:
+        """Make the codes an order earned unusable (uses_left 0): the order was voided. How many changed."""
+        result = self._session.execute(
+            update(PromotionCodeRow)
+            .where(
+                PromotionCodeRow.order_id == order_id,
+                or_(PromotionCodeRow.uses_left.is_(None), PromotionCodeRow.uses_left > 0),
+            )
+            .values(uses_left=0)
+        )
+        return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+    def active_body(self, promotion_id: str) -> dict[str, Any] | None:
+        """An active promotion's JSON without its codes (cheap: a personal-code promotion has many), or None."""
+        body = self._session.scalar(
+            select(PromotionRow.body).where(PromotionRow.id == promotion_id, PromotionRow.active)
+        )
+        return None if body is None else json.loads(body)
+
     def active_ids(self) -> list[str]:
         return list(self._session.scalars(select(PromotionRow.id).where(PromotionRow.active).order_by(PromotionRow.id)))
 
@@ -201,9 +220,19 @@ class PromotionRepository:
         return result.rowcount == 1  # type: ignore[attr-defined]
 
     def issue_code(
-        self, promotion_id: str, code: str, *, customer_id: str | None, uses_left: int | None, at: datetime
+        self,
+        promotion_id: str,
+        code: str,
+        *,
+        customer_id: str | None,
+        uses_left: int | None,
+        at: datetime,
+        order_id: str | None = None,
     ) -> PromotionCode:
-        """Create a code locally (a welcome code, a claimed reward) for an existing promotion."""
+        """Create a code locally (a welcome code, a claimed reward, a next-visit code) for an existing promotion.
+
+        `order_id`: the sale that earned the code (a next-visit code), so voiding it retires the code.
+        """
         row = PromotionCodeRow(
             code=normalise_code(code),
             promotion_id=promotion_id,
@@ -211,6 +240,7 @@ class PromotionRepository:
             uses_left=uses_left,
             display=code.strip(),
             issued_at=at,
+            order_id=order_id,
         )
         self._session.add(row)
         self._session.flush()

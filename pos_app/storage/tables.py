@@ -91,6 +91,8 @@ class ProgramSettingsRow(Base):
     return_window_days: Mapped[int]
     welcome_points: Mapped[int]
     welcome_promotion_id: Mapped[str | None] = mapped_column(String(64))
+    next_visit_promotion_id: Mapped[str | None] = mapped_column(String(64))
+    next_visit_min_total_minor: Mapped[int] = mapped_column(default=0, server_default="0")
     default_phone_region: Mapped[str] = mapped_column(String(2))
     manager_daily_adjust_limit: Mapped[int]
 
@@ -173,6 +175,7 @@ class PromotionCodeRow(Base):
     uses_left: Mapped[int | None]
     display: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[datetime | None]
+    order_id: Mapped[str | None] = mapped_column(String(80), index=True)  # the sale that earned it (next visit)
 
 
 class RegisterSequenceRow(Base):

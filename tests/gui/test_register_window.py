@@ -9,7 +9,7 @@ wait for what the cashier would wait for: the text on the screen.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from pos_app.demo.barcodes import card_number
 from pos_app.printing.escpos_output import render_escpos
@@ -91,6 +91,12 @@ def test_full_cashier_flow(qtbot, register, wedge, demo_store):
     assert b"CORNER MARKET" in printed and receipt.order_number.encode() in printed
     on_dummy = render_escpos(receipt)  # the same receipt on python-escpos's Dummy printer
     assert b"Zo" in on_dummy and b"TOTAL USD" in on_dummy and b"\x1dV" in on_dummy  # text, total, cut
+    # a member paying $10 or more earns the demo's next-visit code: barcoded beside the order number
+    assert receipt.total >= 1000 and receipt.next_visit_code.startswith("NV-")
+    assert "10% off your next visit" in receipt.next_visit_offer
+    assert receipt.next_visit_code in dialog.findChild(QLabel, "receipt-summary").text()
+    for value in (receipt.next_visit_code, receipt.order_number):
+        assert b"\x1dkI" + bytes([len(value) + 2]) + b"{B" + value.encode() in printed  # GS k: Code128
 
     # Enter starts the next sale; the sale is in the outbox, the customer's points moved
     qtbot.keyClick(dialog.next_button, Qt.Key.Key_Return)

@@ -121,7 +121,7 @@ def test_an_anonymous_sale_has_no_points_section_and_barcodes_the_order_number()
     text = "\n".join(layout_receipt(receipt))
     assert "Loyalty points" not in text
     assert "Customer:" not in text
-    assert receipt.barcode_value == "S1-R2-000123"
+    assert [code.value for code in receipt.barcodes] == ["S1-R2-000123"]
 
 
 def test_yen_amounts_have_no_decimals():
@@ -169,16 +169,31 @@ def test_text_code128_cannot_carry_is_refused(value):
 # -- ESC/POS ----------------------------------------------------------------------------------
 
 
-def test_printing_sends_the_text_a_native_code128_barcode_and_a_cut():
+def gs_k(value: str) -> bytes:
+    """The ESC/POS command that prints `value` as a Code128 barcode (code set B)."""
+    code = b"{B" + value.encode("ascii")
+    return GS_K_CODE128 + bytes([len(code)]) + code
+
+
+def test_printing_sends_the_text_native_code128_barcodes_and_a_cut():
     data = render_escpos(a_receipt())
 
     assert b"CORNER MARKET" in data
     assert b"Organic whole milk 1L" in data
     assert b"TOTAL USD" in data and b"30.47" in data
-    code = b"{BNV-8K2Q7"
-    assert GS_K_CODE128 + bytes([len(code)]) + code in data
     assert data.rstrip(b"\n").endswith(FULL_CUT)
     assert data.index(b"TOTAL USD") < data.index(GS_K_CODE128) < data.rindex(FULL_CUT)
+
+
+def test_a_receipt_with_a_next_visit_code_carries_two_scannable_barcodes():
+    """The next visit scans the code; a return scans the order number: both are on the slip."""
+    data = render_escpos(a_receipt())
+
+    assert data.count(GS_K_CODE128) == 2
+    assert data.index(gs_k("NV-8K2Q7")) < data.index(gs_k("S1-R2-000123")) < data.rindex(FULL_CUT)
+    assert b"Next-visit code" in data and b"Order S1-R2-000123 (returns)" in data
+    assert [(c.caption, c.value) for c in a_receipt().barcodes] == [
+        ("Next-visit code", "NV-8K2Q7"), ("Order S1-R2-000123 (returns)", "S1-R2-000123")]
 
 
 def test_accented_names_are_encoded_for_the_printer_not_dropped():
@@ -187,10 +202,10 @@ def test_accented_names_are_encoded_for_the_printer_not_dropped():
     assert b"Zo?" not in data
 
 
-def test_without_a_next_visit_code_the_order_number_is_barcoded():
+def test_without_a_next_visit_code_only_the_order_number_is_barcoded():
     data = render_escpos(a_receipt(next_visit_code=None))
-    code = b"{BS1-R2-000123"
-    assert GS_K_CODE128 + bytes([len(code)]) + code in data
+    assert data.count(GS_K_CODE128) == 1
+    assert gs_k("S1-R2-000123") in data
 
 
 def test_a_printer_config_chooses_the_printer():
@@ -269,6 +284,13 @@ def test_the_preview_contains_the_barcode_below_the_text():
     assert with_code.height > without.height + 60
     bottom = with_code.crop((0, without.height, with_code.width, with_code.height))
     assert bottom.getextrema() == (0, 255)
+
+
+def test_the_preview_shows_one_barcode_more_when_a_next_visit_code_was_earned():
+    both = render_receipt_image(a_receipt())
+    order_only = render_receipt_image(a_receipt(next_visit_code=None))
+    text_lines = len(layout_receipt(a_receipt())) - len(layout_receipt(a_receipt(next_visit_code=None)))
+    assert both.height - order_only.height > text_lines * 24 + 60  # the text section, and a second barcode
 
 
 def test_the_preview_pdf_is_a_one_page_pdf():

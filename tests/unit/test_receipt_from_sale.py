@@ -87,7 +87,7 @@ def test_the_printed_slip_reads_right():
 def test_an_anonymous_sale_prints_no_points():
     receipt = a_sale_receipt(customer_name=None, points_before=None, next_visit_code=None)
     assert receipt.points is None
-    assert receipt.barcode_value == "S1-R1-000042"
+    assert [code.value for code in receipt.barcodes] == ["S1-R1-000042"]
 
 
 def test_an_unknown_sku_prints_as_its_code():
@@ -115,4 +115,4 @@ def test_a_demo_sale_through_the_engine_prints_end_to_end():
     assert water.name.encode()[:12] in data
     assert b"-0.00" not in data
     assert b"3 sparkling waters for $3" in data
-    assert b"{BNV-TEST1" in data
+    assert b"{BNV-TEST1" in data and b"{BS1-R1-000001" in data  # the next visit's code and the return's
