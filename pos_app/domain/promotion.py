@@ -8,6 +8,7 @@ decides which promotions apply to a sale.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -96,6 +97,14 @@ class Audience:
     segments: frozenset[str] = frozenset()
     tiers: frozenset[str] = frozenset()
     customers: frozenset[str] = frozenset()
+
+    def includes(self, customer_id: str, tier: str | None, segments: Iterable[str]) -> bool:
+        """Whether the customer with this id, tier and segments is in the audience (any one match will do)."""
+        return (
+            customer_id in self.customers
+            or (tier is not None and tier in self.tiers)
+            or not self.segments.isdisjoint(segments)
+        )
 
 
 @dataclass(frozen=True, slots=True)

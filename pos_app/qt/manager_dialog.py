@@ -215,8 +215,8 @@ class ManagerDialog(QDialog):
             found = ops.identify(to_text)
             customer = getattr(found, "customer", None)
             if customer is None:
-                with ops.uow(read_only=True) as uow:
-                    customer = uow.customers.get(to_text)
+                by_id = ops.customer_by_id(to_text)
+                customer = None if isinstance(by_id, Refused) else by_id
             if customer is None:
                 return Changed(Refused("unknown_customer", f"no customer with card or id {to_text!r}"))
             return ops.transfer(manager_id=self._manager_id, pin=self._pin, from_customer_id=from_id,

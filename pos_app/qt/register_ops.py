@@ -10,7 +10,7 @@ injected clock (timezone-aware, local), so tests control it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pos_app.domain.account import Role
@@ -18,10 +18,9 @@ from pos_app.domain.audit_chain import AuditRecord
 from pos_app.domain.customer_profile import Consents, CustomerProfile
 from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.sale_record import SaleRecord
-from pos_app.qt.wording import is_birthday_week
 from pos_app.services.accounts import Authenticated, verify_pin
 from pos_app.services.audit import audit_records
-from pos_app.services.balances import PointsStatement, points_statement
+from pos_app.services.customer_card import CustomerCard, PersonalOffer, customer_by_id, customer_card
 from pos_app.services.enrollment import enroll_customer
 from pos_app.services.identification import Identification, identify
 from pos_app.services.manager_actions import (
@@ -32,7 +31,6 @@ from pos_app.services.manager_actions import (
 )
 from pos_app.services.outcome import Refused
 from pos_app.services.returns import find_order, return_items, void_last_order
-from pos_app.services.tiers import rolling_year_start
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
 
@@ -45,30 +43,6 @@ class OpChanges:
     promotions: bool = False
     totals: bool = False
     outbox: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class PersonalOffer:
-    code: str
-    name: str
-    uses_left: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerCard:
-    """Everything the customer panel shows about one customer."""
-
-    customer: CustomerProfile
-    confirmed: int
-    pending: int
-    held: int
-    offers: tuple[PersonalOffer, ...]
-    birthday_week: bool
-    expiring_soon: int = 0
-    expiring_on: date | None = None
-    next_tier: str | None = None
-    to_next_tier: int = 0  # minor units of spend still needed for `next_tier`
-    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,47 +70,10 @@ class RegisterOps:
         return identify(self.uow(read_only=True), typed)
 
     def customer_card(self, customer_id: str) -> CustomerCard | Refused:
-        today = self.clock().date()
-        statement = points_statement(self.uow(read_only=True), customer_id, today)
-        if isinstance(statement, Refused):
-            return statement
-        with self.uow(read_only=True) as uow:
-            customer = uow.customers.get(customer_id)
-            if customer is None:
-                return Refused("unknown_customer", f"no customer {customer_id!r}")
-            settings = uow.settings.get()
-            now = self.clock()
-            spend = uow.orders.spend_between(customer_id, rolling_year_start(now), now)
-            above = sorted((t for t in settings.tiers if t.threshold_minor > spend), key=lambda t: t.threshold_minor)
-            current = settings.tier_for_spend(spend)
-            # The next tier above both the spend and the tier held (a cached tier may come from the central
-            # service, which sees every store): the cashier can tell the customer how far it is.
-            ranks = {t.name: t.threshold_minor for t in settings.tiers}
-            held = max(ranks.get(customer.tier or "", 0), ranks.get(current or "", 0))
-            nxt = next((t for t in above if t.threshold_minor > held), None)
-            offers = []
-            for code in uow.promotions.codes_of_customer(customer_id):
-                if code.uses_left is not None and code.uses_left <= 0:
-                    continue
-                promo = uow.promotions.get(code.promotion_id)
-                if promo is None:
-                    continue
-                offers.append(PersonalOffer(code.display or code.code, promo.get("name", promo["id"]),
-                                            code.uses_left))
-            coded = {o.name for o in offers}
-            for promo in uow.promotions.in_force(now):
-                audience = promo.get("audience")
-                if not isinstance(audience, dict) or promo.get("codes") or promo.get("name") in coded:
-                    continue  # public offers are for everyone; code-gated ones are listed by their code
-                if customer.id in (audience.get("customers") or ()) \
-                        or (customer.tier and customer.tier in (audience.get("tiers") or ())) \
-                        or set(customer.segments) & set(audience.get("segments") or ()):
-                    offers.append(PersonalOffer("", promo.get("name", promo["id"]), None))
-        card = _card(customer, statement, tuple(offers), today)
-        if nxt is not None:
-            card = replace(card, next_tier=nxt.name, to_next_tier=nxt.threshold_minor - spend,
-                           currency=settings.currency)
-        return card
+        return customer_card(self.uow(read_only=True), customer_id, self.clock())
+
+    def customer_by_id(self, customer_id: str) -> CustomerProfile | Refused:
+        return customer_by_id(self.uow(read_only=True), customer_id)
 
     def enroll(self, *, name: str, phone: str | None, email: str | None, birthday: date | None,
                consents: Consents, cashier_id: str | None) -> Changed:
@@ -196,22 +133,6 @@ class RegisterOps:
     def outbox_size(self) -> int:
         with self.uow(read_only=True) as uow:
             return uow.ledger.outbox_size()
-
-
-def _card(customer: CustomerProfile, statement: PointsStatement, offers: tuple[PersonalOffer, ...],
-          today: date) -> CustomerCard:
-    balance = statement.balance
-    soon = [lot for lot in statement.lots if (lot.expires_on - today).days <= 30]
-    return CustomerCard(
-        customer=customer,
-        confirmed=balance.confirmed,
-        pending=balance.pending,
-        held=balance.held,
-        offers=offers,
-        birthday_week=is_birthday_week(customer.birthday, today),
-        expiring_soon=sum(lot.remaining for lot in soon),
-        expiring_on=min((lot.expires_on for lot in soon), default=None),
-    )
 
 
 __all__ = ["Changed", "CustomerCard", "OpChanges", "PersonalOffer", "RegisterOps"]

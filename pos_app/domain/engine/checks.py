@@ -51,11 +51,7 @@ def static_refusal(promo: Promotion, ctx: SaleContext) -> tuple[Reason, str] | N
     if audience is not None:
         if customer is None:
             return Reason.CUSTOMER_REQUIRED, "personal offer: identify the customer first"
-        if not (
-            customer.id in audience.customers
-            or (customer.tier is not None and customer.tier in audience.tiers)
-            or not audience.segments.isdisjoint(customer.segments)
-        ):
+        if not audience.includes(customer.id, customer.tier, customer.segments):
             return Reason.NOT_IN_AUDIENCE, "this customer is not in the offer's audience"
     if promo.codes:
         refusal = code_refusal(promo, ctx)

@@ -1,0 +1,151 @@
+"""The customer card: what the register shows about the customer at the till.
+
+Once a customer is identified the cashier sees their name and tier, how much
+more spend this year reaches the next tier, their points (confirmed by the
+central service, pending sync, held until a return window closes, and those
+expiring soon), the offers meant for them and a birthday badge. Offers are
+the customer's own usable codes, then the promotions in force whose audience
+takes them in (a tier, a segment or their id), decided by the engine's own
+rule (`Audience.includes`); public offers are for everyone and are not listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pos_app.domain.customer import Customer
+from pos_app.domain.customer_profile import CustomerProfile
+from pos_app.domain.loyalty_settings import LoyaltySettings, TierRule
+from pos_app.domain.promotion import Audience
+from pos_app.services.outcome import Refused
+from pos_app.services.pricing import to_engine_customer
+from pos_app.services.tiers import rolling_year_start
+from pos_app.storage.unit_of_work import UnitOfWork
+
+EXPIRING_SOON_DAYS = 30  # lots expiring within this many days are worth telling the customer about
+BIRTHDAY_WEEK_DAYS = 7  # the badge shows this many days either side of the birthday
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalOffer:
+    """An offer for this customer: a personal code (`code` set) or a tier/segment promotion (`code` "")."""
+
+    code: str
+    name: str
+    uses_left: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerCard:
+    """Everything the customer panel shows about one customer."""
+
+    customer: CustomerProfile
+    confirmed: int
+    pending: int
+    held: int
+    offers: tuple[PersonalOffer, ...]
+    birthday_week: bool
+    expiring_soon: int = 0
+    expiring_on: date | None = None
+    next_tier: str | None = None
+    to_next_tier: int = 0  # minor units of spend still needed for `next_tier`
+    currency: str = "USD"
+
+
+def customer_card(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerCard | Refused:
+    """The card of one cached customer at `now` (local store time), or `unknown_customer`."""
+    today = now.date()
+    with uow:
+        balance = uow.ledger.balance(customer_id, today)
+        profile = uow.customers.get(customer_id)
+        if balance is None or profile is None:
+            return Refused("unknown_customer", f"no customer {customer_id!r}")
+        settings = uow.settings.get()
+        lots = uow.ledger.open_lots(customer_id, today)
+        spend = uow.orders.spend_between(customer_id, rolling_year_start(now), now)
+        customer = to_engine_customer(profile, balance.available)
+        offers = _personal_codes(uow, customer_id)
+        offers += _audience_offers(uow.promotions.in_force(now), customer, {o.name for o in offers})
+    soon = [lot for lot in lots if (lot.expires_on - today).days <= EXPIRING_SOON_DAYS]
+    upcoming = _next_tier(settings, spend, profile.tier)
+    return CustomerCard(
+        customer=profile,
+        confirmed=balance.confirmed,
+        pending=balance.pending,
+        held=balance.held,
+        offers=offers,
+        birthday_week=customer.birthday_within(today, BIRTHDAY_WEEK_DAYS),
+        expiring_soon=sum(lot.remaining for lot in soon),
+        expiring_on=min((lot.expires_on for lot in soon), default=None),
+        next_tier=upcoming.name if upcoming else None,
+        to_next_tier=upcoming.threshold_minor - spend if upcoming else 0,
+        currency=settings.currency,
+    )
+
+
+def customer_by_id(uow: UnitOfWork, customer_id: str) -> CustomerProfile | Refused:
+    """One cached customer by their id (a manager may type it), or `unknown_customer`."""
+    with uow:
+        profile = uow.customers.get(customer_id)
+    return profile if profile is not None else Refused("unknown_customer", f"no customer {customer_id!r}")
+
+
+def _next_tier(settings: LoyaltySettings, spend: int, tier_held: str | None) -> TierRule | None:
+    """The lowest tier above both this register's 12-month spend and the tier the customer holds.
+
+    The held tier may come from the central service, which sees every store, so
+    it can be above what the spend here reaches: the next tier is above both.
+    """
+    thresholds = {t.name: t.threshold_minor for t in settings.tiers}
+    reached = settings.tier_for_spend(spend)
+    floor = max(thresholds.get(tier_held or "", 0), thresholds.get(reached or "", 0), spend)
+    above = [t for t in settings.tiers if t.threshold_minor > floor]
+    return min(above, key=lambda t: t.threshold_minor, default=None)
+
+
+def _personal_codes(uow: UnitOfWork, customer_id: str) -> tuple[PersonalOffer, ...]:
+    """The customer's own codes that still have a use, with their promotion's name."""
+    offers = []
+    for code in uow.promotions.codes_of_customer(customer_id):
+        if code.uses_left is not None and code.uses_left <= 0:
+            continue
+        promotion = uow.promotions.get(code.promotion_id)
+        if promotion is None:
+            continue
+        offers.append(PersonalOffer(code.display or code.code, _name(promotion), code.uses_left))
+    return tuple(offers)
+
+
+def _audience_offers(
+    in_force: list[dict[str, Any]], customer: Customer, listed: set[str]
+) -> tuple[PersonalOffer, ...]:
+    """Promotions in force whose audience takes the customer in; code-gated ones are listed by their code."""
+    offers = []
+    for promotion in in_force:
+        audience = _audience(promotion)
+        if audience is None or promotion.get("codes") or promotion.get("name") in listed:
+            continue
+        if audience.includes(customer.id, customer.tier, customer.segments):
+            offers.append(PersonalOffer("", _name(promotion), None))
+    return tuple(offers)
+
+
+def _audience(promotion: dict[str, Any]) -> Audience | None:
+    """The stored promotion's audience (FORMAT.md 2: "public" or lists), None when public."""
+    audience = promotion.get("audience")
+    if not isinstance(audience, dict):
+        return None
+    return Audience(
+        segments=frozenset(audience.get("segments") or ()),
+        tiers=frozenset(audience.get("tiers") or ()),
+        customers=frozenset(audience.get("customers") or ()),
+    )
+
+
+def _name(promotion: dict[str, Any]) -> str:
+    return promotion.get("name", promotion["id"])
+
+
+__all__ = ["CustomerCard", "PersonalOffer", "customer_by_id", "customer_card"]
