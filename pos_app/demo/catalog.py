@@ -170,19 +170,7 @@ class DemoProduct:
 
     def cart_line(self, line_id: str, qty: int | str, format_minor) -> dict[str, Any]:
         """A FORMAT.md 1.3 cart line; `format_minor` is `Currency.format_minor`."""
-        return {
-            "id": line_id,
-            "sku": self.sku,
-            "qty": qty,
-            "unit_price": format_minor(self.unit_price_minor),
-            "categories": list(self.categories),
-            "brand": self.brand,
-            "tags": list(self.tags),
-            "weighted": self.weighted,
-            "no_discount": self.no_discount,
-            "no_points": self.no_points,
-            "min_unit_price": None if self.min_unit_price_minor is None else format_minor(self.min_unit_price_minor),
-        }
+        return self.to_catalog_item().to_cart_line(line_id, qty, format_minor)
 
 
 def _price(rng: random.Random, low: int, high: int) -> int:
