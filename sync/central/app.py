@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from sync.central import feed, ledger, registers
+from sync.central import feed, ledger, members, registers
 from sync.central.db import DEFAULT_DB_URL, create_engine, utcnow
 from sync.central.errors import CentralError, NotFound
 from sync.central.tables import AlertRow, ConflictRow, CustomerRow
@@ -161,7 +161,7 @@ def create_app(
 
         def enroll_unknown(session: Session) -> None:
             registers.authenticate(session, token)
-            ledger.ensure_customers(session, (e.customer_id for e in body.entries if e.customer_id), utcnow())
+            members.ensure_customers(session, (e.customer_id for e in body.entries if e.customer_id), utcnow())
 
         run_in_transaction(engine, enroll_unknown)
 
@@ -235,7 +235,7 @@ def create_app(
             row = session.get(CustomerRow, customer_id)
             if row is None:
                 raise NotFound(f"no customer {customer_id}")
-            return ledger.customer_record(row)
+            return members.customer_record(row)
 
         return run_in_transaction(engine, work)
 

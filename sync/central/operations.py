@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pos_app.domain.money import Currency, MoneyError
-from sync.central import feed, ledger
+from sync.central import feed, ledger, members
 from sync.central.db import as_utc, utcnow
 from sync.central.promotions import validate_promotions
 from sync.central.registers import ensure_central_register
@@ -168,7 +168,7 @@ def _upsert_customers(session: Session, batch: list[tuple[int, dict[str, Any]]],
         for cid in fresh_ids:
             issue_personal_code(session, f"WELCOME-{cid}", cid, str(welcome_percent), "Welcome", now, days=60)
     rows = session.scalars(sa.select(CustomerRow).where(CustomerRow.id.in_(ids))).all()
-    feed.emit(session, [(ChangeTopic.CUSTOMER, r.id, ledger.customer_record(r)) for r in rows])
+    feed.emit(session, [(ChangeTopic.CUSTOMER, r.id, members.customer_record(r)) for r in rows])
     session.flush()
     session.expunge_all()  # a million-row import must not keep a million objects in the identity map
 
@@ -330,7 +330,7 @@ def set_segments(session: Session, segments: dict[str, list[str]]) -> int:
     for row in rows:
         row.segments = json.dumps(sorted(segments[row.id]))
     session.flush()
-    feed.emit(session, [(ChangeTopic.CUSTOMER, row.id, ledger.customer_record(row)) for row in rows])
+    feed.emit(session, [(ChangeTopic.CUSTOMER, row.id, members.customer_record(row)) for row in rows])
     return len(rows)
 
 
@@ -354,7 +354,7 @@ def recompute_segments(session: Session, now: datetime) -> int:
             row.segments = text
             changed.append(row)
     session.flush()
-    feed.emit(session, [(ChangeTopic.CUSTOMER, r.id, ledger.customer_record(r)) for r in changed])
+    feed.emit(session, [(ChangeTopic.CUSTOMER, r.id, members.customer_record(r)) for r in changed])
     return len(changed)
 
 
@@ -405,7 +405,7 @@ def balance_report(session: Session, customer_id: str) -> dict[str, Any] | None:
     ledger_sum = session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(LedgerEntryRow.points), 0)).where(LedgerEntryRow.customer_id == customer_id)
     )
-    return {**ledger.customer_record(row), "ledger_sum": int(ledger_sum or 0),
+    return {**members.customer_record(row), "ledger_sum": int(ledger_sum or 0),
             "entries": session.scalar(sa.select(sa.func.count()).where(LedgerEntryRow.customer_id == customer_id))}
 
 
