@@ -287,7 +287,7 @@ class Merged:
 
 def merge_members(session: Session, keep_id: str, other_id: str, now: datetime) -> Merged:
     """Merge `other` into `keep` (see the module docstring); everything in the caller's transaction."""
-    from sync.central.operations import CentralGrant, book_central_entries
+    from sync.central.grants import CentralGrant, book_central_entries
     from sync.central.registers import ensure_central_register
 
     if keep_id == other_id:
@@ -372,7 +372,7 @@ def forward_merged_balances(session: Session, customer_ids: Iterable[str] | None
     member; this forwards each such balance by a transfer pair. Returns how
     many members were forwarded.
     """
-    from sync.central.operations import CentralGrant, book_central_entries
+    from sync.central.grants import CentralGrant, book_central_entries
     from sync.central.registers import ensure_central_register
 
     query = sa.select(_CUSTOMERS.c.id).where(_CUSTOMERS.c.merged_into.is_not(None), _CUSTOMERS.c.balance != 0)

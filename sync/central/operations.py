@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,8 +23,8 @@ from sqlalchemy.orm import Session
 from pos_app.domain.money import Currency, MoneyError
 from sync.central import feed, ledger, members
 from sync.central.db import as_utc, utcnow
+from sync.central.grants import book_central_entries
 from sync.central.promotions import validate_promotions
-from sync.central.registers import ensure_central_register
 from sync.central.tables import (
     AlertRow,
     CatalogItemRow,
@@ -36,7 +35,7 @@ from sync.central.tables import (
     PromotionRow,
     SettingRow,
 )
-from sync.protocol import ChangeTopic, EntryKind, LedgerEntry
+from sync.protocol import ChangeTopic, EntryKind
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "currency": "USD",
@@ -171,20 +170,6 @@ def _upsert_customers(session: Session, batch: list[tuple[int, dict[str, Any]]],
     feed.emit(session, [(ChangeTopic.CUSTOMER, r.id, members.customer_record(r)) for r in rows])
     session.flush()
     session.expunge_all()  # a million-row import must not keep a million objects in the identity map
-
-
-def book_central_entries(session: Session, grants: Iterable[tuple[str, EntryKind, int, str]]) -> int:
-    """Book (customer, kind, points, order_id tag) entries from the `central` pseudo-register."""
-    register = ensure_central_register(session)
-    now = utcnow()
-    entries = [
-        LedgerEntry.build(register_id=register.id, seq=register.acked_seq + i, kind=kind, customer_id=cid,
-                          points=points, order_id=tag, online=False, created_at_register=now)
-        for i, (cid, kind, points, tag) in enumerate(grants, start=1)
-    ]
-    if entries:
-        ledger.ingest(session, register, entries, now)
-    return len(entries)
 
 
 # -- catalog and promotions -----------------------------------------------------------------------
