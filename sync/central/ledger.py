@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.promotion import normalize_code as domain_normalize_code
 from sync.central import feed
+from sync.central.codes import code_record
 from sync.central.errors import BadPayload, Forbidden, PayloadConflict, SeqGap
 from sync.central.holds import consume_holds
 from sync.central.members import CustomerState, customer_record, lock_customers, write_customers
@@ -95,11 +96,6 @@ class _Bookings:
     overdraft: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     orders: list[dict[str, Any]] = field(default_factory=list)
-
-
-def code_record(row: CodeRow) -> dict[str, Any]:
-    uses_left = None if row.uses_allowed is None else max(0, row.uses_allowed - row.used)
-    return {"code": row.code, "promotion_id": row.promotion_id, "customer": row.customer_id, "uses_left": uses_left}
 
 
 def ingest(session: Session, register: RegisterRow, entries: Sequence[LedgerEntry], now: datetime) -> PushOutcome:

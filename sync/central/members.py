@@ -343,7 +343,7 @@ def merge_members(session: Session, keep_id: str, other_id: str, now: datetime) 
                                         f"{other_id} merged into {keep_id}: {moved_points} points, {orders} orders, "
                                         f"{len(codes)} codes moved; keys moved: {', '.join(keys) or 'none'}", now)))
     session.flush()
-    from sync.central.ledger import code_record
+    from sync.central.codes import code_record
 
     rows = session.scalars(sa.select(CustomerRow).where(CustomerRow.id.in_([keep_id, other_id]))).all()
     feed.emit(session, [

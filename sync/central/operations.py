@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pos_app.domain.money import Currency, MoneyError
-from sync.central import feed, ledger, members
+from sync.central import codes, feed, ledger, members
 from sync.central.db import as_utc, utcnow
 from sync.central.grants import book_central_entries
 from sync.central.promotions import validate_promotions
@@ -45,6 +45,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "program.winback_days": 90,
     "program.winback_percent": "10",
     "program.top_spenders_share": "0.1",
+    "program.default_phone_region": "US",  # phones typed without "+" are read in this region
 }
 
 
@@ -257,7 +258,7 @@ def upsert_promotion(session: Session, promo: dict[str, Any], report: ImportRepo
             code_row = CodeRow(code=key, promotion_id=promo["id"], customer_id=code.get("customer"),
                                uses_allowed=code.get("uses_left"), used=0)
             session.add(code_row)
-        changes.append((ChangeTopic.CODE, key, ledger.code_record(code_row)))
+        changes.append((ChangeTopic.CODE, key, codes.code_record(code_row)))
     session.flush()
     feed.emit(session, changes)
 

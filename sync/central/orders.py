@@ -83,11 +83,8 @@ def apply_order(session: Session, register: RegisterRow, record_id: str, data: O
     counted_before = 0
     if row is not None:
         if row.register_id != register.id or row.has_lines:
-            session.add(ConflictRow(kind=CONFLICT_ORDER_COLLISION, register_id=register.id, entry_id=record_id,
-                                    customer_id=data.customer_id, code=None, points=0, leakage_minor=0,
-                                    detail=f"order id {order_id} already holds an order of {row.register_id}",
-                                    created_at=now))
-            raise OrderRefused("order_id_taken", f"order id {order_id} is already another order of the chain")
+            raise OrderRefused("order_id_taken", f"order id {order_id} from {register.id} is already an order "
+                                                 f"of {row.register_id}: not booked")
         counted_before = row.total_minor if row.customer_id else 0  # known from its accrual entry only
     else:
         row = OrderRow(id=order_id, register_id=register.id)
