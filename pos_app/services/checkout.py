@@ -5,7 +5,7 @@ cashier saw may have changed: a pulled promotion, points spent at another
 register), refuses when the customer's points no longer cover what the sale
 spends or when an offline exposure cap would be passed, and then writes:
 
-- the order (numbered `R1-000042`, the receipt's barcode) and its lines with
+- the order (numbered `S1-R1-000042`: store, register, number; the receipt's barcode) and its lines with
   what the engine fixed for each: every promotion's amount, the points value,
   the net price, and the line's share of the points spent and earned (split
   by the largest remainder method: points spent in proportion to each line's
@@ -238,7 +238,7 @@ def checkout(
         ):
             return refused
 
-        order_id = uow.orders.next_order_number(uow.register_id)
+        order_id = uow.orders.next_order_number(uow.register_id, uow.order_prefix)
         today = now.date()
         available_on = (
             today + timedelta(days=settings.return_window_days)

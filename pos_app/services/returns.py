@@ -97,7 +97,7 @@ def _order_ref(scanned: str) -> str | Refused:
 
 
 def find_order(uow: UnitOfWork, scanned: str) -> SaleRecord | Refused:
-    """The order whose receipt barcode (its order number, `R1-000042`) was scanned or typed."""
+    """The order whose receipt barcode (its order number, `S1-R1-000042`) was scanned or typed."""
     ref = _order_ref(scanned)
     if isinstance(ref, Refused):
         return ref
@@ -308,7 +308,7 @@ def void_last_order(
         refused = _approve(uow, manager_id, pin, now)
         if refused is not None:
             return refused
-        order_id = uow.orders.last_order_id(uow.register_id)
+        order_id = uow.orders.last_order_id(uow.register_id, uow.order_prefix)
         order = uow.orders.get(order_id) if order_id else None
         if order is None:
             return Refused("no_order", "this register has no order to void")

@@ -26,6 +26,7 @@ from pos_app.storage.database import WRITE
 from pos_app.storage.ledger import LedgerRepository
 from pos_app.storage.orders import OrderRepository
 from pos_app.storage.promotions import PromotionRepository
+from pos_app.storage.records import FeedQuarantineRepository, RecordOutboxRepository
 from pos_app.storage.rewards import RewardRepository
 from pos_app.storage.settings import SettingsRepository
 from pos_app.storage.sync_state import SyncStateRepository
@@ -42,10 +43,13 @@ class UnitOfWork:
     audit: AuditRepository
     rewards: RewardRepository
     sync_state: SyncStateRepository
+    records: RecordOutboxRepository
+    quarantine: FeedQuarantineRepository
 
-    def __init__(self, session_factory: sessionmaker[Session], register_id: str) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], register_id: str, store_id: str = "S1") -> None:
         self._session_factory = session_factory
         self.register_id = register_id
+        self.store_id = store_id
         self._session: Session | None = None
         self._committed = False
 
@@ -64,6 +68,8 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.rewards = RewardRepository(session)
         self.sync_state = SyncStateRepository(session)
+        self.records = RecordOutboxRepository(session)
+        self.quarantine = FeedQuarantineRepository(session)
         return self
 
     def __exit__(
@@ -75,6 +81,11 @@ class UnitOfWork:
                 self._session.rollback()
         finally:
             self._session.close()
+
+    @property
+    def order_prefix(self) -> str:
+        """What this register's order ids start with: its store and its own id (`S1-R1`), unique in the chain."""
+        return f"{self.store_id}-{self.register_id}"
 
     def commit(self) -> None:
         assert self._session is not None, "commit() outside the with block"
@@ -92,16 +103,21 @@ class UnitOfWork:
 
 
 class UnitOfWorkFactory:
-    """Makes units of work on one engine for one register; cheap to call, safe to share."""
+    """Makes units of work on one engine for one register of one store; cheap to call, safe to share.
 
-    def __init__(self, engine: Engine, register_id: str) -> None:
+    `store_id` and `register_id` name the register in the chain (as paired with the central service):
+    its order ids carry both.
+    """
+
+    def __init__(self, engine: Engine, register_id: str, *, store_id: str = "S1") -> None:
         self.engine = engine
         self.register_id = register_id
+        self.store_id = store_id
         self._writing = sessionmaker(bind=engine.execution_options(**{WRITE: True}), expire_on_commit=False)
         self._reading = sessionmaker(bind=engine, expire_on_commit=False)
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
-        return UnitOfWork(self._reading if read_only else self._writing, self.register_id)
+        return UnitOfWork(self._reading if read_only else self._writing, self.register_id, self.store_id)
 
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
