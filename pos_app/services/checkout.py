@@ -20,7 +20,10 @@ spends or when an offline exposure cap would be passed, and then writes:
 - the codes' uses, the rewards' personal single-use codes, the customer's
   promotion uses and first-order flag;
 - the next-visit code when the program has the offer and the sale earns it
-  (`services.next_visit`): personal, single use, tied to the order.
+  (`services.next_visit`): personal, single use, tied to the order;
+- the records that tell the chain (`services.publishing`): the order with its
+  lines, and every code the sale issued, so the member can use them at any
+  store.
 
 Any refusal returns before anything is written; the unit of work rolls back.
 """
@@ -43,6 +46,7 @@ from pos_app.domain.scenario_json import result_to_json
 from pos_app.services.next_visit import NextVisitOffer, issue_next_visit_code
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import PricedSale, PricingEngineCache, price_in
+from pos_app.services.publishing import publish_code, publish_order
 from pos_app.services.sale import SaleDraft
 from pos_app.storage.unit_of_work import UnitOfWork
 
@@ -355,6 +359,11 @@ def checkout(
         next_visit = issue_next_visit_code(
             uow, settings, customer_id=customer_id, total_minor=result.total, order_id=order_id, now=now
         )
+        publish_order(uow, record, ((a.id, a.amount) for a in result.applied))
+        for code in issued:
+            publish_code(uow, code, now, order_id=order_id)
+        if next_visit is not None:
+            publish_code(uow, next_visit.code, now, order_id=order_id)
         uow.commit()
         points_before = customer.points if customer is not None else None
         points_after = priced.points_after

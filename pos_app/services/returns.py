@@ -47,6 +47,8 @@ from pos_app.domain.sale_record import SaleRecord, SoldLine
 from pos_app.services.accounts import authenticate
 from pos_app.services.checkout import REWARD_REASON_PREFIX
 from pos_app.services.outcome import Refused
+from pos_app.services.publishing import ReturnedLineData, publish_code, publish_return, publish_void
+from pos_app.storage.ledger import new_entry_id
 from pos_app.storage.unit_of_work import UnitOfWork
 
 RETURN_SPENT_REASON = "return_points_spent"
@@ -271,6 +273,17 @@ def return_items(
             points_not_recovered=earned_back - taken if customer_id is not None else 0,
             entries=tuple(entries),
         )
+        publish_return(
+            uow,
+            new_entry_id(),
+            order.id,
+            (ReturnedLineData(line_id=i.line_id, qty=i.qty, refund_minor=i.refund_minor,
+                              points_given_back=i.points_given_back, points_taken_back=i.points_taken_back)
+             for i in returned),
+            result.refund_minor,
+            now,
+            cashier_id or manager_id,
+        )
         if manager_id is not None and window > 0 and now - order.created_at > timedelta(days=window):
             uow.audit.append(
                 manager_id,
@@ -357,8 +370,10 @@ def void_last_order(
         if order.customer_id is not None:
             applied = [a["id"] for a in json.loads(order.result_json or "{}").get("applied", [])]
             uow.customers.record_promotion_uses(order.customer_id, applied, delta=-1)
-        uow.promotions.retire_codes_of_order(order.id)
+        for retired in uow.promotions.retire_codes_of_order(order.id):
+            publish_code(uow, retired, now, order_id=order.id, retired=True)
         uow.orders.void(order.id)
+        publish_void(uow, order.id, order.total_minor, now, manager_id)
         uow.audit.append(
             manager_id,
             "order_voided",

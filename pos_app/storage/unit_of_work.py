@@ -14,9 +14,12 @@ worker that uses them; only the engine is shared between threads.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.storage.accounts import AuditRepository, UserRepository
@@ -30,6 +33,9 @@ from pos_app.storage.records import FeedQuarantineRepository, RecordOutboxReposi
 from pos_app.storage.rewards import RewardRepository
 from pos_app.storage.settings import SettingsRepository
 from pos_app.storage.sync_state import SyncStateRepository
+
+# What the database says when a write breaks a constraint of the data (not a locked or broken database).
+CONSTRAINT_ERRORS: tuple[type[Exception], ...] = (IntegrityError, DataError)
 
 
 class UnitOfWork:
@@ -96,6 +102,13 @@ class UnitOfWork:
         assert self._session is not None
         self._session.rollback()
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the transaction undone alone when it raises (the rest of the work stays)."""
+        assert self._session is not None
+        with self._session.begin_nested():
+            yield
+
     def flush(self) -> None:
         """Send pending ORM changes to the database (e.g. to read them back in the same transaction)."""
         assert self._session is not None
@@ -120,4 +133,4 @@ class UnitOfWorkFactory:
         return UnitOfWork(self._reading if read_only else self._writing, self.register_id, self.store_id)
 
 
-__all__ = ["UnitOfWork", "UnitOfWorkFactory"]
+__all__ = ["CONSTRAINT_ERRORS", "UnitOfWork", "UnitOfWorkFactory"]
