@@ -30,6 +30,7 @@ Any refusal returns before anything is written; the unit of work rolls back.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -43,12 +44,14 @@ from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
 from pos_app.domain.sale_record import SaleRecord, SoldLine
 from pos_app.domain.scenario_json import result_to_json
+from pos_app.services.chain import ChainCalls, ChainUnreachable
 from pos_app.services.next_visit import NextVisitOffer, issue_next_visit_code
 from pos_app.services.outcome import Refused
-from pos_app.services.pricing import PricedSale, PricingEngineCache, price_in
+from pos_app.services.pricing import PricedSale, PricingEngineCache, price_in, price_sale
 from pos_app.services.publishing import publish_code, publish_order
 from pos_app.services.sale import SaleDraft
-from pos_app.storage.unit_of_work import UnitOfWork
+from pos_app.storage.ledger import new_entry_id
+from pos_app.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 PAYMENT_REASON = "payment"
 REWARD_REASON_PREFIX = "reward:"
@@ -379,6 +382,54 @@ def checkout(
         )
 
 
+def pay(
+    uow: UnitOfWorkFactory,
+    draft: SaleDraft,
+    *,
+    now: datetime,
+    cashier_id: str | None,
+    connectivity: Connectivity = ONLINE,
+    expected_total: int | None = None,
+    cache: PricingEngineCache | None = None,
+    chain: ChainCalls | None = None,
+) -> CompletedSale | Refused:
+    """Pay the sale as the window and the till's API do: hold the points at the central service, then check out.
+
+    Online with a central service, a sale that spends a member's points first
+    asks the central service to hold them (`services.chain`): when it
+    refuses, the member's points were spent elsewhere and the sale is refused
+    (`insufficient_points`, with the chain's figure) before anything is
+    written; when it cannot be asked, the sale goes on under the offline caps.
+    A hold granted for a sale then refused is released at once.
+    """
+    hold_id: str | None = None
+    if chain is not None and connectivity.online and draft.customer_id is not None and (
+            draft.redeem or draft.rewards):
+        priced = price_sale(uow(read_only=True), draft, now, cache=cache)
+        spend = 0 if isinstance(priced, Refused) else priced.result.redemption.redeemed + draft.reward_points
+        if spend > 0:
+            asked = new_entry_id()
+            try:
+                answer = chain.hold_points(draft.customer_id, spend, asked)
+            except ChainUnreachable:
+                connectivity = Connectivity(online=False, offline_since=None, cache_age_s=connectivity.cache_age_s)
+            else:
+                if not answer.granted:
+                    name = priced.customer.name if not isinstance(priced, Refused) and priced.customer else "The member"
+                    return Refused(
+                        "insufficient_points",
+                        f"{name} has {max(0, answer.available):,} points across the chain now (spent at another "
+                        f"register); this sale spends {spend:,}: lower the points and try again",
+                    )
+                hold_id = asked
+    done = checkout(uow(), draft, now=now, cashier_id=cashier_id, connectivity=connectivity,
+                    expected_total=expected_total, cache=cache)
+    if isinstance(done, Refused) and hold_id is not None and chain is not None:
+        with contextlib.suppress(ChainUnreachable):
+            chain.release_hold(hold_id)
+    return done
+
+
 def sale_summary(completed: CompletedSale) -> Mapping[str, object]:
     """A small dict for logs and the status bar."""
     return {
@@ -397,5 +448,6 @@ __all__ = [
     "Connectivity",
     "checkout",
     "line_points",
+    "pay",
     "sale_summary",
 ]

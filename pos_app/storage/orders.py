@@ -140,6 +140,16 @@ class OrderRepository:
         )
         self._session.flush()
 
+    def catch_up_returns(self, order_id: str, returned: dict[str, str], *, voided: bool = False) -> None:
+        """What the chain says was returned of each line (at any store); a line never returns less than here."""
+        for row in self._session.scalars(select(OrderLineRow).where(OrderLineRow.order_id == order_id)).all():
+            chain = Decimal(returned.get(row.line_id, "0"))
+            if chain > Decimal(row.qty_returned):
+                row.qty_returned = str(min(chain, Decimal(row.qty)))
+        if voided:
+            self.void(order_id)
+        self._session.flush()
+
     def next_order_number(self, register_id: str, prefix: str) -> str:
         """The register's next order number, `S1-R1-000042`: its store, itself, and a gapless number.
 

@@ -52,10 +52,12 @@ class UnitOfWork:
     records: RecordOutboxRepository
     quarantine: FeedQuarantineRepository
 
-    def __init__(self, session_factory: sessionmaker[Session], register_id: str, store_id: str = "S1") -> None:
+    def __init__(self, session_factory: sessionmaker[Session], register_id: str, store_id: str = "S1",
+                 register_name: str | None = None) -> None:
         self._session_factory = session_factory
         self.register_id = register_id
         self.store_id = store_id
+        self.register_name = register_name or register_id
         self._session: Session | None = None
         self._committed = False
 
@@ -91,7 +93,7 @@ class UnitOfWork:
     @property
     def order_prefix(self) -> str:
         """What this register's order ids start with: its store and its own id (`S1-R1`), unique in the chain."""
-        return f"{self.store_id}-{self.register_id}"
+        return f"{self.store_id}-{self.register_name}"
 
     def commit(self) -> None:
         assert self._session is not None, "commit() outside the with block"
@@ -118,19 +120,23 @@ class UnitOfWork:
 class UnitOfWorkFactory:
     """Makes units of work on one engine for one register of one store; cheap to call, safe to share.
 
-    `store_id` and `register_id` name the register in the chain (as paired with the central service):
-    its order ids carry both.
+    `register_id` keys this register's own ledger (its gapless `seq`); `store_id` and `register_name`
+    name it in the chain, as paired with the central service (`S1` and `R1` for `S1.R1`, the register id
+    by default): its order ids carry both.
     """
 
-    def __init__(self, engine: Engine, register_id: str, *, store_id: str = "S1") -> None:
+    def __init__(self, engine: Engine, register_id: str, *, store_id: str = "S1",
+                 register_name: str | None = None) -> None:
         self.engine = engine
         self.register_id = register_id
         self.store_id = store_id
+        self.register_name = register_name or register_id
         self._writing = sessionmaker(bind=engine.execution_options(**{WRITE: True}), expire_on_commit=False)
         self._reading = sessionmaker(bind=engine, expire_on_commit=False)
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
-        return UnitOfWork(self._reading if read_only else self._writing, self.register_id, self.store_id)
+        return UnitOfWork(self._reading if read_only else self._writing, self.register_id, self.store_id,
+                          self.register_name)
 
 
 __all__ = ["CONSTRAINT_ERRORS", "UnitOfWork", "UnitOfWorkFactory"]

@@ -26,7 +26,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from sync.central import feed, holds, ledger, members, operations, orders, records, registers
+from sync.central import feed, holds, ledger, members, orders, records, registers
+from sync.central import settings as central_settings
 from sync.central.db import DEFAULT_DB_URL, create_engine, utcnow
 from sync.central.errors import CentralError, Forbidden, NotFound
 from sync.central.tables import AlertRow, ConflictRow, CustomerRow
@@ -207,7 +208,7 @@ def create_app(
             register = registers.authenticate(session, token, lock=True)
             if body.register_id != register.id:
                 raise Forbidden(f"register_id {body.register_id!r} does not match the credential")
-            region = str(operations.get_setting(session, "program.default_phone_region") or "US")
+            region = str(central_settings.get_setting(session, "program.default_phone_region") or "US")
             results = records.ingest_records(session, register, body.records, utcnow(), phone_region=region)
             return RecordsPushResponse(results=results)
 

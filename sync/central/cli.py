@@ -30,7 +30,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from sync.central import feed, operations, registers
+from sync.central import feed, imports, operations, registers
+from sync.central import settings as central_settings
 from sync.central.app import list_conflicts, run_in_transaction
 from sync.central.db import DEFAULT_DB_URL, create_engine
 from sync.central.errors import CentralError
@@ -138,8 +139,8 @@ def _import(kind: str) -> Callable[[Any, argparse.Namespace], int]:
         if not args.file.exists():
             print(f"error: {args.file}: no such file", file=sys.stderr)
             return 1
-        func = {"catalog": operations.import_catalog, "customers": operations.import_customers,
-                "promotions": operations.import_promotions}[kind]
+        func = {"catalog": imports.import_catalog, "customers": imports.import_customers,
+                "promotions": imports.import_promotions}[kind]
         report = _tx(engine, lambda s: func(s, args.file))
         for error in report.errors:
             print(f"{args.file}: {error}", file=sys.stderr)
@@ -181,7 +182,7 @@ def _set_setting(engine: Any, args: argparse.Namespace) -> int:
         value = json.loads(args.value)
     except json.JSONDecodeError:
         value = args.value
-    _tx(engine, lambda s: operations.set_setting(s, args.key, value))
+    _tx(engine, lambda s: central_settings.set_setting(s, args.key, value))
     print(f"{args.key} = {json.dumps(value)}")
     return 0
 

@@ -182,6 +182,8 @@ class CodeRow(Base):
     issued_by: Mapped[str | None] = mapped_column(String(64))
     issued_at: Mapped[datetime | None] = mapped_column(Stamp)
     order_id: Mapped[str | None] = mapped_column(String(160), index=True)
+    # The `uses_left` the promotions file said at its last import: a re-import changes uses only when it differs.
+    imported_uses_left: Mapped[int | None] = mapped_column(Integer)
 
 
 class ChangeRow(Base):

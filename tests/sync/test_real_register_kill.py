@@ -53,7 +53,7 @@ from pos_app.services.sale import (
 from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox, answer_text
 from pos_app.storage.database import create_store_engine, open_store
 from pos_app.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from sync.central import operations
+from sync.central import imports
 from sync.client import RetryPolicy, SyncClient, SyncLoop
 from sync.client.errors import TransientError
 from sync.protocol import Change, EntryResult, EntryStatus, format_cursor, parse_cursor
@@ -66,7 +66,8 @@ APPLIED_KEY = "test:applied_seqs"
 PHASES = ("start", "checkout", "push", "pull")
 ROOT = Path(__file__).resolve().parents[2]
 CUSTOMERS_CSV = "id,name,email,phone,card,birthday,tier\n" + "".join(
-    f"C{n},Customer {n},c{n}@example.com,,20000000000{n}{n},,\n" for n in range(1, 5)
+    f"C{n},Customer {n},c{n}@example.com,,{card},,\n"
+    for n, card in enumerate(("2000000000015", "2000000000022", "2000000000039", "2000000000046"), start=1)
 )
 
 
@@ -172,7 +173,7 @@ def test_the_real_register_killed_at_random_points_loses_and_duplicates_nothing(
     with central.session() as s, s.begin():
         csv = tmp_path / "customers.csv"
         csv.write_text(CUSTOMERS_CSV, encoding="utf-8")
-        assert operations.import_customers(s, csv).errors == []
+        assert imports.import_customers(s, csv).errors == []
     client = central.client("S1", "R1")
     register_id = client.register_id
 
@@ -279,7 +280,7 @@ def test_a_pull_between_the_servers_commit_and_the_acknowledgement_does_not_coun
     with central.session() as s, s.begin():
         csv = tmp_path / "customers.csv"
         csv.write_text(CUSTOMERS_CSV, encoding="utf-8")
-        operations.import_customers(s, csv)
+        imports.import_customers(s, csv)
     client = central.client("S1", "R1")
     engine = open_store(tmp_path / "register.db")
     try:

@@ -124,7 +124,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('issued_by', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('issued_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('order_id', sa.String(length=160), nullable=True))
+        batch_op.add_column(sa.Column('imported_uses_left', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_codes_order_id'), ['order_id'], unique=False)
+    op.execute("UPDATE codes SET imported_uses_left = uses_allowed")
 
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('consent_email', sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -190,6 +192,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_codes_order_id'))
+        batch_op.drop_column('imported_uses_left')
         batch_op.drop_column('order_id')
         batch_op.drop_column('issued_at')
         batch_op.drop_column('issued_by')
