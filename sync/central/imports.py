@@ -119,7 +119,13 @@ def import_customers(session: Session, path: Path, chunk: int = 5000) -> ImportR
             _upsert_members(session, batch, report)
             batch = []
     _upsert_members(session, batch, report)
+    report.errors.sort(key=_line_number)
     return report
+
+
+def _line_number(error: str) -> int:
+    head = error.split(":", 1)[0]
+    return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
 
 
 def _key(column: str, value: str) -> str:

@@ -35,7 +35,7 @@ from sync.central import feed
 from sync.central.db import as_utc
 from sync.central.errors import CentralError, NotFound
 from sync.central.tables import CodeRow, ConflictRow, CustomerRow, HoldRow, OrderRow, RegisterRow
-from sync.protocol import ChangeTopic, EntryKind, identity
+from sync.protocol import ChangeTopic, EntryKind, identity, new_entry_id
 from sync.protocol.records import CustomerData
 
 _CUSTOMERS = CustomerRow.__table__
@@ -219,7 +219,7 @@ def apply_member(session: Session, register: RegisterRow, record_id: str, data: 
         if others:
             flags.append(FLAG_DUPLICATE_CARD)
             conflicts.append(_conflict(FLAG_DUPLICATE_CARD, register, record_id, customer.id,
-                                       f"card {card} already belongs to {others[0]}: not given to {customer.id}; "
+                                       f"card …{card[-4:]} already belongs to {others[0]}: not given to {customer.id}; "
                                        "merge the two members if they are one person", now))
         else:
             values["card"] = card
@@ -301,12 +301,12 @@ def merge_members(session: Session, keep_id: str, other_id: str, now: datetime) 
             raise CentralError(f"{cid} was already merged into {locked[cid].merged_into}")
     keep, other = locked[keep_id], locked[other_id]
     moved_points = other.balance
-    tag = f"merge:{other_id}>{keep_id}"
+    tag, group = f"merge:{other_id}>{keep_id}", new_entry_id()
     if moved_points:
         book_central_entries(session, [
-            CentralGrant(other_id, EntryKind.TRANSFER, -moved_points, tag, counterpart_id=keep_id, group_id=tag,
+            CentralGrant(other_id, EntryKind.TRANSFER, -moved_points, tag, counterpart_id=keep_id, group_id=group,
                          note=f"merged into {keep_id}"),
-            CentralGrant(keep_id, EntryKind.TRANSFER, moved_points, tag, counterpart_id=other_id, group_id=tag,
+            CentralGrant(keep_id, EntryKind.TRANSFER, moved_points, tag, counterpart_id=other_id, group_id=group,
                          note=f"merged from {other_id}"),
         ])
     keys: list[str] = []
@@ -392,10 +392,10 @@ def forward_merged_balances(session: Session, customer_ids: Iterable[str] | None
         points = locked[other_id].balance
         if not points or keep_id == other_id:
             continue
-        tag = f"merge:{other_id}>{keep_id}"
-        grants += [CentralGrant(other_id, EntryKind.TRANSFER, -points, tag, counterpart_id=keep_id, group_id=tag,
+        tag, group = f"merge:{other_id}>{keep_id}", new_entry_id()
+        grants += [CentralGrant(other_id, EntryKind.TRANSFER, -points, tag, counterpart_id=keep_id, group_id=group,
                                 note=f"forwarded to {keep_id}"),
-                   CentralGrant(keep_id, EntryKind.TRANSFER, points, tag, counterpart_id=other_id, group_id=tag,
+                   CentralGrant(keep_id, EntryKind.TRANSFER, points, tag, counterpart_id=other_id, group_id=group,
                                 note=f"forwarded from {other_id}")]
     book_central_entries(session, grants)
     return len(grants) // 2

@@ -29,6 +29,7 @@ from sync.central.tables import (
     CustomerRow,
     LedgerEntryRow,
     PromotionRow,
+    ReceivedRecordRow,
 )
 from sync.protocol import ChangeTopic, EntryKind
 
@@ -166,6 +167,14 @@ def balance_report(session: Session, customer_id: str) -> dict[str, Any] | None:
 
 def leakage_total(session: Session) -> int:
     return int(session.scalar(sa.select(sa.func.coalesce(sa.func.sum(ConflictRow.leakage_minor), 0))) or 0)
+
+
+def list_refused_records(session: Session, limit: int = 100) -> list[dict[str, Any]]:
+    """Records registers published that the central service refused (each with its reason), newest first."""
+    rows = session.scalars(sa.select(ReceivedRecordRow).where(ReceivedRecordRow.status == "rejected")
+                           .order_by(ReceivedRecordRow.received_at.desc()).limit(limit)).all()
+    return [{"id": r.id, "register_id": r.register_id, "kind": r.kind, "reason": r.reason,
+             "received_at": r.received_at.isoformat()} for r in rows]
 
 
 def list_alerts(session: Session, limit: int = 100) -> list[dict[str, Any]]:
