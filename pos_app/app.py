@@ -259,7 +259,7 @@ def central_calls(loop: Any) -> Any:
 
     They are not even tried while the sync loop finds the central service unreachable.
     """
-    if loop is None:
+    if loop is None or getattr(loop, "client", None) is None:
         return None
     from sync.client import SyncState
     from sync.client.chain import CentralCalls

@@ -283,7 +283,7 @@ def checkout(
             total_minor=result.total,
             lines=lines,
             customer_id=customer.id if customer is not None else None,
-            store_id=draft.store_id,
+            store_id=uow.store_id,
             cashier_id=cashier_id,
             points_earned=result.points_earned if customer is not None else 0,
             points_redeemed=redeemed + claims,

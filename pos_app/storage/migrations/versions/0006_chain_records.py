@@ -97,8 +97,8 @@ def downgrade() -> None:
     _requalify_orders("substr(o.id, length(o.store_id) + 2)", "o.id LIKE o.store_id || '-%-%'")
     for name in _RECORD_TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.drop_column("merged_into")
+    # Natively (SQLite 3.35+): recreating `customers` would break the foreign keys that refer to it.
+    op.execute("ALTER TABLE customers DROP COLUMN merged_into")
     op.drop_table("feed_quarantine")
     with op.batch_alter_table("record_outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_record_outbox_pending", sqlite_where=sa.text("acknowledged_at IS NULL"))
