@@ -345,3 +345,89 @@ class HoldRow(Base):
     remaining: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(Stamp)
     expires_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+# -- the program's rules that run by themselves (revision 0003) ---------------------------------------
+
+
+class JobRunRow(Base):
+    """One run of a program job for one day: at most one row per (job, day), so a day's run happens once.
+
+    `status` is `running`, `done` or `failed`; a failed run is retried (`attempts` counts them) and stays
+    visible with its error.
+    """
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[datetime] = mapped_column(Stamp)
+    finished_at: Mapped[datetime | None] = mapped_column(Stamp)
+    result: Mapped[str | None] = mapped_column(Text)  # JSON: what the run changed
+    error: Mapped[str | None] = mapped_column(Text)
+    runner: Mapped[str | None] = mapped_column(String(128))  # host and process that ran it
+
+
+class TierChangeRow(Base):
+    """A member's tier moved (progression, retention ended, an import): the tier history the report reads."""
+
+    __tablename__ = "tier_changes"
+    __table_args__ = (Index("ix_tier_changes_changed", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    from_tier: Mapped[str | None] = mapped_column(String(32))
+    to_tier: Mapped[str | None] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(Stamp)
+    reason: Mapped[str] = mapped_column(String(32))  # progression | retention_ended | import | merge
+
+
+class OfferAudienceRow(Base):
+    """Who a personal offer (win-back, birthday, a segment's promotion) targeted, and who was held out.
+
+    `group` is `target` (got the offer) or `control` (held out, chosen by a stable hash of the member id
+    so a member never changes group between runs); the report compares the two.
+    """
+
+    __tablename__ = "offer_audiences"
+
+    promotion_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    group: Mapped[str] = mapped_column(String(8))  # target | control
+    assigned_at: Mapped[datetime] = mapped_column(Stamp)
+    source: Mapped[str] = mapped_column(String(64))  # the job or import that chose the audience
+
+
+class RewardRow(Base):
+    """A reward of the catalogue members claim with points, distributed to every register.
+
+    `kind`: `discount` or `free_product` (a code-gated promotion, `promotion_id`, gives it) or `partner`
+    (a code handed out from the reward's pool, `reward_pool_codes`). `data` is the reward as imported.
+    """
+
+    __tablename__ = "rewards"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    points: Mapped[int] = mapped_column(BigInteger)
+    promotion_id: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class RewardPoolCodeRow(Base):
+    """A partner reward's code (a cinema ticket, a partner's voucher): free, reserved for a register, or issued."""
+
+    __tablename__ = "reward_pool_codes"
+    __table_args__ = (Index("ix_reward_pool_codes_reward_state", "reward_id", "state"),)
+
+    code: Mapped[str] = mapped_column(String(128), primary_key=True)
+    reward_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="free")  # free | reserved | issued
+    register_id: Mapped[str | None] = mapped_column(String(64))  # reserved for, or issued at
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    issued_at: Mapped[datetime | None] = mapped_column(Stamp)
