@@ -241,13 +241,19 @@ def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[
     from sync.client import SyncClient, SyncLoop
 
     central = EmbeddedCentral(directory, store_id=settings.store_id, register=settings.register_id)
-    code = central.prepare(demo)
+    engine = open_store(settings.database)
+    try:
+        with settings.store_factory(engine)(read_only=True) as uow:
+            program = uow.settings.get()
+    finally:
+        engine.dispose()
+    code = central.prepare(demo, program)
     central.start()
     client = SyncClient(central.base_url)
     paired = client.pair(code)
     factory = settings.with_changes(central_register_id=paired.register_id).store_factory(open_store(settings.database))
-    # The demo central holds members and balances, not the generated catalogue and promotions:
-    # its snapshot must not deactivate them at the register.
+    # The demo central holds the members, their balances and the promotions, not the generated catalogue:
+    # its snapshot must not deactivate what it does not hold at the register.
     sink = StoreChangeSink(factory, snapshot_prunes=())
     loop = SyncLoop(client, StoreOutbox(factory, paired.register_id), sink, interval=5.0,
                     exposure=offline_exposure(factory))

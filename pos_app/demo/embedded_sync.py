@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from pos_app.demo.store import DemoStore
+from pos_app.domain.loyalty_settings import LoyaltySettings
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,12 @@ class EmbeddedCentral:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def prepare(self, demo: DemoStore) -> str:
-        """Create the central database, seed the demo members and balances; returns a pairing code."""
+    def prepare(self, demo: DemoStore, program: LoyaltySettings | None = None) -> str:
+        """Create the central database, seed the demo's program, members and balances; returns a pairing code.
+
+        `program` (the register's settings) and the demo's promotions are set at the central service too:
+        it checks every accrual against the program's rates and bonuses.
+        """
         from sync.central import grants as grants_module
         from sync.central import imports, registers
         from sync.central.app import create_app, run_in_transaction
@@ -72,7 +77,11 @@ class EmbeddedCentral:
                 for c in demo.customers:
                     writer.writerow([c.id, c.name, c.email or "", c.phone or "", c.card_number,
                                      c.birthday.isoformat() if c.birthday else "", c.tier])
-            run_in_transaction(engine, lambda s: imports.import_customers(s, path))
+            report = run_in_transaction(engine, lambda s: imports.import_customers(s, path))
+        for error in report.errors:
+            log.warning("demo member not loaded at the central service: %s", error)
+        if program is not None:
+            run_in_transaction(engine, lambda s: _seed_program(s, program, demo))
         grants = [(c.id, EntryKind.ACCRUAL, c.points, "demo-opening-balance") for c in demo.customers if c.points]
         run_in_transaction(engine, lambda s: grants_module.book_central_entries(s, grants))
         run_in_transaction(engine, lambda s: _seed_segments(s, demo))
@@ -111,6 +120,24 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def _seed_program(session, program: LoyaltySettings, demo: DemoStore) -> None:
+    """The program as the register has it: rates, tiers, welcome points, and every promotion."""
+    from sync.central import imports
+    from sync.central.settings import set_setting
+
+    for key, value in (
+        ("currency", program.currency),
+        ("points.earn_rate", program.earn_rate),
+        ("points.earn_on", program.earn_on),
+        ("tiers", [{"name": t.name, "threshold_minor": t.threshold_minor, "multiplier": t.multiplier}
+                   for t in program.tiers]),
+        ("program.welcome_points", program.welcome_points),
+    ):
+        set_setting(session, key, value)
+    for promotion in demo.promotions:
+        imports.upsert_promotion(session, dict(promotion))
 
 
 def _seed_segments(session, demo: DemoStore) -> None:

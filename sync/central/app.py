@@ -16,6 +16,7 @@ import random
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -72,6 +73,12 @@ def _retryable(exc: sa.exc.DBAPIError) -> bool:
     if isinstance(exc, sa.exc.IntegrityError):
         return True  # a concurrent insert of the same key; the retry sees it and answers properly
     return "database is locked" in str(exc.orig)
+
+
+@dataclass(frozen=True)
+class _Pushed:
+    response: PushResponse
+    merged_members: frozenset[str]  # members merged into others that the push booked points for
 
 
 def _clock_skew(register_clock: str | None) -> tuple[float | None, str | None]:
@@ -157,36 +164,50 @@ def create_app(
 
         return run_in_transaction(engine, work)
 
+    def _alert(exc: ledger.PayloadConflictError) -> None:
+        alert = exc.alert
+        run_in_transaction(engine, lambda s: s.add(AlertRow(
+            kind="payload_conflict", register_id=alert.register_id, entry_id=alert.entry_id,
+            detail=alert.detail, created_at=utcnow())))
+        log.error("409 payload conflict from %s: %s", alert.register_id, exc.detail)
+
     @app.post("/v1/push", response_model=PushResponse, responses={409: {"model": ErrorBody}, 422: {"model": ErrorBody}})
     def push(body: PushRequest, token: Token, clock: Clock = None) -> PushResponse:
         skew, warning = _clock_skew(clock)
 
         def enroll_unknown(session: Session) -> None:
-            registers.authenticate(session, token)
-            members.ensure_customers(session, (e.customer_id for e in body.entries if e.customer_id), utcnow())
+            """Members the push books for and the central does not know yet, created in a short transaction
+            of their own; every refusal of the whole push comes first, so a refused push writes nothing."""
+            register = registers.authenticate(session, token)
+            if body.register_id != register.id:
+                raise Forbidden(f"register_id {body.register_id!r} does not match the credential")
+            _, _, fresh = ledger.plan(session, register, body.entries)
+            members.ensure_customers(session, ledger.customers_to_enroll(fresh), utcnow())
 
-        run_in_transaction(engine, enroll_unknown)
+        try:
+            run_in_transaction(engine, enroll_unknown)
+        except ledger.PayloadConflictError as exc:
+            _alert(exc)
+            raise
 
         def work(session: Session) -> PushResponse:
             register = registers.authenticate(session, token, lock=True)
             if body.register_id != register.id:
-                raise CentralError(f"register_id {body.register_id!r} does not match the credential")
+                raise Forbidden(f"register_id {body.register_id!r} does not match the credential")
             now = utcnow()
             outcome = ledger.ingest(session, register, body.entries, now)
-            return PushResponse(results=outcome.results, acked_through_seq=outcome.acked_through_seq,
-                                server_time=now, clock_skew_seconds=skew, clock_warning=warning)
+            return _Pushed(PushResponse(results=outcome.results, acked_through_seq=outcome.acked_through_seq,
+                                        server_time=now, clock_skew_seconds=skew, clock_warning=warning),
+                           outcome.merged_members)
 
         try:
-            response = run_in_transaction(engine, work)
+            pushed = run_in_transaction(engine, work)
         except ledger.PayloadConflictError as exc:
-            alert = exc.alert
-            run_in_transaction(engine, lambda s: s.add(AlertRow(
-                kind="payload_conflict", register_id=alert.register_id, entry_id=alert.entry_id,
-                detail=alert.detail, created_at=utcnow())))
-            log.error("409 payload conflict from %s: %s", alert.register_id, exc.detail)
+            _alert(exc)
             raise
-        touched = {e.customer_id for e in body.entries if e.customer_id}
-        run_in_transaction(engine, lambda s: members.forward_merged_balances(s, touched))
+        response = pushed.response
+        if pushed.merged_members:
+            run_in_transaction(engine, lambda s: members.forward_merged_balances(s, pushed.merged_members))
         if after_push_commit is not None:
             after_push_commit(response)
         return response

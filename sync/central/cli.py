@@ -173,6 +173,9 @@ def _conflicts(engine: Any, args: argparse.Namespace) -> int:
     for r in rows:
         print(f"{r['created_at'][:19]}  {r['kind']:<18} register={r['register_id']:<10} customer={r['customer_id']}"
               f"  points={r['points']}  leakage_minor={r['leakage_minor']}  {r['detail']}")
+    for r in _tx(engine, operations.list_rejected_entries):
+        print(f"{r['received_at'][:19]}  REJECTED entry     register={r['register_id']:<10} seq={r['seq']}"
+              f"  {r['reason']}")
     refused = _tx(engine, operations.list_refused_records)
     for r in refused:
         print(f"{r['received_at'][:19]}  REFUSED {r['kind']:<12} register={r['register_id']:<10} record={r['id']}"

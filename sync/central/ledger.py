@@ -19,6 +19,7 @@ the server decides each entry in `seq` order:
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,13 +27,15 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from pos_app.domain.promotion import normalize_code as domain_normalize_code
 from sync.central import feed
 from sync.central.codes import code_record
-from sync.central.errors import BadPayload, Forbidden, PayloadConflict, SeqGap
+from sync.central.errors import Forbidden, PayloadConflict, SeqGap
 from sync.central.holds import consume_holds
+from sync.central.invariants import EntryChecks, out_of_range
 from sync.central.members import CustomerState, customer_record, lock_customers, write_customers
 from sync.central.orders import chain_order_id, order_from_entry
 from sync.central.tables import (
@@ -45,7 +48,7 @@ from sync.central.tables import (
     RejectedEntryRow,
 )
 from sync.protocol import ChangeTopic, EntryKind, EntryResult, EntryStatus, LedgerEntry
-from sync.protocol.models import canonical_payload
+from sync.protocol.models import UnreadableEntry, canonical_payload
 
 FLAG_OVERDRAFT = "offline_overdraft"
 FLAG_CODE_USED = "code_already_used"
@@ -62,6 +65,7 @@ def normalize_code(code: str) -> str:
 class PushOutcome:
     results: list[EntryResult]
     acked_through_seq: int
+    merged_members: frozenset[str] = frozenset()  # booked to members merged away: to forward
 
 
 @dataclass
@@ -98,62 +102,111 @@ class _Bookings:
     orders: list[dict[str, Any]] = field(default_factory=list)
 
 
-def ingest(session: Session, register: RegisterRow, entries: Sequence[LedgerEntry], now: datetime) -> PushOutcome:
-    """Decide and book one pushed batch; `register` must be locked by the caller."""
-    ordered = _check_batch(register, entries)
+@dataclass(frozen=True)
+class _Pushed:
+    """One item of a push: a readable entry, or one answered `rejected` up front (`refusal`)."""
+
+    id: str
+    seq: int
+    payload_hash: str
+    entry: LedgerEntry | None
+    refusal: str | None = None
+    payload: str | None = None  # what is stored for an entry refused up front
+
+
+def _pushed(item: LedgerEntry | UnreadableEntry, index: int, register: RegisterRow) -> _Pushed:
+    if isinstance(item, LedgerEntry):
+        if item.register_id != register.id:
+            raise Forbidden(f"entries[{index}].register_id: {item.register_id!r} is not this register ({register.id})")
+        if not item.hash_is_valid():
+            payload = canonical_payload(item)
+            return _Pushed(item.id, item.seq, item.payload_hash, None, "bad_hash", payload)
+        return _Pushed(item.id, item.seq, item.payload_hash, item)
+    raw = item.model_dump(mode="json")
+    if raw.get("register_id") not in (None, register.id):
+        raise Forbidden(f"entries[{index}].register_id: {str(raw.get('register_id'))[:64]!r} is not this register")
+    try:
+        LedgerEntry.model_validate(raw)
+        reason = "bad_entry"
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        reason = f"bad_entry: {'.'.join(str(p) for p in first.get('loc', ()))}: {first.get('msg', '')}"
+    payload = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    digest = hashlib.sha256(payload.encode()).hexdigest()
+    return _Pushed(item.id, item.seq, digest, None, reason[:64], payload)
+
+
+def plan(session: Session, register: RegisterRow, entries: Sequence[LedgerEntry | UnreadableEntry]
+         ) -> tuple[list[_Pushed], dict[str, EntryResult], list[_Pushed]]:
+    """Check a push without writing: (its items in seq order, answers already known, fresh items to book).
+
+    Raises `Forbidden` (another register's entry), `PayloadConflictError` (an id or seq the server holds
+    with another payload) or `SeqGap` (the push would leave a hole): the whole push is then refused.
+    """
+    ordered = _check_batch(register, [_pushed(item, i, register) for i, item in enumerate(entries)])
     # Entries above the acked seq cannot hold a seq here yet (seq stays gapless), so only their ids are checked.
     known = _known(session, register.id, ordered, by_seq=ordered[0].seq <= register.acked_seq) if ordered else {}
     results: dict[str, EntryResult] = {}
-    fresh: list[LedgerEntry] = []
-    for entry in ordered:
-        prior = known.get(entry.id) or known.get(f"seq:{entry.seq}")
+    fresh: list[_Pushed] = []
+    for item in ordered:
+        prior = known.get(item.id) or known.get(f"seq:{item.seq}")
         if prior is None:
-            fresh.append(entry)
+            fresh.append(item)
             continue
-        if prior["id"] != entry.id or prior["payload_hash"] != entry.payload_hash or prior["seq"] != entry.seq:
+        if prior["id"] != item.id or prior["payload_hash"] != item.payload_hash or prior["seq"] != item.seq:
             raise PayloadConflictError(
-                f"entry {entry.id} (seq {entry.seq}) conflicts with the entry {prior['id']} the server holds",
-                ConflictingPayload(register.id, entry.id, f"seq {entry.seq}: payload differs from what is stored"),
+                f"entry {item.id} (seq {item.seq}) conflicts with the entry {prior['id']} the server holds",
+                ConflictingPayload(register.id, item.id, f"seq {item.seq}: payload differs from what is stored"),
             )
-        results[entry.id] = prior["result"]
+        results[item.id] = prior["result"]
     expected = register.acked_seq + 1
-    for entry in fresh:
-        if entry.seq != expected:
+    for item in fresh:
+        if item.seq != expected:
             raise SeqGap(
-                f"register {register.id}: expected seq {expected}, got {entry.seq}",
+                f"register {register.id}: expected seq {expected}, got {item.seq}",
                 acked_through_seq=register.acked_seq,
             )
         expected += 1
+    return ordered, results, fresh
+
+
+def customers_to_enroll(fresh: Sequence[_Pushed]) -> set[str]:
+    """The members a planned push would book entries for (created as stubs before its transaction)."""
+    return {p.entry.customer_id for p in fresh if p.entry is not None and p.entry.customer_id}
+
+
+def ingest(session: Session, register: RegisterRow, entries: Sequence[LedgerEntry | UnreadableEntry],
+           now: datetime) -> PushOutcome:
+    """Decide and book one pushed batch; `register` must be locked by the caller."""
+    ordered, results, fresh = plan(session, register, entries)
+    merged: frozenset[str] = frozenset()
     if fresh:
-        results.update(_book(session, register, fresh, now))
+        booked, merged = _book(session, register, fresh, now)
+        results.update(booked)
         register.acked_seq = fresh[-1].seq
-    return PushOutcome([results[e.id] for e in ordered], register.acked_seq)
+    return PushOutcome([results[p.id] for p in ordered], register.acked_seq, merged)
 
 
-def _check_batch(register: RegisterRow, entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
-    by_id: dict[str, LedgerEntry] = {}
+def _check_batch(register: RegisterRow, items: Sequence[_Pushed]) -> list[_Pushed]:
+    by_id: dict[str, _Pushed] = {}
     by_seq: dict[int, str] = {}
-    for i, entry in enumerate(entries):
-        if entry.register_id != register.id:
-            raise Forbidden(f"entries[{i}].register_id: {entry.register_id!r} is not this register ({register.id})")
-        if not entry.hash_is_valid():
-            raise BadPayload(f"entries[{i}].payload_hash: does not match the entry")
-        if entry.id in by_id and by_id[entry.id] != entry:
+    for i, item in enumerate(items):
+        if item.id in by_id and by_id[item.id].payload_hash != item.payload_hash:
             raise PayloadConflictError(
-                f"entries[{i}]: id {entry.id} twice with different payloads",
-                ConflictingPayload(register.id, entry.id, "same id twice in one batch"),
+                f"entries[{i}]: id {item.id} twice with different payloads",
+                ConflictingPayload(register.id, item.id, "same id twice in one batch"),
             )
-        if by_seq.get(entry.seq, entry.id) != entry.id:
+        if by_seq.get(item.seq, item.id) != item.id:
             raise PayloadConflictError(
-                f"entries[{i}]: seq {entry.seq} twice in one batch",
-                ConflictingPayload(register.id, entry.id, f"seq {entry.seq} twice in one batch"),
+                f"entries[{i}]: seq {item.seq} twice in one batch",
+                ConflictingPayload(register.id, item.id, f"seq {item.seq} twice in one batch"),
             )
-        by_id[entry.id] = entry
-        by_seq[entry.seq] = entry.id
-    return sorted(by_id.values(), key=lambda e: e.seq)
+        by_id[item.id] = item
+        by_seq[item.seq] = item.id
+    return sorted(by_id.values(), key=lambda p: p.seq)
 
 
-def _known(session: Session, register_id: str, entries: list[LedgerEntry], *, by_seq: bool = True
+def _known(session: Session, register_id: str, entries: list[_Pushed], *, by_seq: bool = True
            ) -> dict[str, dict[str, Any]]:
     """What the server already holds for these ids or this register's seqs, keyed by id and `seq:N`."""
     ids = [e.id for e in entries]
@@ -232,8 +285,21 @@ def _refusal(entry: LedgerEntry, targets: dict[str, _Target], reversed_already: 
     return None
 
 
-def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now: datetime) -> dict[str, EntryResult]:
+def _book(session: Session, register: RegisterRow, items: list[_Pushed], now: datetime
+          ) -> tuple[dict[str, EntryResult], frozenset[str]]:
+    books = _Bookings()
+    results: dict[str, EntryResult] = {}
+    for item in items:
+        if item.entry is None:  # refused up front: it keeps its seq, nothing else happens
+            books.rejected.append({
+                "id": item.id, "register_id": register.id, "seq": item.seq, "payload_hash": item.payload_hash,
+                "payload": item.payload or "", "reason": item.refusal or "bad_entry", "received_at": now,
+            })
+            results[item.id] = EntryResult(id=item.id, seq=item.seq, status=EntryStatus.REJECTED,
+                                           reason=item.refusal)
+    fresh = [item.entry for item in items if item.entry is not None]
     # Everything that needs no lock first: customer rows stay locked only for the deciding and writing.
+    checks = EntryChecks(session, register, fresh, now)
     targets, reversed_already = _load_targets(session, fresh)
     order_ids = {chain_order_id(e.order_id, register.store_id) for e in fresh
                  if e.order_id and e.order_total_minor is not None}
@@ -248,16 +314,16 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
         ).all()
     } if code_keys else {}
 
-    books = _Bookings()
-    results: dict[str, EntryResult] = {}
     touched_codes: dict[str, CodeRow] = {}
     touched_customers: dict[str, CustomerState] = {}
     for entry in fresh:
         customer = customers.get(entry.customer_id) if entry.customer_id else None
-        reason = _refusal(entry, targets, reversed_already)
+        reason = _refusal(entry, targets, reversed_already) or checks.refusal(entry)
         if (reason is None and customer is not None and entry.online and entry.points < 0
                 and customer.balance + entry.points < 0):
             reason = "insufficient_balance"
+        if reason is None and customer is not None and out_of_range(customer.balance + entry.points):
+            reason = "balance_out_of_range"
         if reason is not None:
             books.rejected.append({
                 "id": entry.id, "register_id": register.id, "seq": entry.seq, "payload_hash": entry.payload_hash,
@@ -291,6 +357,7 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
             "order_id": entry.order_id, "order_total_minor": entry.order_total_minor, "online": entry.online,
             "created_at_register": entry.created_at_register, "received_at": now,
             "payload_hash": entry.payload_hash, "flags": ",".join(flags), "details": _details(entry),
+            "reason": entry.reason, "group_id": entry.group_id,
         })
         status = EntryStatus.CREATED_FLAGGED if flags else EntryStatus.CREATED
         results[entry.id] = EntryResult(id=entry.id, seq=entry.seq, status=status, flags=flags,
@@ -306,7 +373,8 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
         *((ChangeTopic.CUSTOMER, c.id, customer_record(c)) for c in touched_customers.values()),
         *((ChangeTopic.CODE, c.code, code_record(c)) for c in touched_codes.values()),
     ])
-    return results
+    merged = frozenset(c.id for c in touched_customers.values() if c.merged_into is not None and c.balance)
+    return results, merged
 
 
 def _details(entry: LedgerEntry) -> str | None:

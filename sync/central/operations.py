@@ -30,6 +30,7 @@ from sync.central.tables import (
     LedgerEntryRow,
     PromotionRow,
     ReceivedRecordRow,
+    RejectedEntryRow,
 )
 from sync.protocol import ChangeTopic, EntryKind
 
@@ -174,6 +175,14 @@ def list_refused_records(session: Session, limit: int = 100) -> list[dict[str, A
     rows = session.scalars(sa.select(ReceivedRecordRow).where(ReceivedRecordRow.status == "rejected")
                            .order_by(ReceivedRecordRow.received_at.desc()).limit(limit)).all()
     return [{"id": r.id, "register_id": r.register_id, "kind": r.kind, "reason": r.reason,
+             "received_at": r.received_at.isoformat()} for r in rows]
+
+
+def list_rejected_entries(session: Session, limit: int = 100) -> list[dict[str, Any]]:
+    """Ledger entries registers pushed that the central service refused, with the reason, newest first."""
+    rows = session.scalars(sa.select(RejectedEntryRow).order_by(RejectedEntryRow.received_at.desc())
+                           .limit(limit)).all()
+    return [{"id": r.id, "register_id": r.register_id, "seq": r.seq, "reason": r.reason,
              "received_at": r.received_at.isoformat()} for r in rows]
 
 

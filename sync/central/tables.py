@@ -109,6 +109,9 @@ class LedgerEntryRow(Base):
     payload_hash: Mapped[str] = mapped_column(String(64))
     flags: Mapped[str] = mapped_column(String(200), default="")  # comma separated
     details: Mapped[str | None] = mapped_column(Text)  # JSON: reason, actor_id, counterpart_id, group_id, note
+    # Revision 0004: what checks and reports filter on, out of `details` (e.g. `reward:COFFEE`, `payment`).
+    reason: Mapped[str | None] = mapped_column(String(200), index=True)
+    group_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class RejectedEntryRow(Base):

@@ -35,7 +35,7 @@ from sync.client.errors import (
 from sync.client.exposure import OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
 from sync.client.ports import ChangeSink, OutboxSource, RecordSource, ResendableOutbox
-from sync.protocol import format_cursor
+from sync.protocol import LedgerEntry, format_cursor
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ class SyncLoop:
         """Push until the outbox is empty, records first; returns how many entries and records were answered."""
         answered = self.push_records()
         while True:
-            batch = self.outbox.pending_batch(self.batch_size)
+            batch = self._whole_groups(self.outbox.pending_batch(self.batch_size))
             if not batch:
                 self._inflight = None
                 return answered
@@ -184,6 +184,17 @@ class SyncLoop:
             self._inflight = None
             answered += len(response.results)
             self._set(pending=self._pending(), clock_warning=response.clock_warning)
+
+    def _whole_groups(self, batch: list[LedgerEntry]) -> list[LedgerEntry]:
+        """The batch, grown so that a group of entries (a transfer's two sides) is never split between pushes:
+        the central service books both sides together or refuses both."""
+        limit = len(batch)
+        while batch and batch[-1].group_id is not None and len(batch) == limit:
+            more = self.outbox.pending_batch(limit + 1)
+            if len(more) <= limit or more[-1].group_id != batch[-1].group_id:
+                return batch
+            batch, limit = more, limit + 1
+        return batch
 
     def push_records(self) -> int:
         """Push the records the outbox publishes (members, codes, orders) until none waits; how many were answered.

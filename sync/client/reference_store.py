@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +69,11 @@ class ReferenceRegisterStore:
 
     def record(self, kind: EntryKind | str, customer_id: str | None, points: int, **fields: Any) -> LedgerEntry:
         """Append one entry to the outbox (id and seq assigned, on disk before it is returned)."""
+        if EntryKind(kind) is EntryKind.ACCRUAL and "reason" not in fields:
+            # Points are earned by an order, which carries its total (the central service checks the one
+            # against the other and refuses an accrual without an order).
+            fields.setdefault("order_id", f"{self.register_id}-sale-{uuid.uuid4().hex[:8]}")
+            fields.setdefault("order_total_minor", max(points, 0) * 100)
         with self._tx() as cur:
             seq = (cur.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]) + 1
             entry = LedgerEntry.build(register_id=self.register_id, seq=seq, kind=EntryKind(kind),

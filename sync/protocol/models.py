@@ -15,7 +15,7 @@ import json
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import uuid6
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator
@@ -31,6 +31,18 @@ SNAPSHOT_HASH_HEADER = "X-POS-Snapshot-SHA256"
 CLOCK_SKEW_LIMIT_SECONDS = 300
 # Bumped when the meaning of feed records changes; every older cursor then gets 410.
 FEED_SCHEMA_VERSION = 1
+
+
+# Bounds no real entry comes near: a larger number is a bug or an attack, refused as such (never a 500).
+MAX_ENTRY_POINTS = 1_000_000_000
+MAX_MINOR = 10**13
+
+
+def storable_text(value: str | None) -> str | None:
+    """Text both databases store as it came: no NUL, no lone surrogate (invalid Unicode)."""
+    if value is not None and any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("holds a NUL or an invalid Unicode character")
+    return value
 
 
 class _Wire(BaseModel):
@@ -58,13 +70,13 @@ class LedgerEntry(_Wire):
     kind: EntryKind
     # Null only for an anonymous sale's code_use (no points move).
     customer_id: str | None = Field(min_length=1, max_length=64)
-    points: StrictInt
+    points: StrictInt = Field(ge=-MAX_ENTRY_POINTS, le=MAX_ENTRY_POINTS)
     reverses: str | None = None
     code: str | None = Field(default=None, max_length=64)
-    discount_minor: StrictInt | None = Field(default=None, ge=0)
+    discount_minor: StrictInt | None = Field(default=None, ge=0, le=MAX_MINOR)
     order_id: str | None = Field(default=None, max_length=160)
     # What the customer paid for the order, carried by one entry of the order (segments use it).
-    order_total_minor: StrictInt | None = Field(default=None, ge=0)
+    order_total_minor: StrictInt | None = Field(default=None, ge=0, le=MAX_MINOR)
     # True when the register was online and checked the balance with the server first:
     # such an entry may never drive a balance negative.
     online: bool = False
@@ -82,7 +94,16 @@ class LedgerEntry(_Wire):
     def _uuid(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        return str(uuid.UUID(value))
+        parsed = uuid.UUID(value)
+        if parsed.version != 7:
+            raise ValueError("must be a time-ordered UUID (version 7)")
+        return str(parsed)
+
+    @field_validator("register_id", "customer_id", "code", "order_id", "reason", "actor_id", "counterpart_id",
+                     "group_id", "note")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return storable_text(value)
 
     @classmethod
     def build(cls, **fields: Any) -> LedgerEntry:
@@ -109,9 +130,29 @@ def entry_payload_hash(entry: LedgerEntry) -> str:
     return _sha256(canonical_payload(entry))
 
 
+class UnreadableEntry(BaseModel):
+    """An entry of a push that is not a valid `LedgerEntry` (too many points, a bad id, invalid text, ...).
+
+    It still holds its register's `seq`, so the server answers it `rejected` with the reason and the
+    register's entries behind it go on; only an entry without a usable id and seq fails the request.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str = Field(min_length=1, max_length=36)
+    seq: StrictInt = Field(ge=1, le=2**62)
+
+    @field_validator("id")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return storable_text(value) or ""
+
+
 class PushRequest(_Wire):
-    register_id: str
-    entries: list[LedgerEntry] = Field(max_length=5000)
+    register_id: str = Field(min_length=1, max_length=64)
+    # Left to right: a valid entry is a LedgerEntry; anything else with an id and a seq is answered rejected.
+    entries: list[Annotated[LedgerEntry | UnreadableEntry, Field(union_mode="left_to_right")]] = Field(
+        max_length=5000)
 
 
 class EntryResult(_Wire):

@@ -91,15 +91,14 @@ class RecordingSink(StoreChangeSink):
 # -- the child: forks a register worker per seed and kills it ----------------------------------------
 
 
-def _register_worker(path: str, url: str, token: str, register_id: str, seed: int, phase: mmap.mmap) -> None:
+def _register_worker(factory: UnitOfWorkFactory, cache: PricingEngineCache, url: str, token: str,
+                     register_id: str, seed: int, phase: mmap.mmap) -> None:
     rng = random.Random(seed)
     now = NOW
-    factory = UnitOfWorkFactory(create_store_engine(path), register_id="R1")
     client = SyncClient(url, token=token, register_id=register_id, connect_timeout=1.0, read_timeout=3.0,
                         retry=RetryPolicy(base=0.01, cap=0.05, max_attempts=2))
     loop = SyncLoop(client, StoreOutbox(factory, register_id), RecordingSink(factory, snapshot_prunes=()),
                     batch_size=rng.randint(1, 9), page_size=rng.randint(1, 6))
-    cache = PricingEngineCache()
 
     def pay() -> None:
         draft = new_sale()
@@ -139,9 +138,14 @@ def run_register_kills(path: str, url: str, token: str, register_id: str, seeds:
     """The child's main: `seeds` workers, each SIGKILLed at a random moment; prints what was hit, as JSON."""
     rng = random.Random(4242)
     phase = mmap.mmap(-1, mmap.PAGESIZE)  # shared with the forked workers
-    # What the child imported moves to the permanent generation (as forking servers do): a worker's first
-    # checkout then is not spent in a full collection of the imported modules' objects, and workers get
-    # the tens of milliseconds each lives for real work.
+    # Every worker is a register that has been running: one engine and one pricing cache, warmed by a
+    # first sale, with the engine's connections closed before any fork (each worker opens its own).
+    # What the child imported moves to the permanent generation, as forking servers do. The tens of
+    # milliseconds a worker lives then go to its sales and syncs, not to starting up.
+    factory = UnitOfWorkFactory(create_store_engine(path), register_id="R1")
+    cache = PricingEngineCache()
+    checkout(factory(), add_product(new_sale(), PRODUCTS[1], 1), now=NOW, cashier_id="K1", cache=cache)
+    factory.engine.dispose()
     gc.freeze()
     hit: Counter[str] = Counter()
     for seed in range(seeds):
@@ -149,7 +153,7 @@ def run_register_kills(path: str, url: str, token: str, register_id: str, seeds:
         pid = os.fork()
         if pid == 0:
             try:
-                _register_worker(path, url, token, register_id, seed, phase)
+                _register_worker(factory, cache, url, token, register_id, seed, phase)
             except BaseException:  # noqa: BLE001 - report, then leave without running the parent's cleanup
                 import traceback
 

@@ -18,6 +18,7 @@ from harness import CentralServer, sqlite_url
 from pos_app.domain.catalog_item import CatalogItem
 from pos_app.domain.customer_profile import CustomerProfile
 from pos_app.domain.ledger import EntryKind
+from pos_app.domain.sale_record import SaleRecord
 from pos_app.services.sync_ports import (
     StoreChangeSink,
     StoreOutbox,
@@ -47,6 +48,15 @@ PROMOTIONS = [
      "reward": {"type": "amount", "value": "5.00", "target": "order"}},
     {"id": "P-TEN", "name": "10% off coffee", "reward": {"type": "percent", "value": "10", "target": "items"}},
 ]
+
+
+def add_order(uow, customer_id: str, total_minor: int) -> str:
+    """The order an accrual belongs to (points are earned by orders; the central service checks them)."""
+    order_id = uow.orders.next_order_number(uow.register_id, uow.order_prefix)
+    uow.orders.add(SaleRecord(id=order_id, register_id=uow.register_id, created_at=NOW, currency="USD",
+                              subtotal_minor=total_minor, discount_minor=0, points_value_minor=0,
+                              total_minor=total_minor, customer_id=customer_id))
+    return order_id
 
 
 class Register:
@@ -90,8 +100,9 @@ class Register:
             if spent:
                 uow.ledger.append(EntryKind.REDEMPTION, customer_id, -spent, at=NOW,
                                   reason="payment")
+            order_id = add_order(uow, customer_id, earned * 100)
             uow.ledger.append(EntryKind.ACCRUAL, customer_id, earned, at=NOW,
-                              order_total_minor=2500)
+                              order_id=order_id, order_total_minor=earned * 100)
             uow.commit()
 
     def table(self, sql: str) -> list[tuple[object, ...]]:
@@ -222,7 +233,8 @@ def test_a_customer_enrolled_at_the_register_keeps_what_the_central_does_not_kno
         uow.customers.add(CustomerProfile(id="N1", name="Nora New", card_number="2900000000017",
                                           phone="+14155550199", email="nora@example.com"),
                           origin="register", enrolled_at=NOW)
-        uow.ledger.append(EntryKind.ACCRUAL, "N1", 25, at=NOW)
+        uow.ledger.append(EntryKind.ACCRUAL, "N1", 25, at=NOW, order_id=add_order(uow, "N1", 2500),
+                          order_total_minor=2500)
         uow.commit()
 
     register.sync()  # the central service creates a stub (no name, no card) and publishes it
