@@ -22,15 +22,18 @@ from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from sync.central import feed, holds, ledger, members, orders, records, registers
 from sync.central import settings as central_settings
-from sync.central.db import DEFAULT_DB_URL, create_engine, utcnow
+from sync.central.db import DEFAULT_DB_URL, READ_ONLY, create_engine, utcnow
 from sync.central.errors import CentralError, Forbidden, NotFound
+from sync.central.guard import GuardLimits, RequestGuard
 from sync.central.tables import AlertRow, ConflictRow, CustomerRow
 from sync.protocol import (
     CLOCK_HEADER,
@@ -38,7 +41,6 @@ from sync.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SNAPSHOT_HASH_HEADER,
-    SUPPORTED_PROTOCOL_VERSIONS,
     ErrorBody,
     PairRequest,
     PairResponse,
@@ -108,6 +110,7 @@ def create_app(
     migrate: bool = True,
     after_push_commit: Callable[[PushResponse], None] | None = None,
     max_page: int = 1000,
+    guard_limits: GuardLimits | None = None,
 ) -> FastAPI:
     """The app over one database. `after_push_commit` is a hook for fault tests (e.g. die before replying)."""
     engine = engine or create_engine(db_url)
@@ -118,36 +121,36 @@ def create_app(
     app = FastAPI(
         title="pos-companion central service",
         version=str(PROTOCOL_VERSION),
+        responses={status: {"model": ErrorBody, "description": text} for status, text in (
+            (401, "no credential, or an unknown one"), (403, "a revoked register, or another register's data"),
+            (413, "the body is larger than the limit"), (422, "a request that does not fit the protocol"),
+            (426, "a protocol version this server does not speak"),
+            (429, "too many requests: wait as Retry-After says"))},
         description="Authoritative loyalty ledger, balances and change feed for registers. "
         f"Every /v1 request carries `{PROTOCOL_HEADER}: {PROTOCOL_VERSION}`.",
     )
     app.state.engine = engine
 
-    @app.middleware("http")
-    async def require_protocol(request: Request, call_next):  # type: ignore[no-untyped-def]
-        if request.url.path.startswith("/v1/"):
-            raw = request.headers.get(PROTOCOL_HEADER)
-            supported = ", ".join(str(v) for v in sorted(SUPPORTED_PROTOCOL_VERSIONS))
-            if raw is None or not raw.strip().isdigit() or int(raw) not in SUPPORTED_PROTOCOL_VERSIONS:
-                problem = f"no {PROTOCOL_HEADER} header" if raw is None else f"protocol version {raw!r} is not supported"
-                return JSONResponse(
-                    status_code=426,
-                    content=ErrorBody(
-                        detail=f"{problem} (this server speaks {supported}); update the register software",
-                        code="protocol_unsupported",
-                    ).model_dump(),
-                    headers={"Upgrade": f"pos-protocol/{PROTOCOL_VERSION}", PROTOCOL_HEADER: supported},
-                )
-        return await call_next(request)
+    def check_credential(token: str | None) -> str:
+        with Session(engine.execution_options(**{READ_ONLY: True})) as session, session.begin():
+            return registers.authenticate(session, token).id
+
+    app.add_middleware(RequestGuard, authenticate=check_credential, limits=guard_limits)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return _error(422, "invalid_request", f"{where}: {first.get('msg', 'invalid')}"[:300])
 
     @app.exception_handler(CentralError)
     async def central_error(_request: Request, exc: CentralError) -> JSONResponse:
         return _error(exc.status, exc.code, exc.detail, acked_through_seq=exc.acked_through_seq)
 
-    def bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
-        if authorization and authorization.lower().startswith("bearer "):
-            return authorization[7:].strip()
-        return None
+    scheme = HTTPBearer(auto_error=False, description="the register's credential from pairing")
+
+    def bearer(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(scheme)] = None) -> str | None:
+        return credentials.credentials if credentials is not None else None
 
     Token = Annotated[str | None, Depends(bearer)]
     Clock = Annotated[str | None, Header(alias=CLOCK_HEADER)]
@@ -265,7 +268,8 @@ def create_app(
         run_in_transaction(engine, work)
 
     @app.get("/v1/changes", response_model=PullResponse, responses={410: {"model": ErrorBody}})
-    def changes(token: Token, cursor: str = "1.0", limit: Annotated[int, Query(ge=1)] = 500,
+    def changes(token: Token, cursor: Annotated[str, Query(max_length=64)] = "1.0",
+                limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
                 clock: Clock = None) -> PullResponse:
         skew, warning = _clock_skew(clock)
 
@@ -306,29 +310,35 @@ def create_app(
                             background=BackgroundTask(os.unlink, handle.name))
 
     @app.get("/v1/customers/{customer_id}")
-    def customer(customer_id: str, token: Token) -> dict[str, Any]:
+    def customer(customer_id: Annotated[str, Path(max_length=64)], token: Token) -> dict[str, Any]:
         def work(session: Session) -> dict[str, Any]:
             registers.authenticate(session, token)
             row = session.get(CustomerRow, customer_id)
             if row is None:
                 raise NotFound(f"no customer {customer_id}")
-            return members.customer_record(row)
+            # The balance a register checks; the profile reaches registers through the feed, not from here.
+            return {"id": row.id, "tier": row.tier, "balance": row.balance, "overdraft": row.overdraft,
+                    "merged_into": row.merged_into}
 
         return run_in_transaction(engine, work)
 
     @app.get("/v1/conflicts")
-    def conflicts(token: Token, limit: int = 200) -> list[dict[str, Any]]:
+    def conflicts(token: Token, limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, Any]]:
         def work(session: Session) -> list[dict[str, Any]]:
-            registers.authenticate(session, token)
-            return list_conflicts(session, limit)
+            register = registers.authenticate(session, token)
+            return list_conflicts(session, limit, store_id=register.store_id)
 
         return run_in_transaction(engine, work)
 
     return app
 
 
-def list_conflicts(session: Session, limit: int = 200) -> list[dict[str, Any]]:
-    rows = session.scalars(sa.select(ConflictRow).order_by(ConflictRow.id.desc()).limit(limit)).all()
+def list_conflicts(session: Session, limit: int = 200, *, store_id: str | None = None) -> list[dict[str, Any]]:
+    """Conflicts, newest first; a register sees its own store's only (`store_id`)."""
+    query = sa.select(ConflictRow).order_by(ConflictRow.id.desc()).limit(limit)
+    if store_id is not None:
+        query = query.where(ConflictRow.register_id.startswith(f"{store_id}.", autoescape=True))
+    rows = session.scalars(query).all()
     return [
         {"id": r.id, "kind": r.kind, "register_id": r.register_id, "entry_id": r.entry_id,
          "customer_id": r.customer_id, "code": r.code, "points": r.points, "leakage_minor": r.leakage_minor,

@@ -2,7 +2,8 @@
 
 SQLite runs in WAL mode with `synchronous=FULL`, and every transaction starts
 with `BEGIN IMMEDIATE` so that two writers never both read and then fail to
-upgrade their lock. PostgreSQL needs nothing special here: the ledger code
+upgrade their lock; a transaction marked `READ_ONLY` begins deferred and never
+waits for a writer. PostgreSQL needs nothing special here: the ledger code
 takes row locks (`SELECT ... FOR UPDATE`) where it must.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 DEFAULT_DB_URL = "sqlite:///pos-central.db"
+READ_ONLY = "pos_read_only"  # execution option of a transaction that only reads
 
 
 def create_engine(url: str = DEFAULT_DB_URL, **kwargs: object) -> Engine:
@@ -42,7 +44,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read (`READ_ONLY` option) does not take the write lock: it never waits behind a push.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def is_postgres(engine_or_conn: Engine | sa.Connection) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from datetime import datetime
 from enum import StrEnum
@@ -234,6 +235,6 @@ def format_cursor(seq: int, schema: int = FEED_SCHEMA_VERSION) -> str:
 def parse_cursor(cursor: str) -> tuple[int, int]:
     """`"1.42"` -> (feed schema 1, seq 42); raises ValueError on anything else."""
     schema, _, seq = cursor.partition(".")
-    if not schema.isdigit() or not seq.isdigit():
-        raise ValueError(f"bad cursor {cursor!r}")
+    if not re.fullmatch(r"[0-9]{1,9}", schema) or not re.fullmatch(r"[0-9]{1,18}", seq):
+        raise ValueError(f"bad cursor {cursor[:40]!r}")
     return int(schema), int(seq)

@@ -15,15 +15,19 @@ from sqlalchemy.orm import Session
 from sync.central import registers
 from sync.central.app import create_app
 from sync.central.db import create_engine
+from sync.central.guard import GuardLimits
 from sync.client import RetryPolicy, SyncClient
 from sync.protocol import PushResponse
 
 
 class CentralServer:
-    def __init__(self, db_url: str, *, after_push_commit: Callable[[PushResponse], None] | None = None) -> None:
+    def __init__(self, db_url: str, *, after_push_commit: Callable[[PushResponse], None] | None = None,
+                 guard_limits: GuardLimits | None = None) -> None:
         self.db_url = db_url
         self.engine = create_engine(db_url)
-        self.app = create_app(db_url, engine=self.engine, after_push_commit=after_push_commit)
+        # Fault tests pair and push thousands of times a second: the limits are the guard tests' own subject.
+        self.app = create_app(db_url, engine=self.engine, after_push_commit=after_push_commit,
+                              guard_limits=guard_limits or GuardLimits(pairing="100000/second", register="100000/second"))
         config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", access_log=False,
                                 timeout_keep_alive=30)
         self.server = uvicorn.Server(config)
