@@ -1,14 +1,16 @@
-"""The Qt application of the register: created once, themed, with the scanner installed."""
+"""The Qt application of the register: created once, with its icon and shipped fonts, themed, with the scanner installed."""
 
 from __future__ import annotations
 
 import sys
 
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from pos_app.qt.pyside_workarounds import apply_pyside_workarounds
 from pos_app.qt.scanner import ScanDetector
 from pos_app.qt.theme import apply_theme
+from pos_app.resources import APP_ICON, font_files, resource_file
 
 
 def register_application() -> tuple[QApplication, ScanDetector]:
@@ -16,7 +18,21 @@ def register_application() -> tuple[QApplication, ScanDetector]:
     apply_pyside_workarounds()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("pos-companion")
+    app.setDesktopFileName("pos-companion")  # Wayland and the taskbars match the window to the .desktop entry
+    app.setWindowIcon(QIcon(str(resource_file("icons", APP_ICON))))
+    load_shipped_fonts()
     apply_theme(app)
     scanner = ScanDetector()
     scanner.install(app)
     return app, scanner
+
+
+def load_shipped_fonts() -> list[str]:
+    """Register the shipped DejaVu fonts with Qt, so the theme's families exist on every platform."""
+    families: list[str] = []
+    for path in font_files():
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id < 0:
+            raise RuntimeError(f"{path}: Qt cannot load this font")
+        families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return families
