@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -57,6 +58,10 @@ def user_dir(kind: str) -> Path:
     dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
     paths = {"config": dirs.user_config_dir, "data": dirs.user_data_dir, "log": dirs.user_log_dir}
     return Path(paths[kind])
+
+
+class SystemLibrariesMissing(RuntimeError):
+    """The desktop lacks libraries Qt needs to open a window; the message names the packages."""
 
 
 class SettingsError(ValueError):
@@ -422,16 +427,28 @@ def configured_sync_loop(settings: AppSettings) -> Any:
                     exposure=offline_exposure(factory))
 
 
+def require_window_libraries() -> None:
+    """Raise `SystemLibrariesMissing` naming the packages when Qt could not open a window here."""
+    from pos_app.system_libraries import install_hint, missing_xcb_libraries, uses_xcb
+
+    if uses_xcb() and (missing := missing_xcb_libraries()):
+        raise SystemLibrariesMissing(install_hint(missing))  # Qt would abort the process without a word of why
+
+
 def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) -> int:
     """Start the Qt application with the register window; returns the exit code.
 
     `demo_sync`: the demo's (embedded central service, sync loop), started with the window.
     """
+    require_window_libraries()
     from pos_app.qt.application import register_application
 
     app, scanner = register_application()
     central, loop = demo_sync if demo_sync is not None else (None, configured_sync_loop(settings))
     window = build_register(settings, scanner=scanner, sync_loop=loop, demo_network=central)
+    logging.getLogger(__name__).info(
+        "register %s of store %s started on %s (%s)", settings.register_id, settings.store_id, settings.database,
+        f"syncing with {settings.central_url}" if loop is not None else "local only")
     window.showMaximized()
     if loop is not None:
         loop.start()
@@ -444,6 +461,6 @@ def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) 
             central.stop()
 
 
-__all__ = ["APP_NAME", "SETTING_ENV", "AppSettings", "SettingsError", "build_register", "configured_sync_loop",
-           "default_config_path", "demo_hint", "known_setting_keys", "local_now", "prepare_demo", "run_gui",
+__all__ = ["APP_NAME", "SETTING_ENV", "AppSettings", "SettingsError", "SystemLibrariesMissing", "build_register", "configured_sync_loop",
+           "default_config_path", "demo_hint", "known_setting_keys", "local_now", "prepare_demo", "require_window_libraries", "run_gui",
            "start_demo_sync", "start_logging", "user_dir"]

@@ -34,13 +34,16 @@ USAGE = (
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    from pos_app.app import SettingsError
+    from pos_app.app import SettingsError, SystemLibrariesMissing
 
     try:
         return run_command(args)
     except SettingsError as exc:
         print(f"pos-companion: configuration: {exc}", file=sys.stderr)
         return 2
+    except SystemLibrariesMissing as exc:
+        print(f"pos-companion: {exc}", file=sys.stderr)
+        return 3
 
 
 def run_command(args: list[str]) -> int:

@@ -57,6 +57,7 @@ def configure_logging(folder: Path, level: str = "INFO", *, stderr_level: int = 
         handler.pos_companion = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plug-in at every start
     return path
 
 
