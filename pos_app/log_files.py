@@ -39,18 +39,27 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         return os.fdopen(descriptor, self.mode, encoding=self.encoding, errors=self.errors)
 
 
+class CurrentStderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when a record comes (a test or a tool may have replaced it)."""
+
+    @property
+    def stream(self):  # type: ignore[no-untyped-def, override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
 def configure_logging(folder: Path, level: str = "INFO", *, stderr_level: int = logging.WARNING) -> Path:
     """Install the file and stderr handlers on the root logger (once); returns the log file's path."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOG_FILE_NAME
+    remove_logging()
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "pos_companion", False):
-            root.removeHandler(handler)
-            handler.close()
     formatter = MaskingFormatter(FORMAT)
     to_file = PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
-    to_stderr = logging.StreamHandler(sys.stderr)
+    to_stderr = CurrentStderrHandler()
     to_stderr.setLevel(stderr_level)
     for handler in (to_file, to_stderr):
         handler.setFormatter(formatter)
@@ -61,4 +70,13 @@ def configure_logging(folder: Path, level: str = "INFO", *, stderr_level: int = 
     return path
 
 
-__all__ = ["LOG_FILE_NAME", "MaskingFormatter", "configure_logging"]
+def remove_logging() -> None:
+    """Take the handlers `configure_logging` installed off the root logger again."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "pos_companion", False):
+            root.removeHandler(handler)
+            handler.close()
+
+
+__all__ = ["LOG_FILE_NAME", "MaskingFormatter", "configure_logging", "remove_logging"]

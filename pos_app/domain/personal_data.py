@@ -26,7 +26,7 @@ _DIGITS = re.compile(r"(?<![\w:/.-])(\+?)(\(?\d(?:[ ()-]{0,2}\d){6,18})(?![\w:/-
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NAME_FIELD = re.compile(
     r"""(?P<key>["']?\b(?:customer_name|cashier_name|name)["']?\s*[=:]\s*)"""
-    r"""(?P<quote>["']?)(?P<value>(?(quote)[^"'\n]+|[^\s,;)}\]]+))""",
+    r"""(?P<quote>["'])?(?P<value>(?(quote)[^"'\n]+|[^\s,;)}\]]+))""",
     re.IGNORECASE,
 )
 
@@ -51,7 +51,7 @@ def _mask_name(match: re.Match[str]) -> str:
     value = match.group("value").strip()
     if not value or value.lower() in ("none", "null"):
         return match.group(0)
-    return f"{match.group('key')}{match.group('quote')}{value[0]}***"
+    return f"{match.group('key')}{match.group('quote') or ''}{value[0]}***"
 
 
 def mask_personal_data(text: str) -> str:
