@@ -17,7 +17,7 @@ import shutil
 import socket
 import ssl
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,8 +71,8 @@ def check_free_disk(path: Path, min_free_mb: int) -> Finding:
 
 
 def check_central(url: str | None, *, token: str | None, register_id: str | None,
-                  skew_limit_s: float) -> list[Finding]:
-    """Reach the central service's /health; compare its clock with ours."""
+                  skew_limit_s: float, clock: Callable[[], datetime] | None = None) -> list[Finding]:
+    """Reach the central service's /health; compare its clock with ours (`clock`: the register's)."""
     from sync.client import SyncClient
     from sync.client.errors import SyncError
 
@@ -85,7 +85,7 @@ def check_central(url: str | None, *, token: str | None, register_id: str | None
         return [Finding("central service", PROBLEM, f"{url} is set but the register has no credential",
                         "pair it again: `pos-companion pair URL CODE`"),
                 Finding("clock", SKIPPED, "no central service to compare with")]
-    client = SyncClient(url, connect_timeout=5.0, read_timeout=10.0)
+    client = SyncClient(url, connect_timeout=5.0, read_timeout=10.0, **({"clock": clock} if clock else {}))
     try:
         health = client.health()
     except SyncError as exc:
