@@ -27,7 +27,6 @@ import importlib
 import json
 import logging
 import os
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -165,20 +164,10 @@ def check_receipt(context: SelfTestContext) -> str:
 def check_qt(context: SelfTestContext) -> str:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        from PySide6 import __version__ as pyside_version
-        from PySide6.QtWidgets import QApplication, QLabel
+        from pos_app.qt.application import describe_qt_offscreen
     except ImportError as exc:
         raise RuntimeError(f"PySide6 does not load: {exc}") from exc
-    from pos_app.qt.application import load_shipped_fonts
-    from pos_app.qt.theme import apply_theme
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    families = sorted(set(load_shipped_fonts()))
-    apply_theme(app)
-    label = QLabel("self-test")
-    label.adjustSize()
-    label.deleteLater()
-    return f"PySide6 {pyside_version} on '{app.platformName()}', fonts {', '.join(families)}"
+    return describe_qt_offscreen()
 
 
 BUILT_IN_STEPS: tuple[tuple[str, Step], ...] = (

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtGui import QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from pos_app.qt.pyside_workarounds import apply_pyside_workarounds
 from pos_app.qt.scanner import ScanDetector
@@ -36,3 +37,14 @@ def load_shipped_fonts() -> list[str]:
             raise RuntimeError(f"{path}: Qt cannot load this font")
         families.extend(QFontDatabase.applicationFontFamilies(font_id))
     return families
+
+
+def describe_qt_offscreen() -> str:
+    """Qt's widgets, the shipped fonts and the theme, exercised without a window (for the self-test)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    families = sorted(set(load_shipped_fonts()))
+    apply_theme(app)
+    label = QLabel("self-test")
+    label.adjustSize()
+    label.deleteLater()
+    return f"PySide6 {PYSIDE_VERSION} on '{app.platformName()}', fonts {', '.join(families)}"
