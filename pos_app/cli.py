@@ -17,6 +17,7 @@ line naming it (exit 2), never a traceback.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 USAGE = (
@@ -44,6 +45,24 @@ def main(argv: list[str] | None = None) -> int:
     except SystemLibrariesMissing as exc:
         print(f"pos-companion: {exc}", file=sys.stderr)
         return 3
+    except OSError as exc:  # a folder or file the command needs cannot be made or written
+        _log_failure(args)
+        print(f"pos-companion: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        from sqlalchemy.exc import OperationalError
+
+        if not isinstance(exc, OperationalError):
+            raise
+        _log_failure(args)
+        print(f"pos-companion: the register's database cannot be used: {exc.orig}", file=sys.stderr)
+        return 1
+
+
+def _log_failure(args: list[str]) -> None:
+    """The traceback into the log file, when the command has opened one (never onto the terminal)."""
+    if any(getattr(handler, "pos_companion", False) for handler in logging.getLogger().handlers):
+        logging.getLogger(__name__).debug("pos-companion %s failed", " ".join(args[:1]), exc_info=True)
 
 
 def run_command(args: list[str]) -> int:

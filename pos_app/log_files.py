@@ -31,6 +31,18 @@ class MaskingFormatter(logging.Formatter):
         return mask_personal_data(super().format(record))
 
 
+class BriefFormatter(MaskingFormatter):
+    """For the terminal: the message without its traceback (the log file keeps the traceback)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info = record.exc_text = record.stack_info = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating file handler whose files are created 0600."""
 
@@ -52,7 +64,9 @@ class CurrentStderrHandler(logging.StreamHandler):
 
 
 def configure_logging(folder: Path, level: str = "INFO", *, stderr_level: int = logging.WARNING) -> Path:
-    """Install the file and stderr handlers on the root logger (once); returns the log file's path."""
+    """Install the file and stderr handlers on the root logger (once); returns the log file's path.
+
+    Tracebacks go to the file only: the terminal gets one line per problem."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOG_FILE_NAME
     remove_logging()
@@ -61,8 +75,9 @@ def configure_logging(folder: Path, level: str = "INFO", *, stderr_level: int = 
     to_file = PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
     to_stderr = CurrentStderrHandler()
     to_stderr.setLevel(stderr_level)
+    to_file.setFormatter(formatter)
+    to_stderr.setFormatter(BriefFormatter("%(levelname)s %(name)s: %(message)s"))
     for handler in (to_file, to_stderr):
-        handler.setFormatter(formatter)
         handler.pos_companion = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)

@@ -28,6 +28,8 @@ from pos_app.services.audit import verify_audit_chain
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
 OK, WARNING, PROBLEM, SKIPPED = "ok", "warning", "problem", "skipped"
+# The Date header counts whole seconds, and servers refresh it once a second: ours may read up to 2 s old.
+DATE_HEADER_SLACK_S = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,9 @@ def check_central(url: str | None, *, token: str | None, register_id: str | None
     skew = health.clock_skew_seconds()
     if skew is None:
         return [central, Finding("clock", SKIPPED, "the central service sent no Date header")]
+    if abs(skew) <= DATE_HEADER_SLACK_S:
+        return [central, Finding("clock", OK, f"register clock agrees with the central service (within "
+                                              f"{DATE_HEADER_SLACK_S} s, the HTTP Date header's precision)")]
     direction = "ahead of" if skew > 0 else "behind"
     summary = f"register clock {abs(skew):.0f} s {direction} the central service"
     if abs(skew) > skew_limit_s:

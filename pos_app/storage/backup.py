@@ -46,16 +46,22 @@ def backup_database(source: Path, target: Path, *, pages_per_step: int = 1024) -
     """Copy the live database at `source` to `target` (replaced if present); returns the copy's facts."""
     if not source.is_file():
         raise BackupError(f"{source}: no database to back up")
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    for leftover in _with_sidecars(partial):
-        leftover.unlink(missing_ok=True)
-    prepare_private_file(partial)
+    try:
+        for leftover in _with_sidecars(partial):
+            leftover.unlink(missing_ok=True)
+        prepare_private_file(partial)
+    except OSError as exc:
+        raise BackupError(f"{target}: cannot write there: {exc.strerror}") from exc
     try:
         _copy(source, partial, pages_per_step, single_file=True)
         _check(partial)
         _fsync(partial)
         os.replace(partial, target)
+    except OSError as exc:
+        for leftover in _with_sidecars(partial):
+            leftover.unlink(missing_ok=True)
+        raise BackupError(f"{target}: cannot write there: {exc.strerror}") from exc
     except BaseException:
         for leftover in _with_sidecars(partial):
             leftover.unlink(missing_ok=True)
@@ -73,8 +79,11 @@ def restore_database(backup: Path, target: Path, *, keep_current_in: Path, stamp
     if target.is_file() and target.stat().st_size:
         kept = keep_current_in / f"pre-restore-{stamp}-{target.name}"
         backup_database(target, kept)
-    prepare_private_file(target)
-    _copy(backup, target, pages_per_step=-1)
+    try:
+        prepare_private_file(target)
+        _copy(backup, target, pages_per_step=-1)
+    except (OSError, sqlite3.OperationalError) as exc:
+        raise BackupError(f"{target}: cannot be written: {exc}") from exc
     _check(target)
     return kept
 
