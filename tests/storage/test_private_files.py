@@ -49,3 +49,35 @@ def test_the_log_rotates_privately_and_masks_what_it_is_given(tmp_path: Path) ->
         assert _mode(path) == 0o600
     finally:
         remove_logging()
+
+
+def test_user_add_on_a_fresh_machine_creates_the_data_folder(tmp_path, monkeypatch, capsys) -> None:
+    from pos_app.cli import main
+
+    for name in ("POS_DATABASE", "POS_COMPANION_CONFIG", "POS_LOG_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("135790\n"))
+
+    assert main(["user", "add", "boss", "Ana Boss", "--role", "manager", "--pin-stdin"]) == 0
+
+    database = tmp_path / "data" / "pos-companion" / "register.db"
+    assert f"manager boss (Ana Boss) created in {database}" in capsys.readouterr().out
+    assert _mode(database) == 0o600
+
+
+def test_a_data_folder_that_cannot_be_made_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys) -> None:
+    from pos_app.cli import main
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("POS_DATABASE", str(blocker / "register.db"))
+    monkeypatch.setenv("POS_COMPANION_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("135790\n"))
+
+    assert main(["user", "add", "boss", "Ana Boss", "--pin-stdin"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith(f"pos-companion: {blocker}") and len(err.splitlines()) == 1
