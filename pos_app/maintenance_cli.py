@@ -71,6 +71,7 @@ def run_doctor(args: list[str]) -> int:
                                              skew_limit_s=CLOCK_SKEW_LIMIT_SECONDS))
         findings.append(health.check_certificate(settings.central_url))
     findings.append(health.check_printer(settings.printer))
+    findings.append(health.check_window_libraries())
     if engine is not None:
         try:
             findings.append(health.check_outbox(uow, paired=paired, max_age_hours=settings.outbox_max_age_hours))

@@ -188,6 +188,21 @@ def check_printer(raw: Mapping[str, Any], *, timeout: float = 3.0) -> Finding:
     return Finding("printer", OK, f"{config.kind} printer ({where}) reachable")
 
 
+def check_window_libraries() -> Finding:
+    """On Linux: the X11 libraries Qt needs to open the register's window (see `pos_app.system_libraries`)."""
+    import sys
+
+    from pos_app.system_libraries import install_hint, missing_xcb_libraries
+
+    if not sys.platform.startswith("linux"):
+        return Finding("window libraries", SKIPPED, "not Linux: Qt brings what it needs")
+    missing = missing_xcb_libraries()
+    if missing:
+        hint = install_hint(missing).splitlines()
+        return Finding("window libraries", PROBLEM, hint[0], hint[1])
+    return Finding("window libraries", OK, "every X11 library Qt's window needs is installed")
+
+
 def check_outbox(uow: UnitOfWorkFactory, *, paired: bool, max_age_hours: float,
                  now: datetime | None = None) -> Finding:
     """How many entries wait for the central service, and since when."""
@@ -259,5 +274,6 @@ __all__ = [
     "check_free_disk",
     "check_outbox",
     "check_printer",
+    "check_window_libraries",
     "check_sync_state",
 ]

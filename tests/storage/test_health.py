@@ -179,6 +179,9 @@ def test_doctor_prints_each_finding_with_what_to_do(tmp_path, monkeypatch, capsy
     monkeypatch.setenv("POS_COMPANION_CONFIG", str(config))
     monkeypatch.setenv("POS_DATABASE", str(tmp_path / "register.db"))
     monkeypatch.setenv("POS_LOG_DIR", str(tmp_path / "log"))
+    from pos_app import system_libraries
+
+    monkeypatch.setattr(system_libraries, "XCB_LIBRARIES", {})  # whatever this machine's desktop libraries
 
     assert main(["doctor"]) == 1  # no database yet
     out = capsys.readouterr().out
@@ -186,3 +189,14 @@ def test_doctor_prints_each_finding_with_what_to_do(tmp_path, monkeypatch, capsy
     assert "WARNING  config" in out and "unknown keys databse" in out
     assert "OK       central service" in out and "OK       clock" in out
     assert out.rstrip().endswith("1 problems, 2 warnings")
+
+
+def test_a_missing_window_library_is_named_with_its_package(monkeypatch) -> None:
+    from pos_app import system_libraries
+
+    monkeypatch.setattr(system_libraries, "XCB_LIBRARIES", {"libc.so.6": "libc6"})
+    assert health.check_window_libraries().status == health.OK
+    monkeypatch.setitem(system_libraries.XCB_LIBRARIES, "libxcb-nonexistent.so.9", "libxcb-nonexistent9")
+    finding = health.check_window_libraries()
+    assert finding.status == health.PROBLEM and "libxcb-nonexistent.so.9" in finding.summary
+    assert finding.advice == "On Debian or Ubuntu: sudo apt-get install libxcb-nonexistent9"
