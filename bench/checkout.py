@@ -321,7 +321,7 @@ def measure(path: Path, customers: int, products: int, runs: int, rng: random.Ra
 
     def durable_commit() -> None:
         with factory() as work:
-            work.orders.next_order_number("CONTROL")
+            work.orders.next_order_number("CONTROL", "S1-CONTROL")
             work.commit()
 
     control_wall, control_cpu = [], []

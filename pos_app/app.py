@@ -147,6 +147,21 @@ class AppSettings:
     def backup_folder(self) -> Path:
         return self.backup_dir or self.database.parent / "backups"
 
+    @property
+    def chain_identity(self) -> tuple[str, str]:
+        """(store, register) as the chain knows this register: from pairing (`S1.R1`), else from the config."""
+        if self.central_register_id and "." in self.central_register_id:
+            store, _, register = self.central_register_id.partition(".")
+            return store, register
+        return self.store_id, self.register_id
+
+    def store_factory(self, engine: Any) -> Any:
+        """The unit-of-work factory over the register's store, named as the chain knows the register."""
+        from pos_app.storage.unit_of_work import UnitOfWorkFactory
+
+        store, register = self.chain_identity
+        return UnitOfWorkFactory(engine, self.register_id, store_id=store, register_name=register)
+
     def save_credential(self, url: str, token: str, register_id: str) -> None:
         """Keep the register's central-service credential in its config file (readable by its owner only)."""
         write_credential(self.config_path or default_config_path(os.environ), url=url, token=token,
@@ -344,16 +359,18 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
     from pos_app.qt.sale_ops import SaleOps, StoreFacts
     from pos_app.qt.task_runner import TaskRunner
     from pos_app.storage.database import open_store
-    from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
     engine = open_store(settings.database)
-    factory = UnitOfWorkFactory(engine, settings.register_id)
+    factory = settings.store_factory(engine)
     with factory(read_only=True) as uow:
         currency = uow.settings.get().currency  # the program's, as the central service set it
     runner = TaskRunner()
+    chain = central_calls(sync_loop)
+    store_id, _register = settings.chain_identity
     context = RegisterContext(
-        ops=RegisterOps(factory, clock),
-        sale_ops=SaleOps(factory, clock, StoreFacts(settings.store_id, settings.store_name, settings.store_address)),
+        ops=RegisterOps(factory, clock, chain=chain),
+        sale_ops=SaleOps(factory, clock, StoreFacts(store_id, settings.store_name, settings.store_address),
+                         chain=chain),
         runner=runner,
         clock=clock,
         register_id=settings.register_id,
@@ -381,7 +398,6 @@ def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[
     from pos_app.demo.embedded_sync import EmbeddedCentral
     from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox
     from pos_app.storage.database import open_store
-    from pos_app.storage.unit_of_work import UnitOfWorkFactory
     from sync.client import SyncClient, SyncLoop
 
     central = EmbeddedCentral(directory, store_id=settings.store_id, register=settings.register_id)
@@ -389,13 +405,26 @@ def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[
     central.start()
     client = SyncClient(central.base_url)
     paired = client.pair(code)
-    factory = UnitOfWorkFactory(open_store(settings.database), settings.register_id)
+    factory = settings.with_changes(central_register_id=paired.register_id).store_factory(open_store(settings.database))
     # The demo central holds members and balances, not the generated catalogue and promotions:
     # its snapshot must not deactivate them at the register.
     sink = StoreChangeSink(factory, snapshot_prunes=())
     loop = SyncLoop(client, StoreOutbox(factory, paired.register_id), sink, interval=5.0,
                     exposure=offline_exposure(factory))
     return central, loop
+
+
+def central_calls(loop: Any) -> Any:
+    """The calls a sale makes to the central service (points holds, orders of other registers), or None.
+
+    They are not even tried while the sync loop finds the central service unreachable.
+    """
+    if loop is None or getattr(loop, "client", None) is None:
+        return None
+    from sync.client import SyncState
+    from sync.client.chain import CentralCalls
+
+    return CentralCalls(loop.client, online=lambda: loop.status.state is not SyncState.OFFLINE)
 
 
 def offline_exposure(factory: Any) -> Any:
@@ -417,12 +446,11 @@ def configured_sync_loop(settings: AppSettings) -> Any:
         return None
     from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox
     from pos_app.storage.database import open_store
-    from pos_app.storage.unit_of_work import UnitOfWorkFactory
     from sync.client import SyncClient, SyncLoop
 
     client = SyncClient(settings.central_url, token=settings.central_token,
                         register_id=settings.central_register_id)
-    factory = UnitOfWorkFactory(open_store(settings.database), settings.register_id)
+    factory = settings.store_factory(open_store(settings.database))
     return SyncLoop(client, StoreOutbox(factory, settings.central_register_id), StoreChangeSink(factory),
                     exposure=offline_exposure(factory))
 

@@ -48,7 +48,6 @@ def run_doctor(args: list[str]) -> int:
 
     from pos_app.services import health
     from pos_app.storage.database import open_store
-    from pos_app.storage.unit_of_work import UnitOfWorkFactory
     from sync.protocol.models import CLOCK_SKEW_LIMIT_SECONDS
 
     findings = [_config_finding(settings)]
@@ -60,7 +59,7 @@ def run_doctor(args: list[str]) -> int:
                                        "either creates it"))
     else:
         engine = open_store(settings.database)
-        uow = UnitOfWorkFactory(engine, settings.register_id)
+        uow = settings.store_factory(engine)
         findings.append(health.check_database(uow, settings.database))
     findings.append(health.check_free_disk(settings.database, settings.min_free_disk_mb))
     if options.offline:

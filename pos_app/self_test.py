@@ -83,11 +83,10 @@ def check_configuration(context: SelfTestContext) -> str:
 def check_database(context: SelfTestContext) -> str:
     from pos_app.storage.database import open_store
     from pos_app.storage.migrations import current_revision, head_revision
-    from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
     existed = context.settings.database.is_file()
     context.engine = open_store(context.settings.database)
-    context.uow = UnitOfWorkFactory(context.engine, context.settings.register_id)
+    context.uow = context.settings.store_factory(context.engine)
     revision = current_revision(context.engine)
     if revision != head_revision():
         raise RuntimeError(f"schema at {revision}, expected {head_revision()}")

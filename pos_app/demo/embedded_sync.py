@@ -55,7 +55,8 @@ class EmbeddedCentral:
 
     def prepare(self, demo: DemoStore) -> str:
         """Create the central database, seed the demo members and balances; returns a pairing code."""
-        from sync.central import operations, registers
+        from sync.central import grants as grants_module
+        from sync.central import imports, registers
         from sync.central.app import create_app, run_in_transaction
         from sync.protocol import EntryKind
 
@@ -71,9 +72,9 @@ class EmbeddedCentral:
                 for c in demo.customers:
                     writer.writerow([c.id, c.name, c.email or "", c.phone or "", c.card_number,
                                      c.birthday.isoformat() if c.birthday else "", c.tier])
-            run_in_transaction(engine, lambda s: operations.import_customers(s, path))
+            run_in_transaction(engine, lambda s: imports.import_customers(s, path))
         grants = [(c.id, EntryKind.ACCRUAL, c.points, "demo-opening-balance") for c in demo.customers if c.points]
-        run_in_transaction(engine, lambda s: operations.book_central_entries(s, grants))
+        run_in_transaction(engine, lambda s: grants_module.book_central_entries(s, grants))
         run_in_transaction(engine, lambda s: _seed_segments(s, demo))
         _register_id, code = run_in_transaction(
             engine, lambda s: registers.issue_pairing_code(s, self.store_id, self.register))

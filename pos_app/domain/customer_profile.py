@@ -39,6 +39,7 @@ class CustomerProfile:
     pending_points: int = 0
     first_order: bool = False
     promo_uses: Mapping[str, int] = field(default_factory=dict)
+    merged_into: str | None = None  # merged at the central service into this member: found as them
 
     @property
     def points(self) -> int:

@@ -20,6 +20,7 @@ from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.sale_record import SaleRecord
 from pos_app.services.accounts import Authenticated, verify_pin
 from pos_app.services.audit import audit_records
+from pos_app.services.chain import ChainCalls
 from pos_app.services.customer_card import CustomerCard, PersonalOffer, customer_by_id, customer_card
 from pos_app.services.enrollment import enroll_customer
 from pos_app.services.identification import Identification, identify
@@ -30,7 +31,7 @@ from pos_app.services.manager_actions import (
     transfer_points,
 )
 from pos_app.services.outcome import Refused
-from pos_app.services.returns import find_order, return_items, void_last_order
+from pos_app.services.returns import locate_order, return_items, void_last_order
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
 
@@ -54,9 +55,11 @@ class Changed:
 
 
 class RegisterOps:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime]) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime], *,
+                 chain: ChainCalls | None = None) -> None:
         self.uow = uow
         self.clock = clock
+        self.chain = chain  # the central service, for orders sold at other registers
 
     # -- customers ----------------------------------------------------------------------------
 
@@ -105,7 +108,7 @@ class RegisterOps:
         return Changed(result, OpChanges(customer=isinstance(result, Transferred), outbox=True))
 
     def find_order(self, scanned: str) -> SaleRecord | Refused:
-        return find_order(self.uow(read_only=True), scanned)
+        return locate_order(self.uow, scanned, chain=self.chain)
 
     def return_items(self, *, order_id: str, quantities: dict[str, int | str], manager_id: str, pin: str,
                      cashier_id: str | None = None) -> Changed:

@@ -1,6 +1,6 @@
 """Returns and voids in manager mode: scan the receipt, choose what comes back, see the refund.
 
-The receipt's barcode is its order number (`R1-000042`): a scan while this
+The receipt's barcode is its order number (`S1-R1-000042`): a scan while this
 tab is open loads the order (the manager dialog routes scans here). Each
 line shows what was sold, what was already returned and a quantity to
 return; the refund and the points moved come back from the service as a
@@ -52,7 +52,7 @@ class ReturnsPanel(QWidget):
         row = QHBoxLayout()
         self.order_entry = QLineEdit()
         self.order_entry.setObjectName("return-order")
-        self.order_entry.setPlaceholderText("Scan the receipt's barcode, or type the order number (R1-000042)")
+        self.order_entry.setPlaceholderText("Scan the receipt's barcode, or type the order number (S1-R1-000042)")
         self.order_entry.returnPressed.connect(lambda: self.load_order(self.order_entry.text()))
         row.addWidget(self.order_entry, 1)
         self.void_button = QPushButton("Void last sale")

@@ -18,7 +18,8 @@ from pos_app.qt.register_ops import Changed, OpChanges
 from pos_app.qt.sale_view import SaleView, sale_view
 from pos_app.qt.wording import money
 from pos_app.services import sale
-from pos_app.services.checkout import ONLINE, CompletedSale, Connectivity, checkout
+from pos_app.services.chain import ChainCalls
+from pos_app.services.checkout import ONLINE, CompletedSale, Connectivity, pay
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import PricedSale, PricingEngineCache, price_sale
 from pos_app.services.rewards import cancel_reward, claim_reward, list_rewards
@@ -59,10 +60,12 @@ class CheckedOut:
 class SaleOps:
     """Operations on the current sale (run on the task runner's "sale" lane, one after the other)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime], store: StoreFacts) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Callable[[], datetime], store: StoreFacts, *,
+                 chain: ChainCalls | None = None) -> None:
         self.uow = uow
         self.clock = clock
         self.store = store
+        self.chain = chain  # the central service, which holds a member's points for a sale paid online
         self.store_id = store.id
         self.cache = PricingEngineCache()  # one engine per pricing revision and day, shared by all sales
 
@@ -95,8 +98,8 @@ class SaleOps:
         promotion ended, points were spent elsewhere), nothing is written and the refusal says so.
         """
         now = self.clock()
-        done = checkout(self.uow(), draft, now=now, cashier_id=cashier_id, connectivity=connectivity,
-                        expected_total=expected_total, cache=self.cache)
+        done = pay(self.uow, draft, now=now, cashier_id=cashier_id, connectivity=connectivity,
+                   expected_total=expected_total, cache=self.cache, chain=self.chain)
         if isinstance(done, Refused):
             return Changed(done)
         customer = done.priced.customer

@@ -5,7 +5,7 @@ cashier saw may have changed: a pulled promotion, points spent at another
 register), refuses when the customer's points no longer cover what the sale
 spends or when an offline exposure cap would be passed, and then writes:
 
-- the order (numbered `R1-000042`, the receipt's barcode) and its lines with
+- the order (numbered `S1-R1-000042`: store, register, number; the receipt's barcode) and its lines with
   what the engine fixed for each: every promotion's amount, the points value,
   the net price, and the line's share of the points spent and earned (split
   by the largest remainder method: points spent in proportion to each line's
@@ -20,13 +20,17 @@ spends or when an offline exposure cap would be passed, and then writes:
 - the codes' uses, the rewards' personal single-use codes, the customer's
   promotion uses and first-order flag;
 - the next-visit code when the program has the offer and the sale earns it
-  (`services.next_visit`): personal, single use, tied to the order.
+  (`services.next_visit`): personal, single use, tied to the order;
+- the records that tell the chain (`services.publishing`): the order with its
+  lines, and every code the sale issued, so the member can use them at any
+  store.
 
 Any refusal returns before anything is written; the unit of work rolls back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,11 +44,14 @@ from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
 from pos_app.domain.sale_record import SaleRecord, SoldLine
 from pos_app.domain.scenario_json import result_to_json
+from pos_app.services.chain import ChainCalls, ChainUnreachable
 from pos_app.services.next_visit import NextVisitOffer, issue_next_visit_code
 from pos_app.services.outcome import Refused
-from pos_app.services.pricing import PricedSale, PricingEngineCache, price_in
+from pos_app.services.pricing import PricedSale, PricingEngineCache, price_in, price_sale
+from pos_app.services.publishing import publish_code, publish_order
 from pos_app.services.sale import SaleDraft
-from pos_app.storage.unit_of_work import UnitOfWork
+from pos_app.storage.ledger import new_entry_id
+from pos_app.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 PAYMENT_REASON = "payment"
 REWARD_REASON_PREFIX = "reward:"
@@ -238,7 +245,7 @@ def checkout(
         ):
             return refused
 
-        order_id = uow.orders.next_order_number(uow.register_id)
+        order_id = uow.orders.next_order_number(uow.register_id, uow.order_prefix)
         today = now.date()
         available_on = (
             today + timedelta(days=settings.return_window_days)
@@ -276,7 +283,7 @@ def checkout(
             total_minor=result.total,
             lines=lines,
             customer_id=customer.id if customer is not None else None,
-            store_id=draft.store_id,
+            store_id=uow.store_id,
             cashier_id=cashier_id,
             points_earned=result.points_earned if customer is not None else 0,
             points_redeemed=redeemed + claims,
@@ -355,6 +362,11 @@ def checkout(
         next_visit = issue_next_visit_code(
             uow, settings, customer_id=customer_id, total_minor=result.total, order_id=order_id, now=now
         )
+        publish_order(uow, record, ((a.id, a.amount) for a in result.applied))
+        for code in issued:
+            publish_code(uow, code, now, order_id=order_id)
+        if next_visit is not None:
+            publish_code(uow, next_visit.code, now, order_id=order_id)
         uow.commit()
         points_before = customer.points if customer is not None else None
         points_after = priced.points_after
@@ -368,6 +380,54 @@ def checkout(
             accrual_available_on=available_on,
             next_visit=next_visit,
         )
+
+
+def pay(
+    uow: UnitOfWorkFactory,
+    draft: SaleDraft,
+    *,
+    now: datetime,
+    cashier_id: str | None,
+    connectivity: Connectivity = ONLINE,
+    expected_total: int | None = None,
+    cache: PricingEngineCache | None = None,
+    chain: ChainCalls | None = None,
+) -> CompletedSale | Refused:
+    """Pay the sale as the window and the till's API do: hold the points at the central service, then check out.
+
+    Online with a central service, a sale that spends a member's points first
+    asks the central service to hold them (`services.chain`): when it
+    refuses, the member's points were spent elsewhere and the sale is refused
+    (`insufficient_points`, with the chain's figure) before anything is
+    written; when it cannot be asked, the sale goes on under the offline caps.
+    A hold granted for a sale then refused is released at once.
+    """
+    hold_id: str | None = None
+    if chain is not None and connectivity.online and draft.customer_id is not None and (
+            draft.redeem or draft.rewards):
+        priced = price_sale(uow(read_only=True), draft, now, cache=cache)
+        spend = 0 if isinstance(priced, Refused) else priced.result.redemption.redeemed + draft.reward_points
+        if spend > 0:
+            asked = new_entry_id()
+            try:
+                answer = chain.hold_points(draft.customer_id, spend, asked)
+            except ChainUnreachable:
+                connectivity = Connectivity(online=False, offline_since=None, cache_age_s=connectivity.cache_age_s)
+            else:
+                if not answer.granted:
+                    name = priced.customer.name if not isinstance(priced, Refused) and priced.customer else "The member"
+                    return Refused(
+                        "insufficient_points",
+                        f"{name} has {max(0, answer.available):,} points across the chain now (spent at another "
+                        f"register); this sale spends {spend:,}: lower the points and try again",
+                    )
+                hold_id = asked
+    done = checkout(uow(), draft, now=now, cashier_id=cashier_id, connectivity=connectivity,
+                    expected_total=expected_total, cache=cache)
+    if isinstance(done, Refused) and hold_id is not None and chain is not None:
+        with contextlib.suppress(ChainUnreachable):
+            chain.release_hold(hold_id)
+    return done
 
 
 def sale_summary(completed: CompletedSale) -> Mapping[str, object]:
@@ -388,5 +448,6 @@ __all__ = [
     "Connectivity",
     "checkout",
     "line_points",
+    "pay",
     "sale_summary",
 ]

@@ -1,16 +1,20 @@
-"""Enrolling a new customer at the register.
+"""Enrolling a new member at the register, and correcting a member's profile.
 
 The cashier types a name and any of card number, phone and email; each is
 checked (`services.contact`) and must not belong to another customer. The
 program may give welcome points (an accrual entry, pushed like any other) or
 a personal single-use welcome code for its welcome promotion. All of it is
-one transaction.
+one transaction, which also publishes the member (and the welcome code) to
+the chain (`services.publishing`): the next sync cycle brings them to the
+central service and from there to every register, so the member is known at
+every store. An edit (a new phone, a corrected name, consents) is published
+the same way.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from pos_app.domain.customer_profile import Consents, CustomerProfile
@@ -18,6 +22,7 @@ from pos_app.domain.ledger import EntryKind, LedgerEntry
 from pos_app.domain.promotion_code import PromotionCode
 from pos_app.services.contact import check_card_number, normalise_email, normalise_phone
 from pos_app.services.outcome import Refused
+from pos_app.services.publishing import publish_code, publish_member
 from pos_app.storage.ledger import new_entry_id
 from pos_app.storage.unit_of_work import UnitOfWork
 
@@ -35,6 +40,52 @@ def welcome_code_text() -> str:
     return "W" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(9))
 
 
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    card: str | None
+    phone: str | None
+    email: str | None
+
+
+def _full_name(name: str) -> str | Refused:
+    full_name = " ".join((name or "").split())
+    if not full_name:
+        return Refused("name_required", "the customer's name is required")
+    if len(full_name) > 200:
+        return Refused("name_too_long", "a name has at most 200 characters")
+    return full_name
+
+
+def _checked_keys(uow: UnitOfWork, region: str, card_number: str | None, phone: str | None, email: str | None,
+                  *, member_id: str | None = None) -> _Keys | Refused:
+    """The keys in their stored form, each refused when malformed or when another member holds it."""
+    card = None
+    if card_number:
+        checked_card = check_card_number(card_number)
+        if isinstance(checked_card, Refused):
+            return checked_card
+        card = checked_card
+    email_norm = None
+    if email:
+        checked_email = normalise_email(email)
+        if isinstance(checked_email, Refused):
+            return checked_email
+        email_norm = checked_email
+    phone_e164 = None
+    if phone:
+        checked_phone = normalise_phone(phone, region)
+        if isinstance(checked_phone, Refused):
+            return checked_phone
+        phone_e164 = checked_phone
+    if card and (holder := uow.customers.by_card(card)) is not None and holder.id != member_id:
+        return Refused("card_taken", f"card number {card} already belongs to a customer")
+    if phone_e164 and any(c.id != member_id for c in uow.customers.by_phone(phone_e164, 2)):
+        return Refused("phone_taken", f"phone {phone_e164} already belongs to a customer: identify them instead")
+    if email_norm and any(c.id != member_id for c in uow.customers.by_email(email_norm, 2)):
+        return Refused("email_taken", f"email {email_norm} already belongs to a customer: identify them instead")
+    return _Keys(card, phone_e164, email_norm)
+
+
 def enroll_customer(
     uow: UnitOfWork,
     *,
@@ -48,11 +99,9 @@ def enroll_customer(
     cashier_id: str | None = None,
     region: str | None = None,
 ) -> Enrolled | Refused:
-    full_name = " ".join((name or "").split())
-    if not full_name:
-        return Refused("name_required", "the customer's name is required")
-    if len(full_name) > 200:
-        return Refused("name_too_long", "a name has at most 200 characters")
+    full_name = _full_name(name)
+    if isinstance(full_name, Refused):
+        return full_name
     if birthday is not None and birthday > now.date():
         return Refused("bad_birthday", f"birthday {birthday.isoformat()} is in the future")
     if card_number is not None and isinstance(card := check_card_number(card_number), Refused):
@@ -61,31 +110,15 @@ def enroll_customer(
         return email_ok
     with uow:
         settings = uow.settings.get()
-        phone_e164: str | None = None
-        if phone:
-            checked = normalise_phone(phone, region or settings.default_phone_region)
-            if isinstance(checked, Refused):
-                return checked
-            phone_e164 = checked
-        email_norm = normalise_email(email) if email else None
-        assert not isinstance(email_norm, Refused)
-        card = card_number.strip() if card_number else None
-        if card and uow.customers.card_taken(card):
-            return Refused("card_taken", f"card number {card} already belongs to a customer")
-        if phone_e164 and uow.customers.by_phone(phone_e164, 1):
-            return Refused(
-                "phone_taken", f"phone {phone_e164} already belongs to a customer: identify them instead"
-            )
-        if email_norm and uow.customers.by_email(email_norm, 1):
-            return Refused(
-                "email_taken", f"email {email_norm} already belongs to a customer: identify them instead"
-            )
+        keys = _checked_keys(uow, region or settings.default_phone_region, card_number, phone, email)
+        if isinstance(keys, Refused):
+            return keys
         customer = CustomerProfile(
             id=new_entry_id(),
             name=full_name,
-            card_number=card,
-            phone=phone_e164,
-            email=email_norm,
+            card_number=keys.card,
+            phone=keys.phone,
+            email=keys.email,
             birthday=birthday,
             consents=consents or Consents(),
             first_order=True,
@@ -111,8 +144,77 @@ def enroll_customer(
                 at=now,
             )
         enrolled = Enrolled(uow.customers.get(customer.id) or customer, entry, code)
+        publish_member(uow, enrolled.customer, now, enrolled=True)
+        if code is not None:
+            publish_code(uow, code, now)
         uow.commit()
         return enrolled
 
 
-__all__ = ["Enrolled", "enroll_customer", "welcome_code_text"]
+KEEP = object()  # an argument of `update_member` left as it is
+
+
+def update_member(
+    uow: UnitOfWork,
+    member_id: str,
+    *,
+    now: datetime,
+    name: str | object = KEEP,
+    card_number: str | None | object = KEEP,
+    phone: str | None | object = KEEP,
+    email: str | None | object = KEEP,
+    birthday: date | None | object = KEEP,
+    consents: Consents | object = KEEP,
+    actor_id: str | None = None,
+    region: str | None = None,
+) -> CustomerProfile | Refused:
+    """Correct a member's profile: each argument given replaces that field (None or "" clears a key).
+
+    The same checks as an enrollment; the edit is published to the chain and
+    written to the audit log (which fields changed, not their values).
+    Refused: `unknown_customer`, `name_required`, `name_too_long`, `bad_birthday`,
+    malformed keys, `card_taken`, `phone_taken`, `email_taken`.
+    """
+    with uow:
+        member = uow.customers.get(member_id)
+        if member is None:
+            return Refused("unknown_customer", f"customer {member_id!r} is not in this register's cache")
+        settings = uow.settings.get()
+        changes: dict[str, object] = {}
+        if name is not KEEP:
+            full_name = _full_name(str(name or ""))
+            if isinstance(full_name, Refused):
+                return full_name
+            changes["name"] = full_name
+        if isinstance(birthday, date) and birthday > now.date():
+            return Refused("bad_birthday", f"birthday {birthday.isoformat()} is in the future")
+        if birthday is not KEEP:
+            changes["birthday"] = birthday
+        keys = _checked_keys(
+            uow, region or settings.default_phone_region,
+            str(card_number or "") if card_number is not KEEP else None,
+            str(phone or "") if phone is not KEEP else None,
+            str(email or "") if email is not KEEP else None,
+            member_id=member_id,
+        )
+        if isinstance(keys, Refused):
+            return keys
+        for field, given, value in (("card_number", card_number, keys.card), ("phone", phone, keys.phone),
+                                    ("email", email, keys.email)):
+            if given is not KEEP:
+                changes[field] = value
+        if isinstance(consents, Consents):
+            changes["consents"] = consents
+        edited = replace(member, **changes)  # type: ignore[arg-type]
+        if edited == member:
+            return member
+        uow.customers.update_profile(edited)
+        publish_member(uow, edited, now)
+        uow.audit.append(actor_id, "member_edited",
+                         {"customer": member_id, "fields": sorted(k for k in changes if getattr(member, k) != changes[k])},
+                         now)
+        uow.commit()
+        return edited
+
+
+__all__ = ["KEEP", "Enrolled", "enroll_customer", "update_member", "welcome_code_text"]

@@ -39,6 +39,23 @@ class Candidates:
 Identification = Identified | Candidates | Refused
 
 
+def current_members(uow: UnitOfWork, found: list[CustomerProfile]) -> list[CustomerProfile]:
+    """Each member as they are now: one merged into another is found as that one (each listed once)."""
+    current: list[CustomerProfile] = []
+    seen: set[str] = set()
+    for member in found:
+        hops = 0
+        while member.merged_into is not None and hops < 5:
+            target = uow.customers.get(member.merged_into)
+            if target is None:
+                break
+            member, hops = target, hops + 1
+        if member.id not in seen:
+            seen.add(member.id)
+            current.append(member)
+    return current
+
+
 def _answer(found: list[CustomerProfile], by: str, typed: str, limit: int = MAX_CANDIDATES) -> Identification:
     """`found` holds up to `limit` + 1 customers; the extra one only says that there are more."""
     if not found:
@@ -54,6 +71,7 @@ def identify_by_card(uow: UnitOfWork, scanned: str) -> Identification:
         return card
     with uow:
         customer = uow.customers.by_card(card)
+        customer = current_members(uow, [customer])[0] if customer is not None else None
     return (
         Identified(customer, "card")
         if customer
@@ -66,7 +84,7 @@ def identify_by_phone(uow: UnitOfWork, typed: str, region: str | None = None) ->
         phone = normalise_phone(typed, region or uow.settings.default_phone_region())
         if isinstance(phone, Refused):
             return phone
-        return _answer(uow.customers.by_phone(phone, MAX_CANDIDATES + 1), "phone", phone)
+        return _answer(current_members(uow, uow.customers.by_phone(phone, MAX_CANDIDATES + 1)), "phone", phone)
 
 
 def identify_by_email(uow: UnitOfWork, typed: str) -> Identification:
@@ -74,14 +92,15 @@ def identify_by_email(uow: UnitOfWork, typed: str) -> Identification:
     if isinstance(email, Refused):
         return email
     with uow:
-        return _answer(uow.customers.by_email(email, MAX_CANDIDATES + 1), "email", email)
+        return _answer(current_members(uow, uow.customers.by_email(email, MAX_CANDIDATES + 1)), "email", email)
 
 
 def search_by_name(uow: UnitOfWork, typed: str, limit: int = MAX_CANDIDATES) -> Identification:
     if not name_search_terms(typed):
         return Refused("empty_search", "type at least one letter or digit of the name")
     with uow:
-        return _answer(uow.customers.search_name(typed, limit + 1), "name", typed.strip(), limit)
+        found = current_members(uow, uow.customers.search_name(typed, limit + 1))
+        return _answer(found, "name", typed.strip(), limit)
 
 
 def identify(uow: UnitOfWork, typed: str, region: str | None = None) -> Identification:
@@ -98,6 +117,7 @@ def identify(uow: UnitOfWork, typed: str, region: str | None = None) -> Identifi
 
 __all__ = [
     "Candidates",
+    "current_members",
     "Identification",
     "Identified",
     "identify",

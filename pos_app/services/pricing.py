@@ -130,6 +130,10 @@ class PricingEngineCache:
         settings = uow.settings.get()
         program = parse_settings(settings.to_scenario(), "settings")
         rows = uow.promotions.pricing_rows(datetime.combine(day, time.min), datetime.combine(day, time.max))
+        # Promotions given only by codes a register issues (next visit, welcome, rewards) stay code-gated
+        # before any code of them exists here: FORMAT.md reads a promotion without codes as automatic.
+        issued_only = {settings.next_visit_promotion_id, settings.welcome_promotion_id,
+                       *(reward.promotion_id for reward in uow.rewards.active())} - {None}
         parsed: dict[str, tuple[str, Promotion]] = {}
         promotions: dict[str, Promotion] = {}
         for promotion_id, body, has_codes in rows:
@@ -139,7 +143,7 @@ class PricingEngineCache:
             else:
                 promotion = parse_promotion(json.loads(body), f"promotions[{promotion_id}]", program.currency)
             parsed[promotion_id] = (body, promotion)
-            if has_codes:
+            if has_codes or promotion_id in issued_only:
                 promotion = replace(promotion, codes=(PromoCode(_PLACEHOLDER + promotion_id, None, 0),))
             promotions[promotion_id] = promotion
         self._parsed = parsed

@@ -45,13 +45,17 @@ from pos_app.domain.ledger import EntryKind, LedgerEntry, LotConsumption, consum
 from pos_app.domain.money import floor_minor
 from pos_app.domain.sale_record import SaleRecord, SoldLine
 from pos_app.services.accounts import authenticate
+from pos_app.services.chain import ChainCalls, ChainUnreachable
 from pos_app.services.checkout import REWARD_REASON_PREFIX
 from pos_app.services.outcome import Refused
-from pos_app.storage.unit_of_work import UnitOfWork
+from pos_app.services.publishing import ReturnedLineData, publish_code, publish_return, publish_void
+from pos_app.storage.ledger import new_entry_id
+from pos_app.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 RETURN_SPENT_REASON = "return_points_spent"
 RETURN_EARNED_REASON = "return_points_earned"
 _ORDER_NUMBER = re.compile(r"[0-9A-Za-z._\-]{1,80}")
+_OLD_ORDER_NUMBER = re.compile(r"[^-]+-[0-9]+")  # before order ids carried their store: `R1-000042`
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +100,90 @@ def _order_ref(scanned: str) -> str | Refused:
     return ref
 
 
+def _held(uow: UnitOfWork, ref: str) -> SaleRecord | None:
+    """An order this register holds; a receipt printed before ids carried the store (`R1-000042`) too."""
+    order = uow.orders.get(ref)
+    if order is None and _OLD_ORDER_NUMBER.fullmatch(ref):
+        order = uow.orders.get(f"{uow.store_id}-{ref}")
+    return order
+
+
 def find_order(uow: UnitOfWork, scanned: str) -> SaleRecord | Refused:
-    """The order whose receipt barcode (its order number, `R1-000042`) was scanned or typed."""
+    """The order whose receipt barcode (its order number, `S1-R1-000042`) was scanned or typed, if held here."""
     ref = _order_ref(scanned)
     if isinstance(ref, Refused):
         return ref
     with uow:
-        order = uow.orders.get(ref)
+        order = _held(uow, ref)
     return order or Refused("unknown_order", f"no order {ref} at this register")
+
+
+def locate_order(uow: UnitOfWorkFactory, scanned: str, *, chain: ChainCalls | None = None
+                 ) -> SaleRecord | Refused:
+    """The order to return or void, wherever in the chain it was sold.
+
+    An order this register holds is answered from its store (online, what was
+    returned of it at other stores is brought up to date first). An order of
+    another register is fetched from the central service with its frozen
+    lines and kept here, so the return runs exactly as for a local order.
+    Refused: `malformed_order_number`, `unknown_order` (nowhere in the chain),
+    `needs_central` (sold elsewhere and the central service cannot be reached),
+    `unknown_customer` (its member has not reached this register yet).
+    """
+    ref = _order_ref(scanned)
+    if isinstance(ref, Refused):
+        return ref
+    with uow(read_only=True) as unit:
+        order = _held(unit, ref)
+    if chain is None:
+        return order or Refused("unknown_order", f"no order {ref} at this register")
+    try:
+        fetched = chain.fetch_order(order.id if order is not None else ref)
+    except ChainUnreachable:
+        if order is not None:
+            return order
+        return Refused("needs_central", f"order {ref} was not sold at this register: its details come from the "
+                                        "central service, which cannot be reached now. Try again once online, "
+                                        "or return it at the store that sold it")
+    if fetched is None:
+        return order or Refused("unknown_order", f"no order {ref} in the chain")
+    with uow() as unit:
+        if order is None and (order := unit.orders.get(str(fetched["id"]))) is None:
+            record = _record_from_chain(fetched)
+            if record.customer_id is not None and unit.customers.get(record.customer_id) is None:
+                return Refused("unknown_customer", f"order {ref} is a member's this register has not received "
+                                                   "yet: wait for the next sync")
+            unit.orders.add(record)
+        unit.orders.catch_up_returns(order.id if order is not None else str(fetched["id"]),
+                                     {line["line_id"]: str(line["qty_returned"]) for line in fetched["lines"]},
+                                     voided=fetched.get("status") == "voided")
+        unit.commit()
+        return _held(unit, str(fetched["id"])) or Refused("unknown_order", f"no order {ref} in the chain")
+
+
+def _record_from_chain(data: Mapping[str, object]) -> SaleRecord:
+    lines = tuple(
+        SoldLine(line_id=str(line["line_id"]), position=int(line["position"]), sku=str(line["sku"]),
+                 name=str(line["name"]), qty=str(line["qty"]), unit_price_minor=int(line["unit_price_minor"]),
+                 subtotal_minor=int(line["subtotal_minor"]), discount_minor=int(line["discount_minor"]),
+                 points_value_minor=int(line["points_value_minor"]), net_minor=int(line["net_minor"]),
+                 points_earned=int(line["points_earned"]), points_redeemed=int(line["points_redeemed"]),
+                 allocations={str(k): int(v) for k, v in dict(line["allocations"]).items()},
+                 weighted=bool(line["weighted"]))
+        for line in data["lines"]  # type: ignore[union-attr]
+    )
+    return SaleRecord(
+        id=str(data["id"]), register_id=str(data["register_id"]),
+        created_at=datetime.fromisoformat(str(data["created_at"])), currency=str(data["currency"]),
+        subtotal_minor=int(data["subtotal_minor"]), discount_minor=int(data["discount_minor"]),  # type: ignore[arg-type]
+        points_value_minor=int(data["points_value_minor"]), total_minor=int(data["total_minor"]),  # type: ignore[arg-type]
+        lines=lines, customer_id=str(data["customer_id"]) if data.get("customer_id") else None,
+        store_id=str(data["store_id"]) if data.get("store_id") else None,
+        cashier_id=str(data["cashier_id"]) if data.get("cashier_id") else None,
+        points_earned=int(data["points_earned"]), points_redeemed=int(data["points_redeemed"]),  # type: ignore[arg-type]
+        codes=tuple(str(c) for c in data.get("codes") or ()),  # type: ignore[union-attr]
+        result_json="{}",
+    )
 
 
 def _return_qty(line: SoldLine, qty: object) -> Fraction | Refused:
@@ -176,7 +256,7 @@ def return_items(
     if not quantities:
         return Refused("nothing_to_return", "choose the items to return")
     with uow:
-        order = uow.orders.get(ref)
+        order = _held(uow, ref)
         if order is None:
             return Refused("unknown_order", f"no order {ref} at this register")
         if order.status != "paid":
@@ -271,6 +351,17 @@ def return_items(
             points_not_recovered=earned_back - taken if customer_id is not None else 0,
             entries=tuple(entries),
         )
+        publish_return(
+            uow,
+            new_entry_id(),
+            order.id,
+            (ReturnedLineData(line_id=i.line_id, qty=i.qty, refund_minor=i.refund_minor,
+                              points_given_back=i.points_given_back, points_taken_back=i.points_taken_back)
+             for i in returned),
+            result.refund_minor,
+            now,
+            cashier_id or manager_id,
+        )
         if manager_id is not None and window > 0 and now - order.created_at > timedelta(days=window):
             uow.audit.append(
                 manager_id,
@@ -308,7 +399,7 @@ def void_last_order(
         refused = _approve(uow, manager_id, pin, now)
         if refused is not None:
             return refused
-        order_id = uow.orders.last_order_id(uow.register_id)
+        order_id = uow.orders.last_order_id(uow.register_id, uow.order_prefix)
         order = uow.orders.get(order_id) if order_id else None
         if order is None:
             return Refused("no_order", "this register has no order to void")
@@ -357,8 +448,10 @@ def void_last_order(
         if order.customer_id is not None:
             applied = [a["id"] for a in json.loads(order.result_json or "{}").get("applied", [])]
             uow.customers.record_promotion_uses(order.customer_id, applied, delta=-1)
-        uow.promotions.retire_codes_of_order(order.id)
+        for retired in uow.promotions.retire_codes_of_order(order.id):
+            publish_code(uow, retired, now, order_id=order.id, retired=True)
         uow.orders.void(order.id)
+        publish_void(uow, order.id, order.total_minor, now, manager_id)
         uow.audit.append(
             manager_id,
             "order_voided",
@@ -381,6 +474,7 @@ __all__ = [
     "ReturnedLine",
     "VoidedOrder",
     "find_order",
+    "locate_order",
     "return_items",
     "share",
     "void_last_order",

@@ -42,12 +42,15 @@ from pos_app.domain.catalog_item import CatalogItem
 from pos_app.domain.loyalty_settings import LoyaltySettings, TierRule
 from pos_app.domain.money import Currency, MoneyError
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
+from pos_app.domain.scenario_json import parse_promotion
 from pos_app.services.contact import normalise_phone
 from pos_app.services.outcome import Refused
-from pos_app.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from pos_app.services.publishing import publish_feed_problem
+from pos_app.storage.unit_of_work import CONSTRAINT_ERRORS, UnitOfWork, UnitOfWorkFactory
 from sync.client.exposure import ExposureState
 from sync.protocol import Change, ChangeTopic, EntryResult, EntryStatus, LedgerEntry
 from sync.protocol.adapters import entry_from_register_payload
+from sync.protocol.records import RecordResult, RecordStatus, SyncRecord
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +100,32 @@ class StoreOutbox:
     def pending_count(self) -> int:
         with self.uow(read_only=True) as uow:
             return uow.ledger.outbox_size()
+
+    # -- records (members, codes, orders, returns, voids), pushed before the entries --------------
+
+    def pending_records(self, limit: int) -> list[SyncRecord]:
+        with self.uow(read_only=True) as uow:
+            pending = uow.records.pending(limit)
+        return [
+            SyncRecord.build(id=r.id, kind=r.kind, register_id=self.wire_register_id,
+                             created_at_register=r.created_at, data=r.data)
+            for r in pending
+        ]
+
+    def pending_records_count(self) -> int:
+        with self.uow(read_only=True) as uow:
+            return uow.records.pending_count()
+
+    def mark_records_answered(self, results: Sequence[RecordResult]) -> None:
+        answers = []
+        for result in results:
+            detail = ",".join(result.flags) if result.flags else (result.reason or "")
+            answers.append((result.id, f"{result.status.value}:{detail}" if detail else result.status.value))
+            if result.status is RecordStatus.REJECTED:
+                log.warning("record %s refused by the central service: %s", result.id, result.reason)
+        with self.uow() as uow:
+            uow.records.acknowledge(answers, self._clock())
+            uow.commit()
 
     def mark_acknowledged(self, results: Sequence[EntryResult]) -> None:
         """The server's answers, in one transaction (an entry already answered is left as it is)."""
@@ -182,14 +211,29 @@ class StoreChangeSink:
             return uow.sync_state.with_prefix(SETTING_PREFIX)
 
 
-class _PulledBatch:
-    """The changes of one transaction, grouped by topic (latest wins), applied in reference order."""
+# What makes a pulled record one this register cannot apply (a bug or bad data: never a locked database).
+_DATA_ERRORS = (ValueError, TypeError, KeyError, AttributeError, MoneyError, *CONSTRAINT_ERRORS)
 
-    def __init__(self, uow: UnitOfWork, *, snapshot: bool = False) -> None:
+
+class _PulledBatch:
+    """The changes of one transaction, grouped by topic (latest wins), applied in reference order.
+
+    Each topic is applied inside a savepoint; when a record of it cannot be
+    applied (bad data the central service let through, a key this register
+    holds for another member), the topic is applied again record by record
+    and the record that fails is set aside in the quarantine, with its error,
+    and reported to the central service as a feed problem: the rest of the
+    feed, and the cursor, go on.
+    """
+
+    def __init__(self, uow: UnitOfWork, *, snapshot: bool = False,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.uow = uow
         self.snapshot = snapshot
-        self.latest: dict[ChangeTopic, dict[str, dict[str, Any] | None]] = {topic: {} for topic in ChangeTopic}
+        self._clock = clock
+        self.latest: dict[ChangeTopic, dict[str, Change]] = {topic: {} for topic in ChangeTopic}
         self.seen: dict[ChangeTopic, set[str]] = {topic: set() for topic in ChangeTopic}
+        self.set_aside = 0
         self._region: str | None = None
 
     def add(self, change: Change) -> None:
@@ -197,29 +241,54 @@ class _PulledBatch:
             self.seen[change.topic].add(change.key)
         records = self.latest[change.topic]
         records.pop(change.key, None)  # keep the order of the latest change
-        records[change.key] = change.data
+        records[change.key] = change
         if self.snapshot and len(self.latest[ChangeTopic.CUSTOMER]) >= CUSTOMER_CHUNK:
-            self._apply_customers()
+            self._guarded(ChangeTopic.CUSTOMER, self._apply_customers)
 
     def finish(self) -> None:
-        self._apply_settings()
-        self._apply_registers()
-        self._apply_customers()
-        self._apply_catalog()
-        self._apply_promotions()
-        self._apply_codes()
+        self._guarded(ChangeTopic.SETTING, self._apply_settings, always=self.snapshot)
+        self._guarded(ChangeTopic.REGISTER, self._apply_registers, always=self.snapshot)
+        self._guarded(ChangeTopic.CUSTOMER, self._apply_customers)
+        self._guarded(ChangeTopic.CATALOG_ITEM, self._apply_catalog)
+        self._guarded(ChangeTopic.PROMOTION, self._apply_promotions)
+        self._guarded(ChangeTopic.CODE, self._apply_codes)
+
+    def _guarded(self, topic: ChangeTopic, apply: Callable[[dict[str, Change]], None], *,
+                 always: bool = False) -> None:
+        changes = self.latest[topic]
+        if not changes and not always:
+            return
+        try:
+            with self.uow.savepoint():
+                apply(dict(changes))
+        except _DATA_ERRORS:
+            for key, change in list(changes.items()):
+                try:
+                    with self.uow.savepoint():
+                        apply({key: change})
+                except _DATA_ERRORS as exc:
+                    self._quarantine(change, exc)
+        changes.clear()
+
+    def _quarantine(self, change: Change, exc: Exception) -> None:
+        error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500]
+        log.error("pulled %s %s (change %d) set aside: %s", change.topic.value, change.key, change.seq, error)
+        now = self._clock()
+        self.uow.quarantine.set_aside(change.seq, change.topic.value, change.key, change.data, error, now)
+        publish_feed_problem(self.uow, change.seq, change.topic.value, change.key, error, now)
+        self.set_aside += 1
 
     # -- settings ------------------------------------------------------------------------------
 
-    def _apply_settings(self) -> None:
-        changes = self.latest[ChangeTopic.SETTING]
+    def _apply_settings(self, changes: dict[str, Change]) -> None:
         if self.snapshot:
             self.uow.sync_state.delete_prefix(SETTING_PREFIX)
         if not changes:
             return
         current = self.uow.settings.get()
         updates: dict[str, Any] = {}
-        for key, data in changes.items():
+        for key, change in changes.items():
+            data = change.data
             value = None if data is None else data.get("value")
             if data is None:
                 self.uow.sync_state.delete(SETTING_PREFIX + key)
@@ -229,70 +298,73 @@ class _PulledBatch:
         if updates:
             self.uow.settings.save(dataclasses.replace(current, **updates))
 
-    def _apply_registers(self) -> None:
+    def _apply_registers(self, changes: dict[str, Change]) -> None:
         if self.snapshot:
             self.uow.sync_state.delete_prefix(REGISTER_PREFIX)
-        for key, data in self.latest[ChangeTopic.REGISTER].items():
-            if data is None:
+        for key, change in changes.items():
+            if change.data is None:
                 self.uow.sync_state.delete(REGISTER_PREFIX + key)
             else:
-                self.uow.sync_state.put(REGISTER_PREFIX + key, data)
+                self.uow.sync_state.put(REGISTER_PREFIX + key, change.data)
 
     # -- customers -----------------------------------------------------------------------------
 
-    def _apply_customers(self) -> None:
-        changes = self.latest[ChangeTopic.CUSTOMER]
-        if not changes:
-            return
+    def _apply_customers(self, changes: dict[str, Change]) -> None:
         if self._region is None:
             self._region = self.uow.settings.default_phone_region()
-        records = [customer_values(key, data, self._region) for key, data in changes.items() if data is not None]
-        for gone in (key for key, data in changes.items() if data is None):
+        records = [customer_values(key, c.data, self._region) for key, c in changes.items() if c.data is not None]
+        for gone in (key for key, c in changes.items() if c.data is None):
             log.warning("the central service deleted customer %s: kept at this register", gone)
-        self.uow.customers.apply_central(records)
-        changes.clear()
+        # A member edited here and not yet published keeps the edit until the central service has it.
+        edited = self.uow.records.pending_ids_of("customer", "id", (r["id"] for r in records))
+        for record in records:
+            if record["id"] in edited and (held := self.uow.customers.get(record["id"])) is not None:
+                record.update(name=held.name, email=held.email, phone=held.phone, card_number=held.card_number,
+                              birthday=held.birthday, consent_email=held.consents.email,
+                              consent_sms=held.consents.sms)
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for record in records:
+            by_columns.setdefault(tuple(sorted(record)), []).append(record)
+        for group in by_columns.values():
+            self.uow.customers.apply_central(group)
 
     # -- catalogue -----------------------------------------------------------------------------
 
-    def _apply_catalog(self) -> None:
-        changes = self.latest[ChangeTopic.CATALOG_ITEM]
-        if not changes:
-            return
+    def _apply_catalog(self, changes: dict[str, Change]) -> None:
         currency = Currency.of(self.uow.settings.get().currency)
         items: list[CatalogItem] = []
-        for sku, data in changes.items():
-            if data is None:
+        for sku, change in changes.items():
+            if change.data is None:
                 self.uow.catalog.deactivate(sku)
                 continue
-            try:
-                items.append(catalog_item(sku, data, currency, self.uow.catalog.by_sku(sku)))
-            except (MoneyError, KeyError, TypeError, ValueError) as exc:
-                log.error("catalogue item %s from the central service skipped: %s", sku, exc)
+            items.append(catalog_item(sku, change.data, currency, self.uow.catalog.by_sku(sku)))
         for start in range(0, len(items), CUSTOMER_CHUNK):
             self.uow.catalog.upsert_many(items[start:start + CUSTOMER_CHUNK])
 
     # -- promotions and codes ------------------------------------------------------------------
 
-    def _apply_promotions(self) -> None:
-        for promotion_id, data in self.latest[ChangeTopic.PROMOTION].items():
+    def _apply_promotions(self, changes: dict[str, Change]) -> None:
+        for promotion_id, change in changes.items():
+            data = change.data
             if data is None:
                 self.uow.promotions.deactivate(promotion_id)
                 continue
+            parse_promotion(data, "promotion", Currency.of(self.uow.settings.get().currency))  # raises if unusable
             # The promotion's JSON lists its codes as issued; the uses left are the code records' (and
             # this register's own uses), so codes already held here are kept as they are.
             held = {normalise_code(c["code"]): c for c in (self.uow.promotions.get(promotion_id) or {}).get("codes", [])}
             listed = {normalise_code(c["code"]): c for c in data.get("codes") or ()}
             self.uow.promotions.upsert({**data, "codes": list({**listed, **held}.values())})
 
-    def _apply_codes(self) -> None:
-        for key, data in self.latest[ChangeTopic.CODE].items():
+    def _apply_codes(self, changes: dict[str, Change]) -> None:
+        for key, change in changes.items():
+            data = change.data
             if data is None:
                 self.uow.promotions.remove_code(key)
                 continue
             promotion_id = data.get("promotion_id")
             if not promotion_id or not self.uow.promotions.exists(promotion_id):
-                log.warning("code %s of unknown promotion %s skipped", key, promotion_id)
-                continue
+                raise KeyError(f"code {key} of unknown promotion {promotion_id}")
             uses_left = data.get("uses_left")
             if uses_left is not None:
                 # The server has not counted this register's unacknowledged uses yet.
@@ -327,6 +399,9 @@ def customer_values(key: str, data: Mapping[str, Any], phone_region: str) -> dic
         "tier": data.get("tier") or None,
         "segments": sorted(data.get("segments") or []),
         "confirmed_points": int(data.get("balance") or 0),
+        "merged_into": data.get("merged_into") or None,
+        **({"consent_email": bool(consents.get("email")), "consent_sms": bool(consents.get("sms"))}
+           if isinstance(consents := data.get("consents"), Mapping) else {}),
     }
 
 

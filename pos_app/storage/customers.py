@@ -55,6 +55,7 @@ def to_profile(row: CustomerRow) -> CustomerProfile:
         pending_points=row.pending_points,
         first_order=row.first_order,
         promo_uses=dict(row.promo_uses or {}),
+        merged_into=row.merged_into,
     )
 
 
@@ -74,6 +75,10 @@ def _row_values(profile: CustomerProfile) -> dict[str, object]:
         "first_order": profile.first_order,
         "promo_uses": dict(profile.promo_uses),
     }
+
+
+# Columns a feed record may also carry (the central service publishes consents and merges since revision 0006).
+_CENTRAL_EXTRAS = ("consent_email", "consent_sms", "merged_into")
 
 
 class CustomerRepository:
@@ -146,6 +151,13 @@ class CustomerRepository:
         )
         self._session.flush()
 
+    def update_profile(self, profile: CustomerProfile) -> None:
+        """Write a member's profile as edited at this register (name, keys, birthday, consents)."""
+        self._session.execute(
+            update(CustomerRow).where(CustomerRow.id == profile.id).values(
+                name=profile.name, card_number=profile.card_number, phone=profile.phone, email=profile.email,
+                birthday=profile.birthday, consent_email=profile.consents.email, consent_sms=profile.consents.sms))
+
     def upsert_many(self, profiles: Iterable[CustomerProfile]) -> int:
         """Store customers pulled from the central service; local `pending_points` are kept."""
         values = [_row_values(p) for p in profiles]
@@ -164,7 +176,9 @@ class CustomerRepository:
         """Store customers as the central service publishes them (the sync's pull), in one statement.
 
         Each record has `id`, `name`, `email`, `phone`, `card_number`, `birthday`,
-        `tier`, `segments` and `confirmed_points`. Only those columns change: the
+        `tier`, `segments` and `confirmed_points`, and may have `consent_email`,
+        `consent_sms` and `merged_into` (every record of one call the same keys).
+        Only those columns change: the
         register's own state (pending points, consents, promotion uses, first
         order) is kept. A customer enrolled at this register (`origin`
         'register') keeps the contact details the central service does not know
@@ -203,6 +217,7 @@ class CustomerRepository:
                 "tier": central_or_local("tier"),
                 "segments": excluded.segments,
                 "confirmed_points": excluded.confirmed_points,
+                **{name: excluded[name] for name in _CENTRAL_EXTRAS if name in values[0]},
             },
         )
         self._session.execute(statement, values)

@@ -140,11 +140,22 @@ class OrderRepository:
         )
         self._session.flush()
 
-    def next_order_number(self, register_id: str) -> str:
-        """The register's next order number, `R1-000042`: short enough for the receipt's barcode.
+    def catch_up_returns(self, order_id: str, returned: dict[str, str], *, voided: bool = False) -> None:
+        """What the chain says was returned of each line (at any store); a line never returns less than here."""
+        for row in self._session.scalars(select(OrderLineRow).where(OrderLineRow.order_id == order_id)).all():
+            chain = Decimal(returned.get(row.line_id, "0"))
+            if chain > Decimal(row.qty_returned):
+                row.qty_returned = str(min(chain, Decimal(row.qty)))
+        if voided:
+            self.void(order_id)
+        self._session.flush()
 
-        Gapless per register (the counter moves in the sale's transaction) and
-        unique across registers because register ids are.
+    def next_order_number(self, register_id: str, prefix: str) -> str:
+        """The register's next order number, `S1-R1-000042`: its store, itself, and a gapless number.
+
+        Short enough for the receipt's barcode, unique across the chain (a
+        register id is unique within its store). The counter is the register's
+        own and moves in the sale's transaction.
         """
         number = self._session.execute(
             update(OrderCounterRow)
@@ -155,18 +166,18 @@ class OrderRepository:
         if number is None:
             self._session.execute(insert(OrderCounterRow).values(register_id=register_id, last_number=1))
             number = 1
-        return f"{register_id}-{number:06d}"
+        return f"{prefix}-{number:06d}"
 
     def id_for_sale(self, sale_id: str) -> str | None:
         """The order that paid the draft `sale_id`, if any."""
         return self._session.scalar(select(OrderRow.id).where(OrderRow.sale_id == sale_id))
 
-    def last_order_id(self, register_id: str) -> str | None:
+    def last_order_id(self, register_id: str, prefix: str) -> str | None:
         """The id of the last order this register numbered, or None."""
         number = self._session.scalar(
             select(OrderCounterRow.last_number).where(OrderCounterRow.register_id == register_id)
         )
-        return None if not number else f"{register_id}-{number:06d}"
+        return None if not number else f"{prefix}-{number:06d}"
 
     def void(self, order_id: str) -> None:
         self._session.execute(update(OrderRow).where(OrderRow.id == order_id).values(status="voided"))

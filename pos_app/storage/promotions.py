@@ -157,17 +157,18 @@ class PromotionRepository:
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
-    def retire_codes_of_order(self, order_id: str) -> int:
-        """Make the codes an order earned unusable (uses_left 0): the order was voided. How many changed."""
-        result = self._session.execute(
-            update(PromotionCodeRow)
-            .where(
+    def retire_codes_of_order(self, order_id: str) -> list[PromotionCode]:
+        """Make the codes an order earned unusable (uses_left 0): the order was voided. Returns those retired."""
+        rows = self._session.scalars(
+            select(PromotionCodeRow).where(
                 PromotionCodeRow.order_id == order_id,
                 or_(PromotionCodeRow.uses_left.is_(None), PromotionCodeRow.uses_left > 0),
             )
-            .values(uses_left=0)
-        )
-        return result.rowcount  # type: ignore[attr-defined,no-any-return]
+        ).all()
+        for row in rows:
+            row.uses_left = 0
+        self._session.flush()
+        return [_to_code(row) for row in rows]
 
     def active_body(self, promotion_id: str) -> dict[str, Any] | None:
         """An active promotion's JSON without its codes (cheap: a personal-code promotion has many), or None."""

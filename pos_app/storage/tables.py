@@ -126,6 +126,8 @@ class CustomerRow(Base):
     promo_uses: Mapped[dict[str, Any]] = mapped_column(default=dict)
     origin: Mapped[str] = mapped_column(String(8), default="central")
     enrolled_at: Mapped[datetime | None]
+    # Revision 0006: the member this one was merged into at the central service (found as that one).
+    merged_into: Mapped[str | None] = mapped_column(String(64))
 
 
 # Email is matched case-insensitively: the index is on the lowercased address.
@@ -326,6 +328,40 @@ class OutboxRow(Base):
     result: Mapped[str | None] = mapped_column(String(32))
 
 
+class RecordOutboxRow(Base):
+    """A record this register publishes (a member, a code it issued, an order, a return, a void), revision 0006.
+
+    Written in the same transaction as what it records and pushed, oldest
+    first, before the ledger's entries; `payload` (the kind's data as JSON)
+    never changes, only the answer is written back.
+    """
+
+    __tablename__ = "record_outbox"
+    __table_args__ = (Index("ix_record_outbox_pending", "seq", sqlite_where=text("acknowledged_at IS NULL")),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    result: Mapped[str | None] = mapped_column(String(200))
+
+
+class FeedQuarantineRow(Base):
+    """A pulled change this register could not apply, set aside so the rest of the feed flows (revision 0006)."""
+
+    __tablename__ = "feed_quarantine"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_seq: Mapped[int]
+    topic: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(160))
+    data: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)
+    set_aside_at: Mapped[datetime]
+
+
 class UserRow(Base):
     """A cashier or manager; `pin_hash` is an argon2 string (salt included)."""
 
@@ -422,6 +458,8 @@ __all__ = [
     "ProgramSettingsRow",
     "PromotionCodeRow",
     "PromotionRow",
+    "RecordOutboxRow",
+    "FeedQuarantineRow",
     "RegisterSequenceRow",
     "RewardRow",
     "StoreRevisionRow",

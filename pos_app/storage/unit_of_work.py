@@ -14,9 +14,12 @@ worker that uses them; only the engine is shared between threads.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.storage.accounts import AuditRepository, UserRepository
@@ -26,9 +29,13 @@ from pos_app.storage.database import WRITE
 from pos_app.storage.ledger import LedgerRepository
 from pos_app.storage.orders import OrderRepository
 from pos_app.storage.promotions import PromotionRepository
+from pos_app.storage.records import FeedQuarantineRepository, RecordOutboxRepository
 from pos_app.storage.rewards import RewardRepository
 from pos_app.storage.settings import SettingsRepository
 from pos_app.storage.sync_state import SyncStateRepository
+
+# What the database says when a write breaks a constraint of the data (not a locked or broken database).
+CONSTRAINT_ERRORS: tuple[type[Exception], ...] = (IntegrityError, DataError)
 
 
 class UnitOfWork:
@@ -42,10 +49,15 @@ class UnitOfWork:
     audit: AuditRepository
     rewards: RewardRepository
     sync_state: SyncStateRepository
+    records: RecordOutboxRepository
+    quarantine: FeedQuarantineRepository
 
-    def __init__(self, session_factory: sessionmaker[Session], register_id: str) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], register_id: str, store_id: str = "S1",
+                 register_name: str | None = None) -> None:
         self._session_factory = session_factory
         self.register_id = register_id
+        self.store_id = store_id
+        self.register_name = register_name or register_id
         self._session: Session | None = None
         self._committed = False
 
@@ -64,6 +76,8 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.rewards = RewardRepository(session)
         self.sync_state = SyncStateRepository(session)
+        self.records = RecordOutboxRepository(session)
+        self.quarantine = FeedQuarantineRepository(session)
         return self
 
     def __exit__(
@@ -76,6 +90,11 @@ class UnitOfWork:
         finally:
             self._session.close()
 
+    @property
+    def order_prefix(self) -> str:
+        """What this register's order ids start with: its store and its own id (`S1-R1`), unique in the chain."""
+        return f"{self.store_id}-{self.register_name}"
+
     def commit(self) -> None:
         assert self._session is not None, "commit() outside the with block"
         self._session.commit()
@@ -85,6 +104,13 @@ class UnitOfWork:
         assert self._session is not None
         self._session.rollback()
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the transaction undone alone when it raises (the rest of the work stays)."""
+        assert self._session is not None
+        with self._session.begin_nested():
+            yield
+
     def flush(self) -> None:
         """Send pending ORM changes to the database (e.g. to read them back in the same transaction)."""
         assert self._session is not None
@@ -92,16 +118,25 @@ class UnitOfWork:
 
 
 class UnitOfWorkFactory:
-    """Makes units of work on one engine for one register; cheap to call, safe to share."""
+    """Makes units of work on one engine for one register of one store; cheap to call, safe to share.
 
-    def __init__(self, engine: Engine, register_id: str) -> None:
+    `register_id` keys this register's own ledger (its gapless `seq`); `store_id` and `register_name`
+    name it in the chain, as paired with the central service (`S1` and `R1` for `S1.R1`, the register id
+    by default): its order ids carry both.
+    """
+
+    def __init__(self, engine: Engine, register_id: str, *, store_id: str = "S1",
+                 register_name: str | None = None) -> None:
         self.engine = engine
         self.register_id = register_id
+        self.store_id = store_id
+        self.register_name = register_name or register_id
         self._writing = sessionmaker(bind=engine.execution_options(**{WRITE: True}), expire_on_commit=False)
         self._reading = sessionmaker(bind=engine, expire_on_commit=False)
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
-        return UnitOfWork(self._reading if read_only else self._writing, self.register_id)
+        return UnitOfWork(self._reading if read_only else self._writing, self.register_id, self.store_id,
+                          self.register_name)
 
 
-__all__ = ["UnitOfWork", "UnitOfWorkFactory"]
+__all__ = ["CONSTRAINT_ERRORS", "UnitOfWork", "UnitOfWorkFactory"]

@@ -20,15 +20,16 @@ from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from sync.central import feed, ledger, registers
+from sync.central import feed, holds, ledger, members, orders, records, registers
+from sync.central import settings as central_settings
 from sync.central.db import DEFAULT_DB_URL, create_engine, utcnow
-from sync.central.errors import CentralError, NotFound
+from sync.central.errors import CentralError, Forbidden, NotFound
 from sync.central.tables import AlertRow, ConflictRow, CustomerRow
 from sync.protocol import (
     CLOCK_HEADER,
@@ -44,6 +45,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
+from sync.protocol.records import HoldAnswer, HoldRequest, RecordsPushRequest, RecordsPushResponse
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -161,7 +163,7 @@ def create_app(
 
         def enroll_unknown(session: Session) -> None:
             registers.authenticate(session, token)
-            ledger.ensure_customers(session, (e.customer_id for e in body.entries if e.customer_id), utcnow())
+            members.ensure_customers(session, (e.customer_id for e in body.entries if e.customer_id), utcnow())
 
         run_in_transaction(engine, enroll_unknown)
 
@@ -183,9 +185,63 @@ def create_app(
                 detail=alert.detail, created_at=utcnow())))
             log.error("409 payload conflict from %s: %s", alert.register_id, exc.detail)
             raise
+        touched = {e.customer_id for e in body.entries if e.customer_id}
+        run_in_transaction(engine, lambda s: members.forward_merged_balances(s, touched))
         if after_push_commit is not None:
             after_push_commit(response)
         return response
+
+    @app.post("/v1/records", response_model=RecordsPushResponse,
+              responses={403: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+    def push_records(body: RecordsPushRequest, token: Token) -> RecordsPushResponse:
+        """Members, issued codes, orders, returns and voids a register publishes (each answered on its own)."""
+        parsed = records.parse_batch(body.records)
+
+        def enroll_unknown(session: Session) -> None:
+            register = registers.authenticate(session, token)
+            wanted = records.customer_ids_of(session, register, [p for p in parsed if p is not None])
+            members.ensure_customers(session, wanted, utcnow())
+
+        run_in_transaction(engine, enroll_unknown)
+
+        def work(session: Session) -> RecordsPushResponse:
+            register = registers.authenticate(session, token, lock=True)
+            if body.register_id != register.id:
+                raise Forbidden(f"register_id {body.register_id!r} does not match the credential")
+            region = str(central_settings.get_setting(session, "program.default_phone_region") or "US")
+            results = records.ingest_records(session, register, body.records, utcnow(), phone_region=region)
+            return RecordsPushResponse(results=results)
+
+        return run_in_transaction(engine, work)
+
+    @app.get("/v1/orders/{order_id}", responses={404: {"model": ErrorBody}})
+    def order(order_id: Annotated[str, Path(max_length=160)], token: Token) -> dict[str, Any]:
+        """An order of any store (to return or void it elsewhere): its frozen lines and what was returned."""
+        def work(session: Session) -> dict[str, Any]:
+            register = registers.authenticate(session, token)
+            found = orders.order_for_register(session, order_id, register.store_id)
+            if found is None:
+                raise NotFound(f"no order {order_id} at the central service")
+            return found
+
+        return run_in_transaction(engine, work)
+
+    @app.post("/v1/customers/{customer_id}/holds", response_model=HoldAnswer, responses={404: {"model": ErrorBody}})
+    def hold(customer_id: Annotated[str, Path(max_length=64)], body: HoldRequest, token: Token) -> HoldAnswer:
+        """Keep points of a member for a sale this register is about to write (see `sync.central.holds`)."""
+        def work(session: Session) -> HoldAnswer:
+            register = registers.authenticate(session, token)
+            return holds.place_hold(session, register, customer_id, body.hold_id, body.points, utcnow())
+
+        return run_in_transaction(engine, work)
+
+    @app.delete("/v1/holds/{hold_id}", status_code=204)
+    def release(hold_id: Annotated[str, Path(max_length=64)], token: Token) -> None:
+        def work(session: Session) -> None:
+            register = registers.authenticate(session, token)
+            holds.release_hold(session, register, hold_id)
+
+        run_in_transaction(engine, work)
 
     @app.get("/v1/changes", response_model=PullResponse, responses={410: {"model": ErrorBody}})
     def changes(token: Token, cursor: str = "1.0", limit: Annotated[int, Query(ge=1)] = 500,
@@ -235,7 +291,7 @@ def create_app(
             row = session.get(CustomerRow, customer_id)
             if row is None:
                 raise NotFound(f"no customer {customer_id}")
-            return ledger.customer_record(row)
+            return members.customer_record(row)
 
         return run_in_transaction(engine, work)
 

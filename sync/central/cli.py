@@ -7,7 +7,9 @@
     pos-central import-catalog FILE.csv
     pos-central import-customers FILE.csv
     pos-central import-promotions FILE.json
-    pos-central conflicts
+    pos-central conflicts [--json]              # overdrafts, reused codes, duplicate members, refused records
+    pos-central duplicates [--json]             # members sharing a phone or an email: merge them
+    pos-central merge-customers KEEP OTHER      # OTHER's points, orders and codes move to KEEP
     pos-central balances CUSTOMER
     pos-central set-setting KEY JSON              # e.g. program.welcome_points 100
     pos-central run-programs [--today YYYY-MM-DD]
@@ -31,9 +33,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from sync.central import feed, operations, registers
+from sync.central import feed, imports, members, operations, registers
+from sync.central import settings as central_settings
 from sync.central.app import list_conflicts, run_in_transaction
-from sync.central.db import DEFAULT_DB_URL, create_engine, sqlite_path
+from sync.central.db import DEFAULT_DB_URL, create_engine, sqlite_path, utcnow
 from sync.central.errors import CentralError
 from sync.central.schema import upgrade
 
@@ -69,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     conflicts = sub.add_parser("conflicts", parents=[common], help="list conflicts (overdrafts, reused codes)")
     conflicts.add_argument("--json", action="store_true")
     conflicts.add_argument("--limit", type=int, default=200)
+    duplicates = sub.add_parser("duplicates", parents=[common],
+                                help="members sharing a phone or an email (one person enrolled twice?)")
+    duplicates.add_argument("--json", action="store_true")
+    merge = sub.add_parser("merge-customers", parents=[common],
+                           help="merge OTHER into KEEP: points, orders, codes and missing keys move to KEEP")
+    merge.add_argument("keep")
+    merge.add_argument("other")
     balances = sub.add_parser("balances", parents=[common], help="a customer's balance and overdraft")
     balances.add_argument("customer")
     setting = sub.add_parser("set-setting", parents=[common], help="set a program setting (JSON value)")
@@ -164,8 +174,8 @@ def _import(kind: str) -> Callable[[Any, argparse.Namespace], int]:
         if not args.file.exists():
             print(f"error: {args.file}: no such file", file=sys.stderr)
             return 1
-        func = {"catalog": operations.import_catalog, "customers": operations.import_customers,
-                "promotions": operations.import_promotions}[kind]
+        func = {"catalog": imports.import_catalog, "customers": imports.import_customers,
+                "promotions": imports.import_promotions}[kind]
         report = _tx(engine, lambda s: func(s, args.file))
         for error in report.errors:
             print(f"{args.file}: {error}", file=sys.stderr)
@@ -189,8 +199,41 @@ def _conflicts(engine: Any, args: argparse.Namespace) -> int:
     for r in rows:
         print(f"{r['created_at'][:19]}  {r['kind']:<18} register={r['register_id']:<10} customer={r['customer_id']}"
               f"  points={r['points']}  leakage_minor={r['leakage_minor']}  {r['detail']}")
-    print(f"{len(rows)} conflicts; promotion leakage {leakage} minor units")
+    refused = _tx(engine, operations.list_refused_records)
+    for r in refused:
+        print(f"{r['received_at'][:19]}  REFUSED {r['kind']:<12} register={r['register_id']:<10} record={r['id']}"
+              f"  {r['reason']}")
+    print(f"{len(rows)} conflicts, {len(refused)} refused records; promotion leakage {leakage} minor units")
     return 0
+
+
+def _duplicates(engine: Any, args: argparse.Namespace) -> int:
+    groups = _tx(engine, members.duplicate_groups)
+    if args.json:
+        print(json.dumps(groups, indent=2))
+        return 0
+    for group in groups:
+        who = ", ".join(f"{m['id']} ({m['name'] or 'no name'}, enrolled at {m['enrolled_at_register'] or 'HQ'})"
+                        for m in group["members"])
+        print(f"{group['key']} {mask(group['key'], group['value'])}: {who}")
+    print(f"{len(groups)} shared keys; merge with: pos-central merge-customers KEEP OTHER")
+    return 0
+
+
+def _merge(engine: Any, args: argparse.Namespace) -> int:
+    merged = _tx(engine, lambda s: members.merge_members(s, args.keep, args.other, utcnow()))
+    print(f"{merged.other} merged into {merged.keep}: {merged.points_moved} points, {merged.orders_moved} orders, "
+          f"{merged.codes_moved} codes moved; keys moved: {', '.join(merged.keys_moved) or 'none'}. "
+          "Every register learns it at its next sync.")
+    return 0
+
+
+def mask(key: str, value: str) -> str:
+    """A phone or email shown with enough to recognise it, not enough to copy it from a screen or a log."""
+    if key == "email" and "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return f"{'*' * max(0, len(value) - 4)}{value[-4:]}"
 
 
 def _balances(engine: Any, args: argparse.Namespace) -> int:
@@ -207,7 +250,7 @@ def _set_setting(engine: Any, args: argparse.Namespace) -> int:
         value = json.loads(args.value)
     except json.JSONDecodeError:
         value = args.value
-    _tx(engine, lambda s: operations.set_setting(s, args.key, value))
+    _tx(engine, lambda s: central_settings.set_setting(s, args.key, value))
     print(f"{args.key} = {json.dumps(value)}")
     return 0
 
@@ -237,6 +280,8 @@ _COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
     "import-customers": _import("customers"),
     "import-promotions": _import("promotions"),
     "conflicts": _conflicts,
+    "duplicates": _duplicates,
+    "merge-customers": _merge,
     "balances": _balances,
     "set-setting": _set_setting,
     "run-programs": _run_programs,

@@ -20,22 +20,24 @@ the server decides each entry in `seq` order:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pos_app.domain.promotion import normalize_code as domain_normalize_code
 from sync.central import feed
+from sync.central.codes import code_record
 from sync.central.errors import BadPayload, Forbidden, PayloadConflict, SeqGap
+from sync.central.holds import consume_holds
+from sync.central.members import CustomerState, customer_record, lock_customers, write_customers
+from sync.central.orders import chain_order_id, order_from_entry
 from sync.central.tables import (
     CodeRow,
     ConflictRow,
-    CustomerRow,
     LedgerEntryRow,
     OrderRow,
     OverdraftEventRow,
@@ -94,122 +96,6 @@ class _Bookings:
     overdraft: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     orders: list[dict[str, Any]] = field(default_factory=list)
-
-
-def insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING on both dialects."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).on_conflict_do_nothing()
-    session.execute(stmt, rows)
-
-
-def customer_record(row: CustomerRow | CustomerState) -> dict[str, Any]:
-    """A customer as the change feed carries it to registers."""
-    return {
-        "id": row.id,
-        "name": row.name,
-        "email": row.email,
-        "phone": row.phone,
-        "card": row.card,
-        "birthday": row.birthday.isoformat() if row.birthday else None,
-        "tier": row.tier,
-        "segments": json.loads(row.segments or "[]"),
-        "balance": row.balance,
-        "overdraft": row.overdraft,
-    }
-
-
-def code_record(row: CodeRow) -> dict[str, Any]:
-    uses_left = None if row.uses_allowed is None else max(0, row.uses_allowed - row.used)
-    return {"code": row.code, "promotion_id": row.promotion_id, "customer": row.customer_id, "uses_left": uses_left}
-
-
-@dataclass
-class CustomerState:
-    """A locked customer row as plain values; written back in one statement at the end of the push."""
-
-    id: str
-    name: str
-    email: str | None
-    phone: str | None
-    card: str | None
-    birthday: Any
-    tier: str | None
-    segments: str
-    balance: int
-    overdraft: int
-    spent_minor: int
-    last_order_at: datetime | None
-    enrolled_at: datetime
-
-
-_CUSTOMERS = CustomerRow.__table__
-
-
-def lock_customers(session: Session, ids: Iterable[str], now: datetime) -> dict[str, CustomerState]:
-    """Customers by id, created as stubs when unknown (enrolled offline), locked in id order."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    found = _select_locked(session, wanted)
-    missing = [cid for cid in wanted if cid not in found]
-    if missing:
-        insert_ignore(session, _CUSTOMERS, [_stub(cid, now) for cid in missing])
-        found.update(_select_locked(session, missing))
-    return found
-
-
-def ensure_customers(session: Session, ids: Iterable[str], now: datetime) -> int:
-    """Create stubs for unknown customers, in id order, in a short transaction of their own.
-
-    Run before the push transaction: inserting new rows there would make two
-    pushes wait on each other's uncommitted inserts while holding row locks.
-    Returns how many were created.
-    """
-    wanted = sorted(set(ids))
-    if not wanted:
-        return 0
-    present = set(session.scalars(sa.select(_CUSTOMERS.c.id).where(_CUSTOMERS.c.id.in_(wanted))).all())
-    missing = [cid for cid in wanted if cid not in present]
-    insert_ignore(session, _CUSTOMERS, [_stub(cid, now) for cid in missing])
-    return len(missing)
-
-
-def _select_locked(session: Session, ids: list[str]) -> dict[str, CustomerState]:
-    rows = session.execute(
-        sa.select(_CUSTOMERS).where(_CUSTOMERS.c.id.in_(ids)).order_by(_CUSTOMERS.c.id).with_for_update()
-    ).mappings()
-    return {r["id"]: CustomerState(**r) for r in rows}
-
-
-def write_customers(session: Session, customers: Iterable[CustomerState]) -> None:
-    rows = [
-        {"b_id": c.id, "b_balance": c.balance, "b_overdraft": c.overdraft, "b_spent": c.spent_minor,
-         "b_last": c.last_order_at}
-        for c in customers
-    ]
-    if rows:
-        session.execute(
-            _CUSTOMERS.update()
-            .where(_CUSTOMERS.c.id == sa.bindparam("b_id"))
-            .values(balance=sa.bindparam("b_balance"), overdraft=sa.bindparam("b_overdraft"),
-                    spent_minor=sa.bindparam("b_spent"), last_order_at=sa.bindparam("b_last")),
-            rows,
-        )
-
-
-def _stub(customer_id: str, now: datetime) -> dict[str, Any]:
-    return {
-        "id": customer_id,
-        "name": "",
-        "segments": "[]",
-        "balance": 0,
-        "overdraft": 0,
-        "spent_minor": 0,
-        "enrolled_at": now,
-    }
 
 
 def ingest(session: Session, register: RegisterRow, entries: Sequence[LedgerEntry], now: datetime) -> PushOutcome:
@@ -349,7 +235,8 @@ def _refusal(entry: LedgerEntry, targets: dict[str, _Target], reversed_already: 
 def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now: datetime) -> dict[str, EntryResult]:
     # Everything that needs no lock first: customer rows stay locked only for the deciding and writing.
     targets, reversed_already = _load_targets(session, fresh)
-    order_ids = {e.order_id for e in fresh if e.order_id and e.order_total_minor is not None}
+    order_ids = {chain_order_id(e.order_id, register.store_id) for e in fresh
+                 if e.order_id and e.order_total_minor is not None}
     seen_orders = set(session.scalars(sa.select(OrderRow.id).where(OrderRow.id.in_(order_ids))).all()) if order_ids else set()
     customers = lock_customers(session, (e.customer_id for e in fresh if e.customer_id), now)
     code_keys = {normalize_code(e.code) for e in fresh if e.code and e.kind is EntryKind.CODE_USE}
@@ -380,13 +267,17 @@ def _book(session: Session, register: RegisterRow, fresh: list[LedgerEntry], now
             continue
         flags = _apply_points(entry, customer, register.id, now, books) if customer is not None else []
         flags += _apply_code(entry, customer, codes, targets, register.id, now, books, touched_codes)
-        if (customer is not None and entry.order_id and entry.order_total_minor is not None
-                and entry.order_id not in seen_orders):
-            seen_orders.add(entry.order_id)
-            books.orders.append({"id": entry.order_id, "register_id": register.id, "customer_id": customer.id,
-                                 "total_minor": entry.order_total_minor, "received_at": now})
-            customer.spent_minor += entry.order_total_minor
-            customer.last_order_at = now
+        if customer is not None and entry.order_id and entry.order_total_minor is not None:
+            # An order no record brought (a register of an older release): known from its accrual alone.
+            order = order_from_entry(entry.order_id, register, customer.id, entry.order_total_minor,
+                                     entry.created_at_register, now)
+            if order["id"] not in seen_orders:
+                seen_orders.add(order["id"])
+                books.orders.append(order)
+                customer.spent_minor += entry.order_total_minor
+                customer.last_order_at = now
+        if customer is not None and entry.kind is EntryKind.REDEMPTION:
+            consume_holds(session, register.id, customer.id, -entry.points, now)
         if entry.kind is EntryKind.REVERSAL and entry.reverses:
             reversed_already.add(entry.reverses)
         targets[entry.id] = _Target(entry.id, entry.kind.value, entry.customer_id, entry.points,

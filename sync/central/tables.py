@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -67,7 +68,8 @@ class CustomerRow(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(200), index=True)
     phone: Mapped[str | None] = mapped_column(String(40), index=True)
-    card: Mapped[str | None] = mapped_column(String(64), index=True)
+    # One member per card across the chain (registers look members up by it); NULLs are not compared.
+    card: Mapped[str | None] = mapped_column(String(64), unique=True)
     birthday: Mapped[date | None] = mapped_column(Date)
     tier: Mapped[str | None] = mapped_column(String(32))
     segments: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of names
@@ -76,6 +78,12 @@ class CustomerRow(Base):
     spent_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     last_order_at: Mapped[datetime | None] = mapped_column(Stamp)
     enrolled_at: Mapped[datetime] = mapped_column(Stamp)
+    # Revision 0002: what registers publish about a member they enrolled or edited.
+    consent_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    consent_sms: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    enrolled_register_id: Mapped[str | None] = mapped_column(String(64))  # None: imported at the central
+    # Set when a manager merged this member into another: their points and keys live there now.
+    merged_into: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class LedgerEntryRow(Base):
@@ -170,6 +178,12 @@ class CodeRow(Base):
     customer_id: Mapped[str | None] = mapped_column(String(64))
     uses_allowed: Mapped[int | None] = mapped_column(Integer)  # null: unlimited
     used: Mapped[int] = mapped_column(Integer, default=0)
+    # Revision 0002: a code a register issued (welcome, reward, next visit) and the sale that earned it.
+    issued_by: Mapped[str | None] = mapped_column(String(64))
+    issued_at: Mapped[datetime | None] = mapped_column(Stamp)
+    order_id: Mapped[str | None] = mapped_column(String(160), index=True)
+    # The `uses_left` the promotions file said at its last import: a re-import changes uses only when it differs.
+    imported_uses_left: Mapped[int | None] = mapped_column(Integer)
 
 
 class ChangeRow(Base):
@@ -223,12 +237,197 @@ class SettingRow(Base):
 
 
 class OrderRow(Base):
-    """Synced orders (from entries carrying `order_total_minor`), for segments and win-back."""
+    """The chain's orders, anonymous ones included: spend, tiers, segments and the report read them.
+
+    `id` is chain-wide (`S1-R1-000042`: store, register, number). An order
+    arrives as a record with its lines (`has_lines`); from a register that
+    predates order records it is known only from the accrual entry carrying
+    its total. `refunded_minor` grows with returns; a voided order counts
+    for nothing.
+    """
 
     __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_store_created", "store_id", "created_at"),
+        Index("ix_orders_customer_created", "customer_id", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(160), primary_key=True)
     register_id: Mapped[str] = mapped_column(String(64))
-    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64))
     total_minor: Mapped[int] = mapped_column(BigInteger)
     received_at: Mapped[datetime] = mapped_column(Stamp)
+    # Revision 0002: the order as the register recorded it.
+    store_id: Mapped[str | None] = mapped_column(String(64))
+    cashier_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime | None] = mapped_column(Stamp)  # the register's time of sale
+    currency: Mapped[str | None] = mapped_column(String(3))
+    subtotal_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    points_value_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    refunded_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    points_earned: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    points_redeemed: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    codes: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON list
+    applied: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON [{id, amount_minor}]
+    status: Mapped[str] = mapped_column(String(8), default="paid", server_default="paid")  # paid | voided
+    has_lines: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    record_id: Mapped[str | None] = mapped_column(String(36))  # the record that brought it
+
+
+class OrderLineRow(Base):
+    """A sold line with its frozen allocations; `qty_returned` counts returns at every store."""
+
+    __tablename__ = "order_lines"
+
+    order_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    line_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    qty: Mapped[str] = mapped_column(String(32))
+    qty_returned: Mapped[str] = mapped_column(String(32), default="0")
+    weighted: Mapped[bool] = mapped_column(Boolean, default=False)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    subtotal_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_minor: Mapped[int] = mapped_column(BigInteger)
+    points_value_minor: Mapped[int] = mapped_column(BigInteger)
+    net_minor: Mapped[int] = mapped_column(BigInteger)
+    points_earned: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_redeemed: Mapped[int] = mapped_column(BigInteger, default=0)
+    allocations: Mapped[str] = mapped_column(Text, default="{}")  # JSON {promotion id: minor units}
+
+
+class OrderReturnRow(Base):
+    """Items returned from an order, at any register of the chain."""
+
+    __tablename__ = "order_returns"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(160), index=True)
+    register_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(Stamp)
+    received_at: Mapped[datetime] = mapped_column(Stamp)
+    actor_id: Mapped[str | None] = mapped_column(String(64))
+    refund_minor: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[str] = mapped_column(Text)  # JSON of the returned lines
+
+
+class ReceivedRecordRow(Base):
+    """Every record a register pushed and the answer it got: a resend gets the same answer."""
+
+    __tablename__ = "received_records"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    register_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    flags: Mapped[str] = mapped_column(String(200), default="")
+    received_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class HoldRow(Base):
+    """Points of a member kept for a sale being paid online at one register, until its redemption arrives.
+
+    `remaining` falls as that register's redemptions for the member are booked;
+    a hold past `expires_at` no longer counts.
+    """
+
+    __tablename__ = "holds"
+    __table_args__ = (Index("ix_holds_customer_expires", "customer_id", "expires_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64))
+    register_id: Mapped[str] = mapped_column(String(64))
+    points: Mapped[int] = mapped_column(BigInteger)
+    remaining: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    expires_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+# -- the program's rules that run by themselves (revision 0003) ---------------------------------------
+
+
+class JobRunRow(Base):
+    """One run of a program job for one day: at most one row per (job, day), so a day's run happens once.
+
+    `status` is `running`, `done` or `failed`; a failed run is retried (`attempts` counts them) and stays
+    visible with its error.
+    """
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[datetime] = mapped_column(Stamp)
+    finished_at: Mapped[datetime | None] = mapped_column(Stamp)
+    result: Mapped[str | None] = mapped_column(Text)  # JSON: what the run changed
+    error: Mapped[str | None] = mapped_column(Text)
+    runner: Mapped[str | None] = mapped_column(String(128))  # host and process that ran it
+
+
+class TierChangeRow(Base):
+    """A member's tier moved (progression, retention ended, an import): the tier history the report reads."""
+
+    __tablename__ = "tier_changes"
+    __table_args__ = (Index("ix_tier_changes_changed", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    from_tier: Mapped[str | None] = mapped_column(String(32))
+    to_tier: Mapped[str | None] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(Stamp)
+    reason: Mapped[str] = mapped_column(String(32))  # progression | retention_ended | import | merge
+
+
+class OfferAudienceRow(Base):
+    """Who a personal offer (win-back, birthday, a segment's promotion) targeted, and who was held out.
+
+    `group` is `target` (got the offer) or `control` (held out, chosen by a stable hash of the member id
+    so a member never changes group between runs); the report compares the two.
+    """
+
+    __tablename__ = "offer_audiences"
+
+    promotion_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    group: Mapped[str] = mapped_column(String(8))  # target | control
+    assigned_at: Mapped[datetime] = mapped_column(Stamp)
+    source: Mapped[str] = mapped_column(String(64))  # the job or import that chose the audience
+
+
+class RewardRow(Base):
+    """A reward of the catalogue members claim with points, distributed to every register.
+
+    `kind`: `discount` or `free_product` (a code-gated promotion, `promotion_id`, gives it) or `partner`
+    (a code handed out from the reward's pool, `reward_pool_codes`). `data` is the reward as imported.
+    """
+
+    __tablename__ = "rewards"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    points: Mapped[int] = mapped_column(BigInteger)
+    promotion_id: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class RewardPoolCodeRow(Base):
+    """A partner reward's code (a cinema ticket, a partner's voucher): free, reserved for a register, or issued."""
+
+    __tablename__ = "reward_pool_codes"
+    __table_args__ = (Index("ix_reward_pool_codes_reward_state", "reward_id", "state"),)
+
+    code: Mapped[str] = mapped_column(String(128), primary_key=True)
+    reward_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="free")  # free | reserved | issued
+    register_id: Mapped[str | None] = mapped_column(String(64))  # reserved for, or issued at
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    issued_at: Mapped[datetime | None] = mapped_column(Stamp)

@@ -21,7 +21,7 @@ from sync.client.errors import (
 from sync.client.exposure import ExposureLimits, ExposureRefusal, ExposureState, OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
 from sync.client.loop import SyncLoop, SyncState, SyncStatus
-from sync.client.ports import ChangeSink, OutboxSource, ResendableOutbox
+from sync.client.ports import ChangeSink, OutboxSource, RecordSource, ResendableOutbox
 
 __all__ = [
     "AuthError",
@@ -36,6 +36,7 @@ __all__ = [
     "OutboxSource",
     "PayloadConflict",
     "ProtocolUnsupported",
+    "RecordSource",
     "ResendableOutbox",
     "RetryPolicy",
     "SeqGap",

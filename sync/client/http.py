@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
+from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -50,6 +51,7 @@ from sync.protocol import (
     PushResponse,
     SnapshotHeader,
 )
+from sync.protocol.records import HoldAnswer, HoldRequest, RecordsPushRequest, RecordsPushResponse, SyncRecord
 
 _TRANSIENT_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 MAX_RETRY_AFTER = 300.0
@@ -204,6 +206,36 @@ class SyncClient:
             raise
         return DownloadedSnapshot(header, spool)
 
+    def push_records(self, records: Sequence[SyncRecord], *, attempts: int | None = None) -> RecordsPushResponse:
+        """Push records (members, codes, orders, returns, voids); each is answered on its own."""
+        if self.register_id is None:
+            raise AuthError("not paired")
+        body = RecordsPushRequest(register_id=self.register_id, records=list(records)).model_dump_json().encode()
+        with self._push_lock:
+            response = self._request("POST", "/v1/records", body=body, attempts=attempts)
+        return RecordsPushResponse.model_validate_json(response.content)
+
+    def fetch_order(self, order_id: str, *, timeout: tuple[float, float] | None = None) -> dict[str, Any] | None:
+        """An order of any store of the chain (to return or void it here), or None when the chain has none."""
+        try:
+            response = self._request("GET", f"/v1/orders/{quote(order_id, safe='')}", attempts=1, timeout=timeout)
+        except ClientError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return response.json()
+
+    def hold_points(self, customer_id: str, hold_id: str, points: int, *,
+                    timeout: tuple[float, float] | None = None) -> HoldAnswer:
+        """Ask the central service to keep a member's points for a sale about to be written (one attempt)."""
+        body = HoldRequest(hold_id=hold_id, points=points).model_dump_json().encode()
+        response = self._request("POST", f"/v1/customers/{quote(customer_id, safe='')}/holds", body=body,
+                                 attempts=1, timeout=timeout)
+        return HoldAnswer.model_validate_json(response.content)
+
+    def release_hold(self, hold_id: str, *, timeout: tuple[float, float] | None = None) -> None:
+        self._request("DELETE", f"/v1/holds/{quote(hold_id, safe='')}", attempts=1, timeout=timeout)
+
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The server-confirmed state of one customer (balance, overdraft, segments)."""
         return self._request("GET", f"/v1/customers/{customer_id}", attempts=2).json()
@@ -237,13 +269,15 @@ class SyncClient:
         return headers
 
     def _request(self, method: str, path: str, *, body: bytes | None = None, params: dict[str, Any] | None = None,
-                 attempts: int | None = None, stream: bool = False) -> requests.Response:
+                 attempts: int | None = None, stream: bool = False,
+                 timeout: tuple[float, float] | None = None) -> requests.Response:
         max_attempts = attempts if attempts is not None else self.retry.max_attempts
         attempt = 0
         while True:
             try:
                 response = self.session.request(method, self.base_url + path, data=body, params=params,
-                                                headers=self._headers(body is not None), timeout=self.timeout,
+                                                headers=self._headers(body is not None),
+                                                timeout=timeout or self.timeout,
                                                 stream=stream)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 failure = self._failure(response)

@@ -34,7 +34,7 @@ from sync.client.errors import (
 )
 from sync.client.exposure import OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
-from sync.client.ports import ChangeSink, OutboxSource, ResendableOutbox
+from sync.client.ports import ChangeSink, OutboxSource, RecordSource, ResendableOutbox
 from sync.protocol import format_cursor
 
 log = logging.getLogger(__name__)
@@ -161,8 +161,8 @@ class SyncLoop:
         return True
 
     def push_pending(self) -> int:
-        """Push until the outbox is empty; returns how many entries were answered."""
-        answered = 0
+        """Push until the outbox is empty, records first; returns how many entries and records were answered."""
+        answered = self.push_records()
         while True:
             batch = self.outbox.pending_batch(self.batch_size)
             if not batch:
@@ -184,6 +184,24 @@ class SyncLoop:
             self._inflight = None
             answered += len(response.results)
             self._set(pending=self._pending(), clock_warning=response.clock_warning)
+
+    def push_records(self) -> int:
+        """Push the records the outbox publishes (members, codes, orders) until none waits; how many were answered.
+
+        Records go before ledger entries, so the central service knows a member, a code or an order before
+        any entry refers to it. Each record is answered on its own: a rejected one is set aside with its
+        reason and never holds the others back.
+        """
+        if not isinstance(self.outbox, RecordSource):
+            return 0
+        answered = 0
+        while True:
+            batch = self.outbox.pending_records(self.batch_size)
+            if not batch:
+                return answered
+            response = self.client.push_records(batch, attempts=self.call_attempts)
+            self.outbox.mark_records_answered(response.results)
+            answered += len(response.results)
 
     def pull_changes(self) -> int:
         """Pull every page after the saved cursor (a snapshot on 410); returns changes applied."""
@@ -236,7 +254,8 @@ class SyncLoop:
 
     def _pending(self) -> int:
         try:
-            return self.outbox.pending_count()
+            records = self.outbox.pending_records_count() if isinstance(self.outbox, RecordSource) else 0
+            return self.outbox.pending_count() + records
         except Exception:  # noqa: BLE001 - the status must never break the loop
             log.warning("could not count the outbox; showing the last count", exc_info=True)
             return self.status.pending

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from sync.protocol import Change, EntryResult, LedgerEntry
+from sync.protocol.records import RecordResult, SyncRecord
 
 
 @runtime_checkable
@@ -51,4 +52,20 @@ class ResendableOutbox(Protocol):
 
     def entries_from(self, seq: int, limit: int) -> list[LedgerEntry]:
         """Up to `limit` entries with seq >= `seq`, acknowledged or not, in seq order."""
+        ...
+
+
+@runtime_checkable
+class RecordSource(Protocol):
+    """Optional: an outbox that also publishes records (members, codes, orders); pushed before the entries."""
+
+    def pending_records(self, limit: int) -> list[SyncRecord]:
+        """Up to `limit` records without an answer, oldest first."""
+        ...
+
+    def mark_records_answered(self, results: Sequence[RecordResult]) -> None:
+        """Record the server's answer for these records in one transaction; they leave the pending set."""
+        ...
+
+    def pending_records_count(self) -> int:
         ...

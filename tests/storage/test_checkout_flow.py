@@ -49,7 +49,7 @@ def test_identify_scan_code_points_checkout(shop: UnitOfWorkFactory, engine: Eng
 
     sale = paid(shop, draft, expected_total=shown.total, cache=cache)
 
-    assert sale.order_number == "R1-000001"
+    assert sale.order_number == "S1-R1-000001"
     order = sale.order
     assert (order.subtotal_minor, order.discount_minor, order.points_value_minor, order.total_minor) == (
         2750,
@@ -87,7 +87,7 @@ def test_identify_scan_code_points_checkout(shop: UnitOfWorkFactory, engine: Eng
     payloads = [json.loads(payload) for _, payload in outbox]
     assert [p["kind"] for p in payloads] == ["redemption", "code_use", "accrual"]
     assert payloads[1]["discount_minor"] == 500 and payloads[2]["order_total_minor"] == 1810
-    assert all(p["order"] == "R1-000001" for p in payloads)
+    assert all(p["order"] == "S1-R1-000001" for p in payloads)
 
 
 def test_an_anonymous_sale_writes_the_order_and_the_code_use_only(shop: UnitOfWorkFactory) -> None:

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from pos_app.domain.money import Currency
-from sync.central import operations
+from sync.central import imports, operations
+from sync.central import settings as central_settings
 from sync.central.cli import main
 from sync.central.promotions import validate_promotions
 from sync.client import AuthError, SyncClient, SyncLoop
@@ -35,7 +36,7 @@ def test_pair_import_conflicts_balances_revoke(central, make_store, tmp_path, ca
 
     customers = tmp_path / "customers.csv"
     customers.write_text("id,name,email,phone,card,birthday,tier\n"
-                         "C1,Ann,ann@example.com,+15550100,CARD1,1990-11-23,gold\n"
+                         "C1,Ann,ann@example.com,+14155550100,2000000000015,1990-11-23,gold\n"
                          ",No Id,x@example.com,,,,\n"
                          "C2,Bob,bob@example.com,,,1985-02-30,\n"
                          "C3,Cy,cy@example.com,,,,\n"
@@ -100,9 +101,9 @@ def test_programs_birthday_bonus_segments_and_winback(central, make_store, tmp_p
     customers = tmp_path / "customers.csv"
     customers.write_text("id,name,birthday\nC1,Ann,1990-11-23\nC2,Bob,1992-02-29\nC3,Cy,\nC4,Di,\n")
     with central.session() as s, s.begin():
-        operations.set_setting(s, "program.birthday_bonus_points", 200)
-        operations.set_setting(s, "program.winback_days", 30)
-        assert operations.import_customers(s, customers).errors == []
+        central_settings.set_setting(s, "program.birthday_bonus_points", 200)
+        central_settings.set_setting(s, "program.winback_days", 30)
+        assert imports.import_customers(s, customers).errors == []
     client = central.client("S1", "R1")
     store = make_store("S1.R1")
     store.record("accrual", "C3", 10, order_id="O1", order_total_minor=90000)

@@ -10,7 +10,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from sync.central import operations
+from sync.central import imports, operations
 from sync.central.cli import main
 from sync.client import (
     AuthError,
@@ -95,7 +95,7 @@ def test_single_use_code_redeemed_offline_on_three_registers_has_exactly_one_win
     path = tmp_path / "promos.json"
     path.write_text(json.dumps([promo]))
     with central.session() as s, s.begin():
-        assert operations.import_promotions(s, path).errors == []
+        assert imports.import_promotions(s, path).errors == []
     registers = []
     for i in range(3):
         client = central.client("S1", f"R{i}")
@@ -257,7 +257,7 @@ def test_anonymous_code_use_and_audit_details(central, make_store, tmp_path):
          "reward": {"type": "amount", "value": "1.00", "target": "order"}},
     ]))
     with central.session() as s, s.begin():
-        assert operations.import_promotions(s, path).errors == []
+        assert imports.import_promotions(s, path).errors == []
     client = central.client("S1", "R1")
     store = make_store("S1.R1")
     store.record("code_use", None, 0, code="any1", discount_minor=100, order_id="O1")

@@ -7,7 +7,8 @@ import json
 import pytest
 from faultproxy import FaultProxy
 
-from sync.central import feed, operations
+from sync.central import feed, imports
+from sync.central import settings as central_settings
 from sync.client import CursorExpired, SnapshotHashMismatch, SyncLoop
 from sync.protocol import format_cursor
 
@@ -17,7 +18,7 @@ def _seed_customers(central, tmp_path, count: int) -> None:
     path.write_text("id,name,email,birthday,tier\n" + "".join(
         f"C{i:04d},Customer {i},c{i}@example.com,1990-01-{1 + i % 28:02d},silver\n" for i in range(count)))
     with central.session() as s, s.begin():
-        assert operations.import_customers(s, path, chunk=97).errors == []
+        assert imports.import_customers(s, path, chunk=97).errors == []
 
 
 def test_pages_are_applied_with_their_cursor_and_resume_after_it(central, make_store, tmp_path):
@@ -120,9 +121,9 @@ def test_first_sync_pulls_customers_catalog_promotions_codes_and_settings(centra
         "type": "percent", "value": "10", "target": "items"}, "codes": [{"code": "SPRING10", "customer": None,
                                                                          "uses_left": None}]}]}))
     with central.session() as s, s.begin():
-        assert operations.import_catalog(s, catalog).errors == []
-        assert operations.import_promotions(s, promos).errors == []
-        operations.set_setting(s, "program.welcome_points", 50)
+        assert imports.import_catalog(s, catalog).errors == []
+        assert imports.import_promotions(s, promos).errors == []
+        central_settings.set_setting(s, "program.welcome_points", 50)
     client = central.client("S1", "R1")
     store = make_store("S1.R1")
     assert SyncLoop(client, store, store).run_once()

@@ -26,7 +26,8 @@ from pos_app.services.sync_ports import (
 )
 from pos_app.storage.database import open_store
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
-from sync.central import feed, operations, registers
+from sync.central import feed, imports, registers
+from sync.central import settings as central_settings
 from sync.client import OutboxNotEmpty, SyncLoop
 from sync.client.exposure import ExposureState
 from sync.client.ports import ChangeSink, OutboxSource, ResendableOutbox
@@ -116,7 +117,7 @@ def at_central(central, tmp_path):
 
 @pytest.fixture
 def register(central, tmp_path, at_central):
-    at_central(operations.import_customers, at_central.write("customers.csv", CUSTOMERS_CSV))
+    at_central(imports.import_customers, at_central.write("customers.csv", CUSTOMERS_CSV))
     reg = Register(tmp_path / "register.db", central)
     yield reg
     reg.close()
@@ -168,12 +169,12 @@ def test_a_rejected_entry_leaves_pending_and_never_reaches_the_confirmed_balance
 
 
 def test_every_topic_changed_at_the_central_is_pulled_into_the_store(register, central, at_central):
-    at_central(operations.set_setting, "currency", "USD")
-    at_central(operations.set_setting, "program.welcome_points", 100)
-    at_central(operations.set_setting, "points.earn_rate", "2")
-    at_central(operations.set_setting, "program.winback_days", 60)
-    at_central(operations.import_catalog, at_central.write("catalog.csv", CATALOG_CSV))
-    assert at_central(operations.import_promotions,
+    at_central(central_settings.set_setting, "currency", "USD")
+    at_central(central_settings.set_setting, "program.welcome_points", 100)
+    at_central(central_settings.set_setting, "points.earn_rate", "2")
+    at_central(central_settings.set_setting, "program.winback_days", 60)
+    at_central(imports.import_catalog, at_central.write("catalog.csv", CATALOG_CSV))
+    assert at_central(imports.import_promotions,
                       at_central.write("promotions.json", json.dumps(PROMOTIONS))).errors == []
     other = central.client("S1", "R9")
     at_central(registers.revoke, other.register_id)
@@ -200,10 +201,10 @@ def test_every_topic_changed_at_the_central_is_pulled_into_the_store(register, c
     assert register.sink.revoked_registers() == {other.register_id}
 
     # Later changes arrive as pages after the cursor, not as another snapshot.
-    at_central(operations.import_customers, at_central.write(
+    at_central(imports.import_customers, at_central.write(
         "more.csv", "id,name,email,phone,card,birthday,tier\nC1,Ana Pérez-Ruiz,ana@example.com,,2000000000015,,gold\n"
                     "C3,Li Wei,li@example.com,,2000000000039,,\n"))
-    at_central(operations.set_setting, "program.welcome_points", 150)
+    at_central(central_settings.set_setting, "program.welcome_points", 150)
     register.sync()
 
     assert register.sink.snapshot_count() == 1
@@ -236,10 +237,10 @@ def test_a_customer_enrolled_at_the_register_keeps_what_the_central_does_not_kno
 def test_a_code_used_here_and_not_yet_acknowledged_stays_used_when_the_central_republishes_it(
         register, central, at_central):
     promotions = at_central.write("promotions.json", json.dumps(PROMOTIONS))
-    at_central(operations.import_promotions, promotions)
+    at_central(imports.import_promotions, promotions)
     register.sync()
     register.sell("C1", 10, code="ONCE-5")
-    at_central(operations.import_promotions, promotions)  # re-published: the code shows 1 use left
+    at_central(imports.import_promotions, promotions)  # re-published: the code shows 1 use left
 
     page = register.client.pull(register.sink.cursor())  # pulled before the use is pushed
     register.sink.apply_page(page.changes, page.cursor)
@@ -262,7 +263,7 @@ def test_the_cursor_survives_a_restart(register, central, at_central):
 
     assert register.sink.cursor() == cursor
     assert register.loop.pull_changes() == 0
-    at_central(operations.set_setting, "program.welcome_points", 7)
+    at_central(central_settings.set_setting, "program.welcome_points", 7)
     register.restart()
     assert register.loop.pull_changes() == 1
     assert register.sink.snapshot_count() == 1  # no second snapshot after a restart
@@ -273,9 +274,9 @@ def test_the_cursor_survives_a_restart(register, central, at_central):
 def test_a_failure_inside_apply_page_changes_neither_the_data_nor_the_cursor(register, central, at_central):
     register.sync()
     cursor = register.sink.cursor()
-    at_central(operations.import_customers, at_central.write(
+    at_central(imports.import_customers, at_central.write(
         "tiers.csv", "id,name,tier\nC1,Ana Pérez,gold\nC2,José Müller,gold\n"))
-    at_central(operations.set_setting, "program.welcome_points", 300)
+    at_central(central_settings.set_setting, "program.welcome_points", 300)
     with register.uow(read_only=True) as uow:
         before = uow.settings.get()
 
@@ -298,8 +299,8 @@ def test_a_failure_inside_apply_page_changes_neither_the_data_nor_the_cursor(reg
 
 
 def test_a_410_brings_a_snapshot_that_replaces_the_cache(register, central, at_central):
-    at_central(operations.import_catalog, at_central.write("catalog.csv", CATALOG_CSV))
-    at_central(operations.import_promotions, at_central.write("promotions.json", json.dumps(PROMOTIONS)))
+    at_central(imports.import_catalog, at_central.write("catalog.csv", CATALOG_CSV))
+    at_central(imports.import_promotions, at_central.write("promotions.json", json.dumps(PROMOTIONS)))
     register.sync()
     assert register.sink.snapshot_count() == 1
     with register.uow() as uow:  # cached here, unknown to the central service
@@ -307,7 +308,7 @@ def test_a_410_brings_a_snapshot_that_replaces_the_cache(register, central, at_c
                                                                               "target": "order"}})
         uow.catalog.upsert_many([CatalogItem(sku="SKU-OLD", name="Old", unit_price_minor=1)])
         uow.commit()
-    at_central(operations.import_catalog, at_central.write(
+    at_central(imports.import_catalog, at_central.write(
         "catalog2.csv", "sku,name,price\nSKU-1,Coffee beans,13.00\nSKU-2,Tea,4.00\n"))
     with central.session() as s, s.begin():
         head = feed.assign_sequence(s)
@@ -329,7 +330,7 @@ def test_a_410_brings_a_snapshot_that_replaces_the_cache(register, central, at_c
 def test_a_failed_snapshot_leaves_the_cache_and_the_cursor_as_they_were(register, central, at_central):
     register.sync()
     cursor = register.sink.cursor()
-    at_central(operations.import_catalog, at_central.write("catalog.csv", CATALOG_CSV))
+    at_central(imports.import_catalog, at_central.write("catalog.csv", CATALOG_CSV))
 
     def cut() -> None:
         raise OSError("disk full")
@@ -351,7 +352,7 @@ def test_a_central_restored_from_a_backup_gets_the_acknowledged_entries_again(re
     restored = CentralServer(sqlite_url(tmp_path / "restored.db"))  # a backup from before these sales
     try:
         with restored.session() as s, s.begin():
-            operations.import_customers(s, tmp_path / "customers.csv")
+            imports.import_customers(s, tmp_path / "customers.csv")
         loop = SyncLoop(restored.client("S1", "R1"), register.outbox, register.sink, batch_size=2)
         register.sell("C1", 100)
 

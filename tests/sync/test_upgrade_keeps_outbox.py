@@ -20,7 +20,7 @@ from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox
 from pos_app.storage.database import open_store
 from pos_app.storage.migrations import current_revision, head_revision
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
-from sync.central import operations
+from sync.central import imports
 from sync.client import SyncLoop
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "register-0005-pending.db"
@@ -48,7 +48,7 @@ def test_the_previous_releases_unsynced_entries_survive_the_upgrade_and_sync(tmp
         customers = tmp_path / "customers.csv"
         customers.write_text(CUSTOMERS_CSV, encoding="utf-8")
         with central.session() as session, session.begin():
-            operations.import_customers(session, customers)
+            assert imports.import_customers(session, customers).errors == []
         client = central.client("S1", "R1")
         uow = UnitOfWorkFactory(engine, "R1")
         loop = SyncLoop(client, StoreOutbox(uow, client.register_id), StoreChangeSink(uow))

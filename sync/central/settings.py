@@ -1,0 +1,47 @@
+"""The program's settings at the central service: JSON values by key, published to every register.
+
+A setting the registers read (`currency`, `points.earn_rate`, `tiers`,
+`program.next_visit_promotion_id`, ...) reaches them through the change feed;
+`DEFAULT_SETTINGS` holds what a key means until a manager sets it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from sync.central import feed
+from sync.central.tables import SettingRow
+from sync.protocol import ChangeTopic
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "currency": "USD",
+    "program.welcome_points": 0,
+    "program.welcome_code_percent": None,  # e.g. "10": a personal single-use code at enrollment
+    "program.birthday_bonus_points": 0,
+    "program.winback_days": 90,
+    "program.winback_percent": "10",
+    "program.top_spenders_share": "0.1",
+    "program.default_phone_region": "US",  # phones typed without "+" are read in this region
+}
+
+
+def get_setting(session: Session, key: str) -> Any:
+    value = session.scalar(sa.select(SettingRow.value).where(SettingRow.key == key))
+    return json.loads(value) if value is not None else DEFAULT_SETTINGS.get(key)
+
+
+def set_setting(session: Session, key: str, value: Any) -> None:
+    row = session.get(SettingRow, key)
+    text = json.dumps(value)
+    if row is None:
+        session.add(SettingRow(key=key, value=text))
+    else:
+        row.value = text
+    feed.emit(session, [(ChangeTopic.SETTING, key, {"key": key, "value": value})])
+
+
+__all__ = ["DEFAULT_SETTINGS", "get_setting", "set_setting"]
