@@ -1,10 +1,10 @@
 """The composition root: the one place that reads settings and wires the register together.
 
-`AppSettings.load()` reads a TOML config file (`$POS_COMPANION_CONFIG`, else
-`pos-companion.toml` in the user config directory) and lets environment
-variables override it (`POS_DATABASE`, `POS_REGISTER_ID`, `POS_STORE_ID`,
-`POS_STORE_NAME`, `POS_CENTRAL_URL`, `POS_CENTRAL_TOKEN`,
-`POS_CENTRAL_REGISTER_ID`, `POS_PRINTER` as JSON, `POS_CARD_PREFIX`). With a
+`AppSettings.load()` reads one TOML file (`$POS_COMPANION_CONFIG`, else
+`pos-companion.toml` in the platform's config folder, see `user_dir`) and
+lets environment variables override it, key by key (`SETTING_ENV`). Every
+key is documented in docs/CONFIGURATION.md. A file or variable that cannot
+be read raises `SettingsError` naming the key and where it came from. With a
 central URL, token and register id the register runs its sync loop.
 `build_register` opens the local store, builds the unit-of-work factory, the
 task runner and the main window; nothing else in the program reads global
@@ -20,7 +20,7 @@ Example config:
     store_id = "S1"
     store_name = "Corner Market"
     central_url = "https://loyalty.example.com"
-    central_token = "..."                  # from pairing: SyncClient(url).pair(code).token
+    central_token = "..."                  # written by `pos-companion pair`
     central_register_id = "S1.R1"
     [printer]
     kind = "network"
@@ -29,7 +29,9 @@ Example config:
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -38,18 +40,54 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+APP_NAME = "pos-companion"
 DEFAULT_DB_NAME = "register.db"
+CONFIG_FILE_NAME = "pos-companion.toml"
 
 
 def user_dir(kind: str) -> Path:
-    """The user's config or data directory for the app (XDG on Linux, the usual places elsewhere)."""
-    if os.name == "nt":
-        base = Path(os.environ.get("APPDATA", Path.home()))
-    elif kind == "config":
-        base = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return base / "pos-companion"
+    """The platform's folder for the app's "config", "data" or "log" files (platformdirs).
+
+    Linux: `~/.config/pos-companion`, `~/.local/share/pos-companion`,
+    `~/.local/state/pos-companion/log` (the XDG variables respected); Windows:
+    `%LOCALAPPDATA%\\pos-companion` (logs in its `Logs`); macOS:
+    `~/Library/Application Support/pos-companion`, `~/Library/Logs/pos-companion`.
+    """
+    import platformdirs
+
+    dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
+    paths = {"config": dirs.user_config_dir, "data": dirs.user_data_dir, "log": dirs.user_log_dir}
+    return Path(paths[kind])
+
+
+class SystemLibrariesMissing(RuntimeError):
+    """The desktop lacks libraries Qt needs to open a window; the message names the packages."""
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the file or variable and the key."""
+
+
+# Every setting's environment variable; the variable wins over the file.
+SETTING_ENV: dict[str, str] = {
+    "database": "POS_DATABASE",
+    "register_id": "POS_REGISTER_ID",
+    "store_id": "POS_STORE_ID",
+    "store_name": "POS_STORE_NAME",
+    "store_address": "POS_STORE_ADDRESS",
+    "central_url": "POS_CENTRAL_URL",
+    "central_token": "POS_CENTRAL_TOKEN",
+    "central_register_id": "POS_CENTRAL_REGISTER_ID",
+    "printer": "POS_PRINTER",
+    "card_prefix": "POS_CARD_PREFIX",
+    "log_dir": "POS_LOG_DIR",
+    "log_level": "POS_LOG_LEVEL",
+    "language": "POS_LANGUAGE",
+    "backup_dir": "POS_BACKUP_DIR",
+    "min_free_disk_mb": "POS_MIN_FREE_DISK_MB",
+    "outbox_max_age_hours": "POS_OUTBOX_MAX_AGE_HOURS",
+}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,31 +106,46 @@ class AppSettings:
     hint: str | None = None  # first-run text (the demo's PINs)
     card_prefix: str = "29"  # loyalty card numbers start with it (in-store EAN-13 range 20-29)
     config_path: Path | None = None  # the file these came from (pairing writes the credential there)
+    log_dir: Path | None = None  # None: the platform's log folder
+    log_level: str = "INFO"
+    language: str = ""  # "" follows the system; "en", "ru", ... once translations ship
+    backup_dir: Path | None = None  # None: `backups` in the data folder
+    min_free_disk_mb: int = 500  # doctor warns below this on the database's disk
+    outbox_max_age_hours: float = 24.0  # doctor warns when the oldest unsynced entry is older
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, config_path: Path | None = None) -> AppSettings:
         env = os.environ if environ is None else environ
         path = config_path or default_config_path(env)
-        raw: dict[str, Any] = {}
-        if path.is_file():
-            with path.open("rb") as fh:
-                raw = tomllib.load(fh)
-        printer = raw.get("printer", {"kind": "dummy"})
-        if env.get("POS_PRINTER"):
-            printer = json.loads(env["POS_PRINTER"])
+        raw = read_config_file(path)
+        values = _SettingValues(raw, env, path)
         return cls(
-            database=Path(env.get("POS_DATABASE") or raw.get("database") or user_dir("data") / DEFAULT_DB_NAME),
-            register_id=env.get("POS_REGISTER_ID") or raw.get("register_id", "R1"),
-            store_id=env.get("POS_STORE_ID") or raw.get("store_id", "S1"),
-            store_name=env.get("POS_STORE_NAME") or raw.get("store_name", "Corner Market"),
-            store_address=tuple(raw.get("store_address", ())),
-            central_url=env.get("POS_CENTRAL_URL") or raw.get("central_url"),
-            central_token=env.get("POS_CENTRAL_TOKEN") or raw.get("central_token"),
-            central_register_id=env.get("POS_CENTRAL_REGISTER_ID") or raw.get("central_register_id"),
-            printer=printer,
-            card_prefix=str(env.get("POS_CARD_PREFIX") or raw.get("card_prefix", "29")),
+            database=values.path("database") or user_dir("data") / DEFAULT_DB_NAME,
+            register_id=values.text("register_id") or "R1",
+            store_id=values.text("store_id") or "S1",
+            store_name=values.text("store_name") or "Corner Market",
+            store_address=values.lines("store_address"),
+            central_url=values.text("central_url"),
+            central_token=values.text("central_token"),
+            central_register_id=values.text("central_register_id"),
+            printer=values.table("printer") or {"kind": "dummy"},
+            card_prefix=values.text("card_prefix") or "29",
             config_path=path,
+            log_dir=values.path("log_dir"),
+            log_level=values.choice("log_level", LOG_LEVELS) or "INFO",
+            language=values.text("language") or "",
+            backup_dir=values.path("backup_dir"),
+            min_free_disk_mb=values.number("min_free_disk_mb", int, 500),
+            outbox_max_age_hours=values.number("outbox_max_age_hours", float, 24.0),
         )
+
+    @property
+    def log_folder(self) -> Path:
+        return self.log_dir or user_dir("log")
+
+    @property
+    def backup_folder(self) -> Path:
+        return self.backup_dir or self.database.parent / "backups"
 
     @property
     def chain_identity(self) -> tuple[str, str]:
@@ -118,9 +171,101 @@ class AppSettings:
         return replace(self, **changes)
 
 
+def known_setting_keys() -> frozenset[str]:
+    """The keys a config file may hold (every field of `AppSettings` but the run-time ones)."""
+    runtime = {"cashier_id", "cashier_name", "hint", "config_path"}
+    return frozenset(f.name for f in dataclasses.fields(AppSettings) if f.name not in runtime)
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The TOML file's keys, or {} when there is no file."""
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+class _SettingValues:
+    """One setting at a time: the environment variable if set, else the file's key; checked."""
+
+    def __init__(self, raw: Mapping[str, Any], env: Mapping[str, str], path: Path) -> None:
+        self.raw, self.env, self.path_of_file = raw, env, path
+
+    def _get(self, key: str) -> tuple[Any, str, bool]:
+        variable = SETTING_ENV[key]
+        if self.env.get(variable):
+            return self.env[variable], variable, True
+        return self.raw.get(key), f"{self.path_of_file}: {key}", False
+
+    def text(self, key: str) -> str | None:
+        value, where, _ = self._get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise SettingsError(f"{where}: must be text")
+        return str(value)
+
+    def path(self, key: str) -> Path | None:
+        value = self.text(key)
+        return Path(value).expanduser() if value else None
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.text(key)
+        if value is None:
+            return None
+        if value.upper() not in allowed:
+            raise SettingsError(f"{self._get(key)[1]}: must be one of {', '.join(allowed)}")
+        return value.upper()
+
+    def number(self, key: str, kind: type, default: Any) -> Any:
+        value, where, _ = self._get(key)
+        if value is None:
+            return default
+        try:
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                raise ValueError
+            number = kind(value)
+        except ValueError:
+            raise SettingsError(f"{where}: must be a number") from None
+        if number < 0:
+            raise SettingsError(f"{where}: must not be negative")
+        return number
+
+    def _json(self, key: str, value: str, where: str) -> Any:
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise SettingsError(f"{where}: not valid JSON: {exc.msg}") from None
+
+    def table(self, key: str) -> dict[str, Any] | None:
+        value, where, from_env = self._get(key)
+        if from_env:
+            value = self._json(key, value, where)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise SettingsError(f"{where}: must be a table (JSON object in {SETTING_ENV[key]})")
+        return dict(value)
+
+    def lines(self, key: str) -> tuple[str, ...]:
+        value, where, from_env = self._get(key)
+        if from_env:
+            value = self._json(key, value, where)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
+            raise SettingsError(f"{where}: must be a list of text lines")
+        return tuple(value)
+
+
 def default_config_path(environ: Mapping[str, str]) -> Path:
-    """`$POS_COMPANION_CONFIG`, else `pos-companion.toml` in the user's config directory."""
-    return Path(environ.get("POS_COMPANION_CONFIG") or user_dir("config") / "pos-companion.toml")
+    """`$POS_COMPANION_CONFIG`, else `pos-companion.toml` in the platform's config folder."""
+    return Path(environ.get("POS_COMPANION_CONFIG") or user_dir("config") / CONFIG_FILE_NAME)
 
 
 def write_credential(path: Path, *, url: str, token: str, register_id: str) -> None:
@@ -131,11 +276,26 @@ def write_credential(path: Path, *, url: str, token: str, register_id: str) -> N
     document["central_url"] = url
     document["central_token"] = token
     document["central_register_id"] = register_id
+    write_private_text(path, tomlkit.dumps(document))
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Replace `path` atomically with `text`, readable by its owner only from the first byte on."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(tomlkit.dumps(document), encoding="utf-8")
-    os.chmod(tmp, 0o600)
+    tmp.unlink(missing_ok=True)
+    with os.fdopen(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def start_logging(settings: AppSettings) -> Path:
+    """Rotating, masked log files in the settings' log folder (see `pos_app.log_files`)."""
+    from pos_app.log_files import configure_logging
+
+    return configure_logging(settings.log_folder, settings.log_level)
 
 
 def local_now() -> datetime:
@@ -301,16 +461,28 @@ def configured_sync_loop(settings: AppSettings) -> Any:
                     exposure=offline_exposure(factory))
 
 
+def require_window_libraries() -> None:
+    """Raise `SystemLibrariesMissing` naming the packages when Qt could not open a window here."""
+    from pos_app.system_libraries import install_hint, missing_xcb_libraries, uses_xcb
+
+    if uses_xcb() and (missing := missing_xcb_libraries()):
+        raise SystemLibrariesMissing(install_hint(missing))  # Qt would abort the process without a word of why
+
+
 def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) -> int:
     """Start the Qt application with the register window; returns the exit code.
 
     `demo_sync`: the demo's (embedded central service, sync loop), started with the window.
     """
+    require_window_libraries()
     from pos_app.qt.application import register_application
 
     app, scanner = register_application()
     central, loop = demo_sync if demo_sync is not None else (None, configured_sync_loop(settings))
     window = build_register(settings, scanner=scanner, sync_loop=loop, demo_network=central)
+    logging.getLogger(__name__).info(
+        "register %s of store %s started on %s (%s)", settings.register_id, settings.store_id, settings.database,
+        f"syncing with {settings.central_url}" if loop is not None else "local only")
     window.showMaximized()
     if loop is not None:
         loop.start()
@@ -323,5 +495,6 @@ def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) 
             central.stop()
 
 
-__all__ = ["AppSettings", "build_register", "demo_hint", "local_now", "prepare_demo", "configured_sync_loop", "run_gui", "start_demo_sync",
-           "user_dir"]
+__all__ = ["APP_NAME", "SETTING_ENV", "AppSettings", "SettingsError", "SystemLibrariesMissing", "build_register", "configured_sync_loop",
+           "default_config_path", "demo_hint", "known_setting_keys", "local_now", "prepare_demo", "require_window_libraries", "run_gui",
+           "start_demo_sync", "start_logging", "user_dir"]

@@ -5,22 +5,67 @@
     pos-companion evaluate FILE   run one FORMAT.md scenario through the engine, print the result
     pos-companion pair URL CODE   pair this register with a central service (see pos_app.pairing_cli)
     pos-companion user add ID NAME --role manager   create a register account (PIN asked twice)
+    pos-companion --self-test     prove this installation works (database, engine, receipt, Qt), exit 0
+    pos-companion doctor          check database, disk, central service, clock, printer, outbox, audit
+    pos-companion backup [FILE]   copy the register's database while it runs (SQLite online backup)
+    pos-companion restore FILE    put a backup in place (refused over unsynced entries)
+    pos-companion config          where the settings come from, and their values
+
+A settings file or variable that cannot be used stops every command with one
+line naming it (exit 2), never a traceback.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 
 USAGE = (
     "usage: pos-companion [--demo [--customers N] [--data-dir DIR] [--no-central]]\n"
     "       pos-companion evaluate FILE|-\n"
     "       pos-companion pair URL CODE [--config FILE]\n"
-    "       pos-companion user add ID NAME [--role cashier|manager] [--daily-limit N] [--pin-stdin]"
+    "       pos-companion user add ID NAME [--role cashier|manager] [--daily-limit N] [--pin-stdin]\n"
+    "       pos-companion --self-test\n"
+    "       pos-companion doctor [--offline]\n"
+    "       pos-companion backup [FILE]\n"
+    "       pos-companion restore FILE [--discard-unsynced]\n"
+    "       pos-companion config"
 )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    from pos_app.app import SettingsError, SystemLibrariesMissing
+
+    try:
+        return run_command(args)
+    except SettingsError as exc:
+        print(f"pos-companion: configuration: {exc}", file=sys.stderr)
+        return 2
+    except SystemLibrariesMissing as exc:
+        print(f"pos-companion: {exc}", file=sys.stderr)
+        return 3
+    except OSError as exc:  # a folder or file the command needs cannot be made or written
+        _log_failure(args)
+        print(f"pos-companion: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        from sqlalchemy.exc import OperationalError
+
+        if not isinstance(exc, OperationalError):
+            raise
+        _log_failure(args)
+        print(f"pos-companion: the register's database cannot be used: {exc.orig}", file=sys.stderr)
+        return 1
+
+
+def _log_failure(args: list[str]) -> None:
+    """The traceback into the log file, when the command has opened one (never onto the terminal)."""
+    if any(getattr(handler, "pos_companion", False) for handler in logging.getLogger().handlers):
+        logging.getLogger(__name__).debug("pos-companion %s failed", " ".join(args[:1]), exc_info=True)
+
+
+def run_command(args: list[str]) -> int:
     if args and args[0] == "evaluate":
         from pos_app.evaluate_cli import run_evaluate
 
@@ -33,6 +78,22 @@ def main(argv: list[str] | None = None) -> int:
         from pos_app.accounts_cli import run_user
 
         return run_user(args[1:])
+    if args and args[0] == "--self-test":
+        from pos_app.maintenance_cli import run_self_test_command
+
+        return run_self_test_command(args[1:])
+    if args and args[0] == "doctor":
+        from pos_app.maintenance_cli import run_doctor
+
+        return run_doctor(args[1:])
+    if args and args[0] in ("backup", "restore"):
+        from pos_app.maintenance_cli import run_backup, run_restore
+
+        return (run_backup if args[0] == "backup" else run_restore)(args[1:])
+    if args and args[0] == "config":
+        from pos_app.maintenance_cli import run_config
+
+        return run_config(args[1:])
     if args and args[0] in ("-h", "--help"):
         print(USAGE)
         return 0
@@ -54,9 +115,18 @@ def run_register(args: list[str]) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) and 2
 
-    from pos_app.app import AppSettings, demo_hint, prepare_demo, run_gui, start_demo_sync, user_dir
+    from pos_app.app import (
+        AppSettings,
+        demo_hint,
+        prepare_demo,
+        run_gui,
+        start_demo_sync,
+        start_logging,
+        user_dir,
+    )
 
     settings = AppSettings.load()
+    start_logging(settings)
     demo_sync = None
     if options.demo:
         directory = options.data_dir or user_dir("data") / "demo"

@@ -30,3 +30,12 @@ def postgres_url() -> str:
             pytest.fail(f"PostgreSQL required but not reachable at {url}: {exc}")
         pytest.skip(f"no PostgreSQL at {url}")
     return url
+
+
+@pytest.fixture(autouse=True)
+def no_log_files_left_behind():
+    """A command run in a test installs the program's log handlers; take them off afterwards."""
+    yield
+    from pos_app.log_files import remove_logging
+
+    remove_logging()

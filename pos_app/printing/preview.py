@@ -1,8 +1,8 @@
 """The receipt as an image: what the cashier sees before printing, and a PDF to e-mail.
 
 The picture is drawn with Pillow from the same text lines the printer gets
-(`layout_receipt`), in a monospaced font (DejaVu Sans Mono, shipped with
-python-barcode, so no system font is needed), on receipt-white paper, with
+(`layout_receipt`), in a monospaced font (DejaVu Sans Mono, shipped in
+`pos_app.resources`, so no system font is needed), on receipt-white paper, with
 the Code128 barcodes underneath: the next-visit code's (when the sale earned
 one) and the order number's, each under a caption saying what it is for.
 """
@@ -10,23 +10,21 @@ one) and the order number's, each under a caption saying what it is for.
 from __future__ import annotations
 
 import io
-import os
 from functools import cache
 
-import barcode
 from PIL import Image, ImageDraw, ImageFont
 
 from pos_app.printing.barcode_image import code128_png
 from pos_app.printing.receipt import RECEIPT_WIDTH, Receipt, layout_receipt
+from pos_app.resources import RECEIPT_FONT, resource_file
 
-_FONT_PATH = os.path.join(os.path.dirname(barcode.__file__), "fonts", "DejaVuSansMono.ttf")
 _PAPER = 255
 _INK = 0
 
 
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(_FONT_PATH, size)
+    return ImageFont.truetype(str(resource_file("fonts", RECEIPT_FONT)), size)
 
 
 def render_receipt_image(receipt: Receipt, *, columns: int = RECEIPT_WIDTH, font_size: int = 20,

@@ -10,10 +10,17 @@ option (every writing unit of work) starts with `BEGIN IMMEDIATE`, which
 takes the write lock up front, so two writers queue on the busy timeout
 instead of failing when a read turns into a write. Everything else (reads,
 `engine.connect()`) begins a plain deferred transaction.
+
+The file holds members' names, phones and e-mails: on a fresh machine its
+folder is created, and the file is created readable by its owner only (0600;
+SQLite gives the `-wal` and `-shm` files the database file's mode). A file
+found readable by others is tightened on open.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -24,9 +31,25 @@ WRITE = "pos_write"  # execution option: begin with the write lock (BEGIN IMMEDI
 
 def create_store_engine(path: str | Path, *, echo: bool = False) -> Engine:
     """An engine on the SQLite file at `path` (created when absent), pragmas set on connect."""
+    prepare_private_file(Path(path))
     engine = create_engine(f"sqlite+pysqlite:///{Path(path)}", echo=echo)
     install_pragmas(engine)
     return engine
+
+
+def prepare_private_file(path: Path) -> None:
+    """Make `path`'s folder if missing, create the file 0600 if missing, tighten it if others may read it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # an empty file is an empty database
+    if os.name == "posix":
+        for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            try:
+                mode = stat.S_IMODE(candidate.stat().st_mode)
+            except FileNotFoundError:
+                continue
+            if mode & 0o077:
+                candidate.chmod(mode & 0o700)
 
 
 def install_pragmas(engine: Engine) -> None:
@@ -58,4 +81,4 @@ def open_store(path: str | Path, *, echo: bool = False) -> Engine:
     return engine
 
 
-__all__ = ["BUSY_TIMEOUT_MS", "WRITE", "create_store_engine", "install_pragmas", "open_store"]
+__all__ = ["BUSY_TIMEOUT_MS", "WRITE", "create_store_engine", "install_pragmas", "open_store", "prepare_private_file"]

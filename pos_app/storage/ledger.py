@@ -462,6 +462,23 @@ class LedgerRepository:
             or 0
         )
 
+    def oldest_pending_at(self) -> datetime | None:
+        """When the oldest entry still waiting for the central service was written (None: nothing waits)."""
+        return self._session.scalar(
+            select(func.min(OutboxRow.created_at)).where(OutboxRow.acknowledged_at.is_(None))
+        )
+
+    def answered_outbox(self, result_prefix: str) -> int:
+        """How many acknowledged outbox rows carry an answer starting with `result_prefix` (`rejected`, ...)."""
+        return (
+            self._session.scalar(
+                select(func.count()).select_from(OutboxRow).where(
+                    OutboxRow.acknowledged_at.is_not(None), OutboxRow.result.startswith(result_prefix)
+                )
+            )
+            or 0
+        )
+
     def acknowledge(
         self, entry_ids: Iterable[str], at: datetime, result: str = "created", *, confirm: bool = True
     ) -> int:

@@ -14,6 +14,7 @@
     pos-central set-setting KEY JSON              # e.g. program.welcome_points 100
     pos-central run-programs [--today YYYY-MM-DD]
     pos-central compact-feed [--keep N]
+    pos-central backup FILE                       # SQLite: online copy; PostgreSQL: use pg_dump (printed)
 
 `--db` (or POS_CENTRAL_DB) is a SQLAlchemy URL; the default is the SQLite
 file ./pos-central.db. PostgreSQL: `--db postgresql+psycopg://user@host/db`.
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Session
 from sync.central import feed, imports, members, operations, registers
 from sync.central import settings as central_settings
 from sync.central.app import list_conflicts, run_in_transaction
-from sync.central.db import DEFAULT_DB_URL, create_engine, utcnow
+from sync.central.db import DEFAULT_DB_URL, create_engine, sqlite_path, utcnow
 from sync.central.errors import CentralError
 from sync.central.schema import upgrade
 
@@ -43,11 +44,15 @@ T = TypeVar("T")
 
 
 def _parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--db", default=os.environ.get("POS_CENTRAL_DB", DEFAULT_DB_URL),
+                     help="SQLAlchemy URL (default: %(default)s)")
+    # Given after the command, --db is the command's own; SUPPRESS keeps one given before it from being reset.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=os.environ.get("POS_CENTRAL_DB", DEFAULT_DB_URL),
-                        help="SQLAlchemy URL (default: %(default)s)")
+    common.add_argument("--db", default=argparse.SUPPRESS, help="SQLAlchemy URL (default: POS_CENTRAL_DB or "
+                        f"{DEFAULT_DB_URL})")
     parser = argparse.ArgumentParser(prog="pos-central", description="The pos-companion central service.",
-                                     parents=[common])
+                                     parents=[top])
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", parents=[common], help="run the HTTP API (OpenAPI at /docs)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -84,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     programs.add_argument("--today", type=date.fromisoformat)
     compact = sub.add_parser("compact-feed", parents=[common], help="drop superseded changes; old cursors get 410")
     compact.add_argument("--keep", type=int, default=100_000, help="keep this many latest changes intact")
+    backup = sub.add_parser("backup", parents=[common],
+                            help="copy a SQLite database while it serves (PostgreSQL: prints the pg_dump command)")
+    backup.add_argument("file", type=Path)
     return parser
 
 
@@ -91,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "backup":
+        return _backup(args)
     engine = create_engine(args.db)
     try:
         upgrade(engine)
@@ -123,6 +133,22 @@ def _serve(args: argparse.Namespace) -> int:
         return 0
     app = create_app(args.db, migrate=not args.no_migrate)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from sync.central.backup import CentralBackupError, backup_sqlite, postgres_backup_advice
+
+    source = sqlite_path(args.db)
+    if source is None:
+        print(f"error: {postgres_backup_advice(args.db)}", file=sys.stderr)
+        return 2
+    try:
+        size = backup_sqlite(source, args.file)
+    except CentralBackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up {source} to {args.file} ({size / 1_048_576:,.1f} MB)")
     return 0
 
 

@@ -85,6 +85,23 @@ def parse_retry_after(value: str | None, now: Callable[[], datetime] = lambda: d
     return max(0.0, min((when - now()).total_seconds(), MAX_RETRY_AFTER))
 
 
+@dataclass(frozen=True, slots=True)
+class ServerHealth:
+    """The central service's answer to /health, with the register's clock around the request."""
+
+    protocol: int | None
+    server_time: datetime | None  # from the HTTP Date header (whole seconds)
+    sent: datetime
+    received: datetime
+
+    def clock_skew_seconds(self) -> float | None:
+        """The register's clock minus the server's, give or take a second and half the round trip."""
+        if self.server_time is None:
+            return None
+        midpoint = self.sent + (self.received - self.sent) / 2
+        return (midpoint - self.server_time).total_seconds()
+
+
 class SyncClient:
     """HTTP client of one register. Thread-safe for one push and any number of pulls."""
 
@@ -224,6 +241,20 @@ class SyncClient:
         return self._request("GET", f"/v1/customers/{customer_id}", attempts=2).json()
 
     # -- plumbing --------------------------------------------------------------------------------
+
+    def health(self) -> ServerHealth:
+        """One GET /health, no retries: is the service there, and what its clock says (the HTTP Date header)."""
+        sent = self._clock()
+        response = self._request("GET", "/health", attempts=1)
+        received = self._clock()
+        server_time = None
+        if response.headers.get("Date"):
+            try:
+                server_time = email.utils.parsedate_to_datetime(response.headers["Date"])
+            except (TypeError, ValueError):
+                server_time = None
+        payload = response.json() if response.content else {}
+        return ServerHealth(protocol=payload.get("protocol"), server_time=server_time, sent=sent, received=received)
 
     def _headers(self, has_body: bool) -> dict[str, str]:
         headers = {
