@@ -434,15 +434,16 @@ def central_calls(loop: Any) -> Any:
 
 
 def offline_exposure(factory: Any) -> Any:
-    """The register's offline caps and cache age (a monotonic counter), resumed from the store."""
+    """The age of the register's cached balances (a monotonic counter), resumed from the store.
+
+    The offline caps themselves are counted from the ledger by checkout.
+    """
     from pos_app.services.sync_ports import load_exposure_state
     from sync.client.exposure import ExposureLimits, OfflineExposure
 
     with factory(read_only=True) as uow:
         program = uow.settings.get()
-    limits = ExposureLimits(per_customer_points=program.offline_customer_cap,
-                            per_register_points=program.offline_register_cap,
-                            max_cache_age_seconds=float(program.max_cache_age_s))
+    limits = ExposureLimits(max_cache_age_seconds=float(program.max_cache_age_s))
     return OfflineExposure(limits, state=load_exposure_state(factory))
 
 

@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 CURSOR_KEY = "cursor"
 SNAPSHOTS_KEY = "snapshots"
 EXPOSURE_KEY = "exposure"
+REFRESH_KEY = "refresh_customers"  # members whose confirmed balance is to be read again
 SETTING_PREFIX = "setting:"
 REGISTER_PREFIX = "register:"
 CUSTOMER_CHUNK = 5000
@@ -128,14 +129,46 @@ class StoreOutbox:
             uow.commit()
 
     def mark_acknowledged(self, results: Sequence[EntryResult]) -> None:
-        """The server's answers, in one transaction (an entry already answered is left as it is)."""
+        """The server's answers, in one transaction (an entry already answered is left as it is).
+
+        A `created` entry's points move from pending into the confirmed balance. An `exists` answer
+        (the server held the entry already: an earlier answer was lost) cannot say whether a pull since
+        then already brought a confirmed balance that counts it, so its points only leave pending and
+        the member's confirmed balance is asked from the central service again (`customers_to_refresh`).
+        A `rejected` entry's points are in no balance: they only leave pending.
+        """
         groups: dict[tuple[str, bool], list[str]] = {}
+        held: list[str] = []
         for result in results:
-            groups.setdefault((answer_text(result), result.status is not EntryStatus.REJECTED), []).append(result.id)
+            confirm = result.status in (EntryStatus.CREATED, EntryStatus.CREATED_FLAGGED)
+            groups.setdefault((answer_text(result), confirm), []).append(result.id)
+            if result.status is EntryStatus.EXISTS:
+                held.append(result.id)
         now = self._clock()
         with self.uow() as uow:
+            refresh = set(uow.sync_state.get(REFRESH_KEY) or [])
+            for entry_id in held:
+                entry = uow.ledger.get(entry_id)
+                if entry is not None and entry.customer_id and entry.points and \
+                        uow.ledger.acknowledged_at(entry_id) is None:
+                    refresh.add(entry.customer_id)
             for (text, confirm), ids in groups.items():
                 uow.ledger.acknowledge(ids, now, text, confirm=confirm)
+            uow.sync_state.put(REFRESH_KEY, sorted(refresh))
+            uow.commit()
+
+    def customers_to_refresh(self) -> list[str]:
+        """Members whose confirmed balance must be read from the central service again (see above)."""
+        with self.uow(read_only=True) as uow:
+            return list(uow.sync_state.get(REFRESH_KEY) or [])
+
+    def confirmed_from_central(self, balances: Mapping[str, int]) -> None:
+        """The central service's balances of those members: their confirmed points, in one transaction."""
+        with self.uow() as uow:
+            for customer_id, balance in balances.items():
+                uow.customers.set_confirmed_points(customer_id, balance)
+            left = [c for c in uow.sync_state.get(REFRESH_KEY) or [] if c not in balances]
+            uow.sync_state.put(REFRESH_KEY, left)
             uow.commit()
 
 
@@ -459,14 +492,10 @@ def settings_update(key: str, value: Any, *, deleted: bool = False) -> dict[str,
 
 
 def load_exposure_state(uow: UnitOfWorkFactory) -> ExposureState:
-    """The counters `OfflineExposure` resumes from after a restart."""
+    """The cache age `OfflineExposure` resumes from after a restart."""
     with uow(read_only=True) as unit:
         data = unit.sync_state.get(EXPOSURE_KEY) or {}
-    return ExposureState(
-        age_consumed_seconds=float(data.get("age_consumed_seconds", 0.0)),
-        customer_points={str(k): int(v) for k, v in (data.get("customer_points") or {}).items()},
-        register_points=int(data.get("register_points", 0)),
-    )
+    return ExposureState(age_consumed_seconds=float(data.get("age_consumed_seconds", 0.0)))
 
 
 def save_exposure_state(uow: UnitOfWorkFactory, state: ExposureState) -> None:

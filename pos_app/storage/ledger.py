@@ -508,6 +508,9 @@ class LedgerRepository:
                     self._customers.add_pending_points(customer_id, -points)
         return changed
 
+    def acknowledged_at(self, entry_id: str) -> datetime | None:
+        return self._session.scalar(select(OutboxRow.acknowledged_at).where(OutboxRow.entry_id == entry_id))
+
     def outbox_from(self, seq: int, limit: int) -> list[OutboxItem]:
         """Outbox rows with `seq` >= `seq`, acknowledged or not, in seq order (resending to a restored server)."""
         rows = self._session.execute(

@@ -18,7 +18,7 @@ from sync.client.errors import (
     SyncError,
     TransientError,
 )
-from sync.client.exposure import ExposureLimits, ExposureRefusal, ExposureState, OfflineExposure
+from sync.client.exposure import ExposureLimits, ExposureState, OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
 from sync.client.loop import SyncLoop, SyncState, SyncStatus
 from sync.client.ports import ChangeSink, OutboxSource, RecordSource, ResendableOutbox
@@ -29,7 +29,6 @@ __all__ = [
     "ClientError",
     "CursorExpired",
     "ExposureLimits",
-    "ExposureRefusal",
     "ExposureState",
     "OfflineExposure",
     "OutboxNotEmpty",

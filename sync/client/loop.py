@@ -34,7 +34,7 @@ from sync.client.errors import (
 )
 from sync.client.exposure import OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
-from sync.client.ports import ChangeSink, OutboxSource, RecordSource, ResendableOutbox
+from sync.client.ports import ChangeSink, OutboxSource, RecordSource, RefreshableBalances, ResendableOutbox
 from sync.protocol import LedgerEntry, format_cursor
 
 log = logging.getLogger(__name__)
@@ -184,6 +184,15 @@ class SyncLoop:
             self._inflight = None
             answered += len(response.results)
             self._set(pending=self._pending(), clock_warning=response.clock_warning)
+            self._refresh_balances()
+
+    def _refresh_balances(self) -> None:
+        """Members whose entries were answered `exists`: their confirmed balance comes from the central again."""
+        if not isinstance(self.outbox, RefreshableBalances):
+            return
+        wanted = self.outbox.customers_to_refresh()
+        if wanted:
+            self.outbox.confirmed_from_central({c: int(self.client.customer(c)["balance"]) for c in wanted})
 
     def _whole_groups(self, batch: list[LedgerEntry]) -> list[LedgerEntry]:
         """The batch, grown so that a group of entries (a transfer's two sides) is never split between pushes:

@@ -6,7 +6,7 @@ transaction (SQLite, WAL, `synchronous=FULL`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from sync.protocol import Change, EntryResult, LedgerEntry
@@ -68,4 +68,15 @@ class RecordSource(Protocol):
         ...
 
     def pending_records_count(self) -> int:
+        ...
+
+
+@runtime_checkable
+class RefreshableBalances(Protocol):
+    """Optional: an outbox that asks for members' confirmed balances again after an `exists` answer."""
+
+    def customers_to_refresh(self) -> list[str]:
+        ...
+
+    def confirmed_from_central(self, balances: Mapping[str, int]) -> None:
         ...

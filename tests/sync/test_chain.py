@@ -24,7 +24,7 @@ from harness import CentralServer, sqlite_url
 
 from pos_app.domain.customer_profile import Consents
 from pos_app.services import sale
-from pos_app.services.checkout import CompletedSale, pay
+from pos_app.services.checkout import ONLINE, CompletedSale, Connectivity, pay
 from pos_app.services.enrollment import Enrolled, enroll_customer
 from pos_app.services.identification import Identified, identify
 from pos_app.services.outcome import Refused
@@ -117,7 +117,9 @@ class Till:
             asked = sale.request_redemption(draft, points)
             assert not isinstance(asked, Refused), asked
             draft = asked
-        return pay(self.uow, draft, now=datetime.now(UTC), cashier_id="K1", chain=self.chain if self.online else None)
+        connectivity = ONLINE if self.online else Connectivity(online=False)
+        return pay(self.uow, draft, now=datetime.now(UTC), cashier_id="K1", connectivity=connectivity,
+                   chain=self.chain if self.online else None)
 
     def paid(self, *skus: str, **kwargs: object) -> CompletedSale:
         done = self.sell(*skus, **kwargs)  # type: ignore[arg-type]
@@ -419,3 +421,28 @@ def test_a_pulled_record_a_register_cannot_apply_is_set_aside_and_the_rest_flows
     assert [(a.topic, a.key) for a in aside] == [("catalog_item", "BAD")]
     problems = central.rows("SELECT register_id, detail FROM conflicts WHERE kind = 'feed_problem'")
     assert [p.register_id for p in problems] == ["S1.R1"] and '"key": "BAD"' in problems[0].detail
+
+
+def test_three_registers_overspend_one_member_offline_each_within_its_cap(chain, central):
+    with central.session() as s, s.begin():
+        central_settings.set_setting(s, "offline.offline_customer_cap", 60)
+        central_settings.set_setting(s, "points.earn_rate", "0")  # no points earned: the arithmetic stays plain
+        grants.book_central_entries(s, [("C1", EntryKind.ADJUSTMENT, 100, "test-opening")])
+    sync_all(chain)
+    spends = {"S1.R1": 60, "S1.R2": 50, "S2.R1": 45}
+
+    for name, spend in spends.items():
+        till = chain[name]
+        till.online = False  # each register knows only its own offline spending
+        over = till.sell("BAG", member="C1", points=61)  # the member has 100, the cap is 60
+        assert isinstance(over, Refused) and over.reason == "offline_customer_cap", over
+        assert till.paid("BAG", member="C1", points=spend).order.points_redeemed == spend
+    for till in chain.values():
+        till.online = True
+        till.sync()
+
+    shortfall = sum(spends.values()) - 100
+    assert central.balance("C1") == -shortfall
+    assert central.scalar("SELECT overdraft FROM customers WHERE id = 'C1'") == shortfall
+    overdrafts = central.rows("SELECT register_id, points FROM conflicts WHERE kind = 'offline_overdraft'")
+    assert sum(r.points for r in overdrafts) == shortfall  # visible to managers, register by register

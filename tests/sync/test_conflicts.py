@@ -14,8 +14,6 @@ from sync.central import imports, operations
 from sync.central.cli import main
 from sync.client import (
     AuthError,
-    ExposureLimits,
-    OfflineExposure,
     PayloadConflict,
     ProtocolUnsupported,
     SyncClient,
@@ -127,41 +125,6 @@ def test_single_use_code_redeemed_offline_on_three_registers_has_exactly_one_win
     with central.session() as s:
         assert operations.leakage_total(s) == sum(r.discount_minor for r in losers)
     assert central.scalar("SELECT used FROM codes WHERE code = 'ONCE-5'") == 1
-
-
-def test_three_registers_overspend_one_customer_overdraft_is_the_shortfall(central, make_store):
-    hq = central.client("HQ", "POS")
-    hq_store = make_store("HQ.POS")
-    hq_store.record("accrual", "C1", 100)
-    hq.push(hq_store.pending_batch(10))
-    limits = ExposureLimits(per_customer_points=80, per_register_points=500)
-    spends = [80, 70, 60]
-    for i, spend in enumerate(spends):
-        client = central.client("S1", f"R{i}")
-        store = make_store(f"S1.R{i}")
-        exposure = OfflineExposure(limits)  # each register only knows its own offline spending
-        assert exposure.check_redemption("C1", spend + 30, online=False).reason == "offline_customer_cap"
-        assert exposure.check_redemption("C1", spend, online=False) is None
-        exposure.record_redemption("C1", spend, online=False)
-        store.record("redemption", "C1", -spend, order_id=f"O{i}")
-        response = client.push(store.pending_batch(10))
-        assert response.results[0].status in (EntryStatus.CREATED, EntryStatus.CREATED_FLAGGED)
-
-    shortfall = sum(spends) - 100
-    assert central.balance("C1") == -shortfall
-    assert central.scalar("SELECT overdraft FROM customers WHERE id = 'C1'") == shortfall
-    assert central.scalar("SELECT SUM(points) FROM overdraft_events WHERE customer_id = 'C1'") == shortfall
-    flagged = central.rows("SELECT points FROM conflicts WHERE kind = 'offline_overdraft'")
-    assert sum(r.points for r in flagged) == shortfall
-    # Later accruals pay the overdraft down.
-    hq_store.record("accrual", "C1", 60)
-    hq.push(hq_store.pending_batch(10))
-    assert central.scalar("SELECT overdraft FROM customers WHERE id = 'C1'") == shortfall - 60
-    hq_store.record("accrual", "C1", 100)
-    hq.push(hq_store.pending_batch(10))
-    assert central.scalar("SELECT overdraft FROM customers WHERE id = 'C1'") == 0
-    assert central.balance("C1") == 260 - sum(spends)
-    assert central.scalar("SELECT SUM(points) FROM overdraft_events WHERE customer_id = 'C1'") == 0
 
 
 def test_online_entry_never_drives_a_balance_negative(central, make_store):

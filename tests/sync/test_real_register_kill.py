@@ -54,6 +54,7 @@ from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox, answer_tex
 from pos_app.storage.database import create_store_engine, open_store
 from pos_app.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from sync.central import imports
+from sync.central import settings as central_settings
 from sync.client import RetryPolicy, SyncClient, SyncLoop
 from sync.client.errors import TransientError
 from sync.protocol import Change, EntryResult, EntryStatus, format_cursor, parse_cursor
@@ -272,12 +273,6 @@ def _check(engine, central, outbox: StoreOutbox, sink: RecordingSink, register_i
     assert len(feed) >= 20  # the pushes published balances that the register pulled
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known: StoreOutbox confirms an acknowledged entry by ADDING its points to the confirmed balance, while a "
-    "pull OVERWRITES it with the central's balance. A pull between the server's commit and the register's "
-    "acknowledgement (a stand-alone `pull_changes` after a push whose answer was lost) counts the entry twice "
-    "until the customer changes again. `SyncLoop.run_once` always pushes before it pulls, so the loop never "
-    "does this; the kill test above therefore runs whole cycles."))
 def test_a_pull_between_the_servers_commit_and_the_acknowledgement_does_not_count_twice(central, tmp_path):
     from pos_app.domain.ledger import EntryKind
 
@@ -285,6 +280,7 @@ def test_a_pull_between_the_servers_commit_and_the_acknowledgement_does_not_coun
         csv = tmp_path / "customers.csv"
         csv.write_text(CUSTOMERS_CSV, encoding="utf-8")
         imports.import_customers(s, csv)
+        central_settings.set_setting(s, "program.welcome_points", 120)
     client = central.client("S1", "R1")
     engine = open_store(tmp_path / "register.db")
     try:
@@ -293,11 +289,12 @@ def test_a_pull_between_the_servers_commit_and_the_acknowledgement_does_not_coun
         loop = SyncLoop(client, outbox, sink)
         assert loop.run_once()
         with uow() as work:
-            work.ledger.append(EntryKind.ACCRUAL, "C1", 120, at=NOW)
+            work.ledger.append(EntryKind.ACCRUAL, "C1", 120, at=NOW, reason="welcome")
             work.commit()
-        client.push(outbox.pending_batch(10))  # the server commits; the answer never reaches the store
-        loop.pull_changes()
-        assert loop.run_once()  # the push is answered `exists`
+        sale = outbox.pending_batch(10)
+        client.push(sale)  # the server commits; the answer never reaches the store
+        loop.pull_changes()  # the pulled balance already counts the sale
+        assert loop.run_once()  # the push is answered `exists`: nothing is counted twice
 
         with uow(read_only=True) as work:
             c1 = work.customers.get("C1")
