@@ -14,10 +14,11 @@ central feed through the storage repositories: customers (identification
 keys, tier, segments, confirmed balance), catalogue items, promotions (the
 FORMAT.md JSON) and their codes, settings and revoked registers, and saves the
 cursor in `sync_state` in the SAME transaction, so a crash can neither lose a
-page nor apply one twice. A snapshot replaces the cache and the cursor in one
-transaction: the records it lists are written, and catalogue items and
-promotions it does not list are deactivated (customers are never removed:
-the central service never deletes one, and customers enrolled here must stay).
+page nor apply one twice. A snapshot writes its members in chunks of short
+transactions (a checkout never waits behind a million members), then the rest,
+what it no longer lists (catalogue items and promotions are deactivated;
+customers are never removed: the central service never deletes one, and
+customers enrolled here must stay) and the cursor in one last transaction.
 
 Within a transaction the changes are grouped by topic, the latest change of a
 record winning (each change carries the record's whole state), and applied in
@@ -191,8 +192,10 @@ class StoreChangeSink:
         # Topics whose records a snapshot does not list are deactivated (a demo store whose catalogue the
         # central service does not hold passes none).
         self.snapshot_prunes = frozenset(snapshot_prunes)
-        # Test hook: runs inside the transaction, after the records, before the cursor is written.
+        # Test hooks: inside the transaction, after the records, before the cursor is written; and between
+        # two chunks of a snapshot's members (no transaction open).
         self.before_cursor: Callable[[], None] | None = None
+        self.between_chunks: Callable[[], None] | None = None
 
     def cursor(self) -> str | None:
         with self.uow(read_only=True) as uow:
@@ -208,9 +211,29 @@ class StoreChangeSink:
             uow.commit()
 
     def apply_snapshot(self, cursor: str, items: Iterable[Change]) -> None:
+        """Replace the pulled state by a snapshot without holding the store for its whole length.
+
+        Members come in chunks of `CUSTOMER_CHUNK`, each its own short transaction, so a checkout
+        waits at most for one chunk, never for a million members. Everything else (settings,
+        registers, catalogue, promotions, codes), what the snapshot no longer lists, the snapshot
+        count and the cursor go in one last transaction. A crash in between leaves the old cursor: the
+        next cycle downloads the snapshot again, and writing a record's whole state twice is harmless.
+        """
+        members: list[Change] = []
+        rest: list[Change] = []
+        for change in items:  # a stream: members are written as they come
+            if change.topic is ChangeTopic.CUSTOMER:
+                members.append(change)
+                if len(members) >= CUSTOMER_CHUNK:
+                    self._apply_chunk(members)
+                    members = []
+            else:
+                rest.append(change)
+        if members:
+            self._apply_chunk(members)
         with self.uow() as uow:
             batch = _PulledBatch(uow, snapshot=True)
-            for change in items:  # a stream: customers are written in chunks as they come
+            for change in rest:
                 batch.add(change)
             batch.finish()
             if ChangeTopic.CATALOG_ITEM in self.snapshot_prunes:
@@ -222,6 +245,16 @@ class StoreChangeSink:
             uow.sync_state.put(SNAPSHOTS_KEY, uow.sync_state.get(SNAPSHOTS_KEY, 0) + 1)
             self._save_cursor(uow, cursor)
             uow.commit()
+
+    def _apply_chunk(self, members: Sequence[Change]) -> None:
+        with self.uow() as uow:
+            batch = _PulledBatch(uow)
+            for change in members:
+                batch.add(change)
+            batch.finish()
+            uow.commit()
+        if self.between_chunks is not None:
+            self.between_chunks()
 
     def _save_cursor(self, uow: UnitOfWork, cursor: str) -> None:
         if self.before_cursor is not None:
@@ -275,8 +308,6 @@ class _PulledBatch:
         records = self.latest[change.topic]
         records.pop(change.key, None)  # keep the order of the latest change
         records[change.key] = change
-        if self.snapshot and len(self.latest[ChangeTopic.CUSTOMER]) >= CUSTOMER_CHUNK:
-            self._guarded(ChangeTopic.CUSTOMER, self._apply_customers)
 
     def finish(self) -> None:
         self._guarded(ChangeTopic.SETTING, self._apply_settings, always=self.snapshot)

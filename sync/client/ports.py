@@ -41,8 +41,10 @@ class ChangeSink(Protocol):
         ...
 
     def apply_snapshot(self, cursor: str, items: Iterable[Change]) -> None:
-        """Replace every pulled record by the snapshot's `items` (a stream: consume it once, inside the
-        transaction) and save `cursor`, in ONE transaction."""
+        """Replace every pulled record by the snapshot's `items` (a stream: consume it once) and save `cursor`.
+
+        The cursor is saved last, in the transaction that finishes the snapshot; records may be written in
+        chunks before it (each a whole record's state, so writing them again after a crash is harmless)."""
         ...
 
 

@@ -398,3 +398,33 @@ def test_the_cache_age_survives_a_restart(register):
     register.restart()
 
     assert load_exposure_state(register.uow) == ExposureState(3600.5)
+
+
+def test_a_snapshot_leaves_the_store_free_for_a_checkout_between_its_chunks(register, central, at_central,
+                                                                           monkeypatch):
+    import sqlite3
+
+    from pos_app.services import sync_ports
+
+    monkeypatch.setattr(sync_ports, "CUSTOMER_CHUNK", 2)
+    rows = "".join(f"M{n},Member {n},,,,,\n" for n in range(7))
+    at_central(imports.import_customers, at_central.write("many.csv", "id,name,email,phone,card,birthday,tier\n" + rows))
+    writes: list[str] = []
+
+    def a_checkout_meanwhile() -> None:
+        # Another connection takes the write lock at once, as checkout does: no transaction may be open.
+        connection = sqlite3.connect(register.path, timeout=0.2, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+            writes.append("ok")
+        finally:
+            connection.close()
+
+    register.sink.between_chunks = a_checkout_meanwhile
+    register.sync()  # the first sync is a snapshot of 9 members
+
+    assert len(writes) >= 4 and set(writes) == {"ok"}
+    assert register.sink.snapshot_count() == 1
+    with register.uow(read_only=True) as uow:
+        assert uow.customers.count() == 9
