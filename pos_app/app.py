@@ -78,6 +78,7 @@ SETTING_ENV: dict[str, str] = {
     "central_url": "POS_CENTRAL_URL",
     "central_token": "POS_CENTRAL_TOKEN",
     "central_register_id": "POS_CENTRAL_REGISTER_ID",
+    "central_ca_bundle": "POS_CENTRAL_CA_BUNDLE",
     "printer": "POS_PRINTER",
     "card_prefix": "POS_CARD_PREFIX",
     "log_dir": "POS_LOG_DIR",
@@ -100,6 +101,7 @@ class AppSettings:
     central_url: str | None = None
     central_token: str | None = None  # the register's credential from pairing (`pos-central pair-register`)
     central_register_id: str | None = None  # the paired id, e.g. "S1.R1"
+    central_ca_bundle: Path | None = None  # certificates to trust for the central service (None: the system's)
     printer: Mapping[str, Any] = field(default_factory=lambda: {"kind": "dummy"})
     cashier_id: str | None = None
     cashier_name: str | None = None
@@ -128,6 +130,7 @@ class AppSettings:
             central_url=values.text("central_url"),
             central_token=values.text("central_token"),
             central_register_id=values.text("central_register_id"),
+            central_ca_bundle=values.path("central_ca_bundle"),
             printer=values.table("printer") or {"kind": "dummy"},
             card_prefix=values.text("card_prefix") or "29",
             config_path=path,
@@ -138,6 +141,11 @@ class AppSettings:
             min_free_disk_mb=values.number("min_free_disk_mb", int, 500),
             outbox_max_age_hours=values.number("outbox_max_age_hours", float, 24.0),
         )
+
+    @property
+    def central_verify(self) -> str | bool:
+        """How the register checks the central service's certificate: always, with this CA bundle if set."""
+        return str(self.central_ca_bundle) if self.central_ca_bundle else True
 
     @property
     def log_folder(self) -> Path:
@@ -455,7 +463,7 @@ def configured_sync_loop(settings: AppSettings) -> Any:
     from pos_app.storage.database import open_store
     from sync.client import SyncClient, SyncLoop
 
-    client = SyncClient(settings.central_url, token=settings.central_token,
+    client = SyncClient(settings.central_url, token=settings.central_token, verify=settings.central_verify,
                         register_id=settings.central_register_id)
     factory = settings.store_factory(open_store(settings.database))
     return SyncLoop(client, StoreOutbox(factory, settings.central_register_id), StoreChangeSink(factory),

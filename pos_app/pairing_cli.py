@@ -47,6 +47,7 @@ def run_pair(args: list[str]) -> int:
             code=options.code,
             previous_register_id=settings.central_register_id,
             save=settings.save_credential,
+            verify=settings.central_verify,
         )
     finally:
         if engine is not None:

@@ -37,6 +37,7 @@ def pair_register(
     code: str,
     previous_register_id: str | None,
     save: SaveCredential,
+    verify: str | bool = True,
 ) -> Paired | Refused:
     """Trade `code` for a credential at `url` and `save` it; `uow` is the register's store, if any."""
     from sync.client import SyncClient
@@ -53,7 +54,7 @@ def pair_register(
         )
     url = url.strip().rstrip("/")
     try:
-        answer = SyncClient(url).pair(code.strip())
+        answer = SyncClient(url, verify=verify).pair(code.strip())
     except SyncError as exc:
         return Refused("pairing_failed", str(exc))
     if previous_register_id and written and answer.register_id != previous_register_id:

@@ -59,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema on start")
     serve.add_argument("--workers", type=int, default=1, help="API worker processes on this host (stateless)")
+    serve.add_argument("--certfile", type=Path, help="TLS: the server's certificate chain (PEM); serves https")
+    serve.add_argument("--keyfile", type=Path, help="TLS: the certificate's private key (PEM)")
     sub.add_parser("init", parents=[common], help="create or upgrade the database schema")
     pair = sub.add_parser("pair-register", parents=[common], help="issue a one-time pairing code")
     pair.add_argument("store")
@@ -121,7 +123,19 @@ def _serve(args: argparse.Namespace) -> int:
 
     from sync.central.app import create_app
 
-    print(f"pos-central: serving {args.db} on http://{args.host}:{args.port} (OpenAPI at /docs)", flush=True)
+    if bool(args.certfile) != bool(args.keyfile):
+        print("error: --certfile and --keyfile go together", file=sys.stderr)
+        return 2
+    for given in (args.certfile, args.keyfile):
+        if given is not None and not given.is_file():
+            print(f"error: {given}: no such file", file=sys.stderr)
+            return 2
+    tls = {"ssl_certfile": str(args.certfile), "ssl_keyfile": str(args.keyfile)} if args.certfile else {}
+    scheme = "https" if tls else "http"
+    if not tls and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("pos-central: warning: serving plain http beyond this machine: credentials and members' data "
+              "travel in clear; give --certfile/--keyfile, or put a TLS reverse proxy in front", file=sys.stderr)
+    print(f"pos-central: serving {args.db} on {scheme}://{args.host}:{args.port} (OpenAPI at /docs)", flush=True)
     if args.workers > 1:
         if not args.no_migrate:
             engine = create_engine(args.db)
@@ -129,10 +143,10 @@ def _serve(args: argparse.Namespace) -> int:
             engine.dispose()
         os.environ["POS_CENTRAL_DB"] = args.db
         uvicorn.run("sync.central.app:app_from_env", factory=True, workers=args.workers, host=args.host,
-                    port=args.port, log_level="info")
+                    port=args.port, log_level="info", **tls)
         return 0
     app = create_app(args.db, migrate=not args.no_migrate)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **tls)
     return 0
 
 

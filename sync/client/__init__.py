@@ -8,6 +8,7 @@ both ports, used by the tests and as a model for `pos_app.storage`.
 
 from sync.client.errors import (
     AuthError,
+    CertificateError,
     ClientError,
     CursorExpired,
     OutboxNotEmpty,
@@ -25,6 +26,7 @@ from sync.client.ports import ChangeSink, OutboxSource, RecordSource, Resendable
 
 __all__ = [
     "AuthError",
+    "CertificateError",
     "ChangeSink",
     "ClientError",
     "CursorExpired",

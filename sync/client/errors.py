@@ -19,6 +19,13 @@ class TransientError(SyncError):
         self.retry_after = retry_after
 
 
+class CertificateError(SyncError):
+    """The central service's TLS certificate cannot be trusted (expired, self-signed, another host's).
+
+    Not an outage: the register reaches a server it must not talk to. Shown as it is; the loop keeps
+    trying (a fixed certificate, or a configured CA bundle, ends it)."""
+
+
 class ProtocolUnsupported(SyncError):
     """426: this register software is too old (or too new) for the server."""
 

@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 
 from sync.client.errors import (
     AuthError,
+    CertificateError,
     ClientError,
     CursorExpired,
     OutboxNotEmpty,
@@ -118,6 +119,7 @@ class SyncClient:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        verify: str | bool = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
@@ -130,6 +132,8 @@ class SyncClient:
         self._rng = rng or random.Random()
         self._push_lock = threading.Lock()
         self.session = requests.Session()
+        # The central service's certificate is always checked; a configured CA bundle wins over the environment's.
+        self.verify = verify
         # Retries are ours (with jitter and Retry-After), never urllib3's.
         adapter = HTTPAdapter(max_retries=0, pool_maxsize=4)
         self.session.mount("http://", adapter)
@@ -277,12 +281,14 @@ class SyncClient:
             try:
                 response = self.session.request(method, self.base_url + path, data=body, params=params,
                                                 headers=self._headers(body is not None),
-                                                timeout=timeout or self.timeout,
+                                                timeout=timeout or self.timeout, verify=self.verify,
                                                 stream=stream)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 failure = self._failure(response)
                 if failure is None:
                     return response
+            except requests.exceptions.SSLError as exc:
+                raise CertificateError(f"certificate of {self.base_url} not trusted: {_ssl_reason(exc)}") from exc
             except (requests.ConnectionError, requests.Timeout) as exc:
                 failure, retry_after = TransientError(f"{method} {path}: {type(exc).__name__}: {exc}"), None
             except requests.RequestException as exc:  # e.g. ChunkedEncodingError on a cut connection
@@ -322,6 +328,15 @@ class SyncClient:
         if status == 422 and isinstance(payload, dict) and payload.get("code") == "seq_gap":
             return SeqGap(message, payload.get("acked_through_seq"))
         return ClientError(message, status)
+
+
+def _ssl_reason(exc: Exception) -> str:
+    """The certificate problem in a few words (`certificate has expired`, `self-signed certificate`, ...)."""
+    text = str(exc)
+    for marker in ("certificate verify failed: ", "SSLError("):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+    return text.split(" (_ssl.c")[0].strip("'\") ")[:160]
 
 
 class DownloadedSnapshot:

@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from sync.client.errors import (
     AuthError,
+    CertificateError,
     CursorExpired,
     PayloadConflict,
     ProtocolUnsupported,
@@ -145,7 +146,7 @@ class SyncLoop:
             log.info("sync offline: %s", exc)
             self._retry_after = exc.retry_after if isinstance(exc, TransientError) else None
             return False
-        except (ProtocolUnsupported, AuthError, PayloadConflict, SeqGap, SyncError) as exc:
+        except (CertificateError, ProtocolUnsupported, AuthError, PayloadConflict, SeqGap, SyncError) as exc:
             self._fail(exc)
             log.error("sync error: %s", exc)
             return False

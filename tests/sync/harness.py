@@ -22,14 +22,15 @@ from sync.protocol import PushResponse
 
 class CentralServer:
     def __init__(self, db_url: str, *, after_push_commit: Callable[[PushResponse], None] | None = None,
-                 guard_limits: GuardLimits | None = None) -> None:
+                 guard_limits: GuardLimits | None = None, tls: tuple[Path, Path] | None = None) -> None:
         self.db_url = db_url
         self.engine = create_engine(db_url)
         # Fault tests pair and push thousands of times a second: the limits are the guard tests' own subject.
         self.app = create_app(db_url, engine=self.engine, after_push_commit=after_push_commit,
                               guard_limits=guard_limits or GuardLimits(pairing="100000/second", register="100000/second"))
         config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", access_log=False,
-                                timeout_keep_alive=30)
+                                timeout_keep_alive=30,
+                                **({"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])} if tls else {}))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -39,7 +40,7 @@ class CentralServer:
                 raise RuntimeError("central server did not start")
             time.sleep(0.01)
         self.port: int = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
         self.server.should_exit = True
