@@ -13,9 +13,9 @@ once), the central service refuses, entry by entry with a reason:
 - an `accrual` for an order above what the order could earn
   (`accrual_above_order`): its total (or subtotal, for programs earning on
   gross) at the program's earn rate, times the highest multiplier a tier and
-  a promotion may give, plus every points bonus in force; an accrual without
-  an order is a welcome gift of at most the program's welcome points
-  (`accrual_without_order`);
+  a promotion may give, plus every points bonus in force; an accrual with
+  neither an order nor a total is a welcome gift of at most the program's
+  welcome points (`accrual_without_order`);
 - a manager's `adjustment` beyond the register's daily limit of points
   adjusted (`adjustment_limit`, setting `program.register_daily_adjust_limit`);
   the points a return gives back beyond what the order spent
@@ -152,7 +152,7 @@ class EntryChecks:
         return self.orders.get(chain_order_id(entry.order_id, self.register.store_id))
 
     def _accrual(self, entry: LedgerEntry) -> str | None:
-        if not entry.order_id:
+        if not entry.order_id and entry.order_total_minor is None:
             if entry.reason == WELCOME_REASON and entry.points <= self.limits.welcome_points:
                 return None
             return "accrual_without_order"

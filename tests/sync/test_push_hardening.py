@@ -89,7 +89,7 @@ def test_a_register_cannot_mint_points(central, make_store):
     store.record("transfer", "C2", 500, counterpart_id="C1", group_id=str(uuid.uuid4()))  # one side only
     store.record("adjustment", "C1", 9 * 10**8, reason="goodwill")  # beyond the register's daily limit
     store.record("accrual", "C2", 5_000, order_id="O-SMALL", order_total_minor=1000)  # 10.00 cannot earn 5,000
-    store.record("accrual", "C2", 300, order_id=None)  # no order, no welcome: a gift from nowhere is refused
+    store.record("accrual", "C2", 300, order_id=None, order_total_minor=None)  # a gift from nowhere: refused
     group = str(uuid.uuid4())
     store.record("transfer", "C1", -40, counterpart_id="C2", group_id=group)
     store.record("transfer", "C2", 40, counterpart_id="C1", group_id=group)
