@@ -103,6 +103,16 @@ class StoreOutbox:
         with self.uow(read_only=True) as uow:
             return uow.ledger.outbox_size()
 
+    # -- the audit chain's head, which travels with each push ------------------------------------
+
+    def audit_head(self) -> tuple[int, str] | None:
+        with self.uow(read_only=True) as uow:
+            return uow.audit.head()
+
+    def audit_hash_at(self, seq: int) -> str | None:
+        with self.uow(read_only=True) as uow:
+            return uow.audit.hash_at(seq)
+
     # -- records (members, codes, orders, returns, voids), pushed before the entries --------------
 
     def pending_records(self, limit: int) -> list[SyncRecord]:

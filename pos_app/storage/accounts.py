@@ -96,6 +96,15 @@ class AuditRepository:
         self._session.flush()
         return AuditRecord(seq, at, actor_id, action, details, prev, digest)
 
+    def head(self) -> tuple[int, str] | None:
+        """(seq, hash) of the chain's last record, or None for an empty log."""
+        row = self._session.execute(
+            select(AuditLogRow.seq, AuditLogRow.hash).order_by(AuditLogRow.seq.desc()).limit(1)).first()
+        return None if row is None else (row[0], row[1])
+
+    def hash_at(self, seq: int) -> str | None:
+        return self._session.scalar(select(AuditLogRow.hash).where(AuditLogRow.seq == seq))
+
     def records(self) -> list[AuditRecord]:
         return [
             AuditRecord(

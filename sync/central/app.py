@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
-from fastapi import Depends, FastAPI, Header, Path, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -29,13 +29,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from sync.central import feed, holds, ledger, members, orders, records, registers
+from sync.central import audit_heads, feed, holds, ledger, members, orders, records, registers
 from sync.central import settings as central_settings
 from sync.central.db import DEFAULT_DB_URL, READ_ONLY, create_engine, utcnow
 from sync.central.errors import CentralError, Forbidden, NotFound
 from sync.central.guard import GuardLimits, RequestGuard
 from sync.central.tables import AlertRow, ConflictRow, CustomerRow
 from sync.protocol import (
+    AUDIT_ANCHOR_HEADER,
+    AUDIT_ANCHOR_SEQ_HEADER,
+    AUDIT_HEAD_HEADER,
     CLOCK_HEADER,
     CLOCK_SKEW_LIMIT_SECONDS,
     PROTOCOL_HEADER,
@@ -175,7 +178,10 @@ def create_app(
         log.error("409 payload conflict from %s: %s", alert.register_id, exc.detail)
 
     @app.post("/v1/push", response_model=PushResponse, responses={409: {"model": ErrorBody}, 422: {"model": ErrorBody}})
-    def push(body: PushRequest, token: Token, clock: Clock = None) -> PushResponse:
+    def push(body: PushRequest, token: Token, http_response: Response, clock: Clock = None,
+             audit_head: Annotated[str | None, Header(alias=AUDIT_HEAD_HEADER, max_length=100)] = None,
+             audit_anchor: Annotated[str | None, Header(alias=AUDIT_ANCHOR_HEADER, max_length=100)] = None,
+             ) -> PushResponse:
         skew, warning = _clock_skew(clock)
 
         def enroll_unknown(session: Session) -> None:
@@ -199,6 +205,9 @@ def create_app(
                 raise Forbidden(f"register_id {body.register_id!r} does not match the credential")
             now = utcnow()
             outcome = ledger.ingest(session, register, body.entries, now)
+            asked = audit_heads.check_head(session, register, audit_head, audit_anchor, now)
+            if asked is not None:
+                http_response.headers[AUDIT_ANCHOR_SEQ_HEADER] = str(asked)
             return _Pushed(PushResponse(results=outcome.results, acked_through_seq=outcome.acked_through_seq,
                                         server_time=now, clock_skew_seconds=skew, clock_warning=warning),
                            outcome.merged_members)

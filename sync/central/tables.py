@@ -59,6 +59,9 @@ class RegisterRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(Stamp)
     acked_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(Stamp)
+    # Revision 0005: the head of the register's audit chain as its last push reported it.
+    audit_seq: Mapped[int | None] = mapped_column(BigInteger)
+    audit_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class CustomerRow(Base):

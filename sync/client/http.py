@@ -16,7 +16,7 @@ import random
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -37,8 +37,11 @@ from sync.client.errors import (
     SnapshotHashMismatch,
     TransientError,
 )
-from sync.client.ports import OutboxSource
+from sync.client.ports import AuditChain, OutboxSource
 from sync.protocol import (
+    AUDIT_ANCHOR_HEADER,
+    AUDIT_ANCHOR_SEQ_HEADER,
+    AUDIT_HEAD_HEADER,
     CLOCK_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
@@ -139,6 +142,7 @@ class SyncClient:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.last_clock_warning: str | None = None
+        self.audit_anchor_seq: int | None = None  # the audit record whose hash the central asked for next
 
     def close(self) -> None:
         self.session.close()
@@ -168,13 +172,25 @@ class SyncClient:
             raise AuthError("not paired")
         return PushRequest(register_id=self.register_id, entries=list(entries)).model_dump_json().encode()
 
-    def push(self, entries: Sequence[LedgerEntry] | bytes, *, attempts: int | None = None) -> PushResponse:
-        """Push one batch (entries in seq order, or bytes from `encode_push`); one push at a time."""
+    def push(self, entries: Sequence[LedgerEntry] | bytes, *, attempts: int | None = None,
+             audit: AuditChain | None = None) -> PushResponse:
+        """Push one batch (entries in seq order, or bytes from `encode_push`); one push at a time.
+
+        `audit`: the register's audit chain, whose head (and the hash the central service asked for) go
+        with the push as headers; `audit_anchor_seq` then holds what the central service asks for next.
+        """
         body = entries if isinstance(entries, bytes) else self.encode_push(entries)
+        headers = {}
+        if audit is not None and (head := audit.audit_head()) is not None:
+            headers[AUDIT_HEAD_HEADER] = f"{head[0]}:{head[1]}"
+            if self.audit_anchor_seq and (anchor := audit.audit_hash_at(self.audit_anchor_seq)) is not None:
+                headers[AUDIT_ANCHOR_HEADER] = f"{self.audit_anchor_seq}:{anchor}"
         with self._push_lock:
-            response = self._request("POST", "/v1/push", body=body, attempts=attempts)
+            response = self._request("POST", "/v1/push", body=body, attempts=attempts, extra_headers=headers)
         result = PushResponse.model_validate_json(response.content)
         self.last_clock_warning = result.clock_warning
+        asked = response.headers.get(AUDIT_ANCHOR_SEQ_HEADER, "")
+        self.audit_anchor_seq = int(asked) if asked.isdigit() else None
         return result
 
     def pull(self, cursor: str, limit: int = 500) -> PullResponse:
@@ -260,7 +276,7 @@ class SyncClient:
         payload = response.json() if response.content else {}
         return ServerHealth(protocol=payload.get("protocol"), server_time=server_time, sent=sent, received=received)
 
-    def _headers(self, has_body: bool) -> dict[str, str]:
+    def _headers(self, has_body: bool, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         headers = {
             PROTOCOL_HEADER: str(self.protocol_version),
             CLOCK_HEADER: self._clock().isoformat(),
@@ -270,17 +286,19 @@ class SyncClient:
             headers["Content-Type"] = "application/json"
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        headers.update(extra or {})
         return headers
 
     def _request(self, method: str, path: str, *, body: bytes | None = None, params: dict[str, Any] | None = None,
                  attempts: int | None = None, stream: bool = False,
-                 timeout: tuple[float, float] | None = None) -> requests.Response:
+                 timeout: tuple[float, float] | None = None,
+                 extra_headers: Mapping[str, str] | None = None) -> requests.Response:
         max_attempts = attempts if attempts is not None else self.retry.max_attempts
         attempt = 0
         while True:
             try:
                 response = self.session.request(method, self.base_url + path, data=body, params=params,
-                                                headers=self._headers(body is not None),
+                                                headers=self._headers(body is not None, extra_headers),
                                                 timeout=timeout or self.timeout, verify=self.verify,
                                                 stream=stream)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))

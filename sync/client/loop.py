@@ -35,7 +35,14 @@ from sync.client.errors import (
 )
 from sync.client.exposure import OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
-from sync.client.ports import ChangeSink, OutboxSource, RecordSource, RefreshableBalances, ResendableOutbox
+from sync.client.ports import (
+    AuditChain,
+    ChangeSink,
+    OutboxSource,
+    RecordSource,
+    RefreshableBalances,
+    ResendableOutbox,
+)
 from sync.protocol import LedgerEntry, format_cursor
 
 log = logging.getLogger(__name__)
@@ -173,7 +180,8 @@ class SyncLoop:
             if self._inflight is None or self._inflight[0][0] != batch[0].id:
                 self._inflight = (tuple(e.id for e in batch), self.client.encode_push(batch))
             try:
-                response = self.client.push(self._inflight[1], attempts=self.call_attempts)
+                response = self.client.push(self._inflight[1], attempts=self.call_attempts,
+                                            audit=self.outbox if isinstance(self.outbox, AuditChain) else None)
             except SeqGap as gap:
                 # The server lacks entries this register already had acknowledged (e.g. it was restored
                 # from a backup): resend them from its acked seq, if the outbox still holds them.

@@ -82,3 +82,14 @@ class RefreshableBalances(Protocol):
 
     def confirmed_from_central(self, balances: Mapping[str, int]) -> None:
         ...
+
+
+@runtime_checkable
+class AuditChain(Protocol):
+    """Optional: an outbox whose register keeps a hash-chained audit log (its head travels with each push)."""
+
+    def audit_head(self) -> tuple[int, str] | None:
+        ...
+
+    def audit_hash_at(self, seq: int) -> str | None:
+        ...

@@ -5,6 +5,9 @@ not support the version answers 426 before touching anything.
 """
 
 from sync.protocol.models import (
+    AUDIT_ANCHOR_HEADER,
+    AUDIT_ANCHOR_SEQ_HEADER,
+    AUDIT_HEAD_HEADER,
     CLOCK_HEADER,
     CLOCK_SKEW_LIMIT_SECONDS,
     FEED_SCHEMA_VERSION,
@@ -32,6 +35,9 @@ from sync.protocol.models import (
 )
 
 __all__ = [
+    "AUDIT_ANCHOR_HEADER",
+    "AUDIT_ANCHOR_SEQ_HEADER",
+    "AUDIT_HEAD_HEADER",
     "CLOCK_HEADER",
     "CLOCK_SKEW_LIMIT_SECONDS",
     "FEED_SCHEMA_VERSION",

@@ -29,6 +29,11 @@ PROTOCOL_HEADER = "X-POS-Protocol"
 # The register's own clock, ISO 8601 with a zone, on every request; the server answers with the skew.
 CLOCK_HEADER = "X-POS-Register-Clock"
 SNAPSHOT_HASH_HEADER = "X-POS-Snapshot-SHA256"
+# The register's audit chain travels with each push: its head (`seq:hash`), and the hash at the seq the
+# central service asked for in its last answer (`X-POS-Audit-Anchor-Seq`), so a rewritten chain shows.
+AUDIT_HEAD_HEADER = "X-POS-Audit-Head"
+AUDIT_ANCHOR_HEADER = "X-POS-Audit-Anchor"
+AUDIT_ANCHOR_SEQ_HEADER = "X-POS-Audit-Anchor-Seq"
 CLOCK_SKEW_LIMIT_SECONDS = 300
 # Bumped when the meaning of feed records changes; every older cursor then gets 410.
 FEED_SCHEMA_VERSION = 1

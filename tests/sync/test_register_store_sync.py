@@ -428,3 +428,40 @@ def test_a_snapshot_leaves_the_store_free_for_a_checkout_between_its_chunks(regi
     assert register.sink.snapshot_count() == 1
     with register.uow(read_only=True) as uow:
         assert uow.customers.count() == 9
+
+
+def test_a_register_whose_audit_log_was_rewritten_is_named_at_the_central(register, central):
+    from pos_app.domain.audit_chain import record_hash, verify_chain
+
+    with register.uow() as uow:
+        for n in range(3):
+            uow.audit.append("M1", "points_adjusted", {"customer": "C1", "points": 10 + n}, NOW)
+        uow.commit()
+    register.sync()
+    register.sell("C1", 5)
+    register.sync()  # the central saw the head and asked for its hash again: all is well
+    assert central.scalar("SELECT COUNT(*) FROM alerts") == 0
+
+    # Someone with the register's disk changes record 2 and re-hashes every record after it.
+    with register.engine.begin() as connection:
+        connection.execute(sa.text("DROP TRIGGER audit_log_no_update"))
+        rows = connection.execute(sa.text("SELECT seq, at, actor_id, action, details FROM audit_log ORDER BY seq")).all()
+        prev = "0" * 64
+        for seq, at, actor, action, details in rows:
+            data = json.loads(details)
+            if seq == 2:
+                data["points"] = 1000
+            digest = record_hash(prev, seq, datetime.fromisoformat(at), actor, action, data)
+            connection.execute(sa.text("UPDATE audit_log SET details = :d, prev_hash = :p, hash = :h WHERE seq = :s"),
+                               {"d": json.dumps(data, sort_keys=True, separators=(",", ":")), "p": prev,
+                                "h": digest, "s": seq})
+            prev = digest
+    with register.uow(read_only=True) as uow:
+        assert verify_chain(uow.audit.records()).ok  # locally the rewritten chain checks out
+    register.sell("C1", 5)
+
+    register.sync()
+
+    alerts = central.rows("SELECT kind, register_id, detail FROM alerts")
+    assert [(a.kind, a.register_id) for a in alerts] == [("audit_chain_rewritten", "S1.R1")]
+    assert "rewritten" in alerts[0].detail or "another hash" in alerts[0].detail
