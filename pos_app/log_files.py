@@ -16,19 +16,12 @@ import os
 import sys
 from pathlib import Path
 
-from pos_app.domain.personal_data import mask_personal_data
+from pos_app.domain.personal_data import MaskingFormatter
 
 LOG_FILE_NAME = "pos-companion.log"
 MAX_BYTES = 5 * 1024 * 1024
 BACKUP_COUNT = 10
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-class MaskingFormatter(logging.Formatter):
-    """A formatter whose every output, traceback included, has personal data masked."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return mask_personal_data(super().format(record))
 
 
 class BriefFormatter(MaskingFormatter):

@@ -18,6 +18,7 @@ times, amounts and short ids (order numbers, `seq`) pass unchanged.
 
 from __future__ import annotations
 
+import logging
 import re
 
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-])[\w.+-]*@[\w-]+(?:\.[\w-]+)+")
@@ -61,4 +62,11 @@ def mask_personal_data(text: str) -> str:
     return _DIGITS.sub(_mask_digits, text)
 
 
-__all__ = ["mask_personal_data"]
+__all__ = ["MaskingFormatter", "mask_personal_data"]
+
+
+class MaskingFormatter(logging.Formatter):
+    """A log formatter whose every output, traceback included, has personal data masked (both ends use it)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_personal_data(super().format(record))

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from sync.central import feed, imports, members, operations, registers
+from sync.central import feed, imports, logs, members, operations, registers
 from sync.central import settings as central_settings
 from sync.central.app import list_conflicts, run_in_transaction
 from sync.central.db import DEFAULT_DB_URL, create_engine, sqlite_path, utcnow
@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     except CentralError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - a database error's text may hold members' data: logged masked
+        logs.log_unexpected(exc)
+        return 1
     finally:
         engine.dispose()
 
@@ -143,10 +146,10 @@ def _serve(args: argparse.Namespace) -> int:
             engine.dispose()
         os.environ["POS_CENTRAL_DB"] = args.db
         uvicorn.run("sync.central.app:app_from_env", factory=True, workers=args.workers, host=args.host,
-                    port=args.port, log_level="info", **tls)
+                    port=args.port, log_config=logs.log_config(), **tls)
         return 0
     app = create_app(args.db, migrate=not args.no_migrate)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **tls)
+    uvicorn.run(app, host=args.host, port=args.port, log_config=logs.log_config(), **tls)
     return 0
 
 

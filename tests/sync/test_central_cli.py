@@ -166,3 +166,31 @@ def test_pos_central_serve_just_works_on_a_fresh_directory(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_an_unexpected_error_is_logged_with_personal_data_masked(tmp_path, capsys, monkeypatch):
+    from sync.central import cli, imports
+
+    def broken(session, path):
+        raise RuntimeError('duplicate key (card)=(2900000001008), email "ana.perez@example.com"')
+
+    monkeypatch.setattr(imports, "import_customers", broken)
+    csv = tmp_path / "m.csv"
+    csv.write_text("id\nC1\n")
+    assert cli.main(["import-customers", str(csv), "--db", f"sqlite:///{tmp_path / 'c.db'}"]) == 1
+    err = capsys.readouterr().err
+    assert "unexpected error" in err and "RuntimeError" in err
+    assert "2900000001008" not in err and "ana.perez@example.com" not in err
+    assert "*********1008" in err and "a***@***" in err
+
+
+def test_the_served_log_masks_personal_data():
+    import logging
+    import logging.config
+
+    from sync.central.logs import log_config
+
+    config = log_config()
+    formatter = logging.config.DictConfigurator(config).configure_custom(dict(config["formatters"]["masked"]))
+    record = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, "refused %s", ("+14155550142",), None)
+    assert "+14155550142" not in formatter.format(record) and "42" in formatter.format(record)
