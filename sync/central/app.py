@@ -28,6 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync.central import audit_heads, feed, holds, ledger, members, orders, records, registers
 from sync.central import settings as central_settings
@@ -125,7 +126,7 @@ def create_app(
         title="pos-companion central service",
         version=str(PROTOCOL_VERSION),
         responses={status: {"model": ErrorBody, "description": text} for status, text in (
-            (401, "no credential, or an unknown one"), (403, "a revoked register, or another register's data"),
+            (400, "a body that is not JSON"), (404, "no such record"), (401, "no credential, or an unknown one"), (403, "a revoked register, or another register's data"),
             (413, "the body is larger than the limit"), (422, "a request that does not fit the protocol"),
             (426, "a protocol version this server does not speak"),
             (429, "too many requests: wait as Retry-After says"))},
@@ -139,6 +140,13 @@ def create_app(
             return registers.authenticate(session, token).id
 
     app.add_middleware(RequestGuard, authenticate=check_credential, limits=guard_limits)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+        answer = _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail)[:300])
+        answer.headers.update(exc.headers or {})  # e.g. Allow, for a method the path does not take
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -292,8 +300,10 @@ def create_app(
 
         return run_in_transaction(engine, work)
 
-    @app.get("/v1/snapshot", responses={200: {"description": "JSON Lines: a SnapshotHeader, then one Change per "
-                                             f"line; SHA-256 of the body in {SNAPSHOT_HASH_HEADER}"}})
+    @app.get("/v1/snapshot", response_class=FileResponse, responses={200: {
+        "description": "JSON Lines: a SnapshotHeader, then one Change per line; SHA-256 of the body in "
+                       f"{SNAPSHOT_HASH_HEADER}",
+        "content": {"application/x-ndjson": {"schema": {"type": "string"}}}}})
     def snapshot(token: Token) -> FileResponse:
         run_in_transaction(engine, feed.assign_sequence)
         handle = tempfile.NamedTemporaryFile(prefix="pos-snapshot-", suffix=".jsonl", delete=False)  # noqa: SIM115
