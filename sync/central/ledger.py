@@ -316,14 +316,36 @@ def _book(session: Session, register: RegisterRow, items: list[_Pushed], now: da
 
     touched_codes: dict[str, CodeRow] = {}
     touched_customers: dict[str, CustomerState] = {}
-    for entry in fresh:
+    group_refusals: dict[str, str | None] = {}
+
+    def refusal(entry: LedgerEntry, balances: dict[str, int]) -> str | None:
         customer = customers.get(entry.customer_id) if entry.customer_id else None
         reason = _refusal(entry, targets, reversed_already) or checks.refusal(entry)
-        if (reason is None and customer is not None and entry.online and entry.points < 0
-                and customer.balance + entry.points < 0):
-            reason = "insufficient_balance"
-        if reason is None and customer is not None and out_of_range(customer.balance + entry.points):
-            reason = "balance_out_of_range"
+        if reason is None and customer is not None:
+            after = balances.get(customer.id, customer.balance) + entry.points
+            if entry.online and entry.points < 0 and after < 0:
+                reason = "insufficient_balance"
+            elif out_of_range(after):
+                reason = "balance_out_of_range"
+            balances[customer.id] = after
+        return reason
+
+    def group_refusal(group_id: str) -> str | None:
+        """A transfer's sides are booked together or refused together: the first refusal refuses them all."""
+        balances: dict[str, int] = {}
+        for side in (e for e in fresh if e.kind is EntryKind.TRANSFER and e.group_id == group_id):
+            if (reason := refusal(side, balances)) is not None:
+                return reason
+        return None
+
+    for entry in fresh:
+        customer = customers.get(entry.customer_id) if entry.customer_id else None
+        if entry.kind is EntryKind.TRANSFER and entry.group_id:
+            if entry.group_id not in group_refusals:
+                group_refusals[entry.group_id] = group_refusal(entry.group_id)
+            reason = group_refusals[entry.group_id]
+        else:
+            reason = refusal(entry, {})
         if reason is not None:
             books.rejected.append({
                 "id": entry.id, "register_id": register.id, "seq": entry.seq, "payload_hash": entry.payload_hash,

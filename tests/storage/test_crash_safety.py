@@ -37,9 +37,18 @@ from pos_app.storage.unit_of_work import UnitOfWorkFactory
 path, kills, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 now = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 
+# One engine, its statements compiled by a first transaction and its connections closed before any fork:
+# each worker starts as a register that has been running, and opens its own connections.
+import gc
+factory = UnitOfWorkFactory(create_store_engine(path), "R1")
+with factory() as warm:
+    warm.customers.get("C1")
+    warm.ledger.pending_outbox(limit=1)
+factory.engine.dispose()
+gc.freeze()
+
 def checkout_forever(worker_seed):
     rng = random.Random(worker_seed)
-    factory = UnitOfWorkFactory(create_store_engine(path), "R1")
     while True:
         with factory() as uow:
             customer = rng.choice(["C1", "C2", "C3"])

@@ -129,3 +129,18 @@ def test_rejected_entries_are_listed_at_the_central(central, make_store, capsys)
     out = capsys.readouterr().out
     assert "REJECTED" in out and "code_use_carries_points" in out and client.register_id in out
     assert json.loads(central.rows("SELECT payload FROM rejected_entries")[0][0])["points"] == 5
+
+
+def test_a_transfer_whose_other_side_is_refused_is_refused_whole(central, make_store):
+    client = central.client("S1", "R1")
+    store = make_store(client.register_id)
+    store.record("accrual", "C1", 100)
+    group = str(uuid.uuid4())
+    store.record("transfer", None, -40, counterpart_id="C2", group_id=group)  # no member: refused
+    store.record("transfer", "C2", 40, counterpart_id="C1", group_id=group)
+
+    assert SyncLoop(client, store, store).run_once()
+
+    answers = [r[0] for r in store._conn.execute("SELECT COALESCE(reason, status) FROM outbox ORDER BY seq")]
+    assert answers == ["created", "customer_required", "customer_required"]
+    assert central.balance("C2") == 0
