@@ -28,6 +28,7 @@ from starlette.background import BackgroundTask
 
 from sync.central import feed, holds, ledger, members, orders, records, registers
 from sync.central import settings as central_settings
+from sync.central.report import api as report_api
 from sync.central.db import DEFAULT_DB_URL, create_engine, utcnow
 from sync.central.errors import CentralError, Forbidden, NotFound
 from sync.central.tables import AlertRow, ConflictRow, CustomerRow
@@ -294,6 +295,8 @@ def create_app(
             return members.customer_record(row)
 
         return run_in_transaction(engine, work)
+
+    report_api.install(app, engine, run_in_transaction)
 
     @app.get("/v1/conflicts")
     def conflicts(token: Token, limit: int = 200) -> list[dict[str, Any]]:
