@@ -28,9 +28,9 @@ from starlette.background import BackgroundTask
 
 from sync.central import feed, holds, ledger, members, orders, records, registers
 from sync.central import settings as central_settings
-from sync.central.report import api as report_api
 from sync.central.db import DEFAULT_DB_URL, create_engine, utcnow
 from sync.central.errors import CentralError, Forbidden, NotFound
+from sync.central.report import api as report_api
 from sync.central.tables import AlertRow, ConflictRow, CustomerRow
 from sync.protocol import (
     CLOCK_HEADER,

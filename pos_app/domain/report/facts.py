@@ -54,11 +54,14 @@ class Audience(StrEnum):
     ANONYMOUS = "anonymous"
 
 
-class _Sums:
+class Sums:
     """Integer sums that add field by field."""
 
     def __add__(self, other: Any) -> Any:
         return type(self)(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))  # type: ignore[arg-type]
+
+    def as_tuple(self) -> tuple[int, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self))  # type: ignore[arg-type]
 
     @property
     def is_zero(self) -> bool:
@@ -69,7 +72,7 @@ class _Sums:
 
 
 @dataclass(frozen=True, slots=True)
-class OrderFigures(_Sums):
+class OrderFigures(Sums):
     orders: int = 0
     revenue_minor: int = 0
     discount_minor: int = 0
@@ -135,7 +138,7 @@ def promotion_costs(status: str, applied: Iterable[tuple[str, int]],
 
 
 @dataclass(frozen=True, slots=True)
-class PointsFigures(_Sums):
+class PointsFigures(Sums):
     accrued: int = 0
     redeemed: int = 0
     expired: int = 0
@@ -333,7 +336,7 @@ class MemberLedgerSums:
 
 
 @dataclass(frozen=True, slots=True)
-class MemberPoints(_Sums):
+class MemberPoints(Sums):
     balance: int = 0
     pending: int = 0
     expiring_30: int = 0
@@ -367,6 +370,7 @@ __all__ = [
     "Participation",
     "PointsFigures",
     "ReturnedLine",
+    "Sums",
     "audience",
     "consumption",
     "creates_lot",

@@ -34,7 +34,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 from pos_app.domain.money import Currency, Rounding, round_ratio
 from pos_app.domain.report.control import ControlComparison, GroupStats, Lift, compare_groups
-from pos_app.domain.report.facts import Audience, MemberPoints, OrderFigures, PointsFigures
+from pos_app.domain.report.facts import Audience, MemberPoints, OrderFigures, PointsFigures, Sums
 from pos_app.domain.report.periods import Grain, Period, check_range, period_index, periods
 
 _SHARE = Decimal("0.0001")
@@ -57,20 +57,20 @@ def average_minor(total_minor: int, count: int) -> int | None:
 
 
 @dataclass(frozen=True, slots=True)
-class RewardFigures:
+class RewardFigures(Sums):
     claims: int = 0
     points: int = 0
 
 
 @dataclass(frozen=True, slots=True)
-class ConflictFigures:
+class ConflictFigures(Sums):
     conflicts: int = 0
     leakage_minor: int = 0
     points: int = 0
 
 
 @dataclass(frozen=True, slots=True)
-class PromotionFigures:
+class PromotionFigures(Sums):
     orders: int = 0
     cost_minor: int = 0
     revenue_minor: int = 0

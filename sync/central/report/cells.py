@@ -59,7 +59,7 @@ from sync.central.tables import (
 )
 
 CHAIN = "*"
-O, L, R = OrderRow.__table__, LedgerEntryRow.__table__, RegisterRow.__table__
+ORDERS, L, R = OrderRow.__table__, LedgerEntryRow.__table__, RegisterRow.__table__
 M, A = ReportMemberRow.__table__, OfferAudienceRow.__table__
 LINES, RETURNS = OrderLineRow.__table__, OrderReturnRow.__table__
 ORDER_CELLS, POINTS_CELLS = ReportOrderCellRow.__table__, ReportPointsCellRow.__table__
@@ -99,7 +99,7 @@ class _Sql:
     def __init__(self, session: Session, cfg: ReportConfig, scope: CellScope | None) -> None:
         self.session, self.cfg, self.scope = session, cfg, scope
         prepare(session)
-        self.order_day = day_of(session, O.c.created_at, cfg.tz_name)
+        self.order_day = day_of(session, ORDERS.c.created_at, cfg.tz_name)
         self.entry_day = day_of(session, L.c.created_at_register, cfg.tz_name)
         if scope is not None:
             start, end = day_bounds(scope.day, scope.day, cfg.tz)
@@ -117,10 +117,10 @@ class _Sql:
                        (takes_part, Audience.PARTICIPANT.value), else_=Audience.MEMBER.value)
 
     def orders_where(self, *, returned: bool) -> list[Any]:
-        has_returns = sa.exists().where(RETURNS.c.order_id == O.c.id)
-        where = [O.c.created_at.is_not(None), O.c.store_id.is_not(None), has_returns if returned else ~has_returns]
+        has_returns = sa.exists().where(RETURNS.c.order_id == ORDERS.c.id)
+        where = [ORDERS.c.created_at.is_not(None), ORDERS.c.store_id.is_not(None), has_returns if returned else ~has_returns]
         if self.scope is not None:
-            where += [O.c.store_id == self.scope.store_id, O.c.created_at >= self.start, O.c.created_at < self.end]
+            where += [ORDERS.c.store_id == self.scope.store_id, ORDERS.c.created_at >= self.start, ORDERS.c.created_at < self.end]
         return where
 
     def entries_where(self) -> list[Any]:
@@ -134,21 +134,21 @@ class _Sql:
 def compute(session: Session, cfg: ReportConfig, scope: CellScope | None) -> Cells:
     sql = _Sql(session, cfg, scope)
     cells = Cells()
-    orders_from = O.outerjoin(M, M.c.customer_id == O.c.customer_id)
-    day, aud = sql.order_day.label("day"), sql.audience(O.c.customer_id, sql.order_day, O.c.store_id).label("aud")
+    orders_from = ORDERS.outerjoin(M, M.c.customer_id == ORDERS.c.customer_id)
+    day, aud = sql.order_day.label("day"), sql.audience(ORDERS.c.customer_id, sql.order_day, ORDERS.c.store_id).label("aud")
 
     # Orders nothing was returned of: summed by what the rules look at.
     for row in session.execute(
-            sa.select(day, O.c.store_id, aud, O.c.status, sa.func.count(), sa.func.sum(O.c.total_minor),
-                      sa.func.sum(O.c.refunded_minor), sa.func.sum(O.c.discount_minor),
-                      sa.func.sum(O.c.points_value_minor))
+            sa.select(day, ORDERS.c.store_id, aud, ORDERS.c.status, sa.func.count(), sa.func.sum(ORDERS.c.total_minor),
+                      sa.func.sum(ORDERS.c.refunded_minor), sa.func.sum(ORDERS.c.discount_minor),
+                      sa.func.sum(ORDERS.c.points_value_minor))
             .select_from(orders_from).where(*sql.orders_where(returned=False))
-            .group_by(day, O.c.store_id, aud, O.c.status)):
+            .group_by(day, ORDERS.c.store_id, aud, ORDERS.c.status)):
         figures = order_figures(row[3], int(row[5]), int(row[6]), int(row[7]), int(row[8]), orders=int(row[4]))
         if not figures.is_zero:
             _add(cells.orders, (as_date(row[0]), row[1], row[2]), figures)
     for row in session.execute(
-            sa.select(day, O.c.store_id, M.c.ordinal, O.c.status).distinct()
+            sa.select(day, ORDERS.c.store_id, M.c.ordinal, ORDERS.c.status).distinct()
             .select_from(orders_from).where(*sql.orders_where(returned=False),
                                             aud == Audience.PARTICIPANT.value)):
         if order_figures(row[3], 0, 0, 0, 0).orders:
@@ -156,14 +156,14 @@ def compute(session: Session, cfg: ReportConfig, scope: CellScope | None) -> Cel
 
     # Orders with returns: one by one, with their lines.
     returned = session.execute(
-        sa.select(O.c.id, day, O.c.store_id, aud, M.c.ordinal, O.c.status, O.c.total_minor, O.c.refunded_minor,
-                  O.c.discount_minor, O.c.points_value_minor, O.c.applied, O.c.customer_id, O.c.created_at)
+        sa.select(ORDERS.c.id, day, ORDERS.c.store_id, aud, M.c.ordinal, ORDERS.c.status, ORDERS.c.total_minor, ORDERS.c.refunded_minor,
+                  ORDERS.c.discount_minor, ORDERS.c.points_value_minor, ORDERS.c.applied, ORDERS.c.customer_id, ORDERS.c.created_at)
         .select_from(orders_from).where(*sql.orders_where(returned=True))).all()
     lines: dict[str, list[ReturnedLine]] = defaultdict(list)
     if returned:
         line_query = (sa.select(LINES.c.order_id, LINES.c.qty, LINES.c.qty_returned, LINES.c.discount_minor,
                                 LINES.c.points_value_minor, LINES.c.allocations)
-                      .select_from(LINES.join(O, O.c.id == LINES.c.order_id))
+                      .select_from(LINES.join(ORDERS, ORDERS.c.id == LINES.c.order_id))
                       .where(*sql.orders_where(returned=True)))
         for row in session.execute(line_query):
             lines[row[0]].append(ReturnedLine(row[1], row[2], int(row[3]), int(row[4]),
@@ -190,22 +190,22 @@ def compute(session: Session, cfg: ReportConfig, scope: CellScope | None) -> Cel
 
 def _promotions(session: Session, sql: _Sql, cells: Cells) -> None:
     """Each promotion's orders and cost, from the orders' applied promotions (nothing returned of them)."""
-    where = sa.and_(*sql.orders_where(returned=False), O.c.applied != "[]")
+    where = sa.and_(*sql.orders_where(returned=False), ORDERS.c.applied != "[]")
     if is_postgres(session):
-        element = sa.func.json_array_elements(sa.cast(O.c.applied, sa.JSON)).table_valued("value").lateral("a")
+        element = sa.func.json_array_elements(sa.cast(ORDERS.c.applied, sa.JSON)).table_valued("value").lateral("a")
         pid = element.c.value.op("->>")("id")
         amount = sa.cast(element.c.value.op("->>")("amount_minor"), sa.BigInteger)
-        source = O.join(element, sa.true())
+        source = ORDERS.join(element, sa.true())
     else:
-        element = sa.func.json_each(O.c.applied).table_valued("value").alias("a")
+        element = sa.func.json_each(ORDERS.c.applied).table_valued("value").alias("a")
         pid = sa.func.json_extract(element.c.value, "$.id")
         amount = sa.func.json_extract(element.c.value, "$.amount_minor")
-        source = O.join(element, sa.true())
+        source = ORDERS.join(element, sa.true())
     day = sql.order_day
     for row in session.execute(
-            sa.select(day, O.c.store_id, pid, O.c.status, sa.func.count(), sa.func.sum(amount),
-                      sa.func.sum(O.c.total_minor), sa.func.sum(O.c.refunded_minor))
-            .select_from(source).where(where).group_by(day, O.c.store_id, pid, O.c.status)):
+            sa.select(day, ORDERS.c.store_id, pid, ORDERS.c.status, sa.func.count(), sa.func.sum(amount),
+                      sa.func.sum(ORDERS.c.total_minor), sa.func.sum(ORDERS.c.refunded_minor))
+            .select_from(source).where(where).group_by(day, ORDERS.c.store_id, pid, ORDERS.c.status)):
         figures = order_figures(row[3], int(row[6]), int(row[7]), 0, 0, orders=int(row[4]))
         for promotion_id, cost in promotion_costs(row[3], [(row[2], int(row[5]))]).items():
             _add(cells.promotions, (as_date(row[0]), row[1], promotion_id),
@@ -235,9 +235,9 @@ def _offer_orders(session: Session, sql: _Sql, cells: Cells, returned: list[Any]
                   returned_figures: dict[str, tuple[date, str, OrderFigures]]) -> None:
     """Counted orders of offer audiences' members, placed after each member was assigned."""
     day = sql.order_day
-    query = (sa.select(A.c.promotion_id, O.c.id, O.c.customer_id, A.c.group, day, O.c.store_id, O.c.status,
-                       O.c.total_minor, O.c.refunded_minor)
-             .select_from(O.join(A, sa.and_(A.c.customer_id == O.c.customer_id, O.c.created_at >= A.c.assigned_at)))
+    query = (sa.select(A.c.promotion_id, ORDERS.c.id, ORDERS.c.customer_id, A.c.group, day, ORDERS.c.store_id, ORDERS.c.status,
+                       ORDERS.c.total_minor, ORDERS.c.refunded_minor)
+             .select_from(ORDERS.join(A, sa.and_(A.c.customer_id == ORDERS.c.customer_id, ORDERS.c.created_at >= A.c.assigned_at)))
              .where(*sql.orders_where(returned=False)))
     for row in session.execute(query):
         figures = order_figures(row[6], int(row[7]), int(row[8]), 0, 0)

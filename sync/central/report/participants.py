@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -53,8 +52,7 @@ MEMBER_CELLS = ReportMemberCellRow.__table__
 _LEDGER = LedgerEntryRow.__table__
 
 
-@dataclass(frozen=True, slots=True)
-class MemberRow:
+class MemberRow(NamedTuple):
     customer_id: str
     home_store: str
     brand_mask: int
@@ -76,7 +74,7 @@ class MemberRow:
         return (self.brand_mask, self.merged, self.since_day, self.until_day)
 
 
-COLUMNS = [f for f in MemberRow.__dataclass_fields__]
+COLUMNS = list(MemberRow._fields)
 
 
 def _memberships(session: Session, ids: Sequence[str] | None) -> dict[str, Membership]:
@@ -166,7 +164,7 @@ def rebuild_members(session: Session, cfg: ReportConfig, today: date) -> int:
         session.execute(MEMBERS.delete())
     rows = compute_members(session, cfg, today, None)
     rows.sort(key=lambda r: r.customer_id)
-    bulk_insert(session, MEMBERS, COLUMNS, (astuple(r) for r in rows))
+    bulk_insert(session, MEMBERS, COLUMNS, rows)
     rebuild_counts(session)
     return len(rows)
 
@@ -197,7 +195,7 @@ def rebuild_counts(session: Session) -> None:
 def recompute_points(session: Session, cfg: ReportConfig, today: date) -> None:
     """Every member's points position for a new day (what expires within 30 and 90 days moves daily)."""
     sums = ledger_sums(session, cfg, today, None)
-    rows = [(cid, *astuple(member_points(s))) for cid, s in sums.items()]
+    rows = [(cid, *member_points(s).as_tuple()) for cid, s in sums.items()]
     if is_postgres(session):
         session.execute(sa.text("CREATE TEMP TABLE report_points_now (customer_id varchar(64) PRIMARY KEY, "
                                 "balance bigint, pending bigint, expiring_30 bigint, expiring_90 bigint) "
@@ -267,7 +265,7 @@ def _upsert_members(session: Session, rows: list[MemberRow]) -> None:
     stmt = (postgresql.insert(MEMBERS) if is_postgres(session) else sqlite.insert(MEMBERS))
     session.execute(stmt.on_conflict_do_update(
         index_elements=["customer_id"], set_={c: stmt.excluded[c] for c in COLUMNS if c != "customer_id"}),
-        [dict(zip(COLUMNS, astuple(r), strict=True)) for r in rows])
+        [r._asdict() for r in rows])
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
