@@ -40,6 +40,7 @@ from sync.central.report.config import ReportConfig, load_config
 from sync.central.report.dialect import as_date, is_postgres
 from sync.central.tables import (
     ConflictRow,
+    LedgerEntryRow,
     OfferAudienceRow,
     PromotionRow,
     RegisterRow,
@@ -247,10 +248,12 @@ def _tier_moves(session: Session, scope: _Scope, start: datetime, end: datetime)
 
 
 def _leakage(session: Session, scope: _Scope, start: datetime, end: datetime) -> dict[str, ConflictFigures]:
-    c, r = ConflictRow.__table__, RegisterRow.__table__
+    """Conflicts that cost money or points, on the day of the sale that caused them (else when decided)."""
+    c, r, entry = ConflictRow.__table__, RegisterRow.__table__, LedgerEntryRow.__table__
+    when = sa.func.coalesce(entry.c.created_at_register, c.c.created_at)
     query = (sa.select(c.c.kind, sa.func.count(), sa.func.sum(c.c.leakage_minor), sa.func.sum(c.c.points))
-             .select_from(c.outerjoin(r, r.c.id == c.c.register_id))
-             .where(c.c.created_at >= start, c.c.created_at < end,
+             .select_from(c.outerjoin(r, r.c.id == c.c.register_id).outerjoin(entry, entry.c.id == c.c.entry_id))
+             .where(when >= start, when < end,
                     sa.or_(c.c.leakage_minor > 0, c.c.points > 0), *scope.cells(r.c.store_id))
              .group_by(c.c.kind))
     return {kind: ConflictFigures(int(n), int(leak or 0), int(points or 0)) for kind, n, leak, points in
