@@ -30,6 +30,7 @@ from pos_app.storage.ledger import LedgerRepository
 from pos_app.storage.orders import OrderRepository
 from pos_app.storage.promotions import PromotionRepository
 from pos_app.storage.records import FeedQuarantineRepository, RecordOutboxRepository
+from pos_app.storage.report_rows import ReportRowsRepository
 from pos_app.storage.rewards import RewardRepository
 from pos_app.storage.settings import SettingsRepository
 from pos_app.storage.sync_state import SyncStateRepository
@@ -51,6 +52,7 @@ class UnitOfWork:
     sync_state: SyncStateRepository
     records: RecordOutboxRepository
     quarantine: FeedQuarantineRepository
+    report: ReportRowsRepository
 
     def __init__(self, session_factory: sessionmaker[Session], register_id: str, store_id: str = "S1",
                  register_name: str | None = None) -> None:
@@ -78,6 +80,7 @@ class UnitOfWork:
         self.sync_state = SyncStateRepository(session)
         self.records = RecordOutboxRepository(session)
         self.quarantine = FeedQuarantineRepository(session)
+        self.report = ReportRowsRepository(session)
         return self
 
     def __exit__(

@@ -344,9 +344,9 @@ class MemberPoints(Sums):
 
 
 def member_points(sums: MemberLedgerSums) -> MemberPoints:
-    balance = max(sums.balance, 0)
+    balance = max(sums.balance, 0)  # an offline overdraft is leakage, not a liability
     return MemberPoints(
-        balance=sums.balance,
+        balance=balance,
         pending=min(max(sums.recent_accrued, 0), balance),
         expiring_30=min(max(sums.lots_by_30 - sums.consumed, 0), balance),
         expiring_90=min(max(sums.lots_by_90 - sums.consumed, 0), balance),
