@@ -14,7 +14,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_app.storage.tables import CustomerRow, LedgerEntryRow, OrderLineRow, OrderRow, PromotionRow, RewardRow
+from pos_app.storage.tables import (
+    CustomerRow,
+    LedgerEntryRow,
+    OrderLineRow,
+    OrderRow,
+    PromotionRow,
+    RewardRow,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,15 +29,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from harness import CentralServer, sqlite_url
+from harness import CentralServer
 from sqlalchemy.orm import Session
 
+from pos_app.domain.report.periods import Grain
 from sync.central import feed, imports, leavers
 from sync.central import settings as central_settings
 from sync.central.report.query import loyalty_report
@@ -55,7 +55,6 @@ from sync.protocol.records import (
     ReturnedLineData,
     SyncRecord,
 )
-from pos_app.domain.report.periods import Grain
 
 NOW = datetime(2026, 4, 1, 8, tzinfo=UTC)
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
@@ -63,28 +62,6 @@ MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 
 def at(day: int, hour: int = 10, month: int = 3) -> datetime:
     return datetime(2026, month, day, hour, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def central(request, tmp_path) -> Iterator[CentralServer]:
-    if request.param == "sqlite":
-        server = CentralServer(sqlite_url(tmp_path / "central.db"))
-        yield server
-        server.stop()
-        return
-    url = request.getfixturevalue("postgres_url")
-    schema = f"pos_report_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    server = CentralServer(f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}")
-    try:
-        yield server
-    finally:
-        server.stop()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 class Register:
@@ -140,7 +117,8 @@ class Register:
 
 
 @pytest.fixture
-def chain(central: CentralServer, tmp_path):
+def chain(either_central: CentralServer, tmp_path):
+    central = either_central
     with central.session() as s, s.begin():
         central_settings.set_setting(s, "tiers", [{"name": "bronze", "threshold_minor": 0},
                                                   {"name": "silver", "threshold_minor": 100_000},
@@ -309,7 +287,8 @@ def test_one_store_counts_its_sales_and_the_members_it_enrolled(chain):
     assert {x.kind for x in r.leakage} == set()  # both conflicts were booked at S2
 
 
-def test_a_report_is_live_a_new_order_counts_at_once(chain, central):
+def test_a_report_is_live_a_new_order_counts_at_once(chain):
+    central = chain
     before = report(central).total
     late = Register(central, "S2", "R2")
     late.order(1, at(28), "C2", [(1, 999, 0, 0, {})])

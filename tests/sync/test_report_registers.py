@@ -15,7 +15,7 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from test_chain import CATALOG, MEMBERS, PROMOTIONS, Till, central  # noqa: F401  (the central fixture)
+from test_chain import CATALOG, MEMBERS, PROMOTIONS, Till
 
 from pos_app.domain.account import Role
 from pos_app.domain.report.periods import Grain
@@ -31,7 +31,8 @@ MANAGER_PIN = "8642"
 
 
 @pytest.fixture
-def tills(central, tmp_path):
+def tills(either_central, tmp_path):
+    central = either_central
     import json
 
     def write(name: str, text: str):
@@ -78,7 +79,8 @@ SAME = ("orders_participants", "orders_non_participants", "orders_all", "revenue
         "aov_all_minor", "participants_end", "enrollments", "participants_in_period", "buyers", "purchase_rate")
 
 
-def test_a_registers_own_report_equals_the_central_services_report_of_its_store(tills, central):
+def test_a_registers_own_report_equals_the_central_services_report_of_its_store(tills, either_central):
+    central = either_central
     s1, s2 = tills["S1.R1"], tills["S2.R1"]
     ana = s1.enroll("Ana Ruiz", phone="+14155550191").customer.id
     bo = s2.enroll("Bo Lind", email="bo@example.com").customer.id
@@ -130,7 +132,8 @@ def test_a_registers_own_report_equals_the_central_services_report_of_its_store(
     assert chain.total.participants_end == 3  # Ana, Bo and the imported C1
 
 
-def test_the_register_reports_offline_from_its_own_orders(tills, central):
+def test_the_register_reports_offline_from_its_own_orders(tills, either_central):
+    central = either_central
     s2 = tills["S2.R1"]
     done = s2.paid("MUG")
     report = local_report(s2)  # never synced: the register alone
