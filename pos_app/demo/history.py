@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import math
 import random
 from collections.abc import Iterator, Sequence
@@ -38,6 +39,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from pos_app.demo.store import DemoStore
+from pos_app.domain.ledger import EntryKind, LedgerEntry
 from pos_app.domain.money import Rounding, round_ratio
 from pos_app.domain.report.control import held_out
 from pos_app.domain.report.facts import (
@@ -46,6 +49,7 @@ from pos_app.domain.report.facts import (
     REWARD_PREFIX,
     returned_share,
 )
+from pos_app.domain.sale_record import SaleRecord, SoldLine
 
 MONTH_CURVE = (0.82, 0.80, 0.92, 0.96, 1.00, 0.98, 0.95, 0.97, 1.00, 1.04, 1.16, 1.55)
 WEEK_CURVE = (0.86, 0.88, 0.92, 0.98, 1.12, 1.32, 0.92)  # Monday first
@@ -238,6 +242,7 @@ class History:
         self.targeted: dict[str, date] = {}  # member -> end of the win-back offer
         self.targeted_members: list[Member] = []
         self.winback_day = spec.last_day - timedelta(days=min(150, spec.days // 2))
+        self._recorded: list[Day] | None = None
         self._plan_tier_moves()
 
     # -- members -------------------------------------------------------------------------------------
@@ -308,6 +313,19 @@ class History:
     # -- the year, day by day ------------------------------------------------------------------------
 
     def days(self) -> Iterator[Day]:
+        """The year, one day at a time (generated once; a recorded history replays it)."""
+        if self._recorded is not None:
+            yield from self._recorded
+            return
+        yield from self._generate()
+
+    def record(self) -> History:
+        """Generate the whole year now and keep it, so it can be read more than once (small years only)."""
+        if self._recorded is None:
+            self._recorded = list(self._generate())
+        return self
+
+    def _generate(self) -> Iterator[Day]:
         spec, rng = self.spec, self.rng
         mean = spec.orders / spec.days
         weights = []
@@ -555,5 +573,79 @@ def generate_history(spec: HistorySpec) -> History:
     return History(spec)
 
 
-__all__ = ["Audience", "Conflict", "Day", "Entry", "History", "HistorySpec", "Line", "Member", "Order", "Return",
-           "TierChange", "WINBACK_ID", "generate_history"]
+# -- the demo's year -----------------------------------------------------------------------------------
+
+
+def demo_history_spec(store: DemoStore) -> HistorySpec:
+    """The year behind the demo store: its members and products, its two registers and two other stores."""
+    return HistorySpec(
+        last_day=store.today - timedelta(days=1), seed=store.seed, orders=max(1_500, 5 * len(store.customers)),
+        stores=((store.store.id, tuple(store.store.registers)), ("S2", ("R1",)), ("S3", ("R1",))),
+        member_ids=tuple(c.id for c in store.customers), member_tiers=tuple(c.tier for c in store.customers),
+        products=tuple((p.sku, p.name, p.unit_price_minor) for p in store.products if not p.weighted),
+        winback_audience=max(200, len(store.customers) // 4))
+
+
+_DEMO_YEARS: dict[HistorySpec, History] = {}
+
+
+def demo_history(store: DemoStore) -> History:
+    """The demo's year, generated once per process (the register and the central service both load it)."""
+    spec = demo_history_spec(store)
+    if spec not in _DEMO_YEARS:
+        _DEMO_YEARS.clear()
+        _DEMO_YEARS[spec] = generate_history(spec).record()
+    return _DEMO_YEARS[spec]
+
+
+@dataclass(frozen=True)
+class RegisterPart:
+    """What one register holds of the year: its orders (and those it took returns of), its entries."""
+
+    orders: tuple[SaleRecord, ...]
+    entries: tuple[tuple[LedgerEntry, int | None], ...]
+    last_number: int
+    enrolled_here: tuple[tuple[str, datetime], ...] = ()  # members this register enrolled, and when
+
+
+def register_part(history: History, store_id: str, register: str) -> RegisterPart:
+    wire = f"{store_id}.{register}"
+    orders: dict[str, Order] = {}
+    mine: dict[str, SaleRecord] = {}
+    entries: list[tuple[LedgerEntry, int | None]] = []
+    wanted: set[str] = set()
+    for day in history.days():
+        for order in day.orders:
+            orders[order.id] = order
+            if order.register_id == wire:
+                mine[order.id] = _sale_record(order, register)
+        for entry in day.entries:
+            if entry.register_id == wire:
+                entries.append((LedgerEntry(entry.id, register, entry.seq, EntryKind(entry.kind), entry.customer_id,
+                                            entry.points, entry.created_at, entry.reverses, entry.order_id,
+                                            reason=entry.reason), entry.order_total_minor))
+                if entry.order_id and entry.order_id not in mine:
+                    wanted.add(entry.order_id)
+    held = {oid: _sale_record(orders[oid], orders[oid].register_id) for oid in wanted if oid in orders}
+    return RegisterPart(tuple(mine.values()) + tuple(held.values()), tuple(sorted(entries, key=lambda e: e[0].seq)),
+                        history.order_numbers.get(wire, 0),
+                        tuple((m.id, m.enrolled_at) for m in history.members if m.register_id == wire))
+
+
+def _sale_record(order: Order, register_id: str) -> SaleRecord:
+    return SaleRecord(
+        id=order.id, register_id=register_id, created_at=order.created_at, currency="USD",
+        subtotal_minor=order.subtotal_minor, discount_minor=order.discount_minor,
+        points_value_minor=order.points_value_minor, total_minor=order.total_minor,
+        lines=tuple(SoldLine(line.line_id, line.position, line.sku, line.name, str(line.qty), line.unit_price_minor,
+                             line.subtotal_minor, line.discount_minor, line.points_value_minor, line.net_minor,
+                             line.points_earned, line.points_redeemed, dict(line.allocations), str(line.qty_returned))
+                    for line in order.lines),
+        customer_id=order.customer_id, store_id=order.store_id, cashier_id="cashier", status=order.status,
+        refunded_minor=order.refunded_minor, points_earned=order.points_earned, points_redeemed=order.points_redeemed,
+        result_json=json.dumps({"applied": [{"id": pid, "amount": amount} for pid, amount in order.applied]}))
+
+
+__all__ = ["WINBACK_ID", "Audience", "Conflict", "Day", "Entry", "History", "HistorySpec", "Line", "Member", "Order",
+           "RegisterPart", "Return", "TierChange", "demo_history", "demo_history_spec", "generate_history",
+           "register_part"]

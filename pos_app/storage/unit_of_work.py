@@ -26,6 +26,7 @@ from pos_app.storage.accounts import AuditRepository, UserRepository
 from pos_app.storage.catalog import CatalogRepository
 from pos_app.storage.customers import CustomerRepository
 from pos_app.storage.database import WRITE
+from pos_app.storage.history_import import HistoryImport
 from pos_app.storage.ledger import LedgerRepository
 from pos_app.storage.orders import OrderRepository
 from pos_app.storage.promotions import PromotionRepository
@@ -53,6 +54,7 @@ class UnitOfWork:
     records: RecordOutboxRepository
     quarantine: FeedQuarantineRepository
     report: ReportRowsRepository
+    history: HistoryImport
 
     def __init__(self, session_factory: sessionmaker[Session], register_id: str, store_id: str = "S1",
                  register_name: str | None = None) -> None:
@@ -81,6 +83,7 @@ class UnitOfWork:
         self.records = RecordOutboxRepository(session)
         self.quarantine = FeedQuarantineRepository(session)
         self.report = ReportRowsRepository(session)
+        self.history = HistoryImport(session, self.register_id)
         return self
 
     def __exit__(
