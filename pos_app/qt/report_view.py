@@ -200,7 +200,7 @@ class ReportPanel(QWidget):
         self.grain = QComboBox()
         self.grain.setObjectName("report-grain")
         for name, grain in GRAINS:
-            self.grain.addItem(name, grain)
+            self.grain.addItem(name, grain.value if grain else "")
         self.show_button = QPushButton("Show")
         self.show_button.setObjectName("report-show")
         for widget in (self.here_button, self.store_button, self.preset, self.grain, self.show_button):
@@ -339,7 +339,7 @@ class ReportPanel(QWidget):
 
     def load(self) -> None:
         first, last = self.range
-        grain = self.grain.currentData()
+        grain = Grain(self.grain.currentData()) if self.grain.currentData() else None
         from_store = self.source.checkedId() == 1
         self.message.setText("Loading the store's figures from the central service…" if from_store
                              else "Counting this register's sales…")
@@ -472,7 +472,7 @@ def add_report_tab(tabs: QTabWidget, runner: TaskRunner, ops: object, *, export_
     """
     panel = ReportPanel(runner, ReportOps(ops.uow, ops.clock, ops.chain),  # type: ignore[attr-defined]
                         export_dir=export_dir)
-    tabs.addTab(panel, "Re&port")
+    tabs.insertTab(max(tabs.count() - 1, 0), panel, "Re&port")  # the audit log stays the last tab
     return panel
 
 
