@@ -40,9 +40,9 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from pos_app.demo.history import HistorySpec, generate_history  # noqa: E402
-from pos_app.demo.history_loader import load_history  # noqa: E402
 from pos_app.domain.report.periods import Grain  # noqa: E402
 from sync.central import feed  # noqa: E402
+from sync.central.bulk_history import load_history  # noqa: E402
 from sync.central.db import create_engine  # noqa: E402
 from sync.central.report.live import mark  # noqa: E402
 from sync.central.report.query import loyalty_report  # noqa: E402

@@ -125,9 +125,9 @@ def _seed_segments(session, demo: DemoStore) -> None:
 def _seed_history(session, demo: DemoStore) -> None:
     """The demo's year (`pos_app.demo.history`) at the central service, and the program's tiers for the report."""
     from pos_app.demo.history import demo_history
-    from pos_app.demo.history_loader import load_history
     from pos_app.services.demo_loader import demo_settings
     from sync.central import settings
+    from sync.central.bulk_history import load_history
 
     load_history(session, demo_history(demo), exact_hashes=True)
     settings.set_setting(session, "tiers", [{"name": t.name, "threshold_minor": t.threshold_minor,

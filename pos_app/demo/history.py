@@ -23,7 +23,7 @@ memory. What it makes, and why it looks like a real chain:
   (`pos_app.domain.report.control.held_out`); the others get 15% off and buy
   a little more often for 60 days.
 
-Nothing here touches a database: `pos_app.demo.history_loader` writes it to
+Nothing here touches a database: `sync.central.bulk_history` writes it to
 a central service's database (and a register's, for the demo).
 """
 

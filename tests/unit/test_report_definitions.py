@@ -34,7 +34,15 @@ from pos_app.domain.report.loyalty_report import (
     report_text,
     share,
 )
-from pos_app.domain.report.periods import Grain, RangeError, day_bounds, default_grain, local_day, periods, zone
+from pos_app.domain.report.periods import (
+    Grain,
+    RangeError,
+    day_bounds,
+    default_grain,
+    local_day,
+    periods,
+    zone,
+)
 
 
 def test_the_breakdown_is_daily_up_to_30_days_weekly_up_to_90_then_monthly():

@@ -1,4 +1,8 @@
-"""Writing a generated year (`pos_app.demo.history`) into a central service's database, in bulk.
+"""Writing a chain's past into the central service's database in bulk (a generated year, for the demo and benches).
+
+The history is anything shaped like `pos_app.demo.history.History` (its
+`days()`, `members`, `registers`, `seq`, `tier_changes`, `audiences`,
+`promotions` and `spec.rewards`); nothing here imports it.
 
 Rows go in exactly as the central service's own ingest would have left them
 - orders with their lines and returns, ledger entries with their registers'
@@ -24,9 +28,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pos_app.demo.history import CENTRAL, Entry, History
 from sync.central import feed
 from sync.central.members import customer_record
+from sync.central.registers import CENTRAL_REGISTER_ID
 from sync.central.report.dialect import bulk_insert
 from sync.central.tables import (
     ConflictRow,
@@ -69,7 +73,7 @@ class Loaded:
     members: int
 
 
-def _entry_row(entry: Entry, exact: bool) -> tuple[Any, ...]:
+def _entry_row(entry: Any, exact: bool) -> tuple[Any, ...]:
     received = entry.created_at + timedelta(seconds=30)
     if exact:
         digest = WireEntry.build(
@@ -85,7 +89,7 @@ def _entry_row(entry: Entry, exact: bool) -> tuple[Any, ...]:
             details)
 
 
-def load_history(session: Session, history: History, *, exact_hashes: bool = False, currency: str = "USD",
+def load_history(session: Session, history: Any, *, exact_hashes: bool = False, currency: str = "USD",
                  progress: Callable[[str], None] | None = None) -> Loaded:
     """Write the whole year (iterating `history.days()`) in the caller's transaction."""
     counts = {"orders": 0, "lines": 0, "returns": 0, "entries": 0}
@@ -145,10 +149,10 @@ def load_history(session: Session, history: History, *, exact_hashes: bool = Fal
     return Loaded(counts["orders"], counts["lines"], counts["returns"], counts["entries"], members)
 
 
-def _registers(session: Session, history: History) -> None:
+def _registers(session: Session, history: Any) -> None:
     now = datetime.now(UTC)
     known = {r.id: r for r in session.scalars(sa.select(RegisterRow))}
-    wanted = [(register, store) for store, register in history.registers] + [(CENTRAL, "HQ")]
+    wanted = [(register, store) for store, register in history.registers] + [(CENTRAL_REGISTER_ID, "HQ")]
     for register, store in wanted:
         seq = history.seq.get(register, 0)
         row = known.get(register)
@@ -160,7 +164,7 @@ def _registers(session: Session, history: History) -> None:
     session.flush()
 
 
-def _members(session: Session, history: History) -> int:
+def _members(session: Session, history: Any) -> int:
     existing = set(session.scalars(sa.select(CustomerRow.id)))
     segments = "[]"
     fresh = []
@@ -185,7 +189,7 @@ def _members(session: Session, history: History) -> int:
     return len(history.members)
 
 
-def _catalogue(session: Session, history: History) -> None:
+def _catalogue(session: Session, history: Any) -> None:
     now = datetime.now(UTC)
     rewards = {r[0] for r in session.execute(sa.select(RewardRow.id))}
     for reward_id, name, points, promotion_id in history.spec.rewards:
