@@ -248,12 +248,17 @@ def _offer_orders(session: Session, sql: _Sql, cells: Cells, returned: list[Any]
     if not members:
         return
     placed = {row[0]: (row[11], row[12]) for row in returned}
-    audiences = session.execute(sa.select(A.c.promotion_id, A.c.customer_id, A.c.group, A.c.assigned_at)
-                                .where(A.c.customer_id.in_(sorted(members)))).all()
+    query = sa.select(A.c.promotion_id, A.c.customer_id, A.c.group, A.c.assigned_at)
+    if len(members) <= 1000:  # a cell's few members; a rebuild reads every audience (a small table)
+        query = query.where(A.c.customer_id.in_(sorted(members)))
+    audiences: dict[str, list[Any]] = defaultdict(list)
+    for row in session.execute(query):
+        if row.customer_id in members:
+            audiences[row.customer_id].append(row)
     for order_id, (order_day, store, figures) in returned_figures.items():
         customer, at = placed[order_id]
-        for pid, cid, group, assigned in audiences:
-            if cid == customer and figures.orders and _utc(at) >= _utc(assigned):
+        for pid, cid, group, assigned in audiences.get(customer, ()):
+            if figures.orders and _utc(at) >= _utc(assigned):
                 cells.offer_orders.append((pid, order_id, cid, group, order_day, store, figures.revenue_minor))
 
 
@@ -269,7 +274,7 @@ def replace(session: Session, cells: Cells, scope: CellScope | None) -> None:
     tables = (ORDER_CELLS, POINTS_CELLS, REWARD_CELLS, PROMOTION_CELLS, OFFER_ORDERS)
     if scope is None:
         for table in (*tables, BUYER_CELLS):
-            session.execute(sa.text(f"TRUNCATE {table.name}") if is_postgres(session) else table.delete())
+            session.execute(table.delete())  # not TRUNCATE: readers keep reading the old cells meanwhile
     else:
         for table in tables:
             session.execute(table.delete().where(table.c.store_id == scope.store_id, table.c.day == scope.day))

@@ -158,13 +158,10 @@ def compute_members(session: Session, cfg: ReportConfig, today: date, ids: Seque
 
 
 def rebuild_members(session: Session, cfg: ReportConfig, today: date) -> int:
-    if is_postgres(session):
-        session.execute(sa.text("TRUNCATE report_members RESTART IDENTITY"))
-    else:
-        session.execute(MEMBERS.delete())
+    session.execute(MEMBERS.delete())  # not TRUNCATE: readers keep reading the old rows meanwhile
     rows = compute_members(session, cfg, today, None)
     rows.sort(key=lambda r: r.customer_id)
-    bulk_insert(session, MEMBERS, COLUMNS, rows)
+    bulk_insert(session, MEMBERS, ["ordinal", *COLUMNS], ((n, *row) for n, row in enumerate(rows, start=1)))
     rebuild_counts(session)
     return len(rows)
 
@@ -258,14 +255,30 @@ def refresh_members(session: Session, cfg: ReportConfig, today: date, ids: Itera
 
 
 def _upsert_members(session: Session, rows: list[MemberRow]) -> None:
+    """Update the members' rows; a new member gets the next ordinal (the caller holds the report's lock)."""
     if not rows:
         return
     from sqlalchemy.dialects import postgresql, sqlite
 
-    stmt = (postgresql.insert(MEMBERS) if is_postgres(session) else sqlite.insert(MEMBERS))
-    session.execute(stmt.on_conflict_do_update(
-        index_elements=["customer_id"], set_={c: stmt.excluded[c] for c in COLUMNS if c != "customer_id"}),
-        [r._asdict() for r in rows])
+    known = set(session.scalars(sa.select(MEMBERS.c.customer_id).where(
+        MEMBERS.c.customer_id.in_([r.customer_id for r in rows]))))
+    last = session.scalar(sa.select(sa.func.coalesce(sa.func.max(MEMBERS.c.ordinal), 0))) or 0
+    values = []
+    for row in rows:
+        value = row._asdict()
+        if row.customer_id not in known:
+            last += 1
+            value["ordinal"] = last
+        values.append(value)
+    fresh = [v for v in values if "ordinal" in v]
+    if fresh:
+        session.execute(MEMBERS.insert(), fresh)
+    stale = [v for v in values if "ordinal" not in v]
+    if stale:
+        stmt = (postgresql.insert(MEMBERS) if is_postgres(session) else sqlite.insert(MEMBERS))
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=["customer_id"], set_={c: stmt.excluded[c] for c in COLUMNS if c != "customer_id"}),
+            stale)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
