@@ -27,6 +27,7 @@ daily aggregates) and by the register (over its own orders) alike:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
@@ -243,17 +244,22 @@ class ParticipantRules:
         return None if bit == 1 else self.brands[bit.bit_length() - 1].stores
 
     def member_mask(self, segments: Iterable[str]) -> int:
-        held = set(segments)
-        mask = 0
-        for i, brand in enumerate(self.brands):
-            if brand.segment is None or brand.segment in held:
-                mask |= 1 << i
-        return mask
+        return _member_mask(self, frozenset(segments))
 
     def to_settings(self) -> dict[str, Any]:
         return {"report.participants": self.segment,
                 "report.brands": {b.name: {"stores": sorted(b.stores), "participants": b.segment}
                                   for b in self.named}}
+
+
+@functools.lru_cache(maxsize=1024)
+def _member_mask(rules: ParticipantRules, held: frozenset[str]) -> int:
+    """The brands whose participant segment a member with these segments is in (one bit per brand)."""
+    mask = 0
+    for i, brand in enumerate(rules.brands):
+        if brand.segment is None or brand.segment in held:
+            mask |= 1 << i
+    return mask
 
 
 @dataclass(frozen=True, slots=True)

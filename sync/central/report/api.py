@@ -52,7 +52,7 @@ def install(app: FastAPI, engine: Engine, run: Run) -> None:
         try:
             grain = parse_grain(by)
             run(engine, feed.assign_sequence)
-            run(engine, lambda s: refresh(s))
+            run(engine, lambda s: refresh(s, wait=False))
             built = run(engine, lambda s: loyalty_report(s, first, last, grain=grain, store=store_, brand=brand_,
                                                          now=utcnow()))
         except RangeError as exc:

@@ -41,7 +41,7 @@ from pos_app.domain.report.facts import (
 from pos_app.domain.report.loyalty_report import PromotionFigures, RewardFigures
 from pos_app.domain.report.periods import day_bounds
 from sync.central.report.config import ReportConfig
-from sync.central.report.dialect import as_date, bulk_insert, day_of, is_postgres, json_field, prepare
+from sync.central.report.dialect import as_date, bulk_insert, day_of, is_postgres, json_field, prepare, total
 from sync.central.tables import (
     LedgerEntryRow,
     OfferAudienceRow,
@@ -118,7 +118,8 @@ class _Sql:
 
     def orders_where(self, *, returned: bool) -> list[Any]:
         has_returns = sa.exists().where(RETURNS.c.order_id == ORDERS.c.id)
-        where = [ORDERS.c.created_at.is_not(None), ORDERS.c.store_id.is_not(None), has_returns if returned else ~has_returns]
+        where = [ORDERS.c.created_at.is_not(None), ORDERS.c.store_id.is_not(None),
+                 has_returns if returned else ~has_returns]
         if self.scope is not None:
             where += [ORDERS.c.store_id == self.scope.store_id, ORDERS.c.created_at >= self.start, ORDERS.c.created_at < self.end]
         return where
@@ -137,22 +138,24 @@ def compute(session: Session, cfg: ReportConfig, scope: CellScope | None) -> Cel
     orders_from = ORDERS.outerjoin(M, M.c.customer_id == ORDERS.c.customer_id)
     day, aud = sql.order_day.label("day"), sql.audience(ORDERS.c.customer_id, sql.order_day, ORDERS.c.store_id).label("aud")
 
-    # Orders nothing was returned of: summed by what the rules look at.
+    # Orders nothing was returned of: summed by what the rules look at, with the participants who bought.
+    is_participant = aud == Audience.PARTICIPANT.value
+    if is_postgres(session):
+        who = sa.func.array_agg(sa.distinct(M.c.ordinal)).filter(is_participant)
+    else:
+        who = sa.func.group_concat(sa.distinct(M.c.ordinal)).filter(is_participant)
     for row in session.execute(
-            sa.select(day, ORDERS.c.store_id, aud, ORDERS.c.status, sa.func.count(), sa.func.sum(ORDERS.c.total_minor),
-                      sa.func.sum(ORDERS.c.refunded_minor), sa.func.sum(ORDERS.c.discount_minor),
-                      sa.func.sum(ORDERS.c.points_value_minor))
+            sa.select(day, ORDERS.c.store_id, aud, ORDERS.c.status, sa.func.count(), total(session, ORDERS.c.total_minor),
+                      total(session, ORDERS.c.refunded_minor), total(session, ORDERS.c.discount_minor),
+                      total(session, ORDERS.c.points_value_minor), who)
             .select_from(orders_from).where(*sql.orders_where(returned=False))
-            .group_by(day, ORDERS.c.store_id, aud, ORDERS.c.status)):
+            .group_by(day, ORDERS.c.store_id, aud, ORDERS.c.status)).all():
         figures = order_figures(row[3], int(row[5]), int(row[6]), int(row[7]), int(row[8]), orders=int(row[4]))
         if not figures.is_zero:
             _add(cells.orders, (as_date(row[0]), row[1], row[2]), figures)
-    for row in session.execute(
-            sa.select(day, ORDERS.c.store_id, M.c.ordinal, ORDERS.c.status).distinct()
-            .select_from(orders_from).where(*sql.orders_where(returned=False),
-                                            aud == Audience.PARTICIPANT.value)):
-        if order_figures(row[3], 0, 0, 0, 0).orders:
-            cells.buyers[(as_date(row[0]), row[1])].add(int(row[2]))
+        if row[9] and figures.orders:
+            ordinals = row[9] if isinstance(row[9], list) else [int(x) for x in str(row[9]).split(",")]
+            cells.buyers[(as_date(row[0]), row[1])].update(ordinals)
 
     # Orders with returns: one by one, with their lines.
     returned = session.execute(
@@ -204,7 +207,7 @@ def _promotions(session: Session, sql: _Sql, cells: Cells) -> None:
     day = sql.order_day
     for row in session.execute(
             sa.select(day, ORDERS.c.store_id, pid, ORDERS.c.status, sa.func.count(), sa.func.sum(amount),
-                      sa.func.sum(ORDERS.c.total_minor), sa.func.sum(ORDERS.c.refunded_minor))
+                      total(session, ORDERS.c.total_minor), total(session, ORDERS.c.refunded_minor))
             .select_from(source).where(where).group_by(day, ORDERS.c.store_id, pid, ORDERS.c.status)):
         figures = order_figures(row[3], int(row[6]), int(row[7]), 0, 0, orders=int(row[4]))
         for promotion_id, cost in promotion_costs(row[3], [(row[2], int(row[5]))]).items():
@@ -218,10 +221,10 @@ def _points(session: Session, sql: _Sql, cells: Cells) -> None:
     reason = sa.case((L.c.kind.in_(("adjustment", "redemption")), json_field(session, L.c.details, "reason")),
                      else_=None)
     positive = sa.case((L.c.points > 0, 1), else_=0)
-    query = (sa.select(day, R.c.store_id, aud, L.c.kind, positive, reason, sa.func.count(), sa.func.sum(L.c.points))
+    query = (sa.select(day, R.c.store_id, aud, L.c.kind, positive, reason, sa.func.count(), total(session, L.c.points))
              .select_from(L.join(R, R.c.id == L.c.register_id).outerjoin(M, M.c.customer_id == L.c.customer_id))
              .where(*sql.entries_where()).group_by(day, R.c.store_id, aud, L.c.kind, positive, reason))
-    for row in session.execute(query):
+    for row in session.execute(query).all():
         key = (as_date(row[0]), row[1], row[2])
         figures = points_figures(row[3], int(row[7]), row[5])
         if not figures.is_zero:

@@ -59,9 +59,14 @@ def json_field(session: Session, column: Any, name: str) -> Any:
     return sa.func.json_extract(column, f"$.{name}")
 
 
-def lock(session: Session) -> None:
-    if is_postgres(session):
+def lock(session: Session, *, wait: bool = True) -> bool:
+    """The report's refresh lock for this transaction; without `wait`, False when another refresh holds it."""
+    if not is_postgres(session):
+        return True
+    if wait:
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": REPORT_LOCK_KEY})
+        return True
+    return bool(session.scalar(sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": REPORT_LOCK_KEY}))
 
 
 def bulk_insert(session: Session, table: sa.Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

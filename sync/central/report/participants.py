@@ -36,7 +36,7 @@ from pos_app.domain.report.facts import (
 )
 from pos_app.domain.report.periods import day_bounds
 from sync.central.report.config import ReportConfig
-from sync.central.report.dialect import bulk_insert, is_postgres, upsert_add
+from sync.central.report.dialect import bulk_insert, is_postgres, total, upsert_add
 from sync.central.tables import (
     CustomerRow,
     LedgerEntryRow,
@@ -84,10 +84,10 @@ def _memberships(session: Session, ids: Sequence[str] | None) -> dict[str, Membe
     if ids is not None:
         query = query.where(c.c.id.in_(ids))
     out: dict[str, Membership] = {}
-    for row in session.execute(query):
-        segments = frozenset(json.loads(row.segments or "[]")) if row.segments not in (None, "[]") else frozenset()
-        out[row.id] = Membership(row.id, row.enrolled_at, row.left_at, segments, row.merged_into,
-                                 row.store_id or HQ_STORE, row.tier)
+    none: frozenset[str] = frozenset()
+    for cid, enrolled, left, segments, merged, tier, store in session.execute(query).all():
+        held = frozenset(json.loads(segments)) if segments and segments != "[]" else none
+        out[cid] = Membership(cid, enrolled, left, held, merged, store or HQ_STORE, tier)
     return out
 
 
@@ -116,14 +116,16 @@ def ledger_sums(session: Session, cfg: ReportConfig, today: date, ids: Sequence[
     taken = sa.case((sa.or_(t.c.kind == "reversal", t.c.points < 0), -t.c.points), else_=0)  # facts.consumption
     when = t.c.created_at_register
     query = sa.select(
-        t.c.customer_id, sa.func.sum(t.c.points), sa.func.sum(taken),
-        sa.func.sum(sa.case((sa.and_(lot, when < by_30), t.c.points), else_=0)),
-        sa.func.sum(sa.case((sa.and_(lot, when < by_90), t.c.points), else_=0)),
-        sa.func.sum(sa.case((sa.and_(t.c.kind == "accrual", when >= recent), t.c.points), else_=0)),
+        t.c.customer_id, total(session, t.c.points), total(session, taken),
+        total(session, sa.case((sa.and_(lot, when < by_30), t.c.points), else_=0)),
+        total(session, sa.case((sa.and_(lot, when < by_90), t.c.points), else_=0)),
+        total(session, sa.case((sa.and_(t.c.kind == "accrual", when >= recent), t.c.points), else_=0)),
     ).where(t.c.customer_id.is_not(None)).group_by(t.c.customer_id)
     if ids is not None:
         query = query.where(t.c.customer_id.in_(ids))
-    return {row[0]: MemberLedgerSums(*(int(v or 0) for v in row[1:])) for row in session.execute(query)}
+    return {cid: MemberLedgerSums(int(balance or 0), int(consumed or 0), int(by30 or 0), int(by90 or 0),
+                                  int(fresh or 0))
+            for cid, balance, consumed, by30, by90, fresh in session.execute(query).all()}
 
 
 def _naive(moment: datetime) -> datetime:
@@ -162,8 +164,32 @@ def rebuild_members(session: Session, cfg: ReportConfig, today: date) -> int:
     rows = compute_members(session, cfg, today, None)
     rows.sort(key=lambda r: r.customer_id)
     bulk_insert(session, MEMBERS, ["ordinal", *COLUMNS], ((n, *row) for n, row in enumerate(rows, start=1)))
-    rebuild_counts(session)
+    session.execute(ENROLLMENT_CELLS.delete())
+    session.execute(MEMBER_CELLS.delete())
+    enroll, counts = _counts(rows)
+    bulk_insert(session, ENROLLMENT_CELLS, ["day", "home_store", "brand_mask", "enrolled", "left"],
+                ((*key, *value) for key, value in enroll.items()))
+    bulk_insert(session, MEMBER_CELLS, ["home_store", "brand_mask", "tier", "members", "balance", "pending",
+                                        "expiring_30", "expiring_90"], ((*key, *value) for key, value in counts.items()))
     return len(rows)
+
+
+def _counts(rows: Iterable[MemberRow], sign: int = 1, enroll: dict[Any, list[int]] | None = None,
+            counts: dict[Any, list[int]] | None = None) -> tuple[dict[Any, list[int]], dict[Any, list[int]]]:
+    """Who started and stopped participating on which day, and who participates now with what points."""
+    enroll = {} if enroll is None else enroll
+    counts = {} if counts is None else counts
+    for row in rows:
+        if not row.counted:
+            continue
+        enroll.setdefault((row.since_day, row.home_store, row.brand_mask), [0, 0])[0] += sign
+        if row.until_day is not None:
+            enroll.setdefault((row.until_day, row.home_store, row.brand_mask), [0, 0])[1] += sign
+        else:
+            cell = counts.setdefault((row.home_store, row.brand_mask, row.tier), [0, 0, 0, 0, 0])
+            for i, value in enumerate((1, row.balance, row.pending, row.expiring_30, row.expiring_90)):
+                cell[i] += sign * value
+    return enroll, counts
 
 
 def rebuild_counts(session: Session) -> None:
@@ -225,25 +251,17 @@ def refresh_members(session: Session, cfg: ReportConfig, today: date, ids: Itera
         for row in session.execute(sa.select(*(m.c[c] for c in COLUMNS)).where(m.c.customer_id.in_(chunk))):
             old[row.customer_id] = MemberRow(*row)
     changed: list[str] = []
-    enroll: dict[tuple[date, str, int], list[int]] = {}
-    counts: dict[tuple[str, int, str], list[int]] = {}
+    enroll: dict[Any, list[int]] = {}
+    counts: dict[Any, list[int]] = {}
     for chunk in _chunks(wanted, 1000):
         new_rows = compute_members(session, cfg, today, chunk)
         for new in new_rows:
             before = old.get(new.customer_id)
             if before is None or before.span != new.span:
                 changed.append(new.customer_id)
-            for row, sign in ((before, -1), (new, 1)):
-                if row is None or not row.counted:
-                    continue
-                assert row.since_day is not None
-                enroll.setdefault((row.since_day, row.home_store, row.brand_mask), [0, 0])[0] += sign
-                if row.until_day is not None:
-                    enroll.setdefault((row.until_day, row.home_store, row.brand_mask), [0, 0])[1] += sign
-                else:
-                    cell = counts.setdefault((row.home_store, row.brand_mask, row.tier), [0] * 5)
-                    for i, value in enumerate((1, row.balance, row.pending, row.expiring_30, row.expiring_90)):
-                        cell[i] += sign * value
+            if before is not None:
+                _counts((before,), -1, enroll, counts)
+            _counts((new,), 1, enroll, counts)
         _upsert_members(session, new_rows)
     upsert_add(session, ENROLLMENT_CELLS, ("day", "home_store", "brand_mask"), [
         {"day": d, "home_store": h, "brand_mask": b, "enrolled": e, "left": left}

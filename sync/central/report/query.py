@@ -37,7 +37,7 @@ from pos_app.domain.report.loyalty_report import (
 from pos_app.domain.report.periods import Grain, RangeError, day_bounds, default_grain
 from sync.central.report.cells import CHAIN
 from sync.central.report.config import ReportConfig, load_config
-from sync.central.report.dialect import as_date, is_postgres
+from sync.central.report.dialect import as_date, is_postgres, tune
 from sync.central.tables import (
     ConflictRow,
     LedgerEntryRow,
@@ -114,6 +114,7 @@ class _Scope:
 def loyalty_report(session: Session, first: date, last: date, *, grain: Grain | None = None,
                    store: str | None = None, brand: str | None = None, now: datetime | None = None,
                    cfg: ReportConfig | None = None) -> LoyaltyReport:
+    tune(session)
     cfg = cfg or load_config(session)
     grain = grain or default_grain(first, last)
     bounds = report_periods(first, last, grain)

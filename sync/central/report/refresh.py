@@ -31,7 +31,7 @@ from sync.central.db import utcnow
 from sync.central.report import cells as report_cells
 from sync.central.report import participants
 from sync.central.report.config import ReportConfig, load_config
-from sync.central.report.dialect import as_date, lock
+from sync.central.report.dialect import as_date, lock, tune
 from sync.central.tables import (
     ChangeRow,
     LedgerEntryRow,
@@ -72,6 +72,7 @@ def rebuild(session: Session, now: datetime | None = None) -> RefreshResult:
     """Recompute every report table (the caller owns the transaction)."""
     started = time.perf_counter()
     lock(session)
+    tune(session)
     cfg = load_config(session)
     today = cfg.today(now or utcnow())
     head = feed.head_seq(session)
@@ -83,10 +84,16 @@ def rebuild(session: Session, now: datetime | None = None) -> RefreshResult:
     return RefreshResult(True, members, len(computed.orders), time.perf_counter() - started)
 
 
-def refresh(session: Session, now: datetime | None = None) -> RefreshResult:
-    """Bring the report tables up to date (the caller owns the transaction; run `feed.assign_sequence` first)."""
+def refresh(session: Session, now: datetime | None = None, *, wait: bool = True) -> RefreshResult:
+    """Bring the report tables up to date (the caller owns the transaction; run `feed.assign_sequence` first).
+
+    Without `wait`, a refresh already running elsewhere is left to finish and this one does nothing (a
+    reader then answers from the cells as they are, seconds old at most).
+    """
     started = time.perf_counter()
-    lock(session)
+    if not lock(session, wait=wait):
+        return RefreshResult(False, 0, 0, 0.0)
+    tune(session)
     cfg = load_config(session)
     state = _state(session)
     if state.get(FINGERPRINT) is None or json.loads(state[FINGERPRINT]) != cfg.fingerprint:
