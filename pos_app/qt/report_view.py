@@ -62,6 +62,20 @@ PRESETS = (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90), ("Las
            ("Custom range", 0))
 GRAINS = (("Automatic", None), ("By day", Grain.DAY), ("By week", Grain.WEEK), ("By month", Grain.MONTH))
 HERE, STORE = "here", "store"
+# The report reads as a slide wherever it is shown (and exported): its own dark canvas and type scale.
+CANVAS_STYLE = """
+QWidget#report-canvas { background-color: #0b0f14; }
+QWidget#report-canvas QLabel { color: #ffffff; background: transparent; border: none; }
+QWidget#report-canvas QLabel[role="muted"] { color: #c8d0da; font-size: 15px; }
+QWidget#report-canvas QLabel[role="subheading"] { color: #c8d0da; font-size: 15px; font-weight: bold; }
+QWidget#report-canvas QLabel[role="heading"] { font-size: 28px; font-weight: bold; }
+QWidget#report-canvas QLabel[role="total"] { font-size: 40px; font-weight: bold; }
+QWidget#report-canvas QLabel[role="danger"] { color: #ff8a80; font-weight: bold; }
+QWidget#report-canvas QLabel[role="success"] { color: #5cff8a; font-weight: bold; }
+QFrame#report-card, QFrame#report-chart { background-color: #161c24; border: 1px solid #2c3642;
+    border-radius: 6px; }
+QFrame#report-card QLabel[role="total"] { color: #ffd400; }
+"""
 
 
 class ChartPanel(QFrame):
@@ -80,6 +94,8 @@ class ChartPanel(QFrame):
         self.view = QChartView()
         self.view.setObjectName(f"chart-{key}")
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.view.setBackgroundBrush(QColor("#161c24"))
+        self.view.setFrameShape(QFrame.Shape.NoFrame)
         self.view.setMinimumHeight(200)
         self.hover = label(" ", "muted", name=f"chart-hover-{key}")
         layout.addLayout(self.head)
@@ -261,6 +277,7 @@ class ReportPanel(QWidget):
         self.coverage_toggle = QPushButton("by &orders")
         self.coverage_toggle.setObjectName("report-coverage-toggle")
         self.coverage_toggle.setAutoDefault(False)
+        self.coverage_toggle.setStyleSheet("font-size: 14px; padding: 2px 10px;")
         self.coverage_toggle.setToolTip("Switch coverage between the share of revenue and the share of orders")
         self.chart_panels["coverage"].head.addWidget(self.coverage_toggle)
         canvas.addLayout(self.charts_grid, 1)
@@ -275,10 +292,7 @@ class ReportPanel(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.canvas)
         outer.addWidget(scroll, 1)
-        self.setStyleSheet("QFrame#report-card, QFrame#report-chart { background-color: #161c24; "
-                           "border: 1px solid #2c3642; border-radius: 6px; } "
-                           "QFrame#report-card QLabel, QFrame#report-chart QLabel { background: transparent; "
-                           "border: none; }")
+        self.setStyleSheet(CANVAS_STYLE)
 
         self.preset.currentIndexChanged.connect(self._preset_changed)
         self.show_button.clicked.connect(self.load)

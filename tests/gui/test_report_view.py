@@ -130,3 +130,48 @@ def test_manager_mode_has_the_report_tab_before_the_audit_log(qtbot, register):
     qtbot.waitUntil(lambda: manager.report.report is not None, timeout=30000)
     assert manager.report.report.total.orders_all > 0
     manager.reject()
+
+
+def test_screenshots_of_the_report(qtbot, qapp, demo_db, demo_template, runner, tmp_path):
+    from pos_app.qt.theme import apply_theme
+    from tests.gui.register_helpers import publish_screenshots, save_screenshot, screenshot_folder
+
+    before = (qapp.styleSheet(), qapp.palette(), qapp.font())
+    apply_theme(qapp)  # as the register window has it
+
+    folder = screenshot_folder()
+    settings = AppSettings(database=demo_db)
+    central, loop = start_demo_sync(settings, tmp_path, demo_template[1].store)
+    shots = []
+    try:
+        assert loop.run_once()
+        panel = _panel(qtbot, demo_db, runner, chain=central_calls(loop), export_dir=tmp_path)
+        panel.resize(1920, 1080)
+        with qtbot.waitSignal(panel.report_shown, timeout=30000):
+            panel.show()
+        with qtbot.waitSignal(panel.report_shown, timeout=30000):
+            panel.store_button.click()
+        qtbot.wait(100)
+        _bars(panel, "aov")[0].hovered.emit(True, 10)
+        shots.append(save_screenshot(panel, folder, "11-report-store"))
+        slide = panel.export_png()
+        shots.append(slide.rename(folder / "12-report-slide.png"))
+        control = next(i for i in range(panel.tables.count()) if panel.tables.tabText(i).startswith("Control"))
+        panel.tables.setCurrentIndex(control)
+        panel.canvas.parentWidget().parentWidget().verticalScrollBar().setValue(10_000)
+        qtbot.wait(100)
+        shots.append(save_screenshot(panel, folder, "13-report-control-group"))
+        panel.here_button.click()
+        qtbot.waitUntil(lambda: panel.report.source == "register", timeout=30000)
+        panel.resize(1024, 768)
+        qtbot.wait(100)
+        shots.append(save_screenshot(panel, folder, "14-report-register-1024"))
+    finally:
+        loop.stop(5)
+        central.stop()
+        qapp.setStyleSheet(before[0])
+        qapp.setPalette(before[1])
+        qapp.setFont(before[2])
+    for shot in shots:
+        assert not QImage(str(shot)).isNull() and QImage(str(shot)).width() >= 1000
+    publish_screenshots(shots)
