@@ -63,10 +63,19 @@ def lock(session: Session, *, wait: bool = True) -> bool:
     """The report's refresh lock for this transaction; without `wait`, False when another refresh holds it."""
     if not is_postgres(session):
         return True
+    # One lock per schema: several central services may share a database, each in its own schema.
+    key = sa.text("SELECT hashtext(current_schema() || :k)").bindparams(k=f":report:{REPORT_LOCK_KEY}")
     if wait:
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": REPORT_LOCK_KEY})
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": session.scalar(key)})
         return True
-    return bool(session.scalar(sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": REPORT_LOCK_KEY}))
+    return bool(session.scalar(sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": session.scalar(key)}))
+
+
+def analyze(session: Session, tables: Iterable[sa.Table]) -> None:
+    """Fresh planner statistics after a bulk rewrite (stale ones turn a join into a nested scan)."""
+    if is_postgres(session):
+        for table in tables:
+            session.execute(sa.text(f"ANALYZE {table.name}"))
 
 
 def bulk_insert(session: Session, table: sa.Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -142,5 +151,5 @@ def upsert_add(session: Session, table: sa.Table, keys: Sequence[str], rows: lis
     session.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=adds), rows)
 
 
-__all__ = ["as_date", "bulk_insert", "day_of", "is_postgres", "json_field", "lock", "prepare", "total", "tune",
+__all__ = ["analyze", "as_date", "bulk_insert", "day_of", "is_postgres", "json_field", "lock", "prepare", "total", "tune",
            "upsert_add"]

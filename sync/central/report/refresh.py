@@ -31,17 +31,29 @@ from sync.central.db import utcnow
 from sync.central.report import cells as report_cells
 from sync.central.report import participants
 from sync.central.report.config import ReportConfig, load_config
-from sync.central.report.dialect import as_date, lock, tune
+from sync.central.report.dialect import analyze, as_date, lock, tune
 from sync.central.tables import (
     ChangeRow,
     LedgerEntryRow,
     OrderRow,
     RegisterRow,
+    ReportBuyerCellRow,
     ReportDirtyRow,
+    ReportEnrollmentCellRow,
+    ReportMemberCellRow,
+    ReportMemberRow,
+    ReportOfferOrderRow,
+    ReportOrderCellRow,
+    ReportPointsCellRow,
+    ReportPromotionCellRow,
+    ReportRewardCellRow,
     ReportStateRow,
 )
 
 _DIRTY = ReportDirtyRow.__table__
+REPORT_TABLES = tuple(row.__table__ for row in (
+    ReportMemberRow, ReportEnrollmentCellRow, ReportMemberCellRow, ReportOrderCellRow, ReportPointsCellRow,
+    ReportRewardCellRow, ReportPromotionCellRow, ReportBuyerCellRow, ReportOfferOrderRow))
 FINGERPRINT, FEED_SEQ, POINTS_DAY = "fingerprint", "feed_seq", "points_day"
 
 
@@ -80,6 +92,7 @@ def rebuild(session: Session, now: datetime | None = None) -> RefreshResult:
     members = participants.rebuild_members(session, cfg, today)
     computed = report_cells.compute(session, cfg, None)
     report_cells.replace(session, computed, None)
+    analyze(session, REPORT_TABLES)
     _save(session, **{FINGERPRINT: cfg.fingerprint, FEED_SEQ: head, POINTS_DAY: today.isoformat()})
     return RefreshResult(True, members, len(computed.orders), time.perf_counter() - started)
 
