@@ -318,7 +318,8 @@ def prepare_demo(directory: Path, *, customers: int = 5000, seed: int | None = N
     `loaded.store` is the generated `DemoStore` (for seeding the embedded central service).
     """
     from pos_app.demo import DEFAULT_SEED, generate_demo_store
-    from pos_app.services.demo_loader import load_demo_store
+    from pos_app.demo.history import demo_history, register_part
+    from pos_app.services.demo_loader import load_demo_history, load_demo_store
     from pos_app.storage.database import open_store
     from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
@@ -331,6 +332,8 @@ def prepare_demo(directory: Path, *, customers: int = 5000, seed: int | None = N
     engine = open_store(path)
     try:
         loaded = load_demo_store(UnitOfWorkFactory(engine, "R1")(), store, now)
+        # The year behind the register (its sales and points, synced), so its report is never empty.
+        load_demo_history(UnitOfWorkFactory(engine, "R1")(), register_part(demo_history(store), store.store.id, "R1"))
     finally:
         engine.dispose()
     return path, _Loaded(loaded, store)

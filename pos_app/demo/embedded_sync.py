@@ -82,6 +82,8 @@ class EmbeddedCentral:
             log.warning("demo member not loaded at the central service: %s", error)
         if program is not None:
             run_in_transaction(engine, lambda s: _seed_program(s, program, demo))
+        # The year the chain has behind it: the report has something to show from the first minute.
+        run_in_transaction(engine, lambda s: _seed_history(s, demo))
         grants = [(c.id, EntryKind.ACCRUAL, c.points, "demo-opening-balance") for c in demo.customers if c.points]
         run_in_transaction(engine, lambda s: grants_module.book_central_entries(s, grants))
         run_in_transaction(engine, lambda s: _seed_segments(s, demo))
@@ -145,3 +147,15 @@ def _seed_segments(session, demo: DemoStore) -> None:
     from sync.central import operations
 
     operations.set_segments(session, {c.id: sorted(c.segments) for c in demo.customers if c.segments})
+
+
+def _seed_history(session, demo: DemoStore) -> None:
+    """The demo's year (`pos_app.demo.history`) at the central service, and the program's tiers for the report."""
+    from pos_app.demo.history import demo_history
+    from pos_app.services.demo_loader import demo_settings
+    from sync.central import settings
+    from sync.central.bulk_history import load_history
+
+    load_history(session, demo_history(demo), exact_hashes=True)
+    settings.set_setting(session, "tiers", [{"name": t.name, "threshold_minor": t.threshold_minor,
+                                             "multiplier": t.multiplier} for t in demo_settings(demo).tiers])

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.qt.list_models import AuditLogModel
 from pos_app.qt.register_ops import Changed, RegisterOps
+from pos_app.qt.report_view import add_report_tab
 from pos_app.qt.task_runner import TaskRunner
 from pos_app.qt.widgets import label, set_role
 from pos_app.qt.wording import money
@@ -168,6 +169,7 @@ class ManagerDialog(QDialog):
         self.audit_table.setAlternatingRowColors(True)
         alayout.addWidget(self.audit_table)
         self.tabs.addTab(audit, "Audit log")
+        self.report = add_report_tab(self.tabs, runner, ops)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.resize(980, 640)
         self.adjust_points.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -37,6 +37,10 @@ class ChainCalls(Protocol):
         """An order of any register of the chain, or None; raises `SyncError` when unreachable."""
         ...
 
+    def fetch_report(self, first: str, last: str, by: str | None = None) -> Mapping[str, Any]:
+        """The loyalty report of this register's store as the central service computes it (JSON)."""
+        ...
+
 
 ChainUnreachable = SyncError
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pos_app.demo.history import RegisterPart
 from pos_app.demo.promotions import NEXT_VISIT_MIN_TOTAL_MINOR, NEXT_VISIT_PROMOTION_ID
 from pos_app.demo.rewards import generate_rewards
 from pos_app.demo.store import DemoStore
@@ -93,4 +94,16 @@ def load_demo_store(uow: UnitOfWork, store: DemoStore, now: datetime) -> DemoLoa
     )
 
 
-__all__ = ["DEMO_CASHIER", "DEMO_MANAGER", "DemoAccounts", "DemoLoaded", "demo_settings", "load_demo_store"]
+def load_demo_history(uow: UnitOfWork, part: RegisterPart) -> int:
+    """Give the demo register its year (`pos_app.demo.history.register_part`), already synced; one transaction."""
+    with uow:
+        uow.history.orders(part.orders)
+        uow.history.synced_entries(part.entries)
+        uow.history.order_counter(part.last_number)
+        uow.history.enrolled_here(part.enrolled_here)
+        uow.commit()
+    return len(part.orders)
+
+
+__all__ = ["DEMO_CASHIER", "DEMO_MANAGER", "DemoAccounts", "DemoLoaded", "demo_settings", "load_demo_history",
+           "load_demo_store"]

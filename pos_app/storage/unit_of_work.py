@@ -26,10 +26,12 @@ from pos_app.storage.accounts import AuditRepository, UserRepository
 from pos_app.storage.catalog import CatalogRepository
 from pos_app.storage.customers import CustomerRepository
 from pos_app.storage.database import WRITE
+from pos_app.storage.history_import import HistoryImport
 from pos_app.storage.ledger import LedgerRepository
 from pos_app.storage.orders import OrderRepository
 from pos_app.storage.promotions import PromotionRepository
 from pos_app.storage.records import FeedQuarantineRepository, RecordOutboxRepository
+from pos_app.storage.report_rows import ReportRowsRepository
 from pos_app.storage.rewards import RewardRepository
 from pos_app.storage.settings import SettingsRepository
 from pos_app.storage.sync_state import SyncStateRepository
@@ -51,6 +53,8 @@ class UnitOfWork:
     sync_state: SyncStateRepository
     records: RecordOutboxRepository
     quarantine: FeedQuarantineRepository
+    report: ReportRowsRepository
+    history: HistoryImport
 
     def __init__(self, session_factory: sessionmaker[Session], register_id: str, store_id: str = "S1",
                  register_name: str | None = None) -> None:
@@ -78,6 +82,8 @@ class UnitOfWork:
         self.sync_state = SyncStateRepository(session)
         self.records = RecordOutboxRepository(session)
         self.quarantine = FeedQuarantineRepository(session)
+        self.report = ReportRowsRepository(session)
+        self.history = HistoryImport(session, self.register_id)
         return self
 
     def __exit__(

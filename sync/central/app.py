@@ -35,6 +35,7 @@ from sync.central import settings as central_settings
 from sync.central.db import DEFAULT_DB_URL, READ_ONLY, create_engine, utcnow
 from sync.central.errors import CentralError, Forbidden, NotFound
 from sync.central.guard import GuardLimits, RequestGuard
+from sync.central.report import api as report_api
 from sync.central.tables import AlertRow, ConflictRow, CustomerRow
 from sync.protocol import (
     AUDIT_ANCHOR_HEADER,
@@ -135,8 +136,10 @@ def create_app(
     )
     app.state.engine = engine
 
-    def check_credential(token: str | None) -> str:
+    def check_credential(token: str | None, path: str) -> str:
         with Session(engine.execution_options(**{READ_ONLY: True})) as session, session.begin():
+            if path == report_api.PATH:  # the report also takes a chain-wide admin credential
+                return report_api.viewer(session, token).name
             return registers.authenticate(session, token).id
 
     app.add_middleware(RequestGuard, authenticate=check_credential, limits=guard_limits)
@@ -340,6 +343,8 @@ def create_app(
                     "merged_into": row.merged_into}
 
         return run_in_transaction(engine, work)
+
+    report_api.install(app, engine, run_in_transaction)
 
     @app.get("/v1/conflicts")
     def conflicts(token: Token, limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, Any]]:

@@ -15,6 +15,10 @@
     pos-central run-programs [--today YYYY-MM-DD]
     pos-central compact-feed [--keep N]
     pos-central backup FILE                       # SQLite: online copy; PostgreSQL: use pg_dump (printed)
+    pos-central report --from DAY --to DAY [--by day|week|month] [--store S | --brand B] [--format table|csv|json]
+    pos-central report-rebuild                    # recompute the report's aggregates from scratch
+    pos-central admin-token add|revoke|list [NAME]   # chain-wide credentials (the report of every store)
+    pos-central member-leave CUSTOMER [--at ISO]  # the member leaves the program (member-rejoin undoes it)
 
 `--db` (or POS_CENTRAL_DB) is a SQLAlchemy URL; the default is the SQLite
 file ./pos-central.db. PostgreSQL: `--db postgresql+psycopg://user@host/db`.
@@ -27,7 +31,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -94,7 +98,32 @@ def _parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", parents=[common],
                             help="copy a SQLite database while it serves (PostgreSQL: prints the pg_dump command)")
     backup.add_argument("file", type=Path)
+    report = sub.add_parser("report", parents=[common], help="the Loyalty Program report for a date range")
+    report.add_argument("--from", dest="first", required=True, type=_day, help="first local day, YYYY-MM-DD")
+    report.add_argument("--to", dest="last", required=True, type=_day, help="last local day (included)")
+    report.add_argument("--by", choices=["day", "week", "month"],
+                        help="breakdown (default: 1-30 days daily, 31-90 weekly, longer monthly)")
+    scope = report.add_mutually_exclusive_group()
+    scope.add_argument("--store", help="one store (its sales, and the members it enrolled)")
+    scope.add_argument("--brand", help="one brand (setting report.brands)")
+    report.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sub.add_parser("report-rebuild", parents=[common], help="recompute the report's aggregates from scratch")
+    admin = sub.add_parser("admin-token", parents=[common], help="chain-wide credentials for the report API")
+    admin.add_argument("action", choices=["add", "revoke", "list"])
+    admin.add_argument("name", nargs="?")
+    leave = sub.add_parser("member-leave", parents=[common], help="a member leaves the program")
+    leave.add_argument("customer")
+    leave.add_argument("--at", type=datetime.fromisoformat, help="when (ISO time with zone; default now)")
+    rejoin = sub.add_parser("member-rejoin", parents=[common], help="undo member-leave")
+    rejoin.add_argument("customer")
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day (YYYY-MM-DD)") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,6 +154,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from sync.central.app import create_app
+    from sync.central.report.background import Refresher
 
     if bool(args.certfile) != bool(args.keyfile):
         print("error: --certfile and --keyfile go together", file=sys.stderr)
@@ -145,11 +175,23 @@ def _serve(args: argparse.Namespace) -> int:
             upgrade(engine)
             engine.dispose()
         os.environ["POS_CENTRAL_DB"] = args.db
-        uvicorn.run("sync.central.app:app_from_env", factory=True, workers=args.workers, host=args.host,
-                    port=args.port, log_config=logs.log_config(), **tls)
+        engine = create_engine(args.db)
+        refresher = Refresher(engine)  # one per host, beside the workers
+        refresher.start()
+        try:
+            uvicorn.run("sync.central.app:app_from_env", factory=True, workers=args.workers, host=args.host,
+                        port=args.port, log_config=logs.log_config(), **tls)
+        finally:
+            refresher.stop()
+            engine.dispose()
         return 0
     app = create_app(args.db, migrate=not args.no_migrate)
-    uvicorn.run(app, host=args.host, port=args.port, log_config=logs.log_config(), **tls)
+    refresher = Refresher(app.state.engine)  # the report's aggregates stay current between reads
+    refresher.start()
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_config=logs.log_config(), **tls)
+    finally:
+        refresher.stop()
     return 0
 
 
@@ -292,6 +334,78 @@ def _compact(engine: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(engine: Any, args: argparse.Namespace) -> int:
+    from pos_app.domain.report.loyalty_report import report_csv, report_text
+    from pos_app.domain.report.periods import RangeError
+    from sync.central.report.query import loyalty_report, parse_grain
+    from sync.central.report.refresh import refresh
+
+    try:
+        grain = parse_grain(args.by)
+        _tx(engine, feed.assign_sequence)
+        _tx(engine, refresh)
+        built = _tx(engine, lambda s: loyalty_report(s, args.first, args.last, grain=grain, store=args.store,
+                                                     brand=args.brand, now=utcnow()))
+    except RangeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(json.dumps(built.to_json(), indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        sys.stdout.write(report_csv(built))
+    else:
+        print(report_text(built))
+    return 0
+
+
+def _report_rebuild(engine: Any, args: argparse.Namespace) -> int:
+    from sync.central.report.refresh import rebuild
+
+    result = _tx(engine, rebuild)
+    print(f"report rebuilt in {result.seconds:.1f} s: {result.members:,} members, {result.cells:,} order cells")
+    return 0
+
+
+def _admin_token(engine: Any, args: argparse.Namespace) -> int:
+    from sync.central.report import access
+
+    if args.action == "list":
+        for row in _tx(engine, access.list_admin_tokens):
+            state = f"revoked {row['revoked_at'][:19]}" if row["revoked_at"] else "active"
+            print(f"{row['name']:<24} created {row['created_at'][:19]}  {state}")
+        return 0
+    if not args.name:
+        print(f"error: admin-token {args.action} needs a NAME", file=sys.stderr)
+        return 2
+    if args.action == "revoke":
+        _tx(engine, lambda s: access.revoke_admin_token(s, args.name))
+        print(f"admin credential {args.name} revoked")
+        return 0
+    token = _tx(engine, lambda s: access.add_admin_token(s, args.name))
+    print(f"admin credential {args.name}: {token}")
+    print("Keep it secret: it reads every store's report (Authorization: Bearer ...). It is not shown again.")
+    return 0
+
+
+def _member_leave(engine: Any, args: argparse.Namespace) -> int:
+    from sync.central import leavers
+
+    if args.at is not None and args.at.tzinfo is None:
+        print("error: --at needs a time zone (e.g. 2026-03-01T18:00:00+01:00)", file=sys.stderr)
+        return 2
+    row = _tx(engine, lambda s: leavers.member_left(s, args.customer, args.at))
+    print(f"{row.id} left the program at {row.left_at.isoformat()}")
+    return 0
+
+
+def _member_rejoin(engine: Any, args: argparse.Namespace) -> int:
+    from sync.central import leavers
+
+    row = _tx(engine, lambda s: leavers.member_rejoined(s, args.customer))
+    print(f"{row.id} is a member again")
+    return 0
+
+
 _COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
     "init": _init,
     "pair-register": _pair,
@@ -306,6 +420,11 @@ _COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
     "set-setting": _set_setting,
     "run-programs": _run_programs,
     "compact-feed": _compact,
+    "report": _report,
+    "report-rebuild": _report_rebuild,
+    "admin-token": _admin_token,
+    "member-leave": _member_leave,
+    "member-rejoin": _member_rejoin,
 }
 
 

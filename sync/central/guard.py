@@ -58,10 +58,11 @@ class _BodyTooLarge(BaseException):  # noqa: N818 - not an Exception: the framew
 
 
 class RequestGuard:
-    """ASGI middleware: see the module docstring. `authenticate(token)` raises `CentralError` or returns an id."""
+    """ASGI middleware: see the module docstring. `authenticate(token, path)` raises `CentralError` or returns
+    who is calling (a register id, or an admin credential's name for the calls that take one)."""
 
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]],
-                 authenticate: Callable[[str | None], str], limits: GuardLimits | None = None) -> None:
+                 authenticate: Callable[[str | None, str], str], limits: GuardLimits | None = None) -> None:
         self.app = app
         self.authenticate = authenticate
         self.limits = limits or GuardLimits()
@@ -90,7 +91,7 @@ class RequestGuard:
                 if not await self._allowed(send, self._pairing, "pair", client):
                     return
             else:
-                register = await self._credential(send, headers.get("authorization"))
+                register = await self._credential(send, headers.get("authorization"), path)
                 if register is None or not await self._allowed(send, self._register, "register", register):
                     return
         try:
@@ -112,10 +113,10 @@ class RequestGuard:
 
         return answer
 
-    async def _credential(self, send: Send, authorization: str | None) -> str | None:
+    async def _credential(self, send: Send, authorization: str | None, path: str) -> str | None:
         token = authorization[7:].strip() if authorization and authorization.lower().startswith("bearer ") else None
         try:
-            return await run_in_threadpool(self.authenticate, token)
+            return await run_in_threadpool(self.authenticate, token, path)
         except CentralError as exc:
             await _answer(send, exc.status, exc.code, exc.detail)
             return None

@@ -38,6 +38,7 @@ from sync.central.holds import consume_holds
 from sync.central.invariants import EntryChecks, out_of_range
 from sync.central.members import CustomerState, customer_record, lock_customers, write_customers
 from sync.central.orders import chain_order_id, order_from_entry
+from sync.central.report import live as report_live
 from sync.central.tables import (
     CodeRow,
     ConflictRow,
@@ -389,6 +390,7 @@ def _book(session: Session, register: RegisterRow, items: list[_Pushed], now: da
                         (OverdraftEventRow, books.overdraft), (ConflictRow, books.conflicts), (OrderRow, books.orders)):
         if rows:
             session.execute(table.__table__.insert(), rows)  # Core executemany (pipelined on psycopg)
+    report_live.entries_booked(session, register, books.ledger)
     write_customers(session, touched_customers.values())
     session.flush()  # code rows are ORM objects
     feed.emit(session, [

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from sync.central import codes, members, orders
 from sync.central.errors import Forbidden
+from sync.central.report import live as report_live
 from sync.central.tables import AlertRow, ConflictRow, ReceivedRecordRow, RegisterRow
 from sync.protocol.records import (
     RECORD_DATA,
@@ -125,6 +126,7 @@ def ingest_records(session: Session, register: RegisterRow, records: Sequence[Sy
                                       reason=result.reason, flags=",".join(result.flags), received_at=now))
         results.append(result)
     members.write_customers(session, locked.values())
+    report_live.records_booked(session, register, [p for p in parsed if p is not None])
     session.flush()
     return results
 

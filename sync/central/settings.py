@@ -26,6 +26,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "program.winback_percent": "10",
     "program.top_spenders_share": "0.1",
     "program.default_phone_region": "US",  # phones typed without "+" are read in this region
+    # The loyalty report (sync.central.report): its day boundaries, who participates, the brands.
+    "report.timezone": "UTC",
+    "report.participants": None,  # a segment name; None: every enrolled member
+    "report.brands": {},  # {"Brand": {"stores": ["S1", ...], "participants": segment or None}}
 }
 
 

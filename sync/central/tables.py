@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -87,6 +88,8 @@ class CustomerRow(Base):
     enrolled_register_id: Mapped[str | None] = mapped_column(String(64))  # None: imported at the central
     # Set when a manager merged this member into another: their points and keys live there now.
     merged_into: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Revision 0030: the member left the program (a participant until that day, not on it).
+    left_at: Mapped[datetime | None] = mapped_column(Stamp)
 
 
 class LedgerEntryRow(Base):
@@ -437,3 +440,182 @@ class RewardPoolCodeRow(Base):
     register_id: Mapped[str | None] = mapped_column(String(64))  # reserved for, or issued at
     customer_id: Mapped[str | None] = mapped_column(String(64))
     issued_at: Mapped[datetime | None] = mapped_column(Stamp)
+
+
+# -- the loyalty report (revision 0030) -------------------------------------------------------------
+# Derived tables: `pos-central report-rebuild` recomputes all of them from the orders, the ledger and
+# the members; `sync.central.report.refresh` keeps them current as records and entries arrive.
+
+
+class AdminTokenRow(Base):
+    """A chain-wide credential (the report of every store); the server keeps only its SHA-256."""
+
+    __tablename__ = "admin_tokens"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    revoked_at: Mapped[datetime | None] = mapped_column(Stamp)
+
+
+class ReportMemberRow(Base):
+    """A member as the report sees them: when they participate, where they enrolled, their points now.
+
+    `ordinal` numbers members densely for the buyers' bitmaps; `brand_mask` 0: never a participant. A
+    member merged into another takes that member's span and brands.
+    """
+
+    __tablename__ = "report_members"
+    __table_args__ = (Index("ix_report_members_home_store", "home_store"),)
+
+    ordinal: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(64), unique=True)
+    home_store: Mapped[str] = mapped_column(String(64))
+    brand_mask: Mapped[int] = mapped_column(Integer, default=0)
+    # Merged into another member: their entries count as that member's, they are not counted themselves.
+    merged: Mapped[bool] = mapped_column(Boolean, default=False)
+    since_day: Mapped[date | None] = mapped_column(Date)
+    until_day: Mapped[date | None] = mapped_column(Date)
+    tier: Mapped[str] = mapped_column(String(32), default="")
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)
+    pending: Mapped[int] = mapped_column(BigInteger, default=0)
+    expiring_30: Mapped[int] = mapped_column(BigInteger, default=0)
+    expiring_90: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportOrderCellRow(Base):
+    """Orders of one local day at one store, by audience (participant, member, anonymous)."""
+
+    __tablename__ = "report_order_cells"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(16), primary_key=True)
+    orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    revenue_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_value_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportPointsCellRow(Base):
+    """Ledger entries of one local day booked by one store's registers, by audience."""
+
+    __tablename__ = "report_points_cells"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(16), primary_key=True)
+    accrued: Mapped[int] = mapped_column(BigInteger, default=0)
+    redeemed: Mapped[int] = mapped_column(BigInteger, default=0)
+    expired: Mapped[int] = mapped_column(BigInteger, default=0)
+    adjusted: Mapped[int] = mapped_column(BigInteger, default=0)
+    net: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportRewardCellRow(Base):
+    """Participants' claims of one reward on one local day at one store."""
+
+    __tablename__ = "report_reward_cells"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reward_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claims: Mapped[int] = mapped_column(BigInteger, default=0)
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportPromotionCellRow(Base):
+    """What one promotion cost on one local day at one store, and the orders it applied to."""
+
+    __tablename__ = "report_promotion_cells"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    promotion_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    cost_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    revenue_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportBuyerCellRow(Base):
+    """The participants (by ordinal, a serialized roaring bitmap) who bought on one local day.
+
+    `scope` is a store id, or `*` for the chain (the union of the stores).
+    """
+
+    __tablename__ = "report_buyer_cells"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    buyers: Mapped[int] = mapped_column(BigInteger, default=0)
+    bitmap: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ReportEnrollmentCellRow(Base):
+    """Members who became participants (`enrolled`) or stopped (`left`) on one local day."""
+
+    __tablename__ = "report_enrollment_cells"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    home_store: Mapped[str] = mapped_column(String(64), primary_key=True)
+    brand_mask: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrolled: Mapped[int] = mapped_column(BigInteger, default=0)
+    left: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportMemberCellRow(Base):
+    """Participants now, by home store, brands and tier, with their points position."""
+
+    __tablename__ = "report_member_cells"
+
+    home_store: Mapped[str] = mapped_column(String(64), primary_key=True)
+    brand_mask: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tier: Mapped[str] = mapped_column(String(32), primary_key=True)
+    members: Mapped[int] = mapped_column(BigInteger, default=0)
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)
+    pending: Mapped[int] = mapped_column(BigInteger, default=0)
+    expiring_30: Mapped[int] = mapped_column(BigInteger, default=0)
+    expiring_90: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportOfferOrderRow(Base):
+    """A counted order of a member of a personal offer's audience, placed after they were assigned."""
+
+    __tablename__ = "report_offer_orders"
+    __table_args__ = (
+        Index("ix_report_offer_orders_store_day", "store_id", "day"),
+        Index("ix_report_offer_orders_promotion_day", "promotion_id", "day"),
+    )
+
+    promotion_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64))
+    group: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date] = mapped_column(Date)
+    store_id: Mapped[str] = mapped_column(String(64))
+    revenue_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportDirtyRow(Base):
+    """A store's local day whose cells must be recomputed (written in the transaction that changed it)."""
+
+    __tablename__ = "report_dirty"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    store_id: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+
+
+class ReportStateRow(Base):
+    """What the report's refresh keeps between runs (feed watermark, the rules its tables follow)."""
+
+    __tablename__ = "report_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+# Revision 0030: what the report's refresh looks up by (a store's entries of a day, an audience's member).
+Index("ix_ledger_entries_register_created", LedgerEntryRow.register_id, LedgerEntryRow.created_at_register)
+Index("ix_offer_audiences_customer", OfferAudienceRow.customer_id)
+Index("ix_conflicts_created", ConflictRow.created_at)

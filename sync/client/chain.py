@@ -17,6 +17,7 @@ from sync.client.http import SyncClient
 from sync.protocol.records import HoldAnswer
 
 SALE_TIMEOUT = (1.0, 2.0)
+REPORT_READ_TIMEOUT = 10.0
 
 
 class CentralCalls:
@@ -43,6 +44,11 @@ class CentralCalls:
     def fetch_order(self, order_id: str) -> dict[str, Any] | None:
         self._check_online()
         return self.client.fetch_order(order_id, timeout=self.timeout)
+
+    def fetch_report(self, first: str, last: str, by: str | None = None) -> dict[str, Any]:
+        """The central service's loyalty report of this register's store (a manager waits: 10 s to answer)."""
+        self._check_online()
+        return self.client.report(first, last, by=by, timeout=(self.timeout[0], REPORT_READ_TIMEOUT))
 
 
 __all__ = ["SALE_TIMEOUT", "CentralCalls"]

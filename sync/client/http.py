@@ -256,6 +256,12 @@ class SyncClient:
     def release_hold(self, hold_id: str, *, timeout: tuple[float, float] | None = None) -> None:
         self._request("DELETE", f"/v1/holds/{quote(hold_id, safe='')}", attempts=1, timeout=timeout)
 
+    def report(self, first: str, last: str, *, by: str | None = None,
+               timeout: tuple[float, float] | None = None) -> dict[str, Any]:
+        """The loyalty report of this register's store (`GET /v1/report`), as JSON; one attempt."""
+        params = {"from": first, "to": last, **({"by": by} if by else {})}
+        return self._request("GET", "/v1/report", params=params, attempts=1, timeout=timeout).json()
+
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The server-confirmed state of one customer (balance, overdraft, segments)."""
         return self._request("GET", f"/v1/customers/{customer_id}", attempts=2).json()

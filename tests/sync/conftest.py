@@ -34,3 +34,30 @@ def make_store(tmp_path: Path) -> Iterator[Callable[[str], ReferenceRegisterStor
     yield make
     for store in stores:
         store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def either_central(request, tmp_path: Path) -> Iterator[CentralServer]:
+    """A real central service on SQLite, then on PostgreSQL in a schema of its own."""
+    if request.param == "sqlite":
+        server = CentralServer(sqlite_url(tmp_path / "central.db"))
+        yield server
+        server.stop()
+        return
+    import uuid
+
+    import sqlalchemy as sa
+
+    url = request.getfixturevalue("postgres_url")
+    schema = f"pos_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    server = CentralServer(f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}")
+    try:
+        yield server
+    finally:
+        server.stop()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
