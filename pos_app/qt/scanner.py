@@ -14,6 +14,11 @@ Timing comes from an injected `clock` (seconds, monotonic) so tests are
 deterministic; a real timer only decides *when* to look again for held keys
 once typing stops, and the clock decides whether they are released.
 
+Shift (and the other modifier keys) pressed around a capital or a symbol is
+part of the burst: a scanner types `WB-V9THZA` with Shift down for each
+capital, exactly as a person would, and the codes the product prints
+(`NV-...`, `WB-...`, `R1-...`) must still read as one scan.
+
 Key presses are taken where the platform delivers them: the `QWindow`. Events
 sent straight to a widget (as `qtbot.keyClicks(line_edit, ...)` does) never
 count as a scan, so tests that type into fields behave as before; to simulate a
@@ -33,6 +38,12 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QWindow
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# Pressed and released around the characters they shape (Shift for `W`, AltGr for `@` on some layouts):
+# never a character of their own, and never the end of a burst.
+_MODIFIER_KEYS = frozenset({
+    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta,
+    Qt.Key.Key_Mode_switch, Qt.Key.Key_CapsLock,
+})
 # Shift makes capitals and Keypad marks digits from the number pad; both are ordinary scanner output.
 _TYPING_MODIFIERS = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
 
@@ -137,6 +148,8 @@ class ScanDetector(QObject):
         return False
 
     def _on_key_press(self, window: QWindow, event: QKeyEvent) -> bool:
+        if event.key() in _MODIFIER_KEYS:
+            return False  # a scanner's Shift before a capital: the burst goes on
         now = self._clock()
         fast = self._last_key_at is not None and (now - self._last_key_at) * 1000 < self.rules.max_gap_ms
         if self._held and (not fast or window is not self._held_window):
@@ -176,7 +189,7 @@ class ScanDetector(QObject):
         the press never arrives. So a key that cannot continue the burst
         releases the held keys here, before the shortcut's action reads the field.
         """
-        if not self._held or self._last_key_at is None:
+        if not self._held or self._last_key_at is None or event.key() in _MODIFIER_KEYS:
             return False
         fast = (self._clock() - self._last_key_at) * 1000 < self.rules.max_gap_ms
         ends_a_scan = event.key() in _ENTER_KEYS and len(self._held) >= self.rules.min_length

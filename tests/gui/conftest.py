@@ -39,15 +39,31 @@ class FakeClock:
         self.now += ms / 1000
 
 
+# What a US keyboard layout types with Shift held: a wedge scanner presses Shift for these, as a person does.
+SHIFTED = set('~!@#$%^&*()_+{}|:"<>?')
+
+
+def shift_for(char: str) -> Qt.KeyboardModifier:
+    """Shift for capitals and for the symbols a US layout types with Shift."""
+    shift = char.isupper() or char in SHIFTED
+    return Qt.KeyboardModifier.ShiftModifier if shift else Qt.KeyboardModifier.NoModifier
+
+
 class Wedge:
-    """Keystrokes delivered to a window, as the platform delivers a scanner's, on the fake clock."""
+    """Keystrokes delivered to a window, as the platform delivers a scanner's, on the fake clock.
+
+    A capital or a shifted symbol comes as the platform sends it: Shift pressed, the key with
+    the Shift modifier, the key released, Shift released.
+    """
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
 
     def press(self, widget, char: str, gap_ms: float) -> None:
         self.clock.advance(gap_ms)
-        QTest.keyClick(widget.window().windowHandle(), ord(char))
+        assert char.isascii(), "a wedge scanner types ASCII (Code128, EAN)"
+        # QTest presses and releases Shift around the key when the modifier asks for it.
+        QTest.keyClick(widget.window().windowHandle(), char, shift_for(char))
 
     def type(self, widget, text: str, gap_ms: float) -> None:
         for char in text:

@@ -441,3 +441,16 @@ def test_pay_refuses_when_the_amount_changed_since_it_was_shown(qtbot, register,
     qtbot.waitUntil(lambda: "the total is now" in register.cart_panel.message.text(), timeout=5000)
     assert register.receipt_dialog is None
     qtbot.waitUntil(lambda: register.view.total == real and register.pay_button.isEnabled(), timeout=5000)
+
+
+def test_a_personal_code_in_capitals_scanned_with_shift_is_a_code_not_an_item(qtbot, register, wedge, demo_store):
+    zoe = demo_store.customers[0]
+    code = next(c for c in demo_store.codes_of(zoe.id) if any(ch.isalpha() for ch in c))
+    assert code == code.upper() and "-" in code  # printed as "VIP-582AKK": Shift for every capital
+    wedge.scan(register, ZOE_CARD)
+    qtbot.waitUntil(lambda: register.customer_panel.current is not None, timeout=5000)
+    register.cart_panel.item.setFocus()
+    wedge.scan(register, code)
+    qtbot.waitUntil(lambda: any(c.code == code for c in register.view.codes), timeout=5000)
+    assert "no such product" not in register.cart_panel.message.text()
+    assert register.cart_panel.item.text() == ""

@@ -196,3 +196,21 @@ def test_the_wedge_fixture_drives_a_scan_into_any_widget(qtbot, screen, clock, w
     wedge.type(screen.search, "Jose", gap_ms=150)
     clock.advance(150)
     qtbot.waitUntil(lambda: screen.search.text() == "Jose", timeout=1000)
+
+
+@pytest.mark.parametrize("code", ["WB-V9THZA", "R1-000042", "NV-7K2QX9", "S1-R1-000001", "Ab_9$%+/.cD"])
+def test_capitals_and_symbols_typed_with_shift_are_one_scan(qtbot, screen, clock, wedge, detector, code):
+    # The codes the product prints (reward codes, order numbers, next-visit codes) as a wedge scanner
+    # types them: Shift goes down and up around every capital and shifted symbol.
+    with qtbot.waitSignal(detector.barcode_scanned, timeout=1000) as blocker:
+        wedge.scan(screen, code)
+
+    assert blocker.args == [code]
+    assert screen.search.text() == ""
+    assert screen.checkouts == 0
+
+
+def test_capitals_typed_slowly_with_shift_reach_the_field(qtbot, screen, clock, wedge, detector):
+    wedge.type(screen, "Zoe O'Brien-Smith", gap_ms=120)
+    clock.advance(120)
+    qtbot.waitUntil(lambda: screen.search.text() == "Zoe O'Brien-Smith", timeout=1000)
