@@ -20,7 +20,9 @@ spends or when an offline exposure cap would be passed, and then writes:
 - the codes' uses, the rewards' personal single-use codes, the customer's
   promotion uses and first-order flag;
 - the next-visit code when the program has the offer and the sale earns it
-  (`services.next_visit`): personal, single use, tied to the order.
+  (`services.next_visit`): personal, single use, tied to the order;
+- its receipt, when the caller gives the header facts (`receipt=`), kept so it
+  can be printed again (`services.receipts`).
 
 Any refusal returns before anything is written; the unit of work rolls back.
 """
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -40,9 +42,11 @@ from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
 from pos_app.domain.sale_record import SaleRecord, SoldLine
 from pos_app.domain.scenario_json import result_to_json
+from pos_app.printing.receipt import Receipt
 from pos_app.services.next_visit import NextVisitOffer, issue_next_visit_code
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import PricedSale, PricingEngineCache, price_in
+from pos_app.services.receipts import ReceiptHeader, keep_receipt, sale_receipt
 from pos_app.services.sale import SaleDraft
 from pos_app.storage.unit_of_work import UnitOfWork
 
@@ -80,6 +84,7 @@ class CompletedSale:
     points_after: int | None = None  # held accruals included
     accrual_available_on: date | None = None  # earned points spendable from this day (None: now)
     next_visit: NextVisitOffer | None = None  # the personal code this sale earned, printed on the receipt
+    receipt: Receipt | None = None  # the slip, kept with the sale when checkout was given its header
 
     @property
     def order_number(self) -> str:
@@ -183,6 +188,7 @@ def checkout(
     connectivity: Connectivity = ONLINE,
     expected_total: int | None = None,
     cache: PricingEngineCache | None = None,
+    receipt: ReceiptHeader | None = None,
 ) -> CompletedSale | Refused:
     """Pay the sale: one transaction (see the module docstring). Commit happens before this returns.
 
@@ -355,19 +361,22 @@ def checkout(
         next_visit = issue_next_visit_code(
             uow, settings, customer_id=customer_id, total_minor=result.total, order_id=order_id, now=now
         )
-        uow.commit()
-        points_before = customer.points if customer is not None else None
-        points_after = priced.points_after
-        return CompletedSale(
+        completed = CompletedSale(
             order=record,
             priced=priced,
             entries=tuple(entries),
             issued_codes=tuple(issued),
-            points_before=points_before,
-            points_after=points_after,
+            points_before=customer.points if customer is not None else None,
+            points_after=priced.points_after,
             accrual_available_on=available_on,
             next_visit=next_visit,
         )
+        if receipt is not None:
+            slip = sale_receipt(completed, receipt, now)
+            keep_receipt(uow, slip, now)
+            completed = replace(completed, receipt=slip)
+        uow.commit()
+        return completed
 
 
 def sale_summary(completed: CompletedSale) -> Mapping[str, object]:

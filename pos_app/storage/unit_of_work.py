@@ -25,7 +25,9 @@ from pos_app.storage.customers import CustomerRepository
 from pos_app.storage.database import WRITE
 from pos_app.storage.ledger import LedgerRepository
 from pos_app.storage.orders import OrderRepository
+from pos_app.storage.parked_sales import ParkedSaleRepository
 from pos_app.storage.promotions import PromotionRepository
+from pos_app.storage.receipts import ReceiptRepository
 from pos_app.storage.rewards import RewardRepository
 from pos_app.storage.settings import SettingsRepository
 from pos_app.storage.sync_state import SyncStateRepository
@@ -42,6 +44,8 @@ class UnitOfWork:
     audit: AuditRepository
     rewards: RewardRepository
     sync_state: SyncStateRepository
+    parked_sales: ParkedSaleRepository
+    receipts: ReceiptRepository
 
     def __init__(self, session_factory: sessionmaker[Session], register_id: str) -> None:
         self._session_factory = session_factory
@@ -64,6 +68,8 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.rewards = RewardRepository(session)
         self.sync_state = SyncStateRepository(session)
+        self.parked_sales = ParkedSaleRepository(session)
+        self.receipts = ReceiptRepository(session)
         return self
 
     def __exit__(
