@@ -54,11 +54,7 @@ CODE_STATUS_WORDS = {
 
 def money(minor: int, currency: str = "USD") -> str:
     """Minor units as shown on screen: "$12.50", "-$3.00"."""
-    cur = Currency.of(currency)
-    text = f"{cur.to_decimal(abs(minor)):,.{cur.digits}f}"  # thousands separated: $5,000.00
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
-    amount = f"{symbol}{text}" if symbol else f"{text} {currency}"
-    return f"-{amount}" if minor < 0 else amount
+    return Currency.of(currency).display(minor)
 
 
 def reason_words(reason: str, detail: str = "") -> str:

@@ -113,7 +113,7 @@ def test_the_sale_view_says_why_an_offer_did_not_apply():
     assert [p.name for p in view.applied] == ["10% off dairy"]
     assert view.rows[0].discount == 30 and view.rows[0].net == 268
     refused = {p.promotion_id: p.words for p in view.refused}
-    assert refused["P2"].startswith("Needs 30.00")
+    assert refused["P2"].startswith("Needs $30.00")
     assert [(c.code, c.status) for c in view.codes] == [("save5", "not_applicable")]
     assert view.total == 268 and view.item_count == 2
 
