@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListView, QWidget
 from pos_app.domain.customer_profile import CustomerProfile
 from pos_app.qt.list_models import CustomerListModel
 from pos_app.qt.register_ops import CustomerCard
-from pos_app.qt.widgets import Panel, label, set_role
+from pos_app.qt.widgets import ElidedLabel, Panel, label, set_role
 from pos_app.qt.wording import money
 
 SEARCH_DELAY_MS = 120  # wait for a pause in typing before searching
@@ -45,6 +45,7 @@ class CustomerPanel(Panel):
         self.list = QListView()
         self.list.setObjectName("customer-candidates")
         self.list.setModel(self.candidates)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)  # the phone digits come second: never the cut part
         self.list.setVisible(False)
         self.list.activated.connect(self._pick_index)
         self.body.addWidget(self.list, 1)
@@ -52,7 +53,7 @@ class CustomerPanel(Panel):
         self.card = QWidget()
         self.card.setObjectName("customer-card")
         card = self.card_layout = _column(self.card)
-        self.name = label("", "heading", wrap=True, name="customer-name")
+        self.name = ElidedLabel("", "heading", name="customer-name")  # a long name is cut, whole in the tooltip
         badges = QHBoxLayout()
         badges.setSpacing(8)
         self.tier = label("", "badge", name="customer-tier")
@@ -81,6 +82,8 @@ class CustomerPanel(Panel):
         self.hint = label(hint.replace(" · ", "\n") if hint else "", "shortcut", wrap=True, name="customer-hint")
         self.hint.setVisible(bool(hint))
         self.body.addWidget(self.hint)
+        self.buttons = QHBoxLayout()  # the window puts its customer keys here (enrol, clear)
+        self.body.addLayout(self.buttons)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

@@ -1,9 +1,11 @@
-"""The sale's three panels: the cart, the promotions, the totals.
+"""The sale's panels: the cart, the promotions, the codes and points, the totals.
 
 Each panel shows a `SaleView` (the priced sale as plain values) and emits
 what the cashier asked for (an item typed, a quantity, a code, points to
 redeem, pay); the window runs the operation and hands back the new view.
-`show_view(view, changes)` redraws only what the operation changed.
+`show_view(view, changes)` redraws only what the operation changed. The
+codes and points fields have a panel of their own, so they stay on screen
+when a narrow window folds the promotions into a tab.
 """
 
 from __future__ import annotations
@@ -25,8 +27,12 @@ from PySide6.QtWidgets import (
 
 from pos_app.qt.cart_model import CartTableModel
 from pos_app.qt.sale_view import SaleView
-from pos_app.qt.widgets import Panel, label, set_role
-from pos_app.qt.wording import money
+from pos_app.qt.widgets import ElidedLabel, Panel, label, set_role
+from pos_app.qt.wording import NOT_PROVEN_WORDS, earns_words, money
+
+# The widest text of each fixed column: a weighed line's quantity, prices and discounts up to $999.99.
+QTY_PRICE_SAMPLES = {1: "99.999 kg", 2: "$999.99", 3: "-$999.99", 4: "$9,999.99"}
+CELL_PADDING = 24  # the cell's left and right padding in the style sheet, and a little air
 
 
 class CartPanel(Panel):
@@ -62,15 +68,23 @@ class CartPanel(Panel):
         self.table.verticalHeader().setDefaultSectionSize(50)
         self.table.setWordWrap(True)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the next field, not the next cell
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 46), (2, 82), (3, 92), (4, 88)):
+        for col, sample in QTY_PRICE_SAMPLES.items():
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(col, width)
+            header.resizeSection(col, self._column_width(sample))
         self.table.installEventFilter(self)
         self.body.addWidget(self.table, 1)
-        self.message = label("", "muted", wrap=True, name="cart-message")
+        self.message = ElidedLabel("", "muted", name="cart-message")
         self.body.addWidget(self.message)
+        self.buttons = QHBoxLayout()  # the window puts its line keys here (quantity, remove)
+        self.body.addLayout(self.buttons)
+
+    def _column_width(self, sample: str) -> int:
+        """Room for the widest value a column shows ("0.532 kg", "-$123.45") in the table's font, and padding."""
+        self.table.ensurePolished()
+        return self.table.fontMetrics().horizontalAdvance(sample) + CELL_PADDING
 
     def _enter(self) -> None:
         text = self.item.text().strip()
@@ -144,8 +158,7 @@ class CartPanel(Panel):
 
 
 class PromotionsPanel(Panel):
-    code_entered = Signal(str)
-    redeem_requested = Signal(object)  # int points, "max", or 0 to stop redeeming
+    """What applies and why the rest does not: applied (with amounts), rewards claimed, refused, nudges."""
 
     def __init__(self, currency: str, parent: QWidget | None = None) -> None:
         super().__init__("Promotions", parent)
@@ -155,12 +168,16 @@ class PromotionsPanel(Panel):
         self.applied = _Lines("promotions-applied")
         self.refused = _Lines("promotions-refused")
         self.nudges = _Lines("promotions-nudges")
-        # The lists scroll inside the panel: a long cart never pushes the code and points fields away.
+        # The best combination is searched within a budget; when it could not be proven, the cashier is told.
+        self.not_proven = label(NOT_PROVEN_WORDS, "warning", wrap=True, name="promotions-not-proven")
+        self.not_proven.setVisible(False)
+        # The lists scroll inside the panel: a long cart never pushes the panel off the screen.
         lists = QWidget()
         lists.setObjectName("promotion-lists")
         column = QVBoxLayout(lists)
         column.setContentsMargins(0, 0, 6, 0)
         column.setSpacing(8)
+        column.addWidget(self.not_proven)
         column.addWidget(self.claims)
         column.addWidget(self.applied)
         column.addWidget(self.refused)
@@ -175,12 +192,41 @@ class PromotionsPanel(Panel):
         self.scroll.setMinimumHeight(120)
         self.body.addWidget(self.scroll, 1)
 
+    def show_view(self, view: SaleView) -> None:
+        m = lambda v: money(v, view.currency)  # noqa: E731
+        self.not_proven.setVisible(bool(view.rows) and not view.optimal)
+        self.applied.set_lines(
+            [(f"✔ {p.name}", "−" + m(p.amount) if p.amount else f"+{p.points:,} pts", "success", None)
+             for p in view.applied]
+            or ([("No promotion applies yet", "", "muted", None)] if view.rows else []))
+        self.claims.set_lines([(f"★ {name}", f"{points:,} pts", "shortcut", None) for _id, name, points in view.claims])
+        refused = [(f"✘ {p.name}", "", None, p.words) for p in view.refused[:6]] if view.rows else []
+        if view.rows and len(view.refused) > 6:
+            refused.append((f"… and {len(view.refused) - 6} more", "", "muted", None))
+        self.refused.set_lines(refused)
+        self.nudges.set_lines([(f"➜ {n}", "", "muted", None) for n in view.nudges[:3]]
+                              or ([("Promotions show here as items are scanned: what applies, what does not "
+                                    "and why.", "", "muted", None)] if not view.rows else []))
+        applied = len(view.applied)
+        self.title.setText(f"Promotions  ·  {applied} applied" if applied else "Promotions")
+
+
+class CodesPanel(Panel):
+    """The promo codes entered (with what became of each) and the points the customer pays with."""
+
+    code_entered = Signal(str)
+    redeem_requested = Signal(object)  # int points, "max", or 0 to stop redeeming
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Codes and points", parent)
+        self.title.setVisible(False)  # the F4 / F6 labels say what the fields are for
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
         self.code = QLineEdit()
         self.code.setObjectName("code-entry")
         self.code.setPlaceholderText("Code")
+        self.code.setAccessibleName("Promo code")
         self.code.returnPressed.connect(self._code)
         self._codes: tuple = ()
         self._code_refusal = ""
@@ -189,6 +235,7 @@ class PromotionsPanel(Panel):
         self.points = QLineEdit()
         self.points.setObjectName("points-entry")
         self.points.setPlaceholderText("Points or M")
+        self.points.setAccessibleName("Points to pay with")
         self.points.returnPressed.connect(self._points)
         self.redemption = label("", "muted", wrap=True, name="redemption")
         grid.addWidget(label("F4 Code", "shortcut"), 0, 0)
@@ -215,8 +262,11 @@ class PromotionsPanel(Panel):
         elif text == "":
             self.redeem_requested.emit(0)
         else:
-            self.redemption.setText("Type a number of points, or M for the most allowed")
-            set_role(self.redemption, "danger")
+            self.say_points("Type a number of points, or M for the most allowed", "danger")
+
+    def say_points(self, text: str, role: str = "muted") -> None:
+        self.redemption.setText(text)
+        set_role(self.redemption, role)
 
     def refuse_code(self, message: str) -> None:
         """A code the sale would not take (unknown, used, someone else's), shown under the code field."""
@@ -238,28 +288,22 @@ class PromotionsPanel(Panel):
         self.points.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.points.selectAll()
 
+    def clear(self) -> None:
+        """A new sale: no code typed, no points asked, nothing said about the last one."""
+        self.code.clear()
+        self.points.clear()
+        self._codes, self._code_refusal = (), ""
+        self._draw_codes()
+        self.say_points("")
+
     def show_view(self, view: SaleView) -> None:
         m = lambda v: money(v, view.currency)  # noqa: E731
-        self.applied.set_lines(
-            [(f"✔ {p.name}", "−" + m(p.amount) if p.amount else f"+{p.points:,} pts", "success", None)
-             for p in view.applied]
-            or ([("No promotion applies yet", "", "muted", None)] if view.rows else []))
-        self.claims.set_lines([(f"★ {name}", f"{points:,} pts", "shortcut", None) for _id, name, points in view.claims])
-        refused = [(f"✘ {p.name}", "", None, p.words) for p in view.refused[:6]] if view.rows else []
-        if view.rows and len(view.refused) > 6:
-            refused.append((f"… and {len(view.refused) - 6} more", "", "muted", None))
-        self.refused.set_lines(refused)
-        self.nudges.set_lines([(f"➜ {n}", "", "muted", None) for n in view.nudges[:3]]
-                              or ([("Promotions show here as items are scanned: what applies, what does not "
-                                    "and why.", "", "muted", None)] if not view.rows else []))
         self._codes = view.codes
         self._code_refusal = ""
         self._draw_codes()
         r = view.redemption
         if r is None:
-            self.redemption.setText("" if view.customer_points is None
-                                    else f"{view.customer_points:,} points spendable now")
-            set_role(self.redemption, "muted")
+            self.say_points("" if view.customer_points is None else f"{view.customer_points:,} points spendable now")
         else:
             asked = "max" if r.requested == "max" else f"{int(r.requested):,}"
             text = f"Paying {r.redeemed:,} pts = {m(r.value)}  (asked {asked})"
@@ -267,9 +311,8 @@ class PromotionsPanel(Panel):
                 text += f"\n{r.words}"
             if r.limited_by in ("share", "step") and r.cap:
                 text += f"\nAt most {r.cap:,} pts may pay for this order"
-            self.redemption.setText(text)
-            set_role(self.redemption, "success" if r.redeemed and not r.limited_by else "muted"
-                     if r.redeemed else "danger")
+            self.say_points(text, "success" if r.redeemed and not r.limited_by else "muted"
+                            if r.redeemed else "danger")
 
 
 class _Lines(QWidget):
@@ -371,12 +414,12 @@ class TotalsPanel(Panel):
         self.discounts.setText(m(-view.discount_total) if view.discount_total else m(0))
         self.points_paid.setText(m(-view.points_value) if view.points_value else m(0))
         self.total.setText(m(view.total))
-        self.earned.setText(f"Earns {view.points_earned:,} points" if view.customer_points is not None
-                            and view.rows else "")
+        self.earned.setText(earns_words(view.points_earned) if view.customer_points is not None and view.rows
+                            else "")
 
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-__all__ = ["CartPanel", "PromotionsPanel", "TotalsPanel"]
+__all__ = ["CartPanel", "CodesPanel", "PromotionsPanel", "TotalsPanel"]

@@ -41,6 +41,7 @@ class Colors:
     accent_text: str = "#000000"
     success: str = "#5cff8a"
     danger: str = "#ff8a80"
+    warning: str = "#ffc04d"
     banner: str = "#ffb000"
     banner_text: str = "#000000"
     border: str = "#8a96a6"
@@ -71,6 +72,8 @@ class Theme:
             "selection": (c.accent_text, c.accent),
             "success on surface": (c.success, c.surface),
             "danger on surface": (c.danger, c.surface),
+            "warning on surface": (c.warning, c.surface),
+            "header on window": (c.muted, c.window),
             "banner": (c.banner_text, c.banner),
             "disabled on surface": (c.disabled, c.surface),
             "gold badge": (c.accent_text, c.gold),
@@ -157,6 +160,7 @@ QToolTip {{ background-color: {c.surface_alt}; color: {c.text}; border: 2px soli
 *[role="muted"] {{ color: {c.muted}; font-size: {s.small}px; }}
 *[role="success"] {{ color: {c.success}; font-weight: bold; }}
 *[role="danger"] {{ color: {c.danger}; font-weight: bold; }}
+*[role="warning"] {{ color: {c.warning}; font-size: {s.small}px; font-weight: bold; }}
 *[role="banner"] {{
     background-color: {c.banner};
     color: {c.banner_text};

@@ -117,6 +117,47 @@ def last_order(uow: UnitOfWork) -> SaleRecord | Refused:
     return order or Refused("no_order", "this register has no order yet")
 
 
+def quote_return(order: SaleRecord, quantities: Mapping[str, int | str]) -> tuple[ReturnedLine, ...] | Refused:
+    """What returning `quantities` of `order` gives back, line by line, before anything is written.
+
+    The same computation `return_items` records; the screen shows it in the confirmation.
+    """
+    if not quantities:
+        return Refused("nothing_to_return", "choose the items to return")
+    if order.status != "paid":
+        return Refused("order_voided", f"order {order.id} was voided")
+    lines = {line.line_id: line for line in order.lines}
+    returned: list[ReturnedLine] = []
+    for line_id, qty in quantities.items():
+        line = lines.get(line_id)
+        if line is None:
+            return Refused("unknown_line", f"order {order.id} has no line {line_id!r}")
+        amount = _return_qty(line, qty)
+        if isinstance(amount, Refused):
+            return amount
+        left = Fraction(line.qty_left)
+        if amount > left:
+            return Refused(
+                "more_than_sold",
+                f"{line.name}: {_qty_text(left)} left to return (sold {line.qty}), {_qty_text(amount)} asked",
+            )
+        sold = Fraction(Decimal(line.qty))
+        before = Fraction(Decimal(line.qty_returned))
+        after = before + amount
+        returned.append(
+            ReturnedLine(
+                line_id=line.line_id,
+                sku=line.sku,
+                name=line.name,
+                qty=_qty_text(amount),
+                refund_minor=share(line.net_minor, sold, before, after),
+                points_given_back=share(line.points_redeemed, sold, before, after),
+                points_taken_back=share(line.points_earned, sold, before, after),
+            )
+        )
+    return tuple(returned)
+
+
 def _return_qty(line: SoldLine, qty: object) -> Fraction | Refused:
     text = str(qty).strip() if isinstance(qty, int | str) and not isinstance(qty, bool) else ""
     try:
@@ -192,22 +233,9 @@ def return_items(
             return Refused("unknown_order", f"no order {ref} at this register")
         if order.status != "paid":
             return Refused("order_voided", f"order {ref} was voided")
-        lines = {line.line_id: line for line in order.lines}
-        asked: list[tuple[SoldLine, Fraction]] = []
-        for line_id, qty in quantities.items():
-            line = lines.get(line_id)
-            if line is None:
-                return Refused("unknown_line", f"order {ref} has no line {line_id!r}")
-            amount = _return_qty(line, qty)
-            if isinstance(amount, Refused):
-                return amount
-            left = Fraction(line.qty_left)
-            if amount > left:
-                return Refused(
-                    "more_than_sold",
-                    f"{line.name}: {_qty_text(left)} left to return (sold {line.qty}), {_qty_text(amount)} asked",
-                )
-            asked.append((line, amount))
+        returned_lines = quote_return(order, quantities)
+        if isinstance(returned_lines, Refused):
+            return returned_lines
         settings = uow.settings.get()
         window = settings.return_window_days
         late = window > 0 and now - order.created_at > timedelta(days=window)
@@ -222,22 +250,7 @@ def return_items(
                     )
                 return refused
         actor = manager_id or cashier_id
-        returned: list[ReturnedLine] = []
-        for line, amount in asked:
-            sold = Fraction(Decimal(line.qty))
-            before = Fraction(Decimal(line.qty_returned))
-            after = before + amount
-            returned.append(
-                ReturnedLine(
-                    line_id=line.line_id,
-                    sku=line.sku,
-                    name=line.name,
-                    qty=_qty_text(amount),
-                    refund_minor=share(line.net_minor, sold, before, after),
-                    points_given_back=share(line.points_redeemed, sold, before, after),
-                    points_taken_back=share(line.points_earned, sold, before, after),
-                )
-            )
+        returned = list(returned_lines)
         for item in returned:
             uow.orders.record_return(order.id, item.line_id, item.qty, item.refund_minor)
         given = sum(item.points_given_back for item in returned)
@@ -420,6 +433,7 @@ __all__ = [
     "VoidedOrder",
     "find_order",
     "last_order",
+    "quote_return",
     "return_items",
     "share",
     "void_last_order",

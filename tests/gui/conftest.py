@@ -144,6 +144,7 @@ def register(qtbot, demo_db, demo_template, scan_detector, tmp_path, qapp):
     window.show()
     qtbot.waitExposed(window)
     yield window
+    window.new_sale()  # closing with a sale open asks first (and parks it)
     window.close()
     qapp.setStyleSheet(before[0])
     qapp.setPalette(before[1])

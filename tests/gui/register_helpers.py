@@ -37,6 +37,49 @@ def press(window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     QTest.keyClick(target, key, modifier)
 
 
+ZOE_CARD = "2900000000018"
+
+
+def sell(qtbot, register, wedge, products, card: str | None = ZOE_CARD):
+    """Sell `products` (to the card's holder, or anonymously); returns the receipt after closing its dialog."""
+    if card is not None:
+        wedge.scan(register, card)
+        qtbot.waitUntil(lambda: register.customer_panel.current is not None, timeout=5000)
+    for product in products:
+        wedge.scan(register, product.barcode)
+    qtbot.waitUntil(lambda: len(register.cart_panel.model.rows) == len({p.sku for p in products}), timeout=5000)
+    press(register, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: register.receipt_dialog is not None and register.receipt_dialog.isVisible(),
+                    timeout=5000)
+    dialog = register.receipt_dialog
+    qtbot.keyClick(dialog.next_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+    return dialog.receipt
+
+
+def manager_mode(qtbot, register, user: str = "manager", pin: str = "2468"):
+    """F10, the manager's id and PIN typed: the manager dialog, open."""
+    press(register, Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: getattr(register, "pin_dialog", None) is not None
+                    and register.pin_dialog.isVisible(), timeout=2000)
+    dialog = register.pin_dialog
+    assert dialog.user.text() == ""  # nobody's id is filled in for them
+    qtbot.keyClicks(dialog.user, user)
+    qtbot.keyClick(dialog.user, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.pin, pin)
+    qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.manager_dialog is not None and register.manager_dialog.isVisible(),
+                    timeout=5000)
+    return register.manager_dialog
+
+
+def confirm(qtbot, holder, name: str = "confirm_dialog"):
+    """The confirmation `holder` opened: wait for it, return it (the test reads it, then presses Enter)."""
+    qtbot.waitUntil(lambda: getattr(holder, name, None) is not None and getattr(holder, name).isVisible(),
+                    timeout=5000)
+    return getattr(holder, name)
+
+
 def wait_idle(qtbot, window, timeout: int = 5000) -> None:
     """Wait until the register's task runner has delivered every answer."""
     qtbot.waitUntil(lambda: window.runner.pending_count == 0, timeout=timeout)

@@ -35,6 +35,7 @@ def synced_register(qtbot, qapp, demo_db, demo_template, scan_detector, tmp_path
     qtbot.waitExposed(window)
     loop.start()
     yield window, central, loop
+    window.new_sale()  # closing with a sale open asks first (and parks it)
     window.close()
     loop.stop(5)
     central.stop()

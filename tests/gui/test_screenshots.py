@@ -17,6 +17,8 @@ from pos_app.demo.barcodes import card_number
 from pos_app.qt.connection_status import ConnectionView
 from tests.gui.register_helpers import (
     DEMO_NOW,
+    confirm,
+    manager_mode,
     press,
     publish_screenshots,
     save_screenshot,
@@ -70,8 +72,8 @@ def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, caps
         wedge.scan(register, product.barcode)
     qtbot.waitUntil(lambda: register.view.item_count == 3, timeout=5000)
     press(register, Qt.Key.Key_F6)
-    qtbot.keyClicks(register.promotions_panel.points, "m")
-    qtbot.keyClick(register.promotions_panel.points, Qt.Key.Key_Return)
+    qtbot.keyClicks(register.codes_panel.points, "m")
+    qtbot.keyClick(register.codes_panel.points, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: register.view.redemption is not None, timeout=5000)
     shots.append(save_screenshot(register, folder, "03-points-redemption"))
 
@@ -88,14 +90,7 @@ def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, caps
 
     wedge.scan(register, ZOE_CARD)
     qtbot.waitUntil(lambda: register.customer_panel.current is not None, timeout=5000)
-    press(register, Qt.Key.Key_F10)
-    qtbot.waitUntil(lambda: getattr(register, "pin_dialog", None) is not None
-                    and register.pin_dialog.isVisible(), timeout=2000)
-    qtbot.keyClicks(register.pin_dialog.pin, "2468")
-    qtbot.keyClick(register.pin_dialog.pin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: register.manager_dialog is not None and register.manager_dialog.isVisible(),
-                    timeout=5000)
-    manager = register.manager_dialog
+    manager = manager_mode(qtbot, register)
     manager.adjust_points.setValue(250)
     qtbot.keyClicks(manager.adjust_note, "Broken eggs in the last order")
     manager.adjust_button.click()
@@ -106,7 +101,9 @@ def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, caps
     qtbot.waitUntil(lambda: manager.returns.order is not None, timeout=5000)
     manager.returns.set_quantity(manager.returns.order.lines[0].line_id, 1)
     manager.returns.return_button.click()
+    confirm(qtbot, manager.returns).accept()
     qtbot.waitUntil(lambda: manager.returns.message.text().startswith("Refund"), timeout=5000)
+    manager.returns.receipt_dialog.accept()
     shots.append(save_screenshot(manager, folder, "06-return"))
     manager.tabs.setCurrentIndex(manager.tabs.count() - 1)
     qtbot.waitUntil(lambda: manager.audit_model.rowCount() >= 3, timeout=5000)
