@@ -77,6 +77,9 @@ class PinDialog(QDialog):
             self.refuse("Type the manager's user id first.")
             self.user.setFocus()
             return
+        if not self.pin.text():
+            self.pin.setFocus()  # Enter after the id goes on to the PIN: an empty PIN is not a wrong one
+            return
         self.message.setText("Checking…")
         set_role(self.message, "muted")
         self.submitted.emit(self.user.text().strip(), self.pin.text())
@@ -199,7 +202,8 @@ class RewardsDialog(QDialog):
         self.setModal(True)
         layout = QVBoxLayout(self)
         layout.addWidget(label("Claim a reward", "heading"))
-        layout.addWidget(label(f"{customer_name} can spend {spendable:,} points", "muted"))
+        self.spendable = label(f"{customer_name} can spend {spendable:,} points", "muted", name="rewards-spendable")
+        layout.addWidget(self.spendable)
         self.list = QListWidget()
         self.list.setObjectName("rewards-list")
         for reward in rewards:
@@ -335,13 +339,19 @@ class ConfirmDialog(QDialog):
         row = QHBoxLayout()
         self.cancel_button = fkey_button("", cancel, self, self.reject, name="button-confirm-cancel")
         self.confirm_button = fkey_button("", f"{confirm} (Enter)", self, self.accept, name="button-confirm")
-        self.confirm_button.setDefault(True)
+        # No default button: a dialog around this one presses any default button it finds on Enter.
         row.addWidget(self.cancel_button)
         row.addStretch(1)
         row.addWidget(self.confirm_button)
         layout.addLayout(row)
         self.setMinimumWidth(560)
         self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
+            self.accept()
+            return
+        super().keyPressEvent(event)
 
 
 def fit_to_screen(dialog: QWidget, width: int, height: int) -> None:

@@ -44,8 +44,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
+    QPushButton,
     QSizePolicy,
     QStackedWidget,
     QStatusBar,
@@ -91,6 +93,9 @@ from pos_app.services.receipts import KeptReceipts
 
 STATUS_REFRESH_MS = 5000
 WIDE_FROM_PX = 1240  # three columns from this window width; two (promotions in a tab) below it
+# The smallest window the narrow arrangement fits (a 1024x768 terminal, its taskbar and title bar aside).
+# Set explicitly: the wide arrangement's own minimum must not stop the window from becoming narrow.
+MINIMUM_SIZE = (1000, 660)
 IDLE_LOCK_S = 300.0  # the register locks itself after five minutes without a key or a click
 # A receipt's barcode: the register's order number ("R1-000042", "S1-R1-000042").
 ORDER_NUMBER = re.compile(r"[A-Z0-9]+(-[A-Z0-9]+)*-\d{6}")
@@ -179,6 +184,7 @@ class RegisterWindow(QMainWindow):
         self._wide: bool | None = None
         self.parked_count = 0
         self.setObjectName("register-window")
+        self.setMinimumSize(*MINIMUM_SIZE)
         self.setWindowTitle(f"pos-companion — {context.store_name} · Register {context.register_id}")
 
         central = QWidget()
@@ -247,48 +253,58 @@ class RegisterWindow(QMainWindow):
     # -- building -----------------------------------------------------------------------------
 
     def _build_header(self, outer: QVBoxLayout) -> None:
-        """One line of fixed height: where and who, or the offline banner in its place (nothing moves)."""
+        """One line of fixed height: where and who (or the offline banner in its place: nothing moves),
+        and the keys that end or pause the cashier's session."""
+        row = QHBoxLayout()
+        row.setSpacing(8)
         self.header = QStackedWidget()
         self.header.setObjectName("header")
-        self.identity = ElidedLabel("", "muted", name="header-identity")
+        self.identity = ElidedLabel("", "identity", name="header-identity")
         self.banner = ElidedLabel("", "banner", name="offline-banner")
         self.banner.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.header.addWidget(self.identity)
         self.header.addWidget(self.banner)
-        self.header.setFixedHeight(max(self.banner.sizeHint().height(), 44))
         self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        outer.addWidget(self.header)
+        row.addWidget(self.header, 1)
+        self.session_keys = QFrame()
+        self.session_keys.setObjectName("session-keys")
+        keys = QHBoxLayout(self.session_keys)
+        keys.setContentsMargins(0, 0, 0, 0)
+        keys.setSpacing(6)
+        self.network_button = None
+        if self.ctx.demo_network is not None:
+            self.network_button = fkey_button("Ctrl+K", "Demo: cut the connection", self.session_keys,
+                                              self.toggle_demo_network, window=self, name="button-demo-network")
+            keys.addWidget(self.network_button)
+        self.lock_button = fkey_button("F11", "Lock", self.session_keys, self.lock, window=self, name="button-lock")
+        self.sign_out_button = fkey_button("Shift+F11", "Sign out", self.session_keys, self.sign_out, window=self,
+                                           name="button-sign-out")
+        keys.addWidget(self.lock_button)
+        keys.addWidget(self.sign_out_button)
+        row.addWidget(self.session_keys)
+        height = max(self.lock_button.sizeHint().height(), self.banner.sizeHint().height())
+        self.header.setFixedHeight(height)
+        self.session_keys.setFixedHeight(height)
+        outer.addLayout(row)
 
     def _build_buttons(self) -> None:
         self.fkeys = QFrame()
         self.fkeys.setObjectName("fkeys")
-        self.fkey_grid = QGridLayout(self.fkeys)
-        self.fkey_grid.setContentsMargins(0, 0, 0, 0)
-        self.fkey_grid.setSpacing(6)
+        self.fkey_rows = QVBoxLayout(self.fkeys)
+        self.fkey_rows.setContentsMargins(0, 0, 0, 0)
+        self.fkey_rows.setSpacing(6)
+        self._key_rows: list[list] = []
         f, w = self.fkeys, self
-        self.customer_button = fkey_button("F2", "Customer", f, self.customer_panel.focus_search, window=w)
-        self.item_button = fkey_button("F3", "Item", f, self.cart_panel.focus_item, window=w)
-        self.code_button = fkey_button("F4", "Code", f, self.focus_code, window=w)
-        self.points_button = fkey_button("F6", "Points", f, self.focus_points, window=w)
         self.rewards_button = fkey_button("F1", "Rewards", f, self.open_rewards, window=w)
         self.manager_button = fkey_button("F10", "Manager", f, self.open_manager, window=w)
-        self.lock_button = fkey_button("F11", "Lock", f, self.lock, window=w, name="button-lock")
-        self.sign_out_button = fkey_button("Shift+F11", "Sign out", f, self.sign_out, window=w,
-                                           name="button-sign-out")
         self.park_button = fkey_button("Ctrl+H", "Park", f, self.park, window=w, name="button-park")
         self.recall_button = fkey_button("Ctrl+R", "Recall", f, self.open_recall, window=w, name="button-recall")
         self.reprint_button = fkey_button("Ctrl+P", "Reprint", f, self.open_reprint, window=w,
                                           name="button-reprint")
         self.new_sale_button = fkey_button("Ctrl+N", "New sale", f, self.new_sale, window=w,
                                            name="button-new-sale")
-        self.bar_buttons = [self.customer_button, self.item_button, self.code_button, self.points_button,
-                            self.rewards_button, self.manager_button, self.park_button, self.recall_button,
-                            self.reprint_button, self.new_sale_button, self.lock_button, self.sign_out_button]
-        self.network_button = None
-        if self.ctx.demo_network is not None:
-            self.network_button = fkey_button("Ctrl+K", "Demo: cut the connection", f, self.toggle_demo_network,
-                                              window=w, name="button-demo-network")
-            self.bar_buttons.append(self.network_button)
+        self.bar_buttons = [self.rewards_button, self.manager_button, self.park_button, self.recall_button,
+                            self.reprint_button, self.new_sale_button]
 
         customer_buttons = self.customer_panel.buttons
         self.enroll_button = fkey_button("F9", "Enroll", self.customer_panel, self.open_enroll, window=w)
@@ -312,10 +328,15 @@ class RegisterWindow(QMainWindow):
 
         self.pay_button = fkey_button("F12", "Pay", self.totals_panel, self.checkout, window=w, name="button-pay")
         self.pay_button.setEnabled(False)
-        self.totals_panel.body.addWidget(self.pay_button)
+        self.totals_panel.due.addWidget(self.pay_button)
 
+        # The keys that go to a field are printed next to it ("F2" in the search, "F4 Code"), not on the bar.
         selling = self._selling
         self._shortcuts = [
+            key_shortcut("F2", self, self.customer_panel.focus_search, selling),
+            key_shortcut("F3", self, self.cart_panel.focus_item, selling),
+            key_shortcut("F4", self, self.focus_code, selling),
+            key_shortcut("F6", self, self.focus_points, selling),
             key_shortcut("Escape", self, self.escape, selling),
             key_shortcut("Ctrl+Tab", self, self.toggle_promotions, lambda: selling() and not self._wide),
         ]
@@ -327,7 +348,6 @@ class RegisterWindow(QMainWindow):
         self.status_outbox = label("", "muted", name="status-outbox")
         self.status_last_sync = label("", "muted", name="status-last-sync")
         self.status_cache = label("", "muted", name="status-cache")
-        self.status_who = label("", "muted", name="status-who")
         self.status_message = ElidedLabel("", "muted", name="status-message")
         bar.addWidget(self.status_connection)
         for w in (self.status_outbox, self.status_last_sync, self.status_cache):
@@ -335,7 +355,6 @@ class RegisterWindow(QMainWindow):
             bar.addWidget(w)
         bar.addWidget(_separator())
         bar.addWidget(self.status_message, 1)
-        bar.addPermanentWidget(self.status_who)
         self.setStatusBar(bar)
 
     def _connect(self) -> None:
@@ -386,7 +405,7 @@ class RegisterWindow(QMainWindow):
                 grid.setColumnStretch(col, stretch)
                 grid.setColumnMinimumWidth(col, least)
         else:
-            tabs.addTab(self.cart_panel, "Sale")
+            tabs.addTab(self.cart_panel, "Sale")  # the tab's title counts the items: the panel's own is hidden
             tabs.addTab(self.promotions_panel, "Promotions")
             grid.addWidget(self.customer_panel, 0, 0)
             grid.addWidget(self.codes_panel, 1, 0)
@@ -398,17 +417,33 @@ class RegisterWindow(QMainWindow):
         for widget in (self.customer_panel, self.cart_panel, self.promotions_panel, self.codes_panel,
                        self.totals_panel):
             widget.show()
+        self.cart_panel.title.setVisible(wide)
+        self.promotions_panel.title.setVisible(wide)
         tabs.setVisible(not wide)
         grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 0)
         self._title_tabs()
+        self._set_tab_order()
         if focused is not None and focused.isVisible():
             focused.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _set_tab_order(self) -> None:
+        """Buttons work by their keys; Tab walks the fields: item, cart, code, points, pay, customer search."""
+        for button in self.sale_page.findChildren(QPushButton):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for area in (self.promotions_panel.scroll, self.customer_panel.card_scroll, self.sale_tabs,
+                     self.sale_tabs.tabBar()):
+            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pay_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        chain = [self.cart_panel.item, self.cart_panel.table, self.codes_panel.code, self.codes_panel.points,
+                 self.pay_button, self.customer_panel.search]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+
     def _arrange_keys(self) -> None:
-        """The key bar in as many rows as the width needs (one on a wide screen, two on a 1024 px one)."""
-        room = max(1, self.sale_page.width() or self.width() - 24)
-        spacing = self.fkey_grid.spacing()
+        """The key bar in as many rows as the width needs (one on a wide screen, more on a small one)."""
+        room = max(1, self.width() - 24)
+        spacing = self.fkey_rows.spacing()
         rows: list[list] = [[]]
         used = 0
         for button in self.bar_buttons:
@@ -418,20 +453,22 @@ class RegisterWindow(QMainWindow):
                 used = 0
             rows[-1].append(button)
             used += width + spacing
-        placed = [[self.fkey_grid.itemAtPosition(r, c) for c in range(len(self.bar_buttons))]
-                  for r in range(len(self.bar_buttons))]
-        wanted = [[b for b in row] for row in rows]
-        current = [[item.widget() for item in row if item is not None] for row in placed]
-        if [r for r in current if r] == wanted:
+        if rows == self._key_rows:
             return
-        for button in self.bar_buttons:
-            self.fkey_grid.removeWidget(button)
-        for r, row in enumerate(rows):
-            for c, button in enumerate(row):
-                self.fkey_grid.addWidget(button, r, c)
-        for c in range(len(self.bar_buttons) + 1):
-            self.fkey_grid.setColumnStretch(c, 0)
-        self.fkey_grid.setColumnStretch(len(self.bar_buttons), 1)
+        self._key_rows = rows
+        while self.fkey_rows.count():
+            item = self.fkey_rows.takeAt(0)
+            if item.layout() is not None:
+                while item.layout().count():
+                    item.layout().takeAt(0)
+                item.layout().deleteLater()
+        for row in rows:
+            line = QHBoxLayout()
+            line.setSpacing(spacing)
+            for button in row:
+                line.addWidget(button)
+            line.addStretch(1)
+            self.fkey_rows.addLayout(line)
 
     def toggle_promotions(self) -> None:
         """Narrow screens: Ctrl+Tab shows the promotions, again the sale."""
@@ -1031,7 +1068,7 @@ class RegisterWindow(QMainWindow):
         dialog.pairing.paired.connect(lambda _paired: self.start_syncing())
         dialog.finished.connect(lambda _r: self._manager_closed())
         self.manager_dialog = dialog
-        self.status_who.setText(self.status_who.text() + f"  ·  MANAGER {name}")
+        self.identity.setText(self.identity.text() + f"  ·  MANAGER {name}")
         dialog.open()
         dialog.adjust_customer.refresh()
         dialog.transfer_from.refresh()
@@ -1111,11 +1148,11 @@ class RegisterWindow(QMainWindow):
         self.status_outbox.setText(texts.outbox)
         self.status_last_sync.setText(texts.last_sync)
         self.status_cache.setText(texts.cache)
-        self.status_who.setText(texts.who if cashier else f"Register {self.ctx.register_id}  ·  signed out")
         who = f"Cashier {cashier.name}" if cashier else ("Locked" if self._locked_by else "Signed out")
         self.identity.setText(f"{self.ctx.store_name}  ·  Register {self.ctx.register_id}  ·  {who}")
         self.banner.setText(texts.banner or "")
         self.header.setCurrentWidget(self.banner if texts.banner else self.identity)
+        self.session_keys.setVisible(cashier is not None)
 
     def toggle_demo_network(self) -> None:
         """The demo's outage: stop (or restart) the embedded central service, then let the loop notice."""

@@ -40,7 +40,7 @@ from pos_app.qt.pairing_panel import PairFunction, PairingPanel
 from pos_app.qt.register_ops import Changed, CustomerCard, RegisterOps
 from pos_app.qt.returns_panel import ReturnsPanel
 from pos_app.qt.task_runner import TaskRunner
-from pos_app.qt.widgets import label, set_role
+from pos_app.qt.widgets import label, on_enter, set_role
 from pos_app.qt.wording import money, point_value_words
 from pos_app.services.manager_actions import ADJUSTMENT_REASONS, Adjusted, Transferred
 from pos_app.services.outcome import Refused
@@ -107,7 +107,8 @@ class ManagerDialog(QDialog):
         self.adjust_note = QLineEdit()
         self.adjust_note.setObjectName("adjust-note")
         self.adjust_note.setPlaceholderText("What happened (kept in the audit log)")
-        self.adjust_note.returnPressed.connect(self._adjust)
+        on_enter(self.adjust_note, self._adjust)
+        on_enter(self.adjust_points, self._adjust)
         self.adjust_button = QPushButton("Apply adjustment")
         self.adjust_button.setObjectName("adjust-apply")
         self.adjust_button.setAutoDefault(False)
@@ -134,7 +135,7 @@ class ManagerDialog(QDialog):
         self.transfer_points.setObjectName("transfer-points")
         self.transfer_points.setRange(0, 1_000_000)
         self.transfer_points.setProperty("buttons", "none")
-        self.transfer_points.lineEdit().returnPressed.connect(self._transfer)
+        on_enter(self.transfer_points, self._transfer)
         self.transfer_points.valueChanged.connect(lambda _v: self._transfer_ready())
         self.transfer_button = QPushButton("Transfer points")
         self.transfer_button.setObjectName("transfer-apply")
@@ -229,6 +230,8 @@ class ManagerDialog(QDialog):
 
     def _transfer(self) -> None:
         """Name both customers and the points, and ask; nothing moves before the manager confirms."""
+        if self.confirm_dialog is not None and self.confirm_dialog.isVisible():
+            return
         sender, receiver, points = self.transfer_from.card, self.transfer_to.card, self.transfer_points.value()
         if sender is None or receiver is None:
             self._say(self.transfer_message, "Choose who sends and who receives the points.", "danger")

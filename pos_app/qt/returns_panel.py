@@ -33,7 +33,7 @@ from pos_app.printing.receipt import Receipt
 from pos_app.qt.dialogs import ConfirmDialog, ReceiptDialog
 from pos_app.qt.register_ops import Changed, OpChanges, OrderOnFile, RegisterOps, ReturnDone
 from pos_app.qt.task_runner import TaskRunner
-from pos_app.qt.widgets import ElidedLabel, label, set_role
+from pos_app.qt.widgets import ElidedLabel, label, on_enter, set_role
 from pos_app.qt.wording import count, money
 from pos_app.services.outcome import Refused
 from pos_app.services.returns import VoidedOrder
@@ -156,7 +156,7 @@ class ReturnsPanel(QWidget):
             left = int(line.qty_left) if not line.weighted else 1
             spin.setRange(0, max(0, left))
             spin.setObjectName(f"return-qty-{line.line_id}")
-            spin.lineEdit().returnPressed.connect(self.return_selected)
+            on_enter(spin, self.return_selected)
             self.table.setCellWidget(r, 4, spin)
         self.return_button.setEnabled(order.status != "voided" and bool(order.lines))
         if self._after_load:
@@ -192,7 +192,7 @@ class ReturnsPanel(QWidget):
     def return_selected(self) -> None:
         """Ask first: which order, whose, what comes back and the refund; then record the return."""
         found, quantities = self.found, self.quantities()
-        if found is None:
+        if found is None or (self.confirm_dialog is not None and self.confirm_dialog.isVisible()):
             return
         if not quantities:
             self._say("Set the quantity of at least one item to return.", "danger")

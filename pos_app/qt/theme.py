@@ -202,7 +202,11 @@ QScrollArea#promotion-scroll, QWidget#promotion-lists, QWidget#promotion-lists Q
     background-color: transparent;
     border: none;
 }}
-QFrame#fkeys QPushButton {{ font-size: {s.small}px; padding: 6px 8px; min-height: 32px; }}
+QFrame#fkeys QPushButton, QFrame#session-keys QPushButton {{ font-size: {s.small}px; padding: 4px 8px; min-height: 30px; }}
+QLabel#offline-banner {{ font-size: {s.body}px; padding: 4px 10px; }}
+*[role="identity"] {{ color: {c.muted}; font-size: {s.small}px; font-weight: bold; }}
+QScrollArea#customer-card-scroll, QScrollArea#customer-card-scroll > QWidget > QWidget {{ background-color: transparent; border: none; }}
+QTabWidget#sale-tabs::pane {{ border: none; }}
 QPushButton#button-pay {{ background-color: {c.accent}; color: {c.accent_text}; font-size: {s.heading}px; }}
 QPushButton#button-pay:disabled {{ background-color: {c.surface_alt}; color: {c.disabled}; }}
 QTabBar::tab {{ background-color: {c.surface_alt}; color: {c.text}; padding: 8px 16px; border: 1px solid {c.border}; }}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -121,6 +121,31 @@ def fkey_button(key: str, text: str, parent: QWidget, slot, *, window: QWidget |
     return button
 
 
+class _EnterKey(QObject):
+    """Calls `slot` on Enter in the widget and consumes the key: it never reaches the dialog around it."""
+
+    def __init__(self, widget: QWidget, slot: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._slot = slot
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.isAutoRepeat():
+            self._slot()
+            return True
+        return False
+
+
+def on_enter(widget: QWidget, slot: Callable[[], object]) -> None:
+    """Enter in `widget` (a field, a spin box) does `slot`, once, and nothing else.
+
+    A spin box reports Enter twice (its editor and itself), and a key a field leaves unused travels on to
+    the dialog around it, which presses any default button it finds, even one of a question just opened.
+    """
+    widget._enter_key = _EnterKey(widget, slot)  # type: ignore[attr-defined] - lives with the widget
+
+
 def key_shortcut(key: str, window: QWidget, slot: Callable[[], object],
                  when: Callable[[], bool] = lambda: True) -> QShortcut:
     """A window-wide key with no button of its own, active only `when` it should be."""
@@ -130,4 +155,4 @@ def key_shortcut(key: str, window: QWidget, slot: Callable[[], object],
     return shortcut
 
 
-__all__ = ["ElidedLabel", "Panel", "fkey_button", "key_shortcut", "label", "set_role"]
+__all__ = ["ElidedLabel", "Panel", "fkey_button", "key_shortcut", "label", "on_enter", "set_role"]

@@ -24,10 +24,14 @@ def test_the_empty_register_says_what_to_do(register):
     assert register.totals_panel.total.text() == "$0.00"
     assert not register.pay_button.isEnabled()
     assert "Local only" in register.status_connection.text()
-    assert "Register R1" in register.status_who.text() and "Sam Cashier" in register.status_who.text()
-    for button, key in ((register.customer_button, "F2"), (register.code_button, "F4"),
-                        (register.points_button, "F6"), (register.pay_button, "F12")):
+    assert "Register R1" in register.identity.text() and "Sam Cashier" in register.identity.text()
+    # every key is printed where it acts: on its button, or beside (or in) the field it goes to
+    assert register.customer_panel.search.placeholderText().startswith("F2")
+    assert register.cart_panel.item.placeholderText().startswith("F3")
+    for button, key in ((register.pay_button, "F12"), (register.manager_button, "F10"),
+                        (register.lock_button, "F11"), (register.park_button, "Ctrl+H")):
         assert button.text().startswith(key)
+    assert "1111" not in register.windowTitle() and "PIN" not in register.windowTitle()
 
 
 def test_full_cashier_flow(qtbot, register, wedge, demo_store):
@@ -198,7 +202,7 @@ def test_manager_adjustment_needs_the_right_pin(qtbot, register, wedge):
     qtbot.waitUntil(lambda: register.manager_dialog is not None and register.manager_dialog.isVisible(),
                     timeout=5000)
     manager = register.manager_dialog
-    assert "MANAGER" in register.status_who.text()
+    assert "MANAGER Alex Manager" in register.identity.text()
     manager.adjust_points.setValue(250)
     manager.adjust_reason.setCurrentIndex(manager.adjust_reason.findData("goodwill"))
     qtbot.keyClicks(manager.adjust_note, "Broken eggs")
