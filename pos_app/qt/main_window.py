@@ -355,6 +355,7 @@ class RegisterWindow(QMainWindow):
             bar.addWidget(w)
         bar.addWidget(_separator())
         bar.addWidget(self.status_message, 1)
+        bar.setFixedHeight(bar.sizeHint().height())  # a bold "Offline" never makes it taller
         self.setStatusBar(bar)
 
     def _connect(self) -> None:
@@ -414,9 +415,9 @@ class RegisterWindow(QMainWindow):
             grid.setColumnStretch(0, 31)
             grid.setColumnStretch(1, 69)
             grid.setColumnMinimumWidth(0, 270)
-        for widget in (self.customer_panel, self.cart_panel, self.promotions_panel, self.codes_panel,
-                       self.totals_panel):
-            widget.show()
+        for widget in (self.customer_panel, self.codes_panel, self.totals_panel) + (
+                (self.cart_panel, self.promotions_panel) if wide else ()):
+            widget.show()  # the tabs show their own pages
         self.cart_panel.title.setVisible(wide)
         self.promotions_panel.title.setVisible(wide)
         tabs.setVisible(not wide)

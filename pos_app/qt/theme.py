@@ -153,6 +153,7 @@ QHeaderView::section {{
     border: 1px solid {c.border};
 }}
 QStatusBar {{ background-color: {c.surface}; color: {c.muted}; font-size: {s.small}px; }}
+QStatusBar QLabel {{ font-size: {s.small}px; }}
 QToolTip {{ background-color: {c.surface_alt}; color: {c.text}; border: 2px solid {c.accent}; }}
 *[role="heading"] {{ font-size: {s.heading}px; font-weight: bold; }}
 *[role="total"] {{ font-family: "{theme.mono_family}"; font-size: {s.total}px; font-weight: bold; }}

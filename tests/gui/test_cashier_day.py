@@ -273,3 +273,25 @@ def test_earnings_are_counted_in_words(qtbot, register, wedge, demo_store):
     earned = register.view.points_earned
     assert register.totals_panel.earned.text() == f"Earns {earned:,} point{'' if earned == 1 else 's'}"
     assert "1 points" not in register.totals_panel.earned.text()
+
+
+def test_the_receipt_scrolls_from_the_keyboard(qtbot, register, wedge, demo_store):
+    wedge.scan(register, ZOE_CARD)
+    qtbot.waitUntil(lambda: register.customer_panel.current is not None, timeout=5000)
+    for product in goods(demo_store)[50:58]:
+        wedge.scan(register, product.barcode)
+    qtbot.waitUntil(lambda: register.view.item_count == 8, timeout=5000)
+    press(register, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: register.receipt_dialog is not None and register.receipt_dialog.isVisible(),
+                    timeout=5000)
+    dialog = register.receipt_dialog
+    qtbot.waitUntil(lambda: not dialog.preview.pixmap().isNull(), timeout=5000)
+    dialog.resize(620, 500)
+    qtbot.wait(50)
+    bar = dialog.preview.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    press(dialog, Qt.Key.Key_PageDown)
+    after_page = bar.value()
+    press(dialog, Qt.Key.Key_Down)
+    assert 0 < after_page < bar.value()
+    qtbot.keyClick(dialog.next_button, Qt.Key.Key_Return)
