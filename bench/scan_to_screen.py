@@ -124,9 +124,10 @@ def measure_cold_start(path: Path, runs: int) -> list[float]:
 
 # -- scan to screen ---------------------------------------------------------------------------------
 
-def measure_scans(path: Path, scans: int, customers: int, products: int, rng: random.Random) -> None:
+def measure_scans(path: Path, scans: int, customers: int, products: int, rng: random.Random,
+                  size: tuple[int, int] = (1280, 800)) -> None:
     from checkout import barcode_of
-    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     from store import card_number
@@ -142,13 +143,18 @@ def measure_scans(path: Path, scans: int, customers: int, products: int, rng: ra
     scanner = ScanDetector()
     scanner.install(app)
     window = build_register(settings_for(path), clock=lambda: NOW, scanner=scanner)
-    window.resize(1280, 800)
+    window.resize(*size)
     window.show()
     app.processEvents()
     handle = window.windowHandle()
+    handle.requestActivate()  # a scanner types into the focused window
+    while app.focusWindow() is not handle:
+        app.processEvents()
 
     class PaintWatch(QObject):
-        """Records when the totals label is painted, and with which text."""
+        """Records when a label is painted, and with which text; `seen` says so after the paint."""
+
+        seen = Signal()
 
         def __init__(self) -> None:
             super().__init__()
@@ -157,6 +163,7 @@ def measure_scans(path: Path, scans: int, customers: int, products: int, rng: ra
         def eventFilter(self, watched, event) -> bool:  # noqa: N802
             if event.type() == QEvent.Type.Paint:
                 self.painted = (time.perf_counter(), watched.text())
+                QTimer.singleShot(0, self.seen.emit)  # after the paint has finished
             return False
 
     watch = PaintWatch()
@@ -178,10 +185,9 @@ def measure_scans(path: Path, scans: int, customers: int, products: int, rng: ra
         before_sales, before_customers = len(sale_updates), len(customers_shown)
         before_total = total_label.text()
         watch.painted = name_watch.painted = None
-        QTest.keyClick(handle, Qt.Key.Key_Return)
-        deadline = last_char + 10
-        while time.perf_counter() < deadline:
-            app.processEvents()
+
+        def reached() -> float | None:
+            """Milliseconds from the last character to the screen, once the screen shows the scan."""
             if card:
                 # The customer's name painted and the sale re-priced for them (the totals repaint when the
                 # amount changes; an empty cart's $0.00 does not).
@@ -197,8 +203,31 @@ def measure_scans(path: Path, scans: int, customers: int, products: int, rng: ra
                     return (watch.painted[0] - last_char) * 1000
                 if total_label.text() == before_total:  # same amount (a free item): nothing to repaint
                     return (sale_updates[-1][0] - last_char) * 1000
-        raise RuntimeError(f"scan of {code} never reached the screen: {window.cart_panel.message.text()!r} "
-                           f"{window.customer_panel.message.text()!r} {window.status_message.text()!r}")
+            return None
+
+        # Wait as the register does, in Qt's event loop (idle between events, the worker free to run),
+        # not in a loop of processEvents() calls that would compete with the worker for the interpreter.
+        loop = QEventLoop()
+        found: list[float] = []
+
+        def look() -> None:
+            ms = reached()
+            if ms is not None and not found:
+                found.append(ms)
+                loop.quit()
+
+        watching = [watch.seen.connect(look), name_watch.seen.connect(look), window.sale_changed.connect(look)]
+        QTimer.singleShot(10_000, loop.quit)
+        QTest.keyClick(handle, Qt.Key.Key_Return)
+        look()
+        if not found:
+            loop.exec()
+        for signal, connection in zip((watch.seen, name_watch.seen, window.sale_changed), watching, strict=True):
+            signal.disconnect(connection)
+        if not found:
+            raise RuntimeError(f"scan of {code} never reached the screen: {window.cart_panel.message.text()!r} "
+                               f"{window.customer_panel.message.text()!r} {window.status_message.text()!r}")
+        return found[0]
 
     all_ms, card_ms, item_ms = [], [], []
     warmup = 20
@@ -237,6 +266,7 @@ def main() -> None:
     parser.add_argument("--path", type=Path, default=Path("/tmp/pos-bench-screen/store.db"))
     parser.add_argument("--source", type=Path, default=Path("/tmp/pos-bench-checkout/store.db"))
     parser.add_argument("--reuse", action="store_true", help="use --path as it is")
+    parser.add_argument("--size", default="1280x800", help="window size, e.g. 1024x768 (default 1280x800)")
     parser.add_argument("--cold-start-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.cold_start_child:
@@ -245,11 +275,13 @@ def main() -> None:
     if not args.reuse:
         prepare_copy(args.path, args.source, args.customers, args.products)
     print(f"database size: {args.path.stat().st_size / 2**20:,.1f} MiB", flush=True)
-    starts = measure_cold_start(args.path, args.cold_starts)
+    starts = measure_cold_start(args.path, args.cold_starts) if args.cold_starts else [0.0]
     print(f"cold start to a ready window: runs {', '.join(f'{t:.2f}' for t in starts)} s; "
           f"median {statistics.median(starts):.2f} s{'  PASS' if max(starts) <= 2.5 else '  FAIL'} (target 2.5)",
           flush=True)
-    measure_scans(args.path, args.scans, args.customers, args.products, random.Random(5))
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    print(f"window {width}x{height}; load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
+    measure_scans(args.path, args.scans, args.customers, args.products, random.Random(5), size=(width, height))
 
 
 if __name__ == "__main__":

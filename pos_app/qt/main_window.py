@@ -578,7 +578,7 @@ class RegisterWindow(QMainWindow):
             self.sign_in.handle_scan(code)
             return
         if self._is_card(code):
-            self.search_customer(code, pick=True)
+            self.scan_card(code)
         elif code.isdigit():
             # "3*" typed in the item field before the scan: three of them
             times = self.cart_panel.item.text().strip()
@@ -612,7 +612,7 @@ class RegisterWindow(QMainWindow):
     def _typed_in_item_field(self, text: str) -> None:
         """A card number typed where items go is still a card: identify, do not refuse it as a product."""
         if self._is_card(text):
-            self.search_customer(text, pick=True)
+            self.scan_card(text)
         else:
             self.add_item(text)
 
@@ -635,6 +635,34 @@ class RegisterWindow(QMainWindow):
 
         self.runner.run_read(lambda: self.ops.identify(text), on_success=answered, label="find customer",
                              latest_only="customer-search")
+
+    def scan_card(self, code: str) -> None:
+        """A loyalty card: found, its card read and the sale priced for its holder in one trip to the worker,
+        so the name and the new total reach the screen together."""
+        chain, generation = self._chain, self._chain.generation
+        ops, sale_ops = self.ops, self.sale_ops
+
+        def work():
+            found = ops.identify(code)
+            if not isinstance(found, Identified):
+                return found, None, None
+            card = ops.customer_card(found.customer.id)
+            with chain.lock:
+                if chain.generation != generation:
+                    return found, card, None
+                update = sale_ops.set_customer(chain.draft, found.customer.id)
+                chain.draft = update.draft
+            return found, card, update
+
+        def done(answer) -> None:
+            found, card, update = answer
+            if card is None:
+                self.customer_panel.show_answer((), "", False, getattr(found, "message", "unknown card"))
+                return
+            self._show_card(card)
+            self._sale_updated(update, generation)
+
+        self.runner.run_write(work, on_success=done, label="identify the card", lane="sale")
 
     def choose_customer(self, customer_id: str) -> None:
         self.runner.run_read(lambda: self.ops.customer_card(customer_id), on_success=self._show_card,

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QScrollArea,
     QTableView,
@@ -315,8 +314,47 @@ class CodesPanel(Panel):
                             if r.redeemed else "danger")
 
 
+class _Row(QWidget):
+    """One line of a `_Lines` column: the text, its amount on the right, and a reason under it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(0)
+        self.name = label("", None, wrap=True)
+        self.value = label("", None)
+        self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.why = label("", "danger-detail", wrap=True)
+        grid.addWidget(self.name, 0, 0)
+        grid.addWidget(self.value, 0, 1)
+        grid.addWidget(self.why, 1, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        self.shown: tuple[str, str, str | None, str | None] | None = None
+
+    def show_line(self, line: tuple[str, str, str | None, str | None]) -> None:
+        if line == self.shown:
+            return
+        text, amount, role, detail = line
+        before = self.shown or ("", "", "\0", None)
+        if role != before[2]:
+            set_role(self.name, role)
+            set_role(self.value, role)
+        self.name.setText(text)
+        self.value.setText(amount)
+        self.value.setVisible(bool(amount))
+        self.why.setText(detail or "")
+        self.why.setVisible(bool(detail))
+        self.shown = line
+
+
 class _Lines(QWidget):
-    """A column of (text, amount, role, detail) lines, rebuilt when the sale changes."""
+    """A column of (text, amount, role, detail) lines, redrawn when the sale changes.
+
+    Row widgets are kept and reused, never deleted: a scan that brings a new promotion shows a row
+    already built and styled instead of building one (building and styling widgets is what costs).
+    """
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -326,8 +364,7 @@ class _Lines(QWidget):
         self._layout.setSpacing(4)
         self._texts: list[str] = []
         self._lines: list = []
-        self._shape: list = []
-        self._rows: list[tuple[QLabel, QLabel | None, QLabel | None]] = []
+        self._rows: list[_Row] = []
 
     def text(self) -> str:
         """Everything shown, one line per entry (for tests and accessibility)."""
@@ -336,44 +373,17 @@ class _Lines(QWidget):
     def set_lines(self, lines: list[tuple[str, str, str | None, str | None]]) -> None:
         if lines == self._lines:
             return  # nothing to redraw (most scans change amounts of a few lines, not the list)
-        shape = [(bool(amount), role, bool(detail)) for _text, amount, role, detail in lines]
-        if shape == self._shape:
-            for row, (text, amount, _role, detail) in zip(self._rows, lines, strict=True):
-                row[0].setText(text)
-                if row[1] is not None:
-                    row[1].setText(amount)
-                if row[2] is not None:
-                    row[2].setText(detail or "")
-            self._lines = lines
-            self._texts = [" ".join(part for part in (t, a, d or "") if part) for t, a, _r, d in lines]
-            return
-        self._lines, self._shape, self._rows = lines, shape, []
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            widget = item.widget()
-            if widget is not None:
-                widget.deleteLater()
-        self._texts = []
-        for text, amount, role, detail in lines:
-            row = QWidget()
-            grid = QGridLayout(row)
-            grid.setContentsMargins(0, 0, 0, 0)
-            grid.setHorizontalSpacing(8)
-            grid.setVerticalSpacing(0)
-            name = label(text, role, wrap=True)
-            grid.addWidget(name, 0, 0)
-            value = why = None
-            if amount:
-                value = label(amount, role)
-                value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-                grid.addWidget(value, 0, 1)
-            if detail:
-                why = label(detail, "danger-detail", wrap=True)
-                grid.addWidget(why, 1, 0, 1, 2)
-            self._rows.append((name, value, why))
-            grid.setColumnStretch(0, 1)
+        while len(self._rows) < len(lines):
+            row = _Row()
+            self._rows.append(row)
             self._layout.addWidget(row)
-            self._texts.append(" ".join(part for part in (text, amount, detail or "") if part))
+        for row, line in zip(self._rows, lines, strict=False):
+            row.show_line(line)
+            row.setVisible(True)
+        for row in self._rows[len(lines):]:
+            row.setVisible(False)
+        self._lines = lines
+        self._texts = [" ".join(part for part in (t, a, d or "") if part) for t, a, _r, d in lines]
         self.setVisible(bool(lines))
 
 

@@ -19,13 +19,16 @@ part of the burst: a scanner types `WB-V9THZA` with Shift down for each
 capital, exactly as a person would, and the codes the product prints
 (`NV-...`, `WB-...`, `R1-...`) must still read as one scan.
 
-Key presses are taken where the platform delivers them: the `QWindow`. Events
-sent straight to a widget (as `qtbot.keyClicks(line_edit, ...)` does) never
-count as a scan, so tests that type into fields behave as before; to simulate a
-scanner, send keys to the window (`qtbot.keyClick(widget.windowHandle(), ...)`).
-While a burst is held, the `ShortcutOverride` for its keys and its final Enter
-is claimed, so scanning an item never triggers an Enter shortcut such as
-"checkout".
+Key presses are taken where the platform delivers them: the focused
+`QWindow` (`WindowWatch` puts the filter on each window as it takes the
+focus; an application-wide filter would cost a Python call on every event of
+the program, hundreds per scan). Events sent straight to a widget (as
+`qtbot.keyClicks(line_edit, ...)` does) never count as a scan, so tests that
+type into fields behave as before; to simulate a scanner, send keys to the
+window (`qtbot.keyClick(widget.windowHandle(), ...)`). While a burst is held,
+and only then, a small application filter claims the `ShortcutOverride` for
+its keys and its final Enter, so scanning an item never triggers an Enter
+shortcut such as "checkout".
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QWindow
+
+from pos_app.qt.window_events import WindowWatch
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Pressed and released around the characters they shape (Shift for `W`, AltGr for `@` on some layouts):
@@ -93,7 +98,10 @@ class ScanDetector(QObject):
         self._replaying = False
         self._swallow_enter_release = False
         self._enabled = True
-        self._installed_on: QObject | None = None
+        self._app: QGuiApplication | None = None
+        self._windows: WindowWatch | None = None
+        self._guard = _ShortcutGuard(self)
+        self._guarding = False
         self._recheck = QTimer(self)
         self._recheck.setSingleShot(True)
         self._recheck.setInterval(self.rules.recheck_ms)
@@ -101,20 +109,21 @@ class ScanDetector(QObject):
 
     # -- installing -------------------------------------------------------------------------
 
-    def install(self, app: QObject | None = None) -> None:
-        """Watch every window of the application (default: the running one)."""
+    def install(self, app: QGuiApplication | None = None) -> None:
+        """Watch every window of the application (default: the running one) that takes the focus."""
         target = app or QGuiApplication.instance()
         if target is None:
             raise RuntimeError("no QApplication to watch")
         self.uninstall()
-        target.installEventFilter(self)
-        self._installed_on = target
+        self._app = target
+        self._windows = WindowWatch(self, target)
 
     def uninstall(self) -> None:
-        if self._installed_on is not None:
-            self._installed_on.removeEventFilter(self)
-            self._installed_on = None
+        if self._windows is not None:
+            self._windows.stop()
+            self._windows = None
         self.release_held_keys()
+        self._app = None
 
     @property
     def enabled(self) -> bool:
@@ -134,13 +143,9 @@ class ScanDetector(QObject):
     # -- the filter -------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if not self._enabled or self._replaying:
+        if not self._enabled or self._replaying or not isinstance(watched, QWindow):
             return False
         etype = event.type()
-        if etype == QEvent.Type.ShortcutOverride:
-            return self._claim_shortcut(event)  # type: ignore[arg-type]
-        if not isinstance(watched, QWindow):
-            return False  # a widget-level copy of a key the window already showed us
         if etype == QEvent.Type.KeyPress:
             return self._on_key_press(watched, event)  # type: ignore[arg-type]
         if etype == QEvent.Type.KeyRelease:
@@ -170,6 +175,7 @@ class ScanDetector(QObject):
             self._held.append(_HeldKey(event.key(), event.modifiers(), event.text()))
             self._held_window = window
             self._recheck.start()
+            self._guard_shortcuts(True)
             return True
 
         # Backspace, arrows, F-keys, Ctrl+...: not scanner output; whatever was held was typed.
@@ -181,6 +187,16 @@ class ScanDetector(QObject):
             self._swallow_enter_release = False
             return True
         return False
+
+    def _guard_shortcuts(self, on: bool) -> None:
+        """While keys are held, and only then, every ShortcutOverride of the program is looked at."""
+        if on == self._guarding or self._app is None:
+            return
+        if on:
+            self._app.installEventFilter(self._guard)
+        else:
+            self._app.removeEventFilter(self._guard)
+        self._guarding = on
 
     def _claim_shortcut(self, event: QKeyEvent) -> bool:
         """Keep shortcuts from firing on keys that may be part of a scan.
@@ -228,6 +244,20 @@ class ScanDetector(QObject):
         self._held = []
         self._held_window = None
         self._recheck.stop()
+        self._guard_shortcuts(False)
+
+
+class _ShortcutGuard(QObject):
+    """The application filter of a burst in progress: it looks at ShortcutOverride events only."""
+
+    def __init__(self, detector: ScanDetector) -> None:
+        super().__init__(detector)
+        self._detector = detector
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ShortcutOverride and not self._detector._replaying:
+            return self._detector._claim_shortcut(event)  # type: ignore[arg-type]
+        return False
 
 
 def _has_command_modifier(event: QKeyEvent) -> bool:

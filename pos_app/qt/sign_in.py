@@ -8,8 +8,10 @@ checks it on the task runner and answers with `refuse(message)` or by showing
 the sale. A scan on this screen is swallowed: a card must never land in the
 PIN field (five of them would lock the account).
 
-`IdleWatch` is an application-wide event filter: any key or mouse press
-restarts its countdown; when it runs out, `idle` fires and the window locks.
+`IdleWatch` watches the keys and clicks of the program's windows (a filter on
+each window as it takes the focus: see `window_events`): any key or mouse
+press restarts its countdown; when it runs out, `idle` fires and the window
+locks.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.account import UserAccount
 from pos_app.qt.widgets import label, set_role
+from pos_app.qt.window_events import WindowWatch
 
 
 class SignInPage(QWidget):
@@ -161,9 +164,7 @@ class IdleWatch(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(max(1, timeout_ms))
         self._timer.timeout.connect(self.idle)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._windows = WindowWatch(self) if QApplication.instance() is not None else None
 
     def start(self) -> None:
         self._timer.start()
@@ -181,9 +182,9 @@ class IdleWatch(QObject):
         return False
 
     def remove(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        if self._windows is not None:
+            self._windows.stop()
+            self._windows = None
         self._timer.stop()
 
 

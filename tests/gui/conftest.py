@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
 from pos_app.app import AppSettings, build_register, demo_hint, prepare_demo
@@ -63,7 +64,19 @@ class Wedge:
         self.clock.advance(gap_ms)
         assert char.isascii(), "a wedge scanner types ASCII (Code128, EAN)"
         # QTest presses and releases Shift around the key when the modifier asks for it.
-        QTest.keyClick(widget.window().windowHandle(), char, shift_for(char))
+        QTest.keyClick(self.focused(widget), char, shift_for(char))
+
+    @staticmethod
+    def focused(widget):
+        """The widget's window, made the focused one: a scanner's keys go where the keyboard focus is."""
+        window = widget.window().windowHandle()
+        if QGuiApplication.focusWindow() is not window:
+            window.requestActivate()
+            for _ in range(100):
+                QGuiApplication.processEvents()
+                if QGuiApplication.focusWindow() is window:
+                    break
+        return window
 
     def type(self, widget, text: str, gap_ms: float) -> None:
         for char in text:
@@ -71,7 +84,7 @@ class Wedge:
 
     def key(self, widget, key: Qt.Key, gap_ms: float) -> None:
         self.clock.advance(gap_ms)
-        QTest.keyClick(widget.window().windowHandle(), key)
+        QTest.keyClick(self.focused(widget), key)
 
     def enter(self, widget, gap_ms: float) -> None:
         self.key(widget, Qt.Key.Key_Return, gap_ms)

@@ -111,7 +111,7 @@ def test_signing_out_parks_the_open_sale_and_nobody_sells_until_the_next_sign_in
     qtbot.waitUntil(lambda: register.sign_in.isVisible(), timeout=5000)
     assert register.sign_in.heading.text() == "Sign in"
     qtbot.waitUntil(lambda: register.parked_count == 1, timeout=5000)
-    assert audit_actions(register)[-1] == ("cashier", "signed_out")
+    qtbot.waitUntil(lambda: audit_actions(register)[-1] == ("cashier", "signed_out"), timeout=5000)
 
 
 def test_several_sales_parked_survive_a_restart_and_come_back(qtbot, open_register, wedge, demo_store):
