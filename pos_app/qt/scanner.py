@@ -34,6 +34,7 @@ shortcut such as "checkout".
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -97,6 +98,9 @@ class ScanDetector(QObject):
         self._last_key_at: float | None = None
         self._replaying = False
         self._swallow_enter_release = False
+        # Keys whose press was held back: their release is held back too (a field that sees the release of
+        # a key it never saw pressed redraws itself, once per character of every scan).
+        self._held_releases: Counter[int] = Counter()
         self._enabled = True
         self._app: QGuiApplication | None = None
         self._windows: WindowWatch | None = None
@@ -173,6 +177,7 @@ class ScanDetector(QObject):
 
         if _is_printable(event) and not event.isAutoRepeat():
             self._held.append(_HeldKey(event.key(), event.modifiers(), event.text()))
+            self._held_releases[event.key()] += 1
             self._held_window = window
             self._recheck.start()
             self._guard_shortcuts(True)
@@ -185,6 +190,9 @@ class ScanDetector(QObject):
     def _on_key_release(self, event: QKeyEvent) -> bool:
         if event.key() in _ENTER_KEYS and self._swallow_enter_release:
             self._swallow_enter_release = False
+            return True
+        if self._held_releases[event.key()] > 0:
+            self._held_releases[event.key()] -= 1  # released by the replay already, or part of a scan
             return True
         return False
 

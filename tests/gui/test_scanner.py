@@ -214,3 +214,25 @@ def test_capitals_typed_slowly_with_shift_reach_the_field(qtbot, screen, clock, 
     wedge.type(screen, "Zoe O'Brien-Smith", gap_ms=120)
     clock.advance(120)
     qtbot.waitUntil(lambda: screen.search.text() == "Zoe O'Brien-Smith", timeout=1000)
+
+
+def test_the_focused_field_sees_no_key_of_a_scan_not_even_a_release(qtbot, screen, clock, wedge, detector):
+    from PySide6.QtCore import QEvent, QObject
+
+    class Seen(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.keys = 0
+
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802
+            if event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and event.key() != Qt.Key.Key_Shift:
+                self.keys += 1
+            return False
+
+    seen = Seen()
+    screen.search.installEventFilter(seen)
+    with qtbot.waitSignal(detector.barcode_scanned, timeout=1000):
+        wedge.scan(screen, "WB-V9THZA")
+    screen.search.removeEventFilter(seen)
+    # a release of a key it never saw pressed makes a field redraw itself: once per character, every scan
+    assert seen.keys == 0
