@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scan_to_screen.py                   # copies /tmp/pos-bench-checkout/store.db
     .venv/bin/python bench/scan_to_screen.py --scans 200       # a quicker look
+    .venv/bin/python bench/scan_to_screen.py --reuse --path FILE --cold-starts 0 --size 1024x768
 
 Uses the store of `bench/checkout.py` (1,000,000 customers, 50,000 products,
 1,000 promotions in force): copies its file when there is one, else builds
@@ -14,7 +15,10 @@ the register theme, the real `ScanDetector` on the real clock) on that copy:
   sale starts with a loyalty card scan (the customer panel and the totals
   redrawn with the name painted, the sale re-priced for the customer),
   then 19 item scans; p50/p99 over all scans, card scans
-  also on their own. Target p99 <= 50 ms.
+  also on their own. Between the keys of one scan and its paint the
+  benchmark waits in Qt's event loop, as the register does (a loop of
+  processEvents() calls would compete with the worker thread for the
+  interpreter and measure itself). Target p99 <= 16.7 ms (one frame at 60 Hz).
 - cold start: a fresh interpreter builds and shows the window on the big
   store; time from launching the process to the window painted with its
   first status answer. Target <= 2.5 s.
@@ -248,7 +252,7 @@ def measure_scans(path: Path, scans: int, customers: int, products: int, rng: ra
                 all_ms.append(ms)
                 item_ms.append(ms)
             done += 1
-    report("scan to screen, all scans (last character -> totals repainted)", all_ms, 50)
+    report("scan to screen, all scans (last character -> totals repainted)", all_ms, 16.7)
     report("  item scans (cart up to 19 lines, customer asking nothing)", item_ms)
     report("  card scans (customer panel + re-priced totals)", card_ms)
     rss, peak = rss_mib()

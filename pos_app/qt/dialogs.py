@@ -355,10 +355,17 @@ class ConfirmDialog(QDialog):
 
 
 def fit_to_screen(dialog: QWidget, width: int, height: int) -> None:
-    """Resize to `width` x `height`, or less on a small screen (a 1024x768 terminal)."""
-    screen = dialog.screen() or (dialog.parentWidget().screen() if dialog.parentWidget() else None)
-    if screen is not None:
-        room = screen.availableGeometry()
+    """Resize to `width` x `height`, or less in a small register window (a 1024x768 terminal).
+
+    The room is the register window's (it fills the screen at the till), else the screen's.
+    """
+    parent = dialog.parentWidget()
+    if parent is not None:
+        room = parent.window().size()
+    else:
+        screen = dialog.screen()
+        room = screen.availableGeometry().size() if screen is not None else None
+    if room is not None:
         width, height = min(width, room.width() - 40), min(height, room.height() - 60)
     dialog.resize(width, height)
 

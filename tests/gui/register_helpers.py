@@ -92,8 +92,17 @@ def screenshot_folder() -> Path:
     return folder
 
 
-def save_screenshot(widget, folder: Path, name: str) -> Path:
+def save_screenshot(widget, folder: Path, name: str, dialog=None) -> Path:
+    """The widget as painted; with `dialog`, the dialog drawn over the dimmed window, as the cashier sees it."""
     image = widget.grab().toImage()
+    if dialog is not None:
+        from PySide6.QtGui import QColor, QPainter
+
+        painter = QPainter(image)
+        painter.fillRect(image.rect(), QColor(0, 0, 0, 120))
+        shot = dialog.grab().toImage()
+        painter.drawImage((image.width() - shot.width()) // 2, (image.height() - shot.height()) // 2, shot)
+        painter.end()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
@@ -102,11 +111,11 @@ def save_screenshot(widget, folder: Path, name: str) -> Path:
     return path
 
 
-def publish_screenshots(shots: list[Path]) -> None:
+def publish_screenshots(shots: list[Path], subfolder: str = "") -> None:
     """With POS_UPDATE_DOC_SCREENSHOTS=1: copy into docs/screenshots, reduced to 256 colours to stay small."""
     if os.environ.get("POS_UPDATE_DOC_SCREENSHOTS") != "1":
         return
-    docs = ROOT / "docs" / "screenshots"
+    docs = ROOT / "docs" / "screenshots" / subfolder
     docs.mkdir(parents=True, exist_ok=True)
     for shot in shots:
         with Image.open(shot) as picture:
