@@ -306,6 +306,9 @@ def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) 
     app, scanner = register_application()
     central, loop = demo_sync if demo_sync is not None else (None, configured_sync_loop(settings))
     window = build_register(settings, scanner=scanner, sync_loop=loop, demo_network=central)
+    screen = app.primaryScreen()
+    if screen is not None:  # a till without a window manager does not maximize: fill the screen anyway
+        window.resize(screen.availableGeometry().size())
     window.showMaximized()
     if loop is not None:
         loop.start()

@@ -35,6 +35,7 @@ def card_words(card: CustomerCard) -> str:
 
 class CustomerPicker(QWidget):
     chosen = Signal(object)  # the CustomerCard picked (or refreshed), None when cleared
+    picked = Signal()  # the cashier picked someone (not a refresh): the dialog moves the focus on
 
     def __init__(self, runner: TaskRunner, ops: RegisterOps, *, name: str, placeholder: str,
                  parent: QWidget | None = None) -> None:
@@ -70,6 +71,7 @@ class CustomerPicker(QWidget):
         text = text.strip()
         if not text:
             return
+        self.set_card(None)  # nobody is chosen while the new search runs: no action on a stale choice
         self._say("Looking…", "muted")
         self._runner.run_read(lambda: self._ops.identify(text), on_success=lambda found: self._found(found, pick),
                               label="find customer", latest_only=self._key)
@@ -92,11 +94,12 @@ class CustomerPicker(QWidget):
             self.list.setVisible(False)
             self._say(found.message, "danger")
 
-    def choose(self, customer_id: str) -> None:
+    def choose(self, customer_id: str, *, picked: bool = True) -> None:
         self.candidates.set_customers(())
         self.list.setVisible(False)
-        self._runner.run_read(lambda: self._ops.customer_card(customer_id), on_success=self._show_card,
-                              label="load customer", latest_only=self._key)
+        self._runner.run_read(lambda: self._ops.customer_card(customer_id),
+                              on_success=lambda card: self._show_card(card, picked), label="load customer",
+                              latest_only=self._key)
 
     def set_card(self, card: CustomerCard | None) -> None:
         """Show `card` as the one chosen (None: nobody yet)."""
@@ -111,18 +114,20 @@ class CustomerPicker(QWidget):
     def refresh(self) -> None:
         """Read the chosen customer's card again (their points moved)."""
         if self.card is not None:
-            self.choose(self.card.customer.id)
+            self.choose(self.card.customer.id, picked=False)
 
     def clear(self) -> None:
         self.search.clear()
         self.set_card(None)
 
-    def _show_card(self, card: CustomerCard | Refused) -> None:
+    def _show_card(self, card: CustomerCard | Refused, picked: bool) -> None:
         if isinstance(card, Refused):
             self._say(card.message, "danger")
             return
         self.search.clear()
         self.set_card(card)
+        if picked:
+            self.picked.emit()
 
     def _say(self, text: str, role: str) -> None:
         self.shown.setText(text)

@@ -273,7 +273,7 @@ class RegisterWindow(QMainWindow):
         keys.setSpacing(6)
         self.network_button = None
         if self.ctx.demo_network is not None:
-            self.network_button = fkey_button("Ctrl+K", "Demo: cut the connection", self.session_keys,
+            self.network_button = fkey_button("Ctrl+K", "Demo: go offline", self.session_keys,
                                               self.toggle_demo_network, window=self, name="button-demo-network")
             keys.addWidget(self.network_button)
         self.lock_button = fkey_button("F11", "Lock", self.session_keys, self.lock, window=self, name="button-lock")
@@ -1200,8 +1200,7 @@ class RegisterWindow(QMainWindow):
 
         def done(running: bool) -> None:
             self.network_button.setEnabled(True)
-            self.network_button.setText("Ctrl+K  Demo: cut the connection" if running
-                                        else "Ctrl+K  Demo: restore the connection")
+            self.network_button.setText("Ctrl+K  Demo: go offline" if running else "Ctrl+K  Demo: go online")
             self.show_message("Demo: central service stopped" if not running else "Demo: central service back")
 
         self.runner.run_write(work, on_success=done, label="demo network", lane="demo-network")

@@ -149,6 +149,10 @@ class ManagerDialog(QDialog):
         tform.addRow("", self.transfer_message)
         for picker in (self.transfer_from, self.transfer_to):
             picker.chosen.connect(lambda _c: self._transfer_ready())
+        # Keyboard flow: each customer found moves the focus on to what comes next.
+        self.adjust_customer.picked.connect(lambda: _focus_number(self.adjust_points))
+        self.transfer_from.picked.connect(lambda: self.transfer_to.search.setFocus())
+        self.transfer_to.picked.connect(lambda: _focus_number(self.transfer_points))
         self.tabs.addTab(transfer, "&Transfer")
 
         self.returns = ReturnsPanel(runner, ops, manager_id=manager_id, manager_name=manager_name, pin=pin,
@@ -320,6 +324,12 @@ class ManagerDialog(QDialog):
     def _say(target, text: str, role: str) -> None:
         target.setText(text)
         set_role(target, role)
+
+
+def _focus_number(spin: QSpinBox) -> None:
+    """Into a number field with its value selected: typing replaces the 0."""
+    spin.setFocus(Qt.FocusReason.OtherFocusReason)
+    spin.selectAll()
 
 
 __all__ = ["ManagerDialog"]

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.account import UserAccount
+from pos_app.domain.account import Role, UserAccount
 from pos_app.qt.widgets import label, set_role
 from pos_app.qt.window_events import WindowWatch
 
@@ -84,8 +84,9 @@ class SignInPage(QWidget):
     # -- what the window tells it ----------------------------------------------------------------
 
     def show_accounts(self, accounts: list[UserAccount], first: str | None = None) -> None:
-        """The people who may sign in; `first` (the one who locked the register) is chosen."""
-        self._accounts = sorted(accounts, key=lambda a: (a.id != first, a.name.casefold()))
+        """The people who may sign in; `first` (the one who locked the register) is chosen, else a cashier."""
+        self._accounts = sorted(accounts, key=lambda a: (a.id != first, a.role is not Role.CASHIER,
+                                                         a.name.casefold()))
         self.people.clear()
         for account in self._accounts:
             item = QListWidgetItem(f"{account.name}  ·  {account.role.value}")

@@ -103,7 +103,7 @@ def test_a_transfer_names_the_receiver_asks_first_and_cannot_be_pressed_twice(qt
     qtbot.waitUntil(lambda: manager.transfer_to.card is not None, timeout=5000)
     receiver = manager.transfer_to.card.customer.name
     assert receiver in manager.transfer_to.shown.text() and "points" in manager.transfer_to.shown.text()
-    manager.transfer_points.lineEdit().selectAll()
+    qtbot.waitUntil(lambda: manager.transfer_points.hasFocus(), timeout=2000)  # on to the points, 0 selected
     qtbot.keyClicks(manager.transfer_points.lineEdit(), "120")
     qtbot.keyClick(manager.transfer_points.lineEdit(), Qt.Key.Key_Return)
 
