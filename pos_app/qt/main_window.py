@@ -19,13 +19,10 @@ digits are items, a receipt's order number opens it for printing again, and
 anything else with letters is a promo code; an open dialog with a
 `handle_scan` takes the scan first (manager mode's return tab, the reprint).
 
-The layout has two arrangements: three columns (customer | sale and totals |
-promotions, codes and points) from 1,240 px, and two columns below it, where
-the promotions fold into a tab beside the sale (Ctrl+Tab) and the codes and
-points fields move under the customer, so nothing leaves a 1024x768 screen.
-The header line above says where and who, and turns into the offline banner
-without moving anything. Every frequent action has a key, printed on its
-button.
+Where the panels go (three columns from 1,240 px, two below it with the
+promotions in a tab) and the header line that turns into the offline banner
+without moving anything are `register_layout`'s. Every frequent action has a
+key, printed on its button or beside the field it goes to.
 """
 
 from __future__ import annotations
@@ -38,20 +35,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
-    QSizePolicy,
     QStackedWidget,
     QStatusBar,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -73,6 +65,7 @@ from pos_app.qt.dialogs import (
 from pos_app.qt.manager_dialog import ManagerDialog
 from pos_app.qt.parked_dialog import RecallDialog
 from pos_app.qt.receipt_preview import print_receipt_in_background
+from pos_app.qt.register_layout import WIDE_FROM_PX, HeaderLine, KeyBar, SaleArrangement
 from pos_app.qt.register_ops import Changed, CustomerCard, OpChanges, RegisterOps
 from pos_app.qt.reprint_dialog import ReprintDialog
 from pos_app.qt.sale_ops import Draft, SaleOps, SaleUpdate
@@ -92,7 +85,6 @@ from pos_app.services.parked_sales import ParkedSale, Recalled
 from pos_app.services.receipts import KeptReceipts
 
 STATUS_REFRESH_MS = 5000
-WIDE_FROM_PX = 1240  # three columns from this window width; two (promotions in a tab) below it
 # The smallest window the narrow arrangement fits (a 1024x768 terminal, its taskbar and title bar aside).
 # Set explicitly: the wide arrangement's own minimum must not stop the window from becoming narrow.
 MINIMUM_SIZE = (1000, 660)
@@ -181,7 +173,6 @@ class RegisterWindow(QMainWindow):
         self.recall_dialog: RecallDialog | None = None
         self.close_dialog: ConfirmDialog | None = None
         self._close_confirmed = False
-        self._wide: bool | None = None
         self.parked_count = 0
         self.setObjectName("register-window")
         self.setMinimumSize(*MINIMUM_SIZE)
@@ -206,9 +197,6 @@ class RegisterWindow(QMainWindow):
         self.promotions_panel = PromotionsPanel(context.currency)
         self.codes_panel = CodesPanel()
         self.totals_panel = TotalsPanel()
-        self.sale_tabs = QTabWidget()  # the narrow arrangement: the sale and the promotions share a column
-        self.sale_tabs.setObjectName("sale-tabs")
-        self.sale_tabs.setDocumentMode(True)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(10)
         self.grid.setVerticalSpacing(10)
@@ -219,10 +207,14 @@ class RegisterWindow(QMainWindow):
         self._build_buttons()
         page.addWidget(self.fkeys)
 
+        self.arrangement = SaleArrangement(self.sale_page, self.grid, customer=self.customer_panel,
+                                           cart=self.cart_panel, promotions=self.promotions_panel,
+                                           codes=self.codes_panel, totals=self.totals_panel, pay=self.pay_button)
+        self.sale_tabs = self.arrangement.tabs
         self._build_status_bar()
         self._connect()
         self.customer_panel.clear_customer()
-        self._arrange(wide=True)
+        self.arrangement.arrange(wide=True)
         self._show_sale(self.view, OpChanges(cart=True, promotions=True, totals=True))
 
         self._status_timer = QTimer(self)
@@ -253,47 +245,25 @@ class RegisterWindow(QMainWindow):
     # -- building -----------------------------------------------------------------------------
 
     def _build_header(self, outer: QVBoxLayout) -> None:
-        """One line of fixed height: where and who (or the offline banner in its place: nothing moves),
-        and the keys that end or pause the cashier's session."""
-        row = QHBoxLayout()
-        row.setSpacing(8)
-        self.header = QStackedWidget()
-        self.header.setObjectName("header")
-        self.identity = ElidedLabel("", "identity", name="header-identity")
-        self.banner = ElidedLabel("", "banner", name="offline-banner")
-        self.banner.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.header.addWidget(self.identity)
-        self.header.addWidget(self.banner)
-        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        row.addWidget(self.header, 1)
-        self.session_keys = QFrame()
-        self.session_keys.setObjectName("session-keys")
-        keys = QHBoxLayout(self.session_keys)
-        keys.setContentsMargins(0, 0, 0, 0)
-        keys.setSpacing(6)
+        """Where and who (the offline banner in its place), and the keys of the cashier's session."""
+        self.header_line = HeaderLine()
+        self.header, self.identity, self.banner = self.header_line.stack, self.header_line.identity, \
+            self.header_line.banner
+        self.session_keys = self.header_line.keys
         self.network_button = None
         if self.ctx.demo_network is not None:
             self.network_button = fkey_button("Ctrl+K", "Demo: go offline", self.session_keys,
                                               self.toggle_demo_network, window=self, name="button-demo-network")
-            keys.addWidget(self.network_button)
+            self.header_line.add_key(self.network_button)
         self.lock_button = fkey_button("F11", "Lock", self.session_keys, self.lock, window=self, name="button-lock")
         self.sign_out_button = fkey_button("Shift+F11", "Sign out", self.session_keys, self.sign_out, window=self,
                                            name="button-sign-out")
-        keys.addWidget(self.lock_button)
-        keys.addWidget(self.sign_out_button)
-        row.addWidget(self.session_keys)
-        height = max(self.lock_button.sizeHint().height(), self.banner.sizeHint().height())
-        self.header.setFixedHeight(height)
-        self.session_keys.setFixedHeight(height)
-        outer.addLayout(row)
+        self.header_line.add_key(self.lock_button)
+        self.header_line.add_key(self.sign_out_button)
+        outer.addWidget(self.header_line)
 
     def _build_buttons(self) -> None:
-        self.fkeys = QFrame()
-        self.fkeys.setObjectName("fkeys")
-        self.fkey_rows = QVBoxLayout(self.fkeys)
-        self.fkey_rows.setContentsMargins(0, 0, 0, 0)
-        self.fkey_rows.setSpacing(6)
-        self._key_rows: list[list] = []
+        self.fkeys = KeyBar()
         f, w = self.fkeys, self
         self.rewards_button = fkey_button("F1", "Rewards", f, self.open_rewards, window=w)
         self.manager_button = fkey_button("F10", "Manager", f, self.open_manager, window=w)
@@ -305,6 +275,8 @@ class RegisterWindow(QMainWindow):
                                            name="button-new-sale")
         self.bar_buttons = [self.rewards_button, self.manager_button, self.park_button, self.recall_button,
                             self.reprint_button, self.new_sale_button]
+        for button in self.bar_buttons:
+            self.fkeys.add(button)
 
         customer_buttons = self.customer_panel.buttons
         self.enroll_button = fkey_button("F9", "Enroll", self.customer_panel, self.open_enroll, window=w)
@@ -377,111 +349,16 @@ class RegisterWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        wide = event.size().width() >= WIDE_FROM_PX
-        if wide != self._wide:
-            self._arrange(wide)
-        self._arrange_keys()
+        self.arrangement.arrange(event.size().width() >= WIDE_FROM_PX)
+        self.arrangement.title_tabs(self.view)
+        self.fkeys.reflow(max(1, self.width() - 24))
 
-    def _arrange(self, wide: bool) -> None:
-        """Three columns when wide; two when narrow, the promotions in a tab beside the sale."""
-        self._wide = wide
-        grid, tabs = self.grid, self.sale_tabs
-        focused = QApplication.focusWidget()
-        for widget in (self.customer_panel, self.cart_panel, self.promotions_panel, self.codes_panel,
-                       self.totals_panel, tabs):
-            grid.removeWidget(widget)
-        while tabs.count():
-            tabs.removeTab(0)
-        for col in range(3):
-            grid.setColumnStretch(col, 0)
-            grid.setColumnMinimumWidth(col, 0)
-        if wide:
-            tabs.setParent(None)
-            grid.addWidget(self.customer_panel, 0, 0, 2, 1)
-            grid.addWidget(self.cart_panel, 0, 1)
-            grid.addWidget(self.totals_panel, 1, 1)
-            grid.addWidget(self.promotions_panel, 0, 2)
-            grid.addWidget(self.codes_panel, 1, 2)
-            for col, (stretch, least) in enumerate(((23, 290), (46, 0), (31, 370))):
-                grid.setColumnStretch(col, stretch)
-                grid.setColumnMinimumWidth(col, least)
-        else:
-            tabs.addTab(self.cart_panel, "Sale")  # the tab's title counts the items: the panel's own is hidden
-            tabs.addTab(self.promotions_panel, "Promotions")
-            grid.addWidget(self.customer_panel, 0, 0)
-            grid.addWidget(self.codes_panel, 1, 0)
-            grid.addWidget(tabs, 0, 1)
-            grid.addWidget(self.totals_panel, 1, 1)
-            grid.setColumnStretch(0, 31)
-            grid.setColumnStretch(1, 69)
-            grid.setColumnMinimumWidth(0, 270)
-        for widget in (self.customer_panel, self.codes_panel, self.totals_panel) + (
-                (self.cart_panel, self.promotions_panel) if wide else ()):
-            widget.show()  # the tabs show their own pages
-        self.cart_panel.title.setVisible(wide)
-        self.promotions_panel.title.setVisible(wide)
-        tabs.setVisible(not wide)
-        grid.setRowStretch(0, 1)
-        grid.setRowStretch(1, 0)
-        self._title_tabs()
-        self._set_tab_order()
-        if focused is not None and focused.isVisible():
-            focused.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _set_tab_order(self) -> None:
-        """Buttons work by their keys; Tab walks the fields: item, cart, code, points, pay, customer search."""
-        for button in self.sale_page.findChildren(QPushButton):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for area in (self.promotions_panel.scroll, self.customer_panel.card_scroll, self.sale_tabs,
-                     self.sale_tabs.tabBar()):
-            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.pay_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        chain = [self.cart_panel.item, self.cart_panel.table, self.codes_panel.code, self.codes_panel.points,
-                 self.pay_button, self.customer_panel.search]
-        for before, after in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(before, after)
-
-    def _arrange_keys(self) -> None:
-        """The key bar in as many rows as the width needs (one on a wide screen, more on a small one)."""
-        room = max(1, self.width() - 24)
-        spacing = self.fkey_rows.spacing()
-        rows: list[list] = [[]]
-        used = 0
-        for button in self.bar_buttons:
-            width = button.sizeHint().width()
-            if rows[-1] and used + spacing + width > room:
-                rows.append([])
-                used = 0
-            rows[-1].append(button)
-            used += width + spacing
-        if rows == self._key_rows:
-            return
-        self._key_rows = rows
-        while self.fkey_rows.count():
-            item = self.fkey_rows.takeAt(0)
-            if item.layout() is not None:
-                while item.layout().count():
-                    item.layout().takeAt(0)
-                item.layout().deleteLater()
-        for row in rows:
-            line = QHBoxLayout()
-            line.setSpacing(spacing)
-            for button in row:
-                line.addWidget(button)
-            line.addStretch(1)
-            self.fkey_rows.addLayout(line)
+    @property
+    def _wide(self) -> bool:
+        return bool(self.arrangement.wide)
 
     def toggle_promotions(self) -> None:
-        """Narrow screens: Ctrl+Tab shows the promotions, again the sale."""
-        self.sale_tabs.setCurrentIndex(1 - self.sale_tabs.currentIndex())
-
-    def _title_tabs(self) -> None:
-        if self.sale_tabs.count() == 2:
-            view = self.view
-            self.sale_tabs.setTabText(0, f"Sale · {count(view.item_count, 'item')}" if view.rows else "Sale")
-            applied = len(view.applied)
-            self.sale_tabs.setTabText(1, f"Promotions · {applied} applied (Ctrl+Tab)" if applied
-                                      else "Promotions (Ctrl+Tab)")
+        self.arrangement.toggle_promotions()
 
     # -- who is at the till ---------------------------------------------------------------------
 
@@ -753,7 +630,7 @@ class RegisterWindow(QMainWindow):
         if changes.totals:
             self.totals_panel.show_view(view)
         self.pay_button.setEnabled(bool(view.rows))
-        self._title_tabs()
+        self.arrangement.title_tabs(view)
         self.sale_changed.emit(view)
 
     def add_item(self, scanned: str) -> None:
@@ -808,8 +685,7 @@ class RegisterWindow(QMainWindow):
                 customer_id = draft.customer_id
                 self.runner.run_read(lambda: self.ops.customer_card(customer_id), on_success=self._show_card,
                                      label="load customer", latest_only="customer-card")
-        if self.sale_tabs.count():
-            self.sale_tabs.setCurrentIndex(0)
+        self.arrangement.show_sale()
         self.cart_panel.focus_item()
 
     def escape(self) -> None:
@@ -822,8 +698,7 @@ class RegisterWindow(QMainWindow):
                 panel.clear_customer()
         self.cart_panel.item.clear()
         self.codes_panel.code.clear()
-        if self.sale_tabs.count():
-            self.sale_tabs.setCurrentIndex(0)
+        self.arrangement.show_sale()
         self.cart_panel.focus_item()
 
     def checkout(self) -> None:
@@ -1178,9 +1053,8 @@ class RegisterWindow(QMainWindow):
         self.status_last_sync.setText(texts.last_sync)
         self.status_cache.setText(texts.cache)
         who = f"Cashier {cashier.name}" if cashier else ("Locked" if self._locked_by else "Signed out")
-        self.identity.setText(f"{self.ctx.store_name}  ·  Register {self.ctx.register_id}  ·  {who}")
-        self.banner.setText(texts.banner or "")
-        self.header.setCurrentWidget(self.banner if texts.banner else self.identity)
+        self.header_line.show_line(f"{self.ctx.store_name}  ·  Register {self.ctx.register_id}  ·  {who}",
+                                   texts.banner)
         self.session_keys.setVisible(cashier is not None)
 
     def toggle_demo_network(self) -> None:
