@@ -203,3 +203,13 @@ def test_settings_come_from_the_config_file_and_the_environment(tmp_path):
     assert settings.central_url == "http://central:8765" and settings.central_token == "t0k"
     assert configured_sync_loop(settings) is None  # not paired: no register id yet
     assert AppSettings.load({}, tmp_path / "missing.toml").printer == {"kind": "dummy"}
+
+
+def test_the_sale_view_carries_whether_the_best_deal_was_proven():
+    from dataclasses import replace
+
+    milk = CartLine("L1", "DAI-1", 2, 149, categories=frozenset({"dairy"}), name="Whole milk 1L")
+    result = _evaluate([milk])
+    lines = [("L1", "Whole milk 1L", "2", 149, False, "DAI-1")]
+    assert sale_view(result, lines).optimal is True
+    assert sale_view(replace(result, optimal=False), lines).optimal is False  # the search stopped at its budget
