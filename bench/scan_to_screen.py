@@ -152,7 +152,7 @@ def measure_scans(path: Path, scans: int, customers: int, products: int, rng: ra
     app.processEvents()
     handle = window.windowHandle()
     handle.requestActivate()  # a scanner types into the focused window
-    while app.focusWindow() is not handle:
+    while app.focusWindow() is not handle or window.runner.pending_count:  # and the window is ready
         app.processEvents()
 
     class PaintWatch(QObject):

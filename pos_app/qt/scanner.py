@@ -10,9 +10,13 @@ wherever the focus is, and none of those keystrokes reaches the focused text
 field. Otherwise the held keystrokes are replayed, in order, to the window's
 focused widget, so slow human typing arrives as typed (a few ms late).
 
-Timing comes from an injected `clock` (seconds, monotonic) so tests are
-deterministic; a real timer only decides *when* to look again for held keys
-once typing stops, and the clock decides whether they are released.
+The gap between two keys is measured with the platform's timestamps of the
+key events (when the keys were typed), not when the program got round to
+them: a register busy for 40 ms (a slow query, a repaint) then reads a
+scanner's backlog of keys all at once, and they must still read as one scan.
+Tests inject a `clock` (seconds) instead, so timing is deterministic; a real
+timer only decides *when* to look again for held keys once typing stops, and
+the time since the last key arrived decides whether they are released.
 
 Shift (and the other modifier keys) pressed around a capital or a symbol is
 part of the burst: a scanner types `WB-V9THZA` with Shift down for each
@@ -87,12 +91,14 @@ class ScanDetector(QObject):
         self,
         rules: ScanRules | None = None,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.rules = rules or ScanRules()
-        self._clock = clock
+        self._stamped = clock is None  # the keys' own timestamps, unless a test gives its clock
+        self._clock = clock or time.monotonic
+        self._last_seen: float | None = None  # when the last key arrived (the clock's time)
         self._held: list[_HeldKey] = []
         self._held_window: QWindow | None = None
         self._last_key_at: float | None = None
@@ -156,10 +162,16 @@ class ScanDetector(QObject):
             return self._on_key_release(event)  # type: ignore[arg-type]
         return False
 
+    def _typed_at(self, event: QKeyEvent) -> float:
+        """When the key was typed, in seconds: the platform's timestamp, or the clock (tests, or none given)."""
+        stamp = event.timestamp() if self._stamped else 0
+        return stamp / 1000 if stamp else self._clock()
+
     def _on_key_press(self, window: QWindow, event: QKeyEvent) -> bool:
         if event.key() in _MODIFIER_KEYS:
             return False  # a scanner's Shift before a capital: the burst goes on
-        now = self._clock()
+        now = self._typed_at(event)
+        self._last_seen = self._clock()
         fast = self._last_key_at is not None and (now - self._last_key_at) * 1000 < self.rules.max_gap_ms
         if self._held and (not fast or window is not self._held_window):
             self.release_held_keys()
@@ -215,7 +227,7 @@ class ScanDetector(QObject):
         """
         if not self._held or self._last_key_at is None or event.key() in _MODIFIER_KEYS:
             return False
-        fast = (self._clock() - self._last_key_at) * 1000 < self.rules.max_gap_ms
+        fast = (self._typed_at(event) - self._last_key_at) * 1000 < self.rules.max_gap_ms
         ends_a_scan = event.key() in _ENTER_KEYS and len(self._held) >= self.rules.min_length
         if fast and (ends_a_scan or _is_printable(event)):
             event.accept()  # "a widget wants this key": Qt then delivers it as a key press
@@ -228,8 +240,8 @@ class ScanDetector(QObject):
     def _release_if_typing_stopped(self) -> None:
         if not self._held:
             return
-        assert self._last_key_at is not None
-        if (self._clock() - self._last_key_at) * 1000 < self.rules.max_gap_ms:
+        assert self._last_seen is not None
+        if (self._clock() - self._last_seen) * 1000 < self.rules.max_gap_ms:
             self._recheck.start()  # the burst may still be going: look again shortly
             return
         self.release_held_keys()

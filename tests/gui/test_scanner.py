@@ -236,3 +236,38 @@ def test_the_focused_field_sees_no_key_of_a_scan_not_even_a_release(qtbot, scree
     screen.search.removeEventFilter(seen)
     # a release of a key it never saw pressed makes a field redraw itself: once per character, every scan
     assert seen.keys == 0
+
+
+def _typed(window, text: str, *, first_ms: int, gap_ms: int, stall_s: float = 0.0) -> None:
+    """Keys as the platform delivers them: each with the moment it was typed, maybe read late."""
+    import time
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QGuiApplication, QKeyEvent
+
+    for i, char in enumerate(text):
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            key = Qt.Key.Key_Return if char == "\n" else Qt.Key(ord(char.upper()))
+            event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, "\r" if char == "\n" else char)
+            event.setTimestamp(first_ms + i * gap_ms)
+            QGuiApplication.sendEvent(window, event)
+        time.sleep(stall_s)  # the register was busy: it reads each key 40 ms after the one before
+
+
+def test_a_scan_read_late_by_a_busy_register_is_still_a_scan(qtbot, screen):
+    from pos_app.qt.scanner import ScanDetector
+
+    detector = ScanDetector()  # no test clock: the keys' own timestamps
+    detector.install()
+    try:
+        scans = []
+        detector.barcode_scanned.connect(scans.append)
+        window = screen.windowHandle()
+        _typed(window, EAN + "\n", first_ms=10_000, gap_ms=4, stall_s=0.04)
+        assert scans == [EAN] and screen.search.text() == ""
+
+        _typed(window, "ab12cd\n", first_ms=20_000, gap_ms=150)  # a person: 150 ms between keys
+        qtbot.waitUntil(lambda: screen.search.text() == "ab12cd", timeout=1000)
+        assert scans == [EAN]
+    finally:
+        detector.uninstall()
