@@ -154,6 +154,8 @@ def measure_scans(path: Path, scans: int, customers: int, products: int, rng: ra
     handle.requestActivate()  # a scanner types into the focused window
     while app.focusWindow() is not handle or window.runner.pending_count:  # and the window is ready
         app.processEvents()
+    QTest.keyClick(handle, Qt.Key.Key_Shift)  # the first key a window gets sets up the keyboard: not in a scan
+    app.processEvents()
 
     class PaintWatch(QObject):
         """Records when a label is painted, and with which text; `seen` says so after the paint."""
