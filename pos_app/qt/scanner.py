@@ -30,9 +30,9 @@ the program, hundreds per scan). Events sent straight to a widget (as
 `qtbot.keyClicks(line_edit, ...)` does) never count as a scan, so tests that
 type into fields behave as before; to simulate a scanner, send keys to the
 window (`qtbot.keyClick(widget.windowHandle(), ...)`). While a burst is held,
-and only then, a small application filter claims the `ShortcutOverride` for
-its keys and its final Enter, so scanning an item never triggers an Enter
-shortcut such as "checkout".
+and only then, a small filter on the focused widget claims the
+`ShortcutOverride` for its keys and its final Enter, so scanning an item never
+triggers an Enter shortcut such as "checkout".
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ class ScanDetector(QObject):
         self._app: QGuiApplication | None = None
         self._windows: WindowWatch | None = None
         self._guard = _ShortcutGuard(self)
-        self._guarding = False
+        self._guarding: QObject | None = None  # where the burst's ShortcutOverride guard is installed
         self._recheck = QTimer(self)
         self._recheck.setSingleShot(True)
         self._recheck.setInterval(self.rules.recheck_ms)
@@ -209,14 +209,23 @@ class ScanDetector(QObject):
         return False
 
     def _guard_shortcuts(self, on: bool) -> None:
-        """While keys are held, and only then, every ShortcutOverride of the program is looked at."""
-        if on == self._guarding or self._app is None:
+        """While keys are held, and only then, the ShortcutOverride of the next keys is looked at.
+
+        Qt asks the object with the keyboard focus, so that is where the guard goes (the whole
+        application only when nothing has the focus).
+        """
+        if on == (self._guarding is not None) or self._app is None:
             return
         if on:
-            self._app.installEventFilter(self._guard)
+            target = QGuiApplication.focusObject() or self._app
+            target.installEventFilter(self._guard)
+            self._guarding = target
         else:
-            self._app.removeEventFilter(self._guard)
-        self._guarding = on
+            try:
+                self._guarding.removeEventFilter(self._guard)
+            except RuntimeError:  # the focused widget is gone
+                pass
+            self._guarding = None
 
     def _claim_shortcut(self, event: QKeyEvent) -> bool:
         """Keep shortcuts from firing on keys that may be part of a scan.
