@@ -353,8 +353,8 @@ class _Loaded:
 
 def demo_hint(loaded: Any) -> str:
     a = loaded.accounts
-    return (f"Demo PINs: cashier {a.cashier_pin}, manager {a.manager_pin} · "
-            f"Try card 2900000000018 (Zoë Martin) · and code SAVE5")
+    return (f"Demo: Sam Cashier's PIN {a.cashier_pin} · manager mode (F10): user {a.manager_id}, "
+            f"PIN {a.manager_pin} · Try card 2900000000018 (Zoë Martin) and code SAVE5")
 
 
 def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = local_now,
@@ -369,6 +369,7 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
     from pos_app.qt.register_ops import RegisterOps
     from pos_app.qt.sale_ops import SaleOps, StoreFacts
     from pos_app.qt.task_runner import TaskRunner
+    from pos_app.services.receipts import ReceiptHeader
     from pos_app.storage.database import open_store
 
     engine = open_store(settings.database)
@@ -378,8 +379,9 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
     runner = TaskRunner()
     chain = central_calls(sync_loop)
     store_id, _register = settings.chain_identity
+    header = ReceiptHeader(settings.store_name, settings.register_id, "-", settings.store_address)
     context = RegisterContext(
-        ops=RegisterOps(factory, clock, chain=chain),
+        ops=RegisterOps(factory, clock, header, chain=chain),
         sale_ops=SaleOps(factory, clock, StoreFacts(store_id, settings.store_name, settings.store_address),
                          chain=chain),
         runner=runner,
@@ -398,10 +400,37 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
         scanner=scanner,
         card_prefix=settings.card_prefix,
         demo_network=demo_network,
+        pairing=None if demo_network is not None else RegisterPairing(settings, factory),
+        export_dir=user_dir("data") / "exports",
     )
     window = RegisterWindow(context)
     window.destroyed.connect(engine.dispose)
     return window
+
+
+class RegisterPairing:
+    """Pairing from the window's manager mode: the use case, the credential kept in the config, the new loop.
+
+    `pair` runs on a worker (it talks to the network); `sync_loop` builds the loop of the credential it saved.
+    """
+
+    def __init__(self, settings: AppSettings, factory: Any) -> None:
+        self._settings = settings
+        self._factory = factory
+
+    def pair(self, url: str, code: str) -> Any:
+        from pos_app.services.pairing import pair_register
+
+        def save(url: str, token: str, register_id: str) -> None:
+            self._settings.save_credential(url, token, register_id)
+            self._settings = self._settings.with_changes(central_url=url, central_token=token,
+                                                         central_register_id=register_id)
+
+        return pair_register(self._factory, url=url, code=code,
+                             previous_register_id=self._settings.central_register_id, save=save)
+
+    def sync_loop(self) -> Any:
+        return configured_sync_loop(self._settings)
 
 
 def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[Any, Any]:
@@ -495,6 +524,9 @@ def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) 
     logging.getLogger(__name__).info(
         "register %s of store %s started on %s (%s)", settings.register_id, settings.store_id, settings.database,
         f"syncing with {settings.central_url}" if loop is not None else "local only")
+    screen = app.primaryScreen()
+    if screen is not None:  # a till without a window manager does not maximize: fill the screen anyway
+        window.resize(screen.availableGeometry().size())
     window.showMaximized()
     if loop is not None:
         loop.start()
@@ -507,6 +539,7 @@ def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) 
             central.stop()
 
 
-__all__ = ["APP_NAME", "SETTING_ENV", "AppSettings", "SettingsError", "SystemLibrariesMissing", "build_register", "configured_sync_loop",
-           "default_config_path", "demo_hint", "known_setting_keys", "local_now", "prepare_demo", "require_window_libraries", "run_gui",
-           "start_demo_sync", "start_logging", "user_dir"]
+__all__ = ["APP_NAME", "SETTING_ENV", "AppSettings", "RegisterPairing", "SettingsError", "SystemLibrariesMissing",
+           "build_register", "configured_sync_loop", "default_config_path", "demo_hint", "known_setting_keys",
+           "local_now", "prepare_demo", "require_window_libraries", "run_gui", "start_demo_sync", "start_logging",
+           "user_dir"]

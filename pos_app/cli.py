@@ -104,7 +104,8 @@ def run_register(args: list[str]) -> int:
     import argparse
     from pathlib import Path
 
-    parser = argparse.ArgumentParser(prog="pos-companion", usage=USAGE)
+    # argparse prints "usage: " itself: give it the lines without their own prefix
+    parser = argparse.ArgumentParser(prog="pos-companion", usage=USAGE.removeprefix("usage: "))
     parser.add_argument("--demo", action="store_true", help="create a demo store and start the register on it")
     parser.add_argument("--customers", type=int, default=5000, help="demo loyalty members (default 5000)")
     parser.add_argument("--data-dir", type=Path, default=None, help="where the demo database goes")
@@ -134,8 +135,8 @@ def run_register(args: list[str]) -> int:
         path, loaded = prepare_demo(directory, customers=options.customers)
         hint = demo_hint(loaded)
         print(hint, file=sys.stderr)
-        settings = settings.with_changes(database=path, cashier_id=loaded.accounts.cashier_id,
-                                         cashier_name="Sam Cashier", hint=hint, printer={"kind": "dummy"},
+        # The demo opens on the sign-in screen like any register; the hint there gives the PINs.
+        settings = settings.with_changes(database=path, hint=hint, printer={"kind": "dummy"},
                                          store_address=("12 High Street", "Springfield"))
         if not options.no_central:
             demo_sync = start_demo_sync(settings, directory, loaded.store)

@@ -31,6 +31,10 @@ CURRENCY_DIGITS: dict[str, int] = {
 }
 
 
+# The sign printed before an amount on screens and in the engine's words; other currencies get their code after.
+CURRENCY_SYMBOLS: dict[str, str] = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
 class Rounding(StrEnum):
     """How an exact amount becomes minor units: ties away from zero, or to even."""
 
@@ -89,6 +93,13 @@ class Currency:
     def format_minor(self, minor: int) -> str:
         """Integer minor units as the wire/display string ("12.50")."""
         return str(self.to_decimal(minor))
+
+    def display(self, minor: int) -> str:
+        """Minor units as a person reads them: "$5,000.00", "-$3.00", "1,500 JPY"."""
+        text = f"{self.to_decimal(abs(minor)):,.{self.digits}f}"
+        symbol = CURRENCY_SYMBOLS.get(self.code)
+        amount = f"{symbol}{text}" if symbol else f"{text} {self.code}"
+        return f"-{amount}" if minor < 0 else amount
 
     def to_decimal(self, minor: int) -> Decimal:
         return (Decimal(minor) / self.scale).quantize(Decimal(1).scaleb(-self.digits))

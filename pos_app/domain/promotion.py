@@ -8,7 +8,7 @@ decides which promotions apply to a sale.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -81,9 +81,11 @@ class ItemFilter:
             or not self.exclude_tags.isdisjoint(line.tags)
         )
 
-    def describe(self) -> str:
-        """Words for a cashier: "office supplies", "acme items", "any item"."""
-        names = sorted(self.categories) + sorted(self.brands) + sorted(self.tags) + sorted(self.skus)
+    def describe(self, product_names: Mapping[str, str] | None = None) -> str:
+        """Words for a cashier: "office supplies", "acme items", "any item"; a SKU by its product's name."""
+        named = product_names or {}
+        skus = sorted(named.get(sku) or sku for sku in self.skus)
+        names = sorted(self.categories) + sorted(self.brands) + sorted(self.tags) + skus
         return " or ".join(names) if names else "any item"
 
 
@@ -232,6 +234,11 @@ class Promotion:
     exclusive: bool = False
     stop: bool = False
     group: str | None = None
+
+    @property
+    def title(self) -> str:
+        """What a cashier calls it: its name, or its id when it has none."""
+        return self.name or self.id
 
     @property
     def is_points(self) -> bool:

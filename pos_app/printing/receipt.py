@@ -8,8 +8,15 @@ lines, so what the cashier previews is what the customer gets.
 
 Layout: a centred header (store, address, register, cashier, order, time),
 the items (name, then quantity x unit price and the line's amount; a discount
-on its own line), the totals, the promotions that applied, the loyalty points
-summary and the next-visit code with its offer. Under the text come the
+on its own line), the totals, the promotions that applied (a long name wraps,
+its amount is never cut), the loyalty points summary (rewards claimed and
+points paid on lines of their own) and the next-visit code with its offer.
+
+A return's slip (`kind="return"`) has the same header under a RETURN title,
+the units that came back with their refund, the refund total and the points
+given back and taken back. A receipt printed again carries a `copy_note`
+("COPY, printed again ...") under its header. `receipt_to_dict` and
+`receipt_from_dict` keep a receipt as JSON, so a copy is exactly the slip. Under the text come the
 barcodes (`Receipt.barcodes`): the next-visit code's, scanned as a code on
 the customer's next visit, and always the order number's, scanned by a
 manager to find the order for a return.
@@ -18,8 +25,9 @@ manager to find the order for a return.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from pos_app.domain.money import Currency
 
@@ -56,10 +64,11 @@ class PointsSummary:
     """The customer's points after this sale."""
 
     earned: int
-    redeemed: int
+    redeemed: int  # points paid towards the total
     balance: int
     redeemed_value: int = 0  # minor units paid with points
     pending: bool = False  # True while the sale waits to sync: the balance is provisional
+    reward_points: int = 0  # points spent on catalogue rewards claimed in the sale
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +99,11 @@ class Receipt:
     next_visit_offer: str | None = None  # e.g. "10% off your next visit until 2026-12-31"
     store_address: tuple[str, ...] = ()
     footer: tuple[str, ...] = ("Thank you for shopping with us!",)
+    kind: str = "sale"  # "sale" or "return"
+    copy_note: str | None = None  # a receipt printed again says so under its header
+    approved_by: str | None = None  # a return: the manager who approved it
+    points_given_back: int = 0  # a return: points spent on the items, back on the customer's account
+    points_taken_back: int = 0  # a return: points earned on the items, taken back
 
     @property
     def barcodes(self) -> tuple[ReceiptBarcode, ...]:
@@ -113,6 +127,10 @@ def layout_receipt(receipt: Receipt, width: int = RECEIPT_WIDTH) -> tuple[str, .
     out.append(_spread(f"Order {receipt.order_number}", receipt.issued_at.strftime("%Y-%m-%d %H:%M"), width))
     if receipt.customer_name:
         out.append(_fit(f"Customer: {receipt.customer_name}", width))
+    if receipt.copy_note:
+        out.extend(_center(part, width) for part in _wrap(receipt.copy_note, width))
+    if receipt.kind == "return":
+        return tuple(out + _return_body(receipt, width))
     out.append(rule)
 
     for line in receipt.lines:
@@ -136,7 +154,10 @@ def layout_receipt(receipt: Receipt, width: int = RECEIPT_WIDTH) -> tuple[str, .
         out.append("Promotions applied")
         for promo in receipt.promotions:
             value = f"-{fmt(promo.amount)}" if promo.amount else f"+{promo.points} pts"
-            out.append(_spread(f"  {_fit(promo.name, width - len(value) - 3)}", value, width))
+            # A long name wraps; its last line carries the amount (never cut mid-amount, "(up to $2.").
+            parts = _wrap(promo.name, width - len(value) - 3)
+            out.extend(f"  {part}" for part in parts[:-1])
+            out.append(_spread(f"  {parts[-1]}", value, width))
         saved = sum(p.amount for p in receipt.promotions)
         if saved:
             out.append(_spread("  You saved", fmt(saved), width))
@@ -146,8 +167,10 @@ def layout_receipt(receipt: Receipt, width: int = RECEIPT_WIDTH) -> tuple[str, .
         out.append(rule)
         out.append("Loyalty points")
         out.append(_spread("  Earned", f"+{pts.earned}", width))
+        if pts.reward_points:
+            out.append(_spread("  Rewards claimed", f"-{pts.reward_points}", width))
         if pts.redeemed:
-            out.append(_spread("  Redeemed", f"-{pts.redeemed} ({fmt(pts.redeemed_value)})", width))
+            out.append(_spread("  Paid with points", f"-{pts.redeemed} ({fmt(pts.redeemed_value)})", width))
         balance = f"{pts.balance}{' *' if pts.pending else ''}"
         out.append(_spread("  Balance", balance, width))
         if pts.pending:
@@ -165,6 +188,57 @@ def layout_receipt(receipt: Receipt, width: int = RECEIPT_WIDTH) -> tuple[str, .
         for text in receipt.footer:
             out.extend(_center(part, width) for part in textwrap.wrap(text, width) or [""])
     return tuple(out)
+
+
+def _return_body(receipt: Receipt, width: int) -> list[str]:
+    """A return's slip below the header: what came back, the refund, the points put right."""
+    fmt = Currency.of(receipt.currency).format_minor
+    rule = "-" * width
+    out = [_center("RETURN", width), rule]
+    for line in receipt.lines:
+        out.extend(_wrap(line.name, width))
+        qty = f"{line.qty} kg" if line.weighted else str(line.qty)
+        out.append(_spread(f"  {qty} returned", f"-{fmt(line.net)}", width))
+    out.append(rule)
+    out.append(_spread(f"REFUND {receipt.currency}", fmt(receipt.total), width))
+    if receipt.approved_by:
+        out.append(_fit(f"Approved by {receipt.approved_by}", width))
+    if receipt.points_given_back or receipt.points_taken_back:
+        out.append(rule)
+        out.append("Loyalty points")
+        if receipt.points_given_back:
+            out.append(_spread("  Given back (spent on these)", f"+{receipt.points_given_back}", width))
+        if receipt.points_taken_back:
+            out.append(_spread("  Taken back (earned on these)", f"-{receipt.points_taken_back}", width))
+    if receipt.footer:
+        out.append(rule)
+        for text in receipt.footer:
+            out.extend(_center(part, width) for part in textwrap.wrap(text, width) or [""])
+    return out
+
+
+def receipt_to_dict(receipt: Receipt) -> dict[str, Any]:
+    """The receipt as JSON-ready values (what the register keeps to print it again)."""
+    values = asdict(receipt)
+    values["issued_at"] = receipt.issued_at.isoformat()
+    return values
+
+
+def receipt_from_dict(values: dict[str, Any]) -> Receipt:
+    """The receipt `receipt_to_dict` kept, exactly."""
+    data = dict(values)
+    data["issued_at"] = datetime.fromisoformat(data["issued_at"])
+    data["lines"] = tuple(ReceiptLine(**line) for line in data["lines"])
+    data["promotions"] = tuple(AppliedPromotion(**p) for p in data["promotions"])
+    data["points"] = PointsSummary(**data["points"]) if data.get("points") else None
+    for key in ("store_address", "footer"):
+        data[key] = tuple(data.get(key) or ())
+    return Receipt(**data)
+
+
+def as_copy(receipt: Receipt, printed_at: datetime) -> Receipt:
+    """The same slip, marked as printed again (and when)."""
+    return replace(receipt, copy_note=f"COPY - printed again {printed_at:%Y-%m-%d %H:%M}")
 
 
 def _center(text: str, width: int) -> str:
@@ -193,5 +267,8 @@ __all__ = [
     "Receipt",
     "ReceiptBarcode",
     "ReceiptLine",
+    "as_copy",
     "layout_receipt",
+    "receipt_from_dict",
+    "receipt_to_dict",
 ]

@@ -39,6 +39,12 @@ class CartRow:
 COLUMNS = ("Item", "Qty", "Price", "Discount", "Net")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ALIGN = (_LEFT,) + (_RIGHT,) * (len(COLUMNS) - 1)
+# Roles as plain ints: a table asks `data` for every cell and a dozen roles on each paint, so the
+# answer is a lookup in texts made once per row, not an enum comparison and a money format per call.
+_DISPLAY, _ALIGNMENT, _TOOLTIP, _USER = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.UserRole))
 
 
 class CartTableModel(QAbstractTableModel):
@@ -47,6 +53,7 @@ class CartTableModel(QAbstractTableModel):
     def __init__(self, currency: str = "USD", parent=None) -> None:
         super().__init__(parent)
         self._rows: tuple[CartRow, ...] = ()
+        self._texts: list[tuple[str, ...]] = []  # per row: what each column shows
         self.currency = currency
 
     # -- the pure side ---------------------------------------------------------------------
@@ -62,17 +69,20 @@ class CartTableModel(QAbstractTableModel):
         """Show `rows`; same line ids in the same order update in place, anything else resets."""
         rows = tuple(rows)
         old = self._rows
+        texts = [self._texts[i] if i < len(old) and old[i] == row else self._row_texts(row)
+                 for i, row in enumerate(rows)]
         same_lines = [r.line_id for r in old] == [r.line_id for r in rows[: len(old)]]
         if not same_lines or len(rows) < len(old):
             self.beginResetModel()
-            self._rows = rows
+            self._rows, self._texts = rows, texts
             self.endResetModel()
             return
         if len(rows) > len(old):
             self.beginInsertRows(QModelIndex(), len(old), len(rows) - 1)
             self._rows = old + rows[len(old):]
+            self._texts = self._texts + texts[len(old):]
             self.endInsertRows()
-        self._rows = rows
+        self._rows, self._texts = rows, texts
         for i, (before, after) in enumerate(zip(old, rows, strict=False)):
             if before != after:
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
@@ -93,19 +103,22 @@ class CartTableModel(QAbstractTableModel):
                 return _LEFT if section == 0 else _RIGHT
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, col = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEFT if col == 0 else _RIGHT
-        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+    def data(self, index: _Index, role: int = _DISPLAY):
+        role = int(role)
+        if role == _DISPLAY:
+            r = index.row()
+            return self._texts[r][index.column()] if 0 <= r < len(self._texts) else None
+        if role == _ALIGNMENT:
+            return _ALIGN[index.column()]
+        if role == _TOOLTIP and index.column() == 0 and 0 <= index.row() < len(self._rows):
+            row = self._rows[index.row()]
             return f"{row.name} ({row.sku})" if row.sku else row.name
-        if role == Qt.ItemDataRole.UserRole:
-            return row.line_id
+        if role == _USER and 0 <= index.row() < len(self._rows):
+            return self._rows[index.row()].line_id
         return None
+
+    def _row_texts(self, row: CartRow) -> tuple[str, ...]:
+        return tuple(self.display(row, col) for col in range(len(COLUMNS)))
 
     def display(self, row: CartRow, col: int) -> str:
         if col == 0:

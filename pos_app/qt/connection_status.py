@@ -79,8 +79,8 @@ def status_texts(
         connection = f"● Offline {when}".rstrip() if state == "offline" else f"● Sync error {when}".rstrip()
         tone = "danger"
         banner = (
-            f"OFFLINE {when.upper()} — keep selling: sales and points are saved on this register "
-            "and sync when the connection is back."
+            f"OFFLINE {when.upper()} — keep selling: sales and points are kept here and sync when the "
+            "connection is back"
             if state == "offline"
             else f"SYNC ERROR — {view.message or 'the central service refused the register'}. "
             "Keep selling; call your manager."

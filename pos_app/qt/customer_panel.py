@@ -13,12 +13,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListView, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QListView, QScrollArea, QWidget
 
 from pos_app.domain.customer_profile import CustomerProfile
 from pos_app.qt.list_models import CustomerListModel
 from pos_app.qt.register_ops import CustomerCard
-from pos_app.qt.widgets import Panel, label, set_role
+from pos_app.qt.widgets import ElidedLabel, Panel, label, set_role
 from pos_app.qt.wording import money
 
 SEARCH_DELAY_MS = 120  # wait for a pause in typing before searching
@@ -33,7 +33,7 @@ class CustomerPanel(Panel):
         super().__init__("Customer", parent)
         self.search = QLineEdit()
         self.search.setObjectName("customer-search")
-        self.search.setPlaceholderText("Card, phone, e-mail or name")
+        self.search.setPlaceholderText("F2  Card, phone, e-mail or name")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Customer search")
         self.body.addWidget(self.search)
@@ -45,6 +45,7 @@ class CustomerPanel(Panel):
         self.list = QListView()
         self.list.setObjectName("customer-candidates")
         self.list.setModel(self.candidates)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)  # the phone digits come second: never the cut part
         self.list.setVisible(False)
         self.list.activated.connect(self._pick_index)
         self.body.addWidget(self.list, 1)
@@ -52,11 +53,12 @@ class CustomerPanel(Panel):
         self.card = QWidget()
         self.card.setObjectName("customer-card")
         card = self.card_layout = _column(self.card)
-        self.name = label("", "heading", wrap=True, name="customer-name")
+        self.name = ElidedLabel("", "heading", name="customer-name")  # a long name is cut, whole in the tooltip
         badges = QHBoxLayout()
         badges.setSpacing(8)
         self.tier = label("", "badge", name="customer-tier")
-        self.birthday = label("★ BIRTHDAY WEEK", "badge-birthday", name="customer-birthday")
+        self.birthday = label("★ BIRTHDAY", "badge-birthday", name="customer-birthday")
+        self.birthday.setToolTip("Birthday week")
         badges.addWidget(self.tier)
         badges.addWidget(self.birthday)
         badges.addStretch(1)
@@ -74,13 +76,22 @@ class CustomerPanel(Panel):
         card.addWidget(self.offers_title)
         card.addWidget(self.offers)
         card.addStretch(1)
-        self.card.setVisible(False)
-        self.body.addWidget(self.card, 3)
+        # On a short screen the card scrolls rather than squeezing its lines on top of each other.
+        self.card_scroll = QScrollArea()
+        self.card_scroll.setObjectName("customer-card-scroll")
+        self.card_scroll.setWidget(self.card)
+        self.card_scroll.setWidgetResizable(True)
+        self.card_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.card_scroll.setVisible(False)
+        self.body.addWidget(self.card_scroll, 3)
         self.body.addStretch(0)
         # A first-run hint (the demo's PINs, a card to try), shown while no customer is identified.
         self.hint = label(hint.replace(" · ", "\n") if hint else "", "shortcut", wrap=True, name="customer-hint")
         self.hint.setVisible(bool(hint))
         self.body.addWidget(self.hint)
+        self.buttons = QHBoxLayout()  # the window puts its customer keys here (enrol, clear)
+        self.body.addLayout(self.buttons)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -161,7 +172,7 @@ class CustomerPanel(Panel):
         self.candidates.set_customers(customers)
         self.list.setVisible(bool(customers))
         if customers:
-            self.card.setVisible(False)
+            self.card_scroll.setVisible(False)
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
@@ -200,11 +211,11 @@ class CustomerPanel(Panel):
                 for o in card.offers))
         else:
             self.offers.setText("None right now")
-        self.card.setVisible(True)
+        self.card_scroll.setVisible(True)
 
     def clear_customer(self) -> None:
         self.current = None
-        self.card.setVisible(False)
+        self.card_scroll.setVisible(False)
         self.search.clear()
         self.show_candidates(())
         self.message.setText("No customer yet: scan a loyalty card or search (F2).")

@@ -1,4 +1,4 @@
-"""The register's dialogs: manager PIN, enrolment, and the receipt preview.
+"""The register's dialogs: manager PIN, enrolment, rewards, weight, the receipt preview and confirmations.
 
 Dialogs collect input and show answers; the checks that matter (PIN,
 phone, email, duplicates) run in the services through the task runner, and
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -35,11 +36,14 @@ from pos_app.qt.widgets import fkey_button, label, set_role
 
 
 class PinDialog(QDialog):
-    """Asks for a manager's id and PIN; `submitted(user_id, pin)` goes to the window, which answers."""
+    """Asks for a manager's id and PIN; `submitted(user_id, pin)` goes to the window, which answers.
+
+    The id is filled in only when the signed-in account is itself a manager's; otherwise the manager types it.
+    """
 
     submitted = Signal(str, str)
 
-    def __init__(self, parent: QWidget | None = None, *, user_id: str = "manager", hint: str = "") -> None:
+    def __init__(self, parent: QWidget | None = None, *, user_id: str = "", hint: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Manager approval")
         self.setModal(True)
@@ -48,6 +52,7 @@ class PinDialog(QDialog):
         layout.addWidget(label("Manager mode", "heading"))
         form = QFormLayout()
         self.user = QLineEdit(user_id)
+        self.user.setPlaceholderText("Manager's user id")
         self.user.setObjectName("pin-user")
         self.pin = QLineEdit()
         self.pin.setObjectName("pin-entry")
@@ -63,10 +68,18 @@ class PinDialog(QDialog):
         buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.pin.setFocus()
+        (self.pin if user_id else self.user).setFocus()
+        self.user.returnPressed.connect(self.pin.setFocus)
         self.setMinimumWidth(460)
 
     def _submit(self) -> None:
+        if not self.user.text().strip():
+            self.refuse("Type the manager's user id first.")
+            self.user.setFocus()
+            return
+        if not self.pin.text():
+            self.pin.setFocus()  # Enter after the id goes on to the PIN: an empty PIN is not a wrong one
+            return
         self.message.setText("Checking…")
         set_role(self.message, "muted")
         self.submitted.emit(self.user.text().strip(), self.pin.text())
@@ -189,7 +202,8 @@ class RewardsDialog(QDialog):
         self.setModal(True)
         layout = QVBoxLayout(self)
         layout.addWidget(label("Claim a reward", "heading"))
-        layout.addWidget(label(f"{customer_name} can spend {spendable:,} points", "muted"))
+        self.spendable = label(f"{customer_name} can spend {spendable:,} points", "muted", name="rewards-spendable")
+        layout.addWidget(self.spendable)
         self.list = QListWidget()
         self.list.setObjectName("rewards-list")
         for reward in rewards:
@@ -265,16 +279,20 @@ class WeightDialog(QDialog):
 
 
 class ReceiptDialog(QDialog):
-    """The finished sale's receipt: preview, F5 print, Enter or Esc for the next sale."""
+    """A finished sale's (or return's) receipt: preview, F5 print, Enter or Esc to go on.
+
+    ↑/↓ and PgUp/PgDn scroll the slip wherever the focus is in the dialog.
+    """
 
     def __init__(self, runner: TaskRunner, receipt: Receipt, on_print: Callable[[], None],
-                 parent: QWidget | None = None, *, summary: str = "") -> None:
+                 parent: QWidget | None = None, *, summary: str = "", heading: str = "Sale complete",
+                 next_text: str = "Next sale (Enter)") -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Receipt {receipt.order_number}")
         self.setModal(True)
         self.receipt = receipt
         layout = QVBoxLayout(self)
-        layout.addWidget(label("Sale complete", "heading"))
+        layout.addWidget(label(heading, "heading"))
         if summary:
             layout.addWidget(label(summary, "success", wrap=True, name="receipt-summary"))
         self.preview = ReceiptPreview(runner)
@@ -284,14 +302,15 @@ class ReceiptDialog(QDialog):
         layout.addWidget(self.message)
         row = QHBoxLayout()
         self.print_button = fkey_button("F5", "Print", self, on_print, window=self, name="button-print")
-        self.next_button = fkey_button("", "Next sale (Enter)", self, self.accept, name="button-next-sale")
+        self.next_button = fkey_button("", next_text, self, self.accept, name="button-next-sale")
         self.next_button.setDefault(True)
         row.addWidget(self.print_button)
         row.addStretch(1)
         row.addWidget(self.next_button)
         layout.addLayout(row)
-        self.resize(620, 860)
+        fit_to_screen(self, 620, 860)
         self.preview.show_receipt(receipt)
+        scroll_keys(self, self.preview)
         self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def say(self, text: str, role: str = "muted") -> None:
@@ -299,4 +318,66 @@ class ReceiptDialog(QDialog):
         set_role(self.message, role)
 
 
-__all__ = ["EnrollDialog", "PinDialog", "ReceiptDialog", "RewardsDialog", "WeightDialog"]
+class ConfirmDialog(QDialog):
+    """A question before something that cannot be taken back: Enter does it, Esc keeps things as they are.
+
+    The question names what is at stake (the order, the customer, the amount), so nobody confirms blind.
+    """
+
+    def __init__(self, parent: QWidget | None, *, title: str, question: str, details: str = "",
+                 confirm: str, cancel: str = "Keep it (Esc)") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(label(title, "heading"))
+        self.question = label(question, None, wrap=True, name="confirm-question")
+        layout.addWidget(self.question)
+        if details:
+            layout.addWidget(label(details, "muted", wrap=True, name="confirm-details"))
+        row = QHBoxLayout()
+        self.cancel_button = fkey_button("", cancel, self, self.reject, name="button-confirm-cancel")
+        self.confirm_button = fkey_button("", f"{confirm} (Enter)", self, self.accept, name="button-confirm")
+        # No default button: a dialog around this one presses any default button it finds on Enter.
+        row.addWidget(self.cancel_button)
+        row.addStretch(1)
+        row.addWidget(self.confirm_button)
+        layout.addLayout(row)
+        self.setMinimumWidth(560)
+        self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
+            self.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def fit_to_screen(dialog: QWidget, width: int, height: int) -> None:
+    """Resize to `width` x `height`, or less in a small register window (a 1024x768 terminal).
+
+    The room is the register window's (it fills the screen at the till), else the screen's.
+    """
+    parent = dialog.parentWidget()
+    if parent is not None:
+        room = parent.window().size()
+    else:
+        screen = dialog.screen()
+        room = screen.availableGeometry().size() if screen is not None else None
+    if room is not None:
+        width, height = min(width, room.width() - 40), min(height, room.height() - 60)
+    dialog.resize(width, height)
+
+
+def scroll_keys(dialog: QWidget, area) -> None:
+    """↑/↓ and PgUp/PgDn scroll `area` (a QScrollArea) from anywhere in the dialog."""
+    bar = area.verticalScrollBar()
+    for key, step in (("Up", -40), ("Down", 40)):
+        QShortcut(QKeySequence(key), dialog, lambda s=step: bar.setValue(bar.value() + s))
+    for key, sign in (("PgUp", -1), ("PgDown", 1)):
+        QShortcut(QKeySequence(key), dialog, lambda s=sign: bar.setValue(bar.value() + s * bar.pageStep()))
+
+
+__all__ = ["ConfirmDialog", "EnrollDialog", "PinDialog", "ReceiptDialog", "RewardsDialog", "WeightDialog",
+           "fit_to_screen", "scroll_keys"]

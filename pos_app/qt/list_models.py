@@ -1,4 +1,4 @@
-"""Small list and table models over plain values: customer candidates and the audit log.
+"""Small list and table models over plain values: customer candidates and the audit log (in words).
 
 Thin adapters, like `CartTableModel`: the values come from an op's result,
 the model only says how each is shown.
@@ -6,28 +6,33 @@ the model only says how each is shown.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from pos_app.domain.audit_chain import AuditRecord
 from pos_app.domain.customer_profile import CustomerProfile
+from pos_app.qt.audit_words import AuditLine, describe
+from pos_app.services.audit import AuditLog
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
 def candidate_text(customer: CustomerProfile) -> str:
-    """One line per candidate: enough to tell two "Zoë Patel"s apart at the till."""
+    """One line per candidate: enough to tell two "Zoë Patel"s apart at the till.
+
+    What tells namesakes apart comes right after the name (the phone's last digits, the card's),
+    so a narrow list cuts the e-mail, never the digits; the whole line is the item's tooltip.
+    """
     parts = [customer.name]
-    if customer.tier:
-        parts.append(customer.tier.capitalize())
     if customer.phone:
-        parts.append("…" + customer.phone[-4:])
-    if customer.email:
-        parts.append(customer.email)
+        parts.append("☎ …" + customer.phone[-4:])
     if customer.card_number:
         parts.append("card …" + customer.card_number[-4:])
+    if customer.tier:
+        parts.append(customer.tier.capitalize())
+    if customer.email:
+        parts.append(customer.email)
     return "  ·  ".join(parts)
 
 
@@ -57,7 +62,7 @@ class CustomerListModel(QAbstractListModel):
         customer = self.customer_at(index.row()) if index.isValid() else None
         if customer is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return candidate_text(customer)
         if role == Qt.ItemDataRole.UserRole:
             return customer.id
@@ -68,23 +73,48 @@ AUDIT_COLUMNS = ("#", "When", "Who", "Action", "Details")
 
 
 class AuditLogModel(QAbstractTableModel):
-    """The audit log, newest first."""
+    """The audit log in words (`audit_words.describe`), newest first, narrowed by a filter."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._records: tuple[AuditRecord, ...] = ()
+        self._all: tuple[AuditLine, ...] = ()
+        self._lines: tuple[AuditLine, ...] = ()
+        self._text = ""
+        self._action = ""
 
-    def set_records(self, records: Sequence[AuditRecord]) -> None:
+    def set_log(self, log: AuditLog, currency: str = "USD") -> None:
+        ordered = sorted(log.records, key=lambda r: r.seq, reverse=True)
+        self._records = tuple(ordered)
+        self._all = tuple(describe(r, log.names, currency) for r in ordered)
+        self._refilter()
+
+    def set_filter(self, text: str = "", action: str = "") -> None:
+        """Show the lines that say `text` (anywhere) and, when given, are of the action named `action`."""
+        self._text, self._action = text, action
+        self._refilter()
+
+    def _refilter(self) -> None:
         self.beginResetModel()
-        self._records = tuple(sorted(records, key=lambda r: r.seq, reverse=True))
+        self._lines = tuple(line for line in self._all
+                            if line.matches(self._text) and (not self._action or line.action == self._action))
         self.endResetModel()
 
     @property
     def records(self) -> tuple[AuditRecord, ...]:
         return self._records
 
+    @property
+    def lines(self) -> tuple[AuditLine, ...]:
+        """The lines shown, newest first."""
+        return self._lines
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The lines shown as table cells (what the CSV export writes)."""
+        return [(str(line.seq), line.when, line.who, line.action, line.details) for line in self._lines]
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._records)
+        return 0 if parent.isValid() else len(self._lines)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(AUDIT_COLUMNS)
@@ -95,16 +125,10 @@ class AuditLogModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        r = self._records[index.row()]
-        return (
-            str(r.seq),
-            (r.at.astimezone() if r.at.tzinfo else r.at).strftime("%b %d %H:%M"),
-            r.actor_id or "system",
-            r.action.replace("_", " "),
-            json.dumps(r.details, ensure_ascii=False, sort_keys=True)[:200],
-        )[index.column()]
+        line = self._lines[index.row()]
+        return (str(line.seq), line.when, line.who, line.action, line.details)[index.column()]
 
 
 __all__ = ["AUDIT_COLUMNS", "AuditLogModel", "CustomerListModel", "candidate_text"]

@@ -1,17 +1,28 @@
-"""The register window: customer, sale, promotions and totals on one keyboard-first screen.
+"""The register window: who is at the till, the customer, the sale, promotions and totals, keyboard first.
 
-The window owns the current sale draft and the identified customer, and is
-the one place that turns the cashier's requests into operations on the task
-runner (`RegisterOps`, `SaleOps`); answers come back on the GUI thread and
-each names what it changed, so only those panels redraw. Barcode scans from
-the `ScanDetector` land here wherever the focus is: a loyalty card (in-store
-prefix 29 by default) identifies the customer, other digits are items, anything with
-letters is a promo code (or, in manager mode's return tab, an order number).
+The window owns the current sale draft, the identified customer and the
+signed-in cashier, and is the one place that turns the cashier's requests
+into operations on the task runner (`RegisterOps`, `SaleOps`); answers come
+back on the GUI thread and each names what it changed, so only those panels
+redraw. `load_draft(draft)` replaces the sale on screen from outside (a
+recalled parked sale, or any other source of a sale), priced as it comes.
 
-Every frequent action has an F-key, printed on its button. The status bar
-shows the connection, the outbox, the last sync, the data's age, the
-register and the cashier; the offline banner above the screen never takes
-the focus or blocks a sale.
+Nobody sells without signing in: the window opens on the sign-in page (unless
+the composition root names a cashier already), F11 or the idle timeout locks
+it, Shift+F11 signs out, and another cashier signing in on a locked register
+is a switch (the sale the first one left open is parked in their name).
+Every sale, enrolment and manager action carries the signed-in account.
+
+Barcode scans from the `ScanDetector` land here wherever the focus is: a
+loyalty card (in-store prefix 29 by default) identifies the customer, other
+digits are items, a receipt's order number opens it for printing again, and
+anything else with letters is a promo code; an open dialog with a
+`handle_scan` takes the scan first (manager mode's return tab, the reprint).
+
+Where the panels go (three columns from 1,240 px, two below it with the
+promotions in a tab) and the header line that turns into the offline banner
+without moving anything are `register_layout`'s. Every frequent action has a
+key, printed on its button or beside the field it goes to.
 """
 
 from __future__ import annotations
@@ -21,45 +32,65 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
+    QDialog,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QSizePolicy,
+    QStackedWidget,
     QStatusBar,
     QVBoxLayout,
     QWidget,
 )
 
 from pos_app.demo.barcodes import CARD_PREFIX
+from pos_app.domain.account import Role
 from pos_app.printing.escpos_output import PrinterConfig
+from pos_app.printing.receipt import Receipt, as_copy
 from pos_app.qt.connection_status import LOCAL_ONLY, ConnectionView, status_texts
 from pos_app.qt.customer_panel import CustomerPanel
-from pos_app.qt.dialogs import EnrollDialog, PinDialog, ReceiptDialog, RewardsDialog, WeightDialog
+from pos_app.qt.dialogs import (
+    ConfirmDialog,
+    EnrollDialog,
+    PinDialog,
+    ReceiptDialog,
+    RewardsDialog,
+    WeightDialog,
+)
 from pos_app.qt.manager_dialog import ManagerDialog
+from pos_app.qt.parked_dialog import RecallDialog
 from pos_app.qt.receipt_preview import print_receipt_in_background
+from pos_app.qt.register_layout import WIDE_FROM_PX, HeaderLine, KeyBar, SaleArrangement
 from pos_app.qt.register_ops import Changed, CustomerCard, OpChanges, RegisterOps
-from pos_app.qt.returns_panel import ReturnsPanel
+from pos_app.qt.reprint_dialog import ReprintDialog
 from pos_app.qt.sale_ops import Draft, SaleOps, SaleUpdate
-from pos_app.qt.sale_panels import CartPanel, PromotionsPanel, TotalsPanel
+from pos_app.qt.sale_panels import CartPanel, CodesPanel, PromotionsPanel, TotalsPanel
 from pos_app.qt.sale_view import SaleView
 from pos_app.qt.scanner import ScanDetector
+from pos_app.qt.sign_in import IdleWatch, SignInPage
 from pos_app.qt.task_runner import TaskFailure, TaskRunner
-from pos_app.qt.widgets import fkey_button, label, set_role
+from pos_app.qt.widgets import ElidedLabel, fkey_button, key_shortcut, label, set_role
+from pos_app.qt.wording import count, money
 from pos_app.services.accounts import Authenticated
 from pos_app.services.checkout import Connectivity
 from pos_app.services.enrollment import Enrolled
 from pos_app.services.identification import Candidates, Identified
 from pos_app.services.outcome import Refused
+from pos_app.services.parked_sales import ParkedSale, Recalled
+from pos_app.services.receipts import KeptReceipts
 
 STATUS_REFRESH_MS = 5000
+# The smallest window the narrow arrangement fits (a 1024x768 terminal, its taskbar and title bar aside).
+# Set explicitly: the wide arrangement's own minimum must not stop the window from becoming narrow.
+MINIMUM_SIZE = (1000, 660)
+IDLE_LOCK_S = 300.0  # the register locks itself after five minutes without a key or a click
+# A receipt's barcode: the register's order number ("R1-000042", "S1-R1-000042").
+ORDER_NUMBER = re.compile(r"[A-Z0-9]+(-[A-Z0-9]+)*-\d{6}")
 
 
 @dataclass
@@ -77,14 +108,25 @@ class RegisterContext:
     currency: str = "USD"
     printer: PrinterConfig | None = None
     hint: str | None = None
-    cashier_id: str | None = None
+    cashier_id: str | None = None  # a cashier already signed in (a test, a benchmark); None: the sign-in page
     cashier_name: str | None = None
-    manager_id: str = "manager"
     sync_loop: Any = None
     cache_loaded_at: datetime | None = None
     scanner: ScanDetector | None = None
     card_prefix: str = CARD_PREFIX
     demo_network: Any = None  # the demo's embedded central service (cut() / restore() / running)
+    idle_lock_s: float = IDLE_LOCK_S
+    pairing: Any = None  # pair(url, code) -> Paired | Refused, sync_loop() -> the loop of the new credential
+    export_dir: Path | None = None  # where the audit log's CSV export is proposed
+
+
+@dataclass(frozen=True, slots=True)
+class Cashier:
+    """Who is signed in at the till."""
+
+    id: str
+    name: str
+    role: Role = Role.CASHIER
 
 
 class _DraftChain:
@@ -108,6 +150,8 @@ class RegisterWindow(QMainWindow):
     sale_completed = Signal(object)  # the checkout result
     receipt_printed = Signal(str)  # order number
     message_shown = Signal(str)
+    signed_in = Signal(object)  # Cashier
+    locked = Signal()
 
     def __init__(self, context: RegisterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,127 +164,154 @@ class RegisterWindow(QMainWindow):
         self._shown_generation = 0
         self.view = SaleView(currency=context.currency)
         self.card: CustomerCard | None = None
+        self.cashier: Cashier | None = None
+        self._locked_by: Cashier | None = None
         self.connection = ConnectionView(LOCAL_ONLY if context.sync_loop is None else "offline")
         self.manager_dialog: ManagerDialog | None = None
         self.receipt_dialog: ReceiptDialog | None = None
+        self.reprint_dialog: ReprintDialog | None = None
+        self.recall_dialog: RecallDialog | None = None
+        self.close_dialog: ConfirmDialog | None = None
+        self._close_confirmed = False
+        self.parked_count = 0
         self.setObjectName("register-window")
-        title = f"pos-companion — {context.store_name} · Register {context.register_id}"
-        self.setWindowTitle(title + (f"   [{context.hint}]" if context.hint else ""))
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.setWindowTitle(f"pos-companion — {context.store_name} · Register {context.register_id}")
 
         central = QWidget()
         outer = QVBoxLayout(central)
-        outer.setContentsMargins(12, 8, 12, 8)
-        outer.setSpacing(10)
-        self.banner = QLabel("")
-        self.banner.setObjectName("offline-banner")
-        self.banner.setProperty("role", "banner")
-        self.banner.setWordWrap(True)
-        self.banner.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.banner.setVisible(False)
-        outer.addWidget(self.banner)
+        outer.setContentsMargins(12, 6, 12, 8)
+        outer.setSpacing(8)
+        self._build_header(outer)
+        self.pages = QStackedWidget()
+        outer.addWidget(self.pages, 1)
+        self.sale_page = QWidget()
+        self.sale_page.setObjectName("sale-page")
+        self.pages.addWidget(self.sale_page)
+        self.sign_in = SignInPage(f"{context.store_name}  ·  Register {context.register_id}", hint=context.hint)
+        self.pages.addWidget(self.sign_in)
+        self.setCentralWidget(central)
 
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(10)
         self.customer_panel = CustomerPanel(hint=context.hint)
         self.cart_panel = CartPanel(context.currency)
         self.promotions_panel = PromotionsPanel(context.currency)
+        self.codes_panel = CodesPanel()
         self.totals_panel = TotalsPanel()
-        # Customer | the sale and what it costs | promotions, codes and points
-        grid.addWidget(self.customer_panel, 0, 0, 2, 1)
-        grid.addWidget(self.cart_panel, 0, 1)
-        grid.addWidget(self.totals_panel, 1, 1)
-        grid.addWidget(self.promotions_panel, 0, 2, 2, 1)
-        grid.setColumnStretch(0, 23)
-        grid.setColumnStretch(1, 46)
-        grid.setColumnStretch(2, 31)
-        grid.setColumnMinimumWidth(0, 290)  # the same columns whatever the panels hold
-        grid.setColumnMinimumWidth(2, 370)
-        grid.setRowStretch(0, 1)
-        grid.setRowStretch(1, 0)
-        outer.addLayout(grid, 1)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(10)
+        self.grid.setVerticalSpacing(10)
+        page = QVBoxLayout(self.sale_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(8)
+        page.addLayout(self.grid, 1)
+        self._build_buttons()
+        page.addWidget(self.fkeys)
 
-        customer_buttons = QHBoxLayout()
-        self.enroll_button = fkey_button("F9", "Enroll", central, self.open_enroll, window=self)
-        self.clear_customer_button = fkey_button("F11", "Clear", central, self.clear_customer, window=self,
-                                                 name="button-clear-customer")
-        customer_buttons.addWidget(self.enroll_button)
-        customer_buttons.addWidget(self.clear_customer_button)
-        self.customer_panel.body.addLayout(customer_buttons)
-
-        cart_buttons = QHBoxLayout()
-        self.more_button = fkey_button("F5", "Qty +1", central, lambda: self.cart_panel.change_selected_quantity(1),
-                                       window=self, name="button-qty-plus")
-        self.less_button = fkey_button("F7", "Qty −1", central,
-                                       lambda: self.cart_panel.change_selected_quantity(-1), window=self,
-                                       name="button-qty-minus")
-        self.remove_button = fkey_button("F8", "Remove line", central, self.cart_panel.remove_selected,
-                                         window=self, name="button-remove")
-        for b in (self.more_button, self.less_button, self.remove_button):
-            cart_buttons.addWidget(b)
-        cart_buttons.addStretch(1)
-        self.cart_panel.body.addLayout(cart_buttons)
-
-        self.pay_button = fkey_button("F12", "Pay", central, self.checkout, window=self, name="button-pay")
-        self.pay_button.setEnabled(False)
-        self.totals_panel.body.addWidget(self.pay_button)
-
-        self.fkeys = QFrame()
-        self.fkeys.setObjectName("fkeys")
-        keys = QHBoxLayout(self.fkeys)
-        keys.setContentsMargins(0, 0, 0, 0)
-        keys.setSpacing(6)
-        self.customer_button = fkey_button("F2", "Customer", self.fkeys, self.customer_panel.focus_search,
-                                           window=self)
-        self.item_button = fkey_button("F3", "Item", self.fkeys, self.cart_panel.focus_item, window=self)
-        self.code_button = fkey_button("F4", "Code", self.fkeys, self.promotions_panel.focus_code, window=self)
-        self.points_button = fkey_button("F6", "Points", self.fkeys, self.promotions_panel.focus_points,
-                                         window=self)
-        self.rewards_button = fkey_button("F1", "Rewards", self.fkeys, self.open_rewards, window=self)
-        self.manager_button = fkey_button("F10", "Manager", self.fkeys, self.open_manager, window=self)
-        self.new_sale_button = fkey_button("", "Ctrl+N  New sale", self.fkeys, self.new_sale,
-                                           name="button-new-sale")
-        new_sale = QShortcut(QKeySequence("Ctrl+N"), self)
-        new_sale.activated.connect(self.new_sale)
-        for b in (self.customer_button, self.item_button, self.code_button, self.points_button,
-                  self.rewards_button, self.manager_button, self.new_sale_button):
-            keys.addWidget(b)
-        keys.addStretch(1)
-        self.network_button = None
-        if context.demo_network is not None:
-            self.network_button = fkey_button("", "Ctrl+K  Demo: cut the connection", self.fkeys,
-                                              self.toggle_demo_network, name="button-demo-network")
-            cut = QShortcut(QKeySequence("Ctrl+K"), self)
-            cut.activated.connect(self.toggle_demo_network)
-            keys.addWidget(self.network_button)
-        outer.addWidget(self.fkeys)
-        self.setCentralWidget(central)
-
+        self.arrangement = SaleArrangement(self.sale_page, self.grid, customer=self.customer_panel,
+                                           cart=self.cart_panel, promotions=self.promotions_panel,
+                                           codes=self.codes_panel, totals=self.totals_panel, pay=self.pay_button)
+        self.sale_tabs = self.arrangement.tabs
         self._build_status_bar()
         self._connect()
         self.customer_panel.clear_customer()
+        self.arrangement.arrange(wide=True)
         self._show_sale(self.view, OpChanges(cart=True, promotions=True, totals=True))
-        self.cart_panel.focus_item()
 
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start()
+        self.idle = IdleWatch(int(context.idle_lock_s * 1000), self)
+        self.idle.idle.connect(lambda: self.lock(reason="idle"))
         self._bridge = _SyncBridge(self)
         self._bridge.status_changed.connect(self.set_connection_status)
         if context.sync_loop is not None:
             context.sync_loop.on_status = self._bridge.status_changed.emit
             self.set_connection_status(context.sync_loop.status)
+        if context.cashier_id:
+            self._start_session(Cashier(context.cashier_id, context.cashier_name or context.cashier_id))
+        else:
+            self._show_sign_in(None)
         self._draw_status()
         self.refresh_status()
+        self.refresh_parked()
         self.runner.run_read(self.ops.catalogue_size, on_success=self._first_run_hint, label="catalogue size")
 
     def _first_run_hint(self, products: int) -> None:
         if products == 0 and not self.ctx.hint:
-            self.customer_panel.set_hint("This register's store is empty: try `pos-companion --demo`, or set the "
-                                         "central service in the config file and sync.")
+            self.customer_panel.set_hint("This register's store is empty: try `pos-companion --demo`, or pair it "
+                                         "with the central service (F10, Central service) and let it sync.")
 
-    # -- wiring -------------------------------------------------------------------------------
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_header(self, outer: QVBoxLayout) -> None:
+        """Where and who (the offline banner in its place), and the keys of the cashier's session."""
+        self.header_line = HeaderLine()
+        self.header, self.identity, self.banner = self.header_line.stack, self.header_line.identity, \
+            self.header_line.banner
+        self.session_keys = self.header_line.keys
+        self.network_button = None
+        if self.ctx.demo_network is not None:
+            self.network_button = fkey_button("Ctrl+K", "Demo: go offline", self.session_keys,
+                                              self.toggle_demo_network, window=self, name="button-demo-network")
+            self.header_line.add_key(self.network_button)
+        self.lock_button = fkey_button("F11", "Lock", self.session_keys, self.lock, window=self, name="button-lock")
+        self.sign_out_button = fkey_button("Shift+F11", "Sign out", self.session_keys, self.sign_out, window=self,
+                                           name="button-sign-out")
+        self.header_line.add_key(self.lock_button)
+        self.header_line.add_key(self.sign_out_button)
+        outer.addWidget(self.header_line)
+
+    def _build_buttons(self) -> None:
+        self.fkeys = KeyBar()
+        f, w = self.fkeys, self
+        self.rewards_button = fkey_button("F1", "Rewards", f, self.open_rewards, window=w)
+        self.manager_button = fkey_button("F10", "Manager", f, self.open_manager, window=w)
+        self.park_button = fkey_button("Ctrl+H", "Park", f, self.park, window=w, name="button-park")
+        self.recall_button = fkey_button("Ctrl+R", "Recall", f, self.open_recall, window=w, name="button-recall")
+        self.reprint_button = fkey_button("Ctrl+P", "Reprint", f, self.open_reprint, window=w,
+                                          name="button-reprint")
+        self.new_sale_button = fkey_button("Ctrl+N", "New sale", f, self.new_sale, window=w,
+                                           name="button-new-sale")
+        self.bar_buttons = [self.rewards_button, self.manager_button, self.park_button, self.recall_button,
+                            self.reprint_button, self.new_sale_button]
+        for button in self.bar_buttons:
+            self.fkeys.add(button)
+
+        customer_buttons = self.customer_panel.buttons
+        self.enroll_button = fkey_button("F9", "Enroll", self.customer_panel, self.open_enroll, window=w)
+        self.clear_customer_button = fkey_button("Shift+F2", "Clear", self.customer_panel, self.clear_customer,
+                                                 window=w, name="button-clear-customer")
+        customer_buttons.addWidget(self.enroll_button)
+        customer_buttons.addWidget(self.clear_customer_button)
+
+        cart_buttons = self.cart_panel.buttons
+        self.more_button = fkey_button("F5", "Qty +1", self.cart_panel,
+                                       lambda: self.cart_panel.change_selected_quantity(1), window=w,
+                                       name="button-qty-plus")
+        self.less_button = fkey_button("F7", "Qty −1", self.cart_panel,
+                                       lambda: self.cart_panel.change_selected_quantity(-1), window=w,
+                                       name="button-qty-minus")
+        self.remove_button = fkey_button("F8", "Remove", self.cart_panel, self.cart_panel.remove_selected,
+                                         window=w, name="button-remove")
+        for b in (self.more_button, self.less_button, self.remove_button):
+            cart_buttons.addWidget(b)
+        cart_buttons.addStretch(1)
+
+        self.pay_button = fkey_button("F12", "Pay", self.totals_panel, self.checkout, window=w, name="button-pay")
+        self.pay_button.setEnabled(False)
+        self.totals_panel.due.addWidget(self.pay_button)
+
+        # The keys that go to a field are printed next to it ("F2" in the search, "F4 Code"), not on the bar.
+        selling = self._selling
+        self._shortcuts = [
+            key_shortcut("F2", self, self.customer_panel.focus_search, selling),
+            key_shortcut("F3", self, self.cart_panel.focus_item, selling),
+            key_shortcut("F4", self, self.focus_code, selling),
+            key_shortcut("F6", self, self.focus_points, selling),
+            key_shortcut("Escape", self, self.escape, selling),
+            key_shortcut("Ctrl+Tab", self, self.toggle_promotions, lambda: selling() and not self._wide),
+        ]
 
     def _build_status_bar(self) -> None:
         bar = QStatusBar()
@@ -249,16 +320,14 @@ class RegisterWindow(QMainWindow):
         self.status_outbox = label("", "muted", name="status-outbox")
         self.status_last_sync = label("", "muted", name="status-last-sync")
         self.status_cache = label("", "muted", name="status-cache")
-        self.status_who = label("", "muted", name="status-who")
-        self.status_message = label("", "muted", name="status-message")
+        self.status_message = ElidedLabel("", "muted", name="status-message")
         bar.addWidget(self.status_connection)
         for w in (self.status_outbox, self.status_last_sync, self.status_cache):
             bar.addWidget(_separator())
             bar.addWidget(w)
         bar.addWidget(_separator())
         bar.addWidget(self.status_message, 1)
-        self.status_message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        bar.addPermanentWidget(self.status_who)
+        bar.setFixedHeight(bar.sizeHint().height())  # a bold "Offline" never makes it taller
         self.setStatusBar(bar)
 
     def _connect(self) -> None:
@@ -269,16 +338,110 @@ class RegisterWindow(QMainWindow):
         self.cart_panel.quantity_changed.connect(self.set_quantity)
         self.cart_panel.line_removed.connect(self.remove_line)
         self.cart_panel.weight_requested.connect(lambda line_id: self.ask_weight(line_id, new=False))
-        self.promotions_panel.code_entered.connect(self.add_code)
-        self.promotions_panel.redeem_requested.connect(self.redeem)
+        self.codes_panel.code_entered.connect(self.add_code)
+        self.codes_panel.redeem_requested.connect(self.redeem)
+        self.sign_in.sign_in_requested.connect(self._sign_in)
         self.runner.task_failed.connect(self._task_failed)
         if self.ctx.scanner is not None:
             self.ctx.scanner.barcode_scanned.connect(self.handle_scan)
 
+    # -- layout -------------------------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.arrangement.arrange(event.size().width() >= WIDE_FROM_PX)
+        self.arrangement.title_tabs(self.view)
+        self.fkeys.reflow(max(1, self.width() - 24))
+
+    @property
+    def _wide(self) -> bool:
+        return bool(self.arrangement.wide)
+
+    def toggle_promotions(self) -> None:
+        self.arrangement.toggle_promotions()
+
+    # -- who is at the till ---------------------------------------------------------------------
+
+    def _selling(self) -> bool:
+        return self.cashier is not None and self.pages.currentWidget() is self.sale_page
+
+    def _show_sign_in(self, locked_by: Cashier | None) -> None:
+        self._locked_by = locked_by
+        self.idle.stop()
+        self.pages.setCurrentWidget(self.sign_in)
+        self.sign_in.locked_by(locked_by.name if locked_by else None)
+        self.sign_in.say("")
+        self.sign_in.start()
+        self.runner.run_read(self.ops.accounts, label="accounts", latest_only="accounts",
+                             on_success=lambda accounts: self.sign_in.show_accounts(
+                                 accounts, locked_by.id if locked_by else None))
+        self._draw_status()
+
+    def _sign_in(self, user_id: str, pin: str) -> None:
+        self.runner.run_write(lambda: self.ops.sign_in(user_id, pin), on_success=self._signed_in_answer,
+                              label="sign in")
+
+    def _signed_in_answer(self, result: Authenticated | Refused) -> None:
+        if isinstance(result, Refused):
+            self.sign_in.refuse(result.message[0].upper() + result.message[1:])
+            return
+        account = result.account
+        cashier = Cashier(account.id, account.name, account.role)
+        before = self._locked_by
+        if before is not None and before.id != cashier.id and self.draft.lines:
+            # A switch: the sale the first cashier left open waits in their name.
+            self.park(cashier_id=before.id, then=lambda: self._start_session(cashier))
+            return
+        self._start_session(cashier)
+
+    def _start_session(self, cashier: Cashier) -> None:
+        self.cashier = cashier
+        self._locked_by = None
+        self.pages.setCurrentWidget(self.sale_page)
+        self._draw_status()
+        if self.ctx.idle_lock_s > 0:
+            self.idle.start()
+        self.signed_in.emit(cashier)
+        self._back_to_the_sale()
+
+    def lock(self, reason: str = "key") -> None:
+        """F11 (or the idle timeout): the sale stays; only this cashier's PIN, or a switch, opens it again."""
+        cashier = self.cashier
+        if cashier is None:
+            return
+        self._close_dialogs()
+        self.runner.run_write(lambda: self.ops.sign_out(cashier.id, locked=True), label="lock the register")
+        self.cashier = None
+        self._show_sign_in(cashier)
+        if reason == "idle":
+            self.sign_in.say(f"Locked after {int(self.ctx.idle_lock_s // 60) or 1} min without a key.")
+        self.locked.emit()
+
+    def sign_out(self) -> None:
+        """Shift+F11: the session ends; a sale left open is parked in this cashier's name first."""
+        cashier = self.cashier
+        if cashier is None:
+            return
+
+        def out() -> None:
+            self.runner.run_write(lambda: self.ops.sign_out(cashier.id, locked=False), label="sign out")
+            self.cashier = None
+            self._show_sign_in(None)
+
+        if self.draft.lines:
+            self.park(then=out)
+        else:
+            out()
+
+    def _close_dialogs(self) -> None:
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+
     # -- scans --------------------------------------------------------------------------------
 
     def handle_scan(self, code: str) -> None:
-        """A wedge scan, wherever the focus was: card, item, code, or an order in the return tab."""
+        """A wedge scan, wherever the focus was: card, item, receipt, code, or what an open dialog takes."""
         code = code.strip()
         modal = QApplication.activeModalWidget()
         if modal is not None and not self._owns(modal):
@@ -288,8 +451,11 @@ class RegisterWindow(QMainWindow):
             return
         if modal is not None and modal is not self:
             return  # a dialog is open: a scan must not change the sale behind it
+        if self.pages.currentWidget() is self.sign_in:
+            self.sign_in.handle_scan(code)
+            return
         if self._is_card(code):
-            self.search_customer(code, pick=True)
+            self.scan_card(code)
         elif code.isdigit():
             # "3*" typed in the item field before the scan: three of them
             times = self.cart_panel.item.text().strip()
@@ -297,8 +463,20 @@ class RegisterWindow(QMainWindow):
                 self.cart_panel.item.clear()
                 code = times + code
             self.add_item(code)
+        elif ORDER_NUMBER.fullmatch(code.upper()):
+            self._scanned_receipt(code.upper())
         else:
             self.add_code(code)
+
+    def _scanned_receipt(self, code: str) -> None:
+        """A receipt's barcode on the sale screen: that receipt, to print again (a code when it is none)."""
+        def answered(kept: KeptReceipts | Refused) -> None:
+            if isinstance(kept, Refused):
+                self.add_code(code)
+            else:
+                self.open_reprint(order=kept.order_id)
+
+        self.runner.run_read(lambda: self.ops.receipts_of(code), on_success=answered, label="find receipt")
 
     def _owns(self, widget: QWidget) -> bool:
         parent = widget.parentWidget()
@@ -311,7 +489,7 @@ class RegisterWindow(QMainWindow):
     def _typed_in_item_field(self, text: str) -> None:
         """A card number typed where items go is still a card: identify, do not refuse it as a product."""
         if self._is_card(text):
-            self.search_customer(text, pick=True)
+            self.scan_card(text)
         else:
             self.add_item(text)
 
@@ -334,6 +512,34 @@ class RegisterWindow(QMainWindow):
 
         self.runner.run_read(lambda: self.ops.identify(text), on_success=answered, label="find customer",
                              latest_only="customer-search")
+
+    def scan_card(self, code: str) -> None:
+        """A loyalty card: found, its card read and the sale priced for its holder in one trip to the worker,
+        so the name and the new total reach the screen together."""
+        chain, generation = self._chain, self._chain.generation
+        ops, sale_ops = self.ops, self.sale_ops
+
+        def work():
+            found = ops.identify(code)
+            if not isinstance(found, Identified):
+                return found, None, None
+            card = ops.customer_card(found.customer.id)
+            with chain.lock:
+                if chain.generation != generation:
+                    return found, card, None
+                update = sale_ops.set_customer(chain.draft, found.customer.id)
+                chain.draft = update.draft
+            return found, card, update
+
+        def done(answer) -> None:
+            found, card, update = answer
+            if card is None:
+                self.customer_panel.show_answer((), "", False, getattr(found, "message", "unknown card"))
+                return
+            self._show_card(card)
+            self._sale_updated(update, generation)
+
+        self.runner.run_write(work, on_success=done, label="identify the card", lane="sale")
 
     def choose_customer(self, customer_id: str) -> None:
         self.runner.run_read(lambda: self.ops.customer_card(customer_id), on_success=self._show_card,
@@ -388,13 +594,11 @@ class RegisterWindow(QMainWindow):
             return  # an answer for a sale that was already finished or abandoned
         self.draft = update.draft
         if update.refused is not None and update.about == "code":
-            self.promotions_panel.refuse_code(update.refused.message)
+            self.codes_panel.refuse_code(update.refused.message)
         elif update.refused is not None and update.about == "points":
-            self.promotions_panel.redemption.setText(update.refused.message)
-            set_role(self.promotions_panel.redemption, "danger")
+            self.codes_panel.say_points(update.refused.message, "danger")
         elif update.refused is not None and update.about == "reward":
-            self.show_message(update.refused.message)
-            set_role(self.status_message, "danger")
+            self.show_message(update.refused.message, "danger")
         elif update.refused is not None:
             self.cart_panel.say(update.refused.message, "danger")
         elif update.message:
@@ -422,9 +626,11 @@ class RegisterWindow(QMainWindow):
             self.cart_panel.show_view(view)
         if changes.promotions:
             self.promotions_panel.show_view(view)
+            self.codes_panel.show_view(view)
         if changes.totals:
             self.totals_panel.show_view(view)
         self.pay_button.setEnabled(bool(view.rows))
+        self.arrangement.title_tabs(view)
         self.sale_changed.emit(view)
 
     def add_item(self, scanned: str) -> None:
@@ -441,36 +647,72 @@ class RegisterWindow(QMainWindow):
 
     def redeem(self, request: int | str) -> None:
         if self.card is None and request:
-            self.promotions_panel.redemption.setText("Identify the customer first (F2) to pay with points")
-            set_role(self.promotions_panel.redemption, "danger")
+            self.codes_panel.say_points("Identify the customer first (F2) to pay with points", "danger")
             return
         self._run_sale(lambda d: self.sale_ops.redeem(d, request), "redeem points")
 
+    def focus_code(self) -> None:
+        self.codes_panel.focus_code()
+
+    def focus_points(self) -> None:
+        self.codes_panel.focus_points()
+
     def new_sale(self) -> None:
+        """An empty sale: nothing said about the last one stays on screen."""
+        self.load_draft(self.sale_ops.new_draft(), price=False)
+
+    def load_draft(self, draft: Draft, *, price: bool = True, message: str = "") -> None:
+        """Replace the sale on screen with `draft` (a new sale, a recalled one, a sale from elsewhere).
+
+        Changes still queued for the sale it replaces are dropped; the draft is priced as it comes
+        and its customer's card is shown.
+        """
         with self._chain.lock:
             self._chain.generation += 1
-            self._chain.draft = self.sale_ops.new_draft()
+            self._chain.draft = draft
         self._shown_generation = self._chain.generation
-        self.draft = self.sale_ops.new_draft()
+        self.draft = draft
         self.card = None
         self.customer_panel.clear_customer()
-        self.cart_panel.say("")
-        self.promotions_panel.code.clear()
-        self.promotions_panel.points.clear()
+        self.customer_changed.emit(None)
+        self.cart_panel.say(message)
+        self.codes_panel.clear()
+        self.show_message("")
         self._show_sale(SaleView(currency=self.ctx.currency), OpChanges(cart=True, promotions=True, totals=True))
+        if price:
+            self._run_sale(lambda d: self.sale_ops.price(d, message=message), "price the sale")
+            if draft.customer_id:
+                customer_id = draft.customer_id
+                self.runner.run_read(lambda: self.ops.customer_card(customer_id), on_success=self._show_card,
+                                     label="load customer", latest_only="customer-card")
+        self.arrangement.show_sale()
+        self.cart_panel.focus_item()
+
+    def escape(self) -> None:
+        """Esc: drop what is half-typed (a search, an item, a code) and go back to the item field."""
+        panel = self.customer_panel
+        if panel.search.text() or panel.list.isVisible():
+            panel.search.clear()
+            panel.show_candidates(())
+            if panel.current is None:
+                panel.clear_customer()
+        self.cart_panel.item.clear()
+        self.codes_panel.code.clear()
+        self.arrangement.show_sale()
         self.cart_panel.focus_item()
 
     def checkout(self) -> None:
-        if not self.view.rows:
+        if not self.view.rows or self.cashier is None:
             return
-        chain, generation, cashier = self._chain, self._chain.generation, self.ctx.cashier_id
+        chain, generation = self._chain, self._chain.generation
+        cashier = self.cashier
         connectivity, shown = self._connectivity(), self.view.total
 
         def work() -> Changed | None:
             with chain.lock:  # after every change queued before it: the sale as the cashier last saw it
                 if chain.generation != generation or not chain.draft.lines:
                     return None
-                return self.sale_ops.checkout(chain.draft, cashier, cashier_name=self.ctx.cashier_name,
+                return self.sale_ops.checkout(chain.draft, cashier.id, cashier_name=cashier.name,
                                               connectivity=connectivity, expected_total=shown)
 
         self.pay_button.setEnabled(False)
@@ -514,12 +756,16 @@ class RegisterWindow(QMainWindow):
 
     def _back_to_the_sale(self) -> None:
         self.activateWindow()
-        self.cart_panel.focus_item()
+        if self.pages.currentWidget() is self.sign_in:
+            self.sign_in.start()
+        else:
+            self.cart_panel.focus_item()
 
-    def print_receipt(self, receipt) -> None:
+    def print_receipt(self, receipt: Receipt, dialog: Any = None) -> None:
+        """Print on the configured printer (off the GUI thread); the dialog showing it hears how it went."""
         if self.ctx.printer is None:
             return
-        dialog = self.receipt_dialog
+        dialog = dialog or self.receipt_dialog
 
         def printed(_none) -> None:
             if dialog is not None:
@@ -528,24 +774,127 @@ class RegisterWindow(QMainWindow):
 
         def failed(failure: TaskFailure) -> None:
             if dialog is not None:
-                dialog.say(f"Printer problem: {failure.error}. The sale is saved; print again later.", "danger")
+                dialog.say(f"Printer problem: {failure.error}. The sale is saved; print again later (Ctrl+P).",
+                           "danger")
 
         if dialog is not None:
             dialog.say("Printing…")
         print_receipt_in_background(self.runner, self.ctx.printer, receipt, on_printed=printed, on_failure=failed)
 
+    # -- parking, recalling, printing again --------------------------------------------------------
+
+    def park(self, *, cashier_id: str | None = None, then: Callable[[], None] | None = None) -> None:
+        """Ctrl+H: put the sale aside (kept in the store) and start the next one."""
+        if not self.draft.lines:
+            self.show_message("Nothing to park: the sale is empty")
+            if then is not None:
+                then()
+            return
+        signed = self.cashier or self._locked_by
+        who = cashier_id or (signed.id if signed else None)
+        draft, view = self.draft, self.view
+        label_text = self.card.customer.name if self.card is not None else "Anonymous sale"
+        generation = self._chain.generation
+
+        def work() -> ParkedSale | Refused:
+            with self._chain.lock:  # after the changes queued before it: the sale as it stands
+                current = self._chain.draft if self._chain.generation == generation else draft
+            return self.ops.park(current, cashier_id=who, label=label_text, item_count=view.item_count,
+                                 total_minor=view.total, currency=view.currency)
+
+        def parked(result: ParkedSale | Refused) -> None:
+            if isinstance(result, Refused):
+                self.show_message(result.message, "danger")
+            else:
+                self.new_sale()
+                self.show_message(f"Parked: {result.label}, {count(result.item_count, 'item')} "
+                                  f"(Ctrl+R brings it back)", "success")
+            self.refresh_parked()
+            if then is not None:
+                then()
+
+        self.runner.run_write(work, on_success=parked, label="park the sale")
+
+    def refresh_parked(self) -> None:
+        self.runner.run_read(self.ops.parked, on_success=self._parked_counted, label="parked sales",
+                             latest_only="parked")
+
+    def _parked_counted(self, parked: list[ParkedSale]) -> None:
+        self.parked_count = len(parked)
+        self.recall_button.setText(f"Ctrl+R  Recall ({len(parked)})" if parked else "Ctrl+R  Recall")
+
+    def open_recall(self) -> None:
+        """Ctrl+R: the parked sales; the one chosen comes back (the sale on screen is parked in its place)."""
+        def show(data: tuple[list[ParkedSale], dict[str, str]]) -> None:
+            parked, names = data
+            dialog = self.recall_dialog = RecallDialog(parked, names, self, swapping=bool(self.draft.lines))
+            dialog.setObjectName("recall-dialog")
+            dialog.chosen.connect(self.recall)
+            dialog.finished.connect(lambda _r: self._back_to_the_sale())
+            dialog.open()
+
+        ops = self.ops
+        self.runner.run_read(lambda: (ops.parked(), {a.id: a.name for a in ops.accounts()}), on_success=show,
+                             label="parked sales")
+
+    def recall(self, parked_id: str) -> None:
+        def take() -> None:
+            self.runner.run_write(lambda: self.ops.recall(parked_id), on_success=self._recalled,
+                                  label="recall a parked sale")
+
+        if self.draft.lines:
+            self.park(then=take)
+        else:
+            take()
+
+    def _recalled(self, result: Recalled | Refused) -> None:
+        self.refresh_parked()
+        if isinstance(result, Refused):
+            self.show_message(result.message, "danger")
+            return
+        note = f"Recalled: {result.parked.label}"
+        if result.missing:
+            note += f" — no longer sold, left out: {', '.join(result.missing)}"
+        self.load_draft(result.draft, message=note)
+        self.show_message(note, "danger" if result.missing else "success")
+
+    def open_reprint(self, order: str | None = None) -> None:
+        """Ctrl+P: the last receipt, or any other by its barcode, printed again as a copy."""
+        dialog = self.reprint_dialog = ReprintDialog(self.runner, self.ops, self._print_copy, self, order=order)
+        dialog.setObjectName("reprint-dialog")
+        dialog.finished.connect(lambda _r: self._back_to_the_sale())
+        dialog.open()
+
+    def _print_copy(self, receipt: Receipt) -> None:
+        self.print_receipt(as_copy(receipt, self.ctx.clock()), self.reprint_dialog)
+
     # -- rewards ------------------------------------------------------------------------------
 
     def open_rewards(self) -> None:
-        """F1: the rewards catalogue for the identified customer; a claim joins the sale."""
+        """F1: the rewards catalogue for the identified customer; a claim joins the sale.
+
+        The sale is priced again first, so the points the dialog says the customer can spend are now's.
+        """
         if self.card is None:
             self.show_message("Identify the customer first (F2) to claim a reward")
             return
         name = self.card.customer.name
-        spendable = self.view.customer_points if self.view.customer_points is not None \
-            else self.card.confirmed + self.card.pending
+        chain, generation = self._chain, self._chain.generation
 
-        def show(rewards) -> None:
+        def work():
+            with chain.lock:
+                if chain.generation != generation:
+                    return None
+                update = self.sale_ops.price(chain.draft)
+                chain.draft = update.draft
+            return update, self.sale_ops.rewards()
+
+        def show(answer) -> None:
+            if answer is None:
+                return
+            update, rewards = answer
+            self._sale_updated(update, generation)
+            spendable = self.view.customer_points or 0
             dialog = self.rewards_dialog = RewardsDialog(rewards, spendable, name, self)
             dialog.setObjectName("rewards-dialog")
             dialog.chosen.connect(lambda reward_id: self._run_sale(
@@ -553,7 +902,7 @@ class RegisterWindow(QMainWindow):
             dialog.finished.connect(lambda _r: self._back_to_the_sale())
             dialog.open()
 
-        self.runner.run_read(self.sale_ops.rewards, on_success=show, label="rewards catalogue")
+        self.runner.run_write(work, on_success=show, label="rewards catalogue", lane="sale")
 
     # -- enrolment ----------------------------------------------------------------------------
 
@@ -561,9 +910,10 @@ class RegisterWindow(QMainWindow):
         dialog = EnrollDialog(self, today=self.ctx.clock().date())
         dialog.setObjectName("enroll-dialog")
         self.enroll_dialog = dialog
+        cashier_id = self.cashier.id if self.cashier else None
 
         def submitted(values: dict) -> None:
-            self.runner.run_write(lambda: self.ops.enroll(cashier_id=self.ctx.cashier_id, **values),
+            self.runner.run_write(lambda: self.ops.enroll(cashier_id=cashier_id, **values),
                                   on_success=lambda changed: enrolled(changed), label="enroll customer")
 
         def enrolled(changed: Changed) -> None:
@@ -586,7 +936,8 @@ class RegisterWindow(QMainWindow):
     # -- manager ------------------------------------------------------------------------------
 
     def open_manager(self) -> None:
-        dialog = PinDialog(self, user_id=self.ctx.manager_id)
+        me = self.cashier
+        dialog = PinDialog(self, user_id=me.id if me is not None and me.role is Role.MANAGER else "")
         dialog.setObjectName("pin-dialog")
         self.pin_dialog = dialog
         if self.ctx.scanner is not None:
@@ -599,7 +950,7 @@ class RegisterWindow(QMainWindow):
 
         def answered(result, pin: str) -> None:
             if isinstance(result, Refused):
-                dialog.refuse(result.message)
+                dialog.refuse(result.message[0].upper() + result.message[1:])
                 return
             assert isinstance(result, Authenticated)
             dialog.accept()
@@ -609,28 +960,30 @@ class RegisterWindow(QMainWindow):
         dialog.open()
 
     def _open_manager_mode(self, manager_id: str, name: str, pin: str) -> None:
-        customer = self.card.customer if self.card else None
-        returns = self._returns_widget(manager_id, pin)
+        pairing = self.ctx.pairing
         dialog = ManagerDialog(self.runner, self.ops, manager_id=manager_id, manager_name=name, pin=pin,
-                               customer_id=customer.id if customer else None,
-                               customer_name=f"{customer.name} ({self.card.confirmed + self.card.pending:,} points)"
-                               if customer and self.card else None, parent=self, returns=returns,
-                               connection=self._connection_words())
+                               card=self.card, parent=self, cashier_id=self.cashier.id if self.cashier else None,
+                               cashier_name=self.cashier.name if self.cashier else None,
+                               connection=self._connection_words(), currency=self.ctx.currency,
+                               pair=pairing.pair if pairing is not None else None, export_dir=self.ctx.export_dir,
+                               on_print=lambda receipt: self.print_receipt(receipt, self._return_receipt_dialog()))
         dialog.setObjectName("manager-dialog")
         dialog.changed.connect(self._manager_changed)
+        dialog.pairing.paired.connect(lambda _paired: self.start_syncing())
         dialog.finished.connect(lambda _r: self._manager_closed())
         self.manager_dialog = dialog
-        self.status_who.setText(self.status_who.text() + f"  ·  MANAGER {name}")
+        self.identity.setText(self.identity.text() + f"  ·  MANAGER {name}")
         dialog.open()
+        dialog.adjust_customer.refresh()
+        dialog.transfer_from.refresh()
 
-    def _returns_widget(self, manager_id: str, pin: str) -> QWidget:
-        return ReturnsPanel(self.runner, self.ops, manager_id=manager_id, pin=pin, cashier_id=self.ctx.cashier_id,
-                            on_changed=self._manager_changed)
+    def _return_receipt_dialog(self):
+        return self.manager_dialog.returns.receipt_dialog if self.manager_dialog is not None else None
 
     def _connection_words(self) -> str:
         loop = self.ctx.sync_loop
         if loop is None:
-            return "Not configured: this register keeps its ledger locally (entries wait in the outbox)."
+            return "Not paired: this register keeps its ledger locally (entries wait in the outbox)."
         client = getattr(loop, "client", None)
         where = getattr(client, "base_url", "?")
         paired = getattr(client, "register_id", None)
@@ -639,16 +992,34 @@ class RegisterWindow(QMainWindow):
     def _manager_changed(self, changes: OpChanges) -> None:
         if changes.customer:
             self.refresh_customer()
-        if changes.totals or changes.promotions:
-            if self.draft.lines:
+        if changes.customer or changes.totals or changes.promotions:
+            if self.draft.lines or self.draft.customer_id:  # the points the sale may spend are now's
                 self._run_sale(lambda d: self.sale_ops.price(d), "reprice")
         if changes.outbox:
             self.refresh_status()
 
     def _manager_closed(self) -> None:
         self.manager_dialog = None
+        self._draw_status()
         self.refresh_status()
         self._back_to_the_sale()
+
+    def start_syncing(self) -> None:
+        """After pairing from manager mode: the sync loop of the new credential replaces any old one."""
+        pairing = self.ctx.pairing
+        if pairing is None:
+            return
+        old = self.ctx.sync_loop
+        loop = pairing.sync_loop()
+        if loop is None:
+            return
+        if old is not None:
+            old.on_status = None
+            self.runner.run_write(lambda: old.stop(5), label="stop the old sync", lane="sync")
+        self.ctx.sync_loop = loop
+        loop.on_status = self._bridge.status_changed.emit
+        self.set_connection_status(loop.status)
+        loop.start()
 
     # -- status -------------------------------------------------------------------------------
 
@@ -673,17 +1044,18 @@ class RegisterWindow(QMainWindow):
         self._draw_status()
 
     def _draw_status(self) -> None:
+        cashier = self.cashier
         texts = status_texts(self.connection, self.ctx.clock(), register=self.ctx.register_id,
-                             cashier=self.ctx.cashier_name or self.ctx.cashier_id,
-                             cache_loaded_at=self.ctx.cache_loaded_at)
+                             cashier=cashier.name if cashier else None, cache_loaded_at=self.ctx.cache_loaded_at)
         self.status_connection.setText(texts.connection)
         set_role(self.status_connection, texts.tone)
         self.status_outbox.setText(texts.outbox)
         self.status_last_sync.setText(texts.last_sync)
         self.status_cache.setText(texts.cache)
-        self.status_who.setText(texts.who)
-        self.banner.setText(texts.banner or "")
-        self.banner.setVisible(texts.banner is not None)
+        who = f"Cashier {cashier.name}" if cashier else ("Locked" if self._locked_by else "Signed out")
+        self.header_line.show_line(f"{self.ctx.store_name}  ·  Register {self.ctx.register_id}  ·  {who}",
+                                   texts.banner)
+        self.session_keys.setVisible(cashier is not None)
 
     def toggle_demo_network(self) -> None:
         """The demo's outage: stop (or restart) the embedded central service, then let the loop notice."""
@@ -702,33 +1074,54 @@ class RegisterWindow(QMainWindow):
 
         def done(running: bool) -> None:
             self.network_button.setEnabled(True)
-            self.network_button.setText("Ctrl+K  Demo: cut the connection" if running
-                                        else "Ctrl+K  Demo: restore the connection")
+            self.network_button.setText("Ctrl+K  Demo: go offline" if running else "Ctrl+K  Demo: go online")
             self.show_message("Demo: central service stopped" if not running else "Demo: central service back")
 
         self.runner.run_write(work, on_success=done, label="demo network", lane="demo-network")
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, role: str = "muted") -> None:
         self.status_message.setText(text)
-        self.message_shown.emit(text)
+        set_role(self.status_message, role)
+        if text:
+            self.message_shown.emit(text)
 
     def _task_failed(self, failure: TaskFailure) -> None:
-        self.show_message(failure.message)
-        set_role(self.status_message, "danger")
+        self.show_message(failure.message, "danger")
 
     # -- closing ------------------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Alt+F4 with a sale open asks first, and parks the sale rather than dropping it."""
+        if self.draft.lines and not self._close_confirmed:
+            event.ignore()
+            view = self.view
+            dialog = self.close_dialog = ConfirmDialog(
+                self, title="Close the register?",
+                question=f"A sale is open ({count(view.item_count, 'item')}, {money(view.total, view.currency)}"
+                         f"{', ' + self.card.customer.name if self.card else ''}). It is parked before the "
+                         "register closes, and Ctrl+R brings it back.",
+                confirm="Park it and close", cancel="Keep selling (Esc)")
+            dialog.setObjectName("close-confirm")
+            dialog.accepted.connect(lambda: self.park(then=self._close_now))
+            dialog.open()
+            return
         self._status_timer.stop()
+        self.idle.remove()
+        if self.cashier is not None and not self.runner.is_closed:
+            cashier = self.cashier
+            self.runner.run_write(lambda: self.ops.sign_out(cashier.id, locked=False), label="sign out")
         if self.ctx.sync_loop is not None:
             self.ctx.sync_loop.stop(5)
         self.runner.shutdown(10_000)
         super().closeEvent(event)
 
+    def _close_now(self) -> None:
+        self._close_confirmed = True
+        self.close()
+
 
 def _separator() -> QLabel:
-    sep = label("│", "muted")
-    return sep
+    return label("│", "muted")
 
 
-__all__ = ["RegisterContext", "RegisterWindow"]
+__all__ = ["Cashier", "RegisterContext", "RegisterWindow"]

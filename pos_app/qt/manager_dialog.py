@@ -1,39 +1,48 @@
 """Manager mode: what only a manager may do, opened with the manager's PIN.
 
-Tabs: points adjustment (with a reason), transfer between customers, a
-return (scan the receipt's barcode), voiding the last sale, and the audit
-log. Every action is an operation on the task runner; the manager's PIN goes
-with it because the services approve each action themselves (and count a
-wrong PIN). Results and refusals are shown in the tab; `changed` tells the
-window which panels to redraw.
+Tabs (Alt + the underlined letter, or Ctrl+Tab): points adjustment with a
+reason; transfer between customers; returns and voids (scan the receipt);
+the program's settings; the central service (pairing); the audit log. The
+adjustment and the transfer find their customers themselves (card, phone,
+e-mail or name), starting from the one the sale has. A transfer names both
+customers and asks before it moves anything, then clears its fields, so a
+second press cannot move the points again. Every action is an operation on
+the task runner; the manager's PIN goes with it because the services approve
+each action themselves (and count a wrong PIN). Results and refusals are
+shown in the tab; `changed` tells the window which panels to redraw.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from pos_app.qt.list_models import AuditLogModel
-from pos_app.qt.register_ops import Changed, RegisterOps
+from pos_app.printing.receipt import Receipt
+from pos_app.qt.audit_panel import AuditPanel
+from pos_app.qt.customer_picker import CustomerPicker
+from pos_app.qt.dialogs import ConfirmDialog, fit_to_screen
+from pos_app.qt.pairing_panel import PairFunction, PairingPanel
+from pos_app.qt.register_ops import Changed, CustomerCard, RegisterOps
 from pos_app.qt.report_view import add_report_tab
+from pos_app.qt.returns_panel import ReturnsPanel
 from pos_app.qt.task_runner import TaskRunner
-from pos_app.qt.widgets import label, set_role
-from pos_app.qt.wording import money
+from pos_app.qt.widgets import label, on_enter, set_role
+from pos_app.qt.wording import money, point_value_words
 from pos_app.services.manager_actions import ADJUSTMENT_REASONS, Adjusted, Transferred
 from pos_app.services.outcome import Refused
 
@@ -58,14 +67,16 @@ class ManagerDialog(QDialog):
     changed = Signal(object)  # OpChanges
 
     def __init__(self, runner: TaskRunner, ops: RegisterOps, *, manager_id: str, manager_name: str, pin: str,
-                 customer_id: str | None, customer_name: str | None, parent: QWidget | None = None,
-                 returns: QWidget | None = None, connection: str | None = None) -> None:
+                 card: CustomerCard | None, parent: QWidget | None = None, cashier_id: str | None = None,
+                 cashier_name: str | None = None, connection: str | None = None, currency: str = "USD",
+                 pair: PairFunction | None = None, export_dir: Path | None = None,
+                 on_print: Callable[[Receipt], None] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Manager mode — {manager_name}")
         self.setModal(True)
         self._runner, self._ops = runner, ops
         self._manager_id, self._pin = manager_id, pin
-        self.customer_id = customer_id
+        self.confirm_dialog: ConfirmDialog | None = None
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         head.addWidget(label(f"Manager mode  ·  {manager_name}", "heading"))
@@ -83,8 +94,8 @@ class ManagerDialog(QDialog):
         adjust = QWidget()
         form = QFormLayout(adjust)
         form.setVerticalSpacing(12)
-        self.adjust_customer = label(customer_name or "Identify a customer first (F2), then open manager mode",
-                                     None if customer_name else "danger", wrap=True, name="adjust-customer")
+        self.adjust_customer = CustomerPicker(runner, ops, name="adjust-customer",
+                                              placeholder="Card, phone, e-mail or name, Enter")
         self.adjust_points = QSpinBox()
         self.adjust_points.setObjectName("adjust-points")
         self.adjust_points.setRange(-100_000, 100_000)
@@ -97,9 +108,11 @@ class ManagerDialog(QDialog):
         self.adjust_note = QLineEdit()
         self.adjust_note.setObjectName("adjust-note")
         self.adjust_note.setPlaceholderText("What happened (kept in the audit log)")
+        on_enter(self.adjust_note, self._adjust)
+        on_enter(self.adjust_points, self._adjust)
         self.adjust_button = QPushButton("Apply adjustment")
         self.adjust_button.setObjectName("adjust-apply")
-        self.adjust_button.setEnabled(customer_id is not None)
+        self.adjust_button.setAutoDefault(False)
         self.adjust_button.clicked.connect(self._adjust)
         self.adjust_message = label("", "muted", wrap=True, name="adjust-message")
         form.addRow("Customer", self.adjust_customer)
@@ -108,34 +121,45 @@ class ManagerDialog(QDialog):
         form.addRow("Note", self.adjust_note)
         form.addRow("", self.adjust_button)
         form.addRow("", self.adjust_message)
-        self.tabs.addTab(adjust, "Adjust points")
+        self.adjust_customer.chosen.connect(lambda c: self.adjust_button.setEnabled(c is not None))
+        self.tabs.addTab(adjust, "&Adjust points")
 
         # -- transfer --
-        transfer = QWidget()
+        transfer = self.transfer_tab = QWidget()
         tform = QFormLayout(transfer)
         tform.setVerticalSpacing(12)
-        self.transfer_to = QLineEdit()
-        self.transfer_to.setObjectName("transfer-to")
-        self.transfer_to.setPlaceholderText("Receiving customer's card number or id")
+        self.transfer_from = CustomerPicker(runner, ops, name="transfer-from",
+                                            placeholder="Sending customer: card, phone, e-mail or name")
+        self.transfer_to = CustomerPicker(runner, ops, name="transfer-to",
+                                          placeholder="Receiving customer: scan the card, or phone, e-mail, name")
         self.transfer_points = QSpinBox()
         self.transfer_points.setObjectName("transfer-points")
-        self.transfer_points.setRange(1, 1_000_000)
+        self.transfer_points.setRange(0, 1_000_000)
         self.transfer_points.setProperty("buttons", "none")
+        on_enter(self.transfer_points, self._transfer)
+        self.transfer_points.valueChanged.connect(lambda _v: self._transfer_ready())
         self.transfer_button = QPushButton("Transfer points")
         self.transfer_button.setObjectName("transfer-apply")
-        self.transfer_button.setEnabled(customer_id is not None)
+        self.transfer_button.setAutoDefault(False)
         self.transfer_button.clicked.connect(self._transfer)
         self.transfer_message = label("", "muted", wrap=True, name="transfer-message")
-        tform.addRow("From", label(customer_name or "Identify the sending customer first", None, wrap=True))
+        tform.addRow("From", self.transfer_from)
         tform.addRow("To", self.transfer_to)
         tform.addRow("Points", self.transfer_points)
         tform.addRow("", self.transfer_button)
         tform.addRow("", self.transfer_message)
-        self.tabs.addTab(transfer, "Transfer")
+        for picker in (self.transfer_from, self.transfer_to):
+            picker.chosen.connect(lambda _c: self._transfer_ready())
+        # Keyboard flow: each customer found moves the focus on to what comes next.
+        self.adjust_customer.picked.connect(lambda: _focus_number(self.adjust_points))
+        self.transfer_from.picked.connect(lambda: self.transfer_to.search.setFocus())
+        self.transfer_to.picked.connect(lambda: _focus_number(self.transfer_points))
+        self.tabs.addTab(transfer, "&Transfer")
 
-        self.returns = returns
-        if returns is not None:
-            self.tabs.addTab(returns, "Return / void")
+        self.returns = ReturnsPanel(runner, ops, manager_id=manager_id, manager_name=manager_name, pin=pin,
+                                    cashier_id=cashier_id, cashier_name=cashier_name,
+                                    on_changed=self.changed.emit, on_print=on_print)
+        self.tabs.addTab(self.returns, "&Return / void")
 
         # -- settings (read-only: the central service distributes them) --
         settings = QWidget()
@@ -148,43 +172,43 @@ class ManagerDialog(QDialog):
             value = label("", None, name=f"setting-{key}")
             self.settings_values[key] = value
             self.settings_form.addRow(title, value)
-        self.connection_label = label(connection or "", None, wrap=True, name="setting-connection")
-        self.settings_form.addRow("Central service", self.connection_label)
-        self.tabs.addTab(settings, "Settings")
+        self.tabs.addTab(settings, "&Settings")
 
-        # -- audit --
-        audit = QWidget()
-        alayout = QVBoxLayout(audit)
-        self.audit_model = AuditLogModel(self)
-        self.audit_table = QTableView()
-        self.audit_table.setObjectName("audit-table")
-        self.audit_table.setModel(self.audit_model)
-        self.audit_table.verticalHeader().setVisible(False)
-        self.audit_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.audit_table.horizontalHeader()
-        for col in range(4):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.audit_table.setAlternatingRowColors(True)
-        alayout.addWidget(self.audit_table)
-        self.tabs.addTab(audit, "Audit log")
+        self.pairing = PairingPanel(runner, pair, connection=connection or "")
+        self.connection_label = self.pairing.connection
+        self.tabs.addTab(self.pairing, "&Central service")
+
+        self.audit = AuditPanel(runner, ops, currency=currency, export_dir=export_dir)
+        self.audit_model = self.audit.model
+        self.tabs.addTab(self.audit, "Au&dit log")
         self.report = add_report_tab(self.tabs, runner, ops)
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.resize(980, 640)
-        self.adjust_points.setFocus(Qt.FocusReason.OtherFocusReason)
+        fit_to_screen(self, 1100, 720)
+
+        self.adjust_customer.set_card(card)
+        self.transfer_from.set_card(card)
+        self._transfer_ready()
+        (self.adjust_points if card is not None else self.adjust_customer.search).setFocus(
+            Qt.FocusReason.OtherFocusReason)
 
     # -- actions ------------------------------------------------------------------------------
 
+    @property
+    def customer_id(self) -> str | None:
+        return self.adjust_customer.customer_id
+
     def _adjust(self) -> None:
         points = self.adjust_points.value()
+        customer_id = self.adjust_customer.customer_id
+        if customer_id is None:
+            self._say(self.adjust_message, "Find the customer first (card, phone, e-mail or name).", "danger")
+            self.adjust_customer.search.setFocus()
+            return
         if points == 0:
             self._say(self.adjust_message, "Type a number of points to add (or minus to remove).", "danger")
             return
         reason = self.adjust_reason.currentData()
         note = self.adjust_note.text().strip() or None
-        customer_id = self.customer_id
-        assert customer_id is not None
         self._say(self.adjust_message, "Saving…", "muted")
         self._runner.run_write(
             lambda: self._ops.adjust(manager_id=self._manager_id, pin=self._pin, customer_id=customer_id,
@@ -201,57 +225,88 @@ class ManagerDialog(QDialog):
                                        f"{result.available:,}.", "success")
         self.adjust_points.setValue(0)
         self.adjust_note.clear()
+        self._refresh_pickers()
         self.changed.emit(changed.changes)
 
+    def _transfer_ready(self) -> bool:
+        ready = (self.transfer_from.card is not None and self.transfer_to.card is not None
+                 and self.transfer_points.value() > 0)
+        self.transfer_button.setEnabled(ready)
+        return ready
+
     def _transfer(self) -> None:
-        to_text = self.transfer_to.text().strip()
-        points = self.transfer_points.value()
-        from_id = self.customer_id
-        assert from_id is not None
-        if not to_text:
-            self._say(self.transfer_message, "Scan or type the receiving customer's card.", "danger")
+        """Name both customers and the points, and ask; nothing moves before the manager confirms."""
+        if self.confirm_dialog is not None and self.confirm_dialog.isVisible():
             return
-        ops = self._ops
+        sender, receiver, points = self.transfer_from.card, self.transfer_to.card, self.transfer_points.value()
+        if sender is None or receiver is None:
+            self._say(self.transfer_message, "Choose who sends and who receives the points.", "danger")
+            return
+        if points <= 0:
+            self._say(self.transfer_message, "Type how many points to move.", "danger")
+            self.transfer_points.setFocus()
+            return
+        dialog = self.confirm_dialog = ConfirmDialog(
+            self, title="Transfer points?",
+            question=f"Move {points:,} points from {sender.customer.name} "
+                     f"({sender.confirmed + sender.pending:,} points) to {receiver.customer.name} "
+                     f"({receiver.confirmed + receiver.pending:,} points)?",
+            confirm=f"Move {points:,} points")
+        dialog.setObjectName("transfer-confirm")
+        dialog.accepted.connect(lambda: self._do_transfer(sender.customer.id, receiver.customer.id, points))
+        dialog.open()
 
-        def work():
-            found = ops.identify(to_text)
-            customer = getattr(found, "customer", None)
-            if customer is None:
-                by_id = ops.customer_by_id(to_text)
-                customer = None if isinstance(by_id, Refused) else by_id
-            if customer is None:
-                return Changed(Refused("unknown_customer", f"no customer with card or id {to_text!r}"))
-            return ops.transfer(manager_id=self._manager_id, pin=self._pin, from_customer_id=from_id,
-                                to_customer_id=customer.id, points=points, note=None)
-
+    def _do_transfer(self, from_id: str, to_id: str, points: int) -> None:
+        self.transfer_button.setEnabled(False)
         self._say(self.transfer_message, "Saving…", "muted")
-        self._runner.run_write(work, on_success=self._transferred, label="transfer points")
+        self._runner.run_write(
+            lambda: self._ops.transfer(manager_id=self._manager_id, pin=self._pin, from_customer_id=from_id,
+                                       to_customer_id=to_id, points=points, note=None),
+            on_success=self._transferred, label="transfer points")
 
     def _transferred(self, changed: Changed) -> None:
         result = changed.result
         if isinstance(result, Refused):
             self._say(self.transfer_message, result.message, "danger")
+            self._transfer_ready()
             return
         assert isinstance(result, Transferred)
-        self._say(self.transfer_message, f"Moved {result.received.points:,} points.", "success")
+        receiver = self.transfer_to.card
+        to_name = receiver.customer.name if receiver is not None else "the receiving customer"
+        self._say(self.transfer_message, f"Moved {result.received.points:,} points to {to_name}.", "success")
+        # The fields are cleared: pressing again moves nothing until the manager fills them in again.
+        self.transfer_points.setValue(0)
+        self.transfer_to.clear()
+        self._refresh_pickers()
         self.changed.emit(changed.changes)
 
+    def _refresh_pickers(self) -> None:
+        for picker in (self.adjust_customer, self.transfer_from, self.transfer_to):
+            picker.refresh()
+
     def handle_scan(self, code: str) -> bool:
-        """Scans in manager mode: a receipt on the return tab, a card in the transfer field."""
+        """Scans in manager mode: a receipt on the return tab, a card in the customer fields."""
         current = self.tabs.currentWidget()
-        if self.returns is not None and current is self.returns:
+        if current is self.returns:
             return self.returns.handle_scan(code)
-        if current is self.transfer_to.parentWidget():
-            self.transfer_to.setText(code)
-            return True
+        if current is self.transfer_tab:
+            picker = self.transfer_from if self.transfer_from.search.hasFocus() else self.transfer_to
+            return picker.handle_scan(code)
+        if current is self.adjust_customer.parentWidget():
+            return self.adjust_customer.handle_scan(code)
         return True  # nothing else in manager mode takes a scan: never let it reach the sale behind
 
     def _tab_changed(self, index: int) -> None:
-        if self.tabs.tabText(index) == "Audit log":
+        widget = self.tabs.widget(index)
+        if widget is self.audit:
             self.load_audit()
-        elif self.tabs.tabText(index) == "Settings":
+        elif widget is self.settings_form.parentWidget():
             self._runner.run_read(self._ops.program_settings, on_success=self._show_settings,
                                   label="program settings", latest_only="program-settings")
+        elif widget is self.transfer_tab:
+            (self.transfer_to.search if self.transfer_from.card is not None else self.transfer_from.search).setFocus()
+        elif widget is self.returns:
+            self.returns.order_entry.setFocus()
 
     def _show_settings(self, settings) -> None:
         for key, _title in _SETTING_ROWS:
@@ -260,16 +315,23 @@ class ManagerDialog(QDialog):
                 value = ", ".join(
                     f"{t.name} from {money(t.threshold_minor, settings.currency)} ×{t.multiplier}" for t in value
                 ) or "none"
+            elif key == "redeem_value":
+                value = point_value_words(value, settings.currency)
             self.settings_values[key].setText(str(value))
 
     def load_audit(self) -> None:
-        self._runner.run_read(self._ops.audit_log, on_success=self.audit_model.set_records, label="audit log",
-                              latest_only="audit-log")
+        self.audit.load()
 
     @staticmethod
     def _say(target, text: str, role: str) -> None:
         target.setText(text)
         set_role(target, role)
+
+
+def _focus_number(spin: QSpinBox) -> None:
+    """Into a number field with its value selected: typing replaces the 0."""
+    spin.setFocus(Qt.FocusReason.OtherFocusReason)
+    spin.selectAll()
 
 
 __all__ = ["ManagerDialog"]

@@ -1,11 +1,14 @@
-"""Returns and voids in manager mode: scan the receipt, choose what comes back, see the refund.
+"""Returns and voids in manager mode: scan the receipt, choose what comes back, confirm, print the slip.
 
 The receipt's barcode is its order number (`S1-R1-000042`): a scan while this
 tab is open loads the order (the manager dialog routes scans here). Each
 line shows what was sold, what was already returned and a quantity to
-return; the refund and the points moved come back from the service as a
-value and are shown as written. "Void last sale" undoes the register's last
-order entirely.
+return (Tab between them, Enter returns). Before anything is written the
+manager confirms a question that names the order, the customer and the
+refund (computed by the return use case itself); the return's slip then shows
+and prints with F5. "Void the last sale" works on the order shown, or loads
+the register's last order first, and asks the same kind of question; it
+voids nothing if another sale became the last one meanwhile.
 """
 
 from __future__ import annotations
@@ -26,27 +29,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.sale_record import SaleRecord
-from pos_app.qt.register_ops import Changed, OpChanges, RegisterOps
+from pos_app.printing.receipt import Receipt
+from pos_app.qt.dialogs import ConfirmDialog, ReceiptDialog
+from pos_app.qt.register_ops import Changed, OpChanges, OrderOnFile, RegisterOps, ReturnDone
 from pos_app.qt.task_runner import TaskRunner
-from pos_app.qt.widgets import label, set_role
-from pos_app.qt.wording import money
+from pos_app.qt.widgets import ElidedLabel, label, on_enter, set_role
+from pos_app.qt.wording import count, money
 from pos_app.services.outcome import Refused
-from pos_app.services.returns import ReturnResult, VoidedOrder
+from pos_app.services.returns import VoidedOrder
 
 _COLUMNS = ("Item", "Sold", "Returned", "Net paid", "Return")
 
 
+def order_words(found: OrderOnFile) -> str:
+    """ "Order R1-000042 · Zoë Martin · 2026-11-23 11:00 · paid $21.72 · 32 points earned"."""
+    order = found.order
+    at = order.created_at.astimezone() if order.created_at.tzinfo else order.created_at
+    status = "  ·  VOIDED" if order.status == "voided" else ""
+    return (f"Order {order.id}  ·  {found.customer_name or 'anonymous sale'}  ·  {at:%Y-%m-%d %H:%M}  ·  "
+            f"paid {money(order.total_minor, order.currency)}  ·  {order.points_earned:,} points earned{status}")
+
+
 class ReturnsPanel(QWidget):
-    def __init__(self, runner: TaskRunner, ops: RegisterOps, *, manager_id: str, pin: str,
-                 cashier_id: str | None, on_changed: Callable[[OpChanges], None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, runner: TaskRunner, ops: RegisterOps, *, manager_id: str, manager_name: str, pin: str,
+                 cashier_id: str | None, cashier_name: str | None, on_changed: Callable[[OpChanges], None],
+                 on_print: Callable[[Receipt], None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner, self._ops = runner, ops
-        self._manager_id, self._pin, self._cashier_id = manager_id, pin, cashier_id
-        self._on_changed = on_changed
-        self.order: SaleRecord | None = None
+        self._manager_id, self._manager_name, self._pin = manager_id, manager_name, pin
+        self._cashier_id, self._cashier_name = cashier_id, cashier_name
+        self._on_changed, self._on_print = on_changed, on_print
+        self.found: OrderOnFile | None = None
         self._after_load = ""
+        self.confirm_dialog: ConfirmDialog | None = None
+        self.receipt_dialog: ReceiptDialog | None = None
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         row = QHBoxLayout()
@@ -55,13 +71,14 @@ class ReturnsPanel(QWidget):
         self.order_entry.setPlaceholderText("Scan the receipt's barcode, or type the order number (S1-R1-000042)")
         self.order_entry.returnPressed.connect(lambda: self.load_order(self.order_entry.text()))
         row.addWidget(self.order_entry, 1)
-        self.void_button = QPushButton("Void last sale")
+        self.void_button = QPushButton("&Void the last sale")
         self.void_button.setObjectName("void-last")
         self.void_button.setAutoDefault(False)
+        self.void_button.setToolTip("Alt+V: the order shown, when it is this register's last; else the last one")
         self.void_button.clicked.connect(self.void_last)
         row.addWidget(self.void_button)
         layout.addLayout(row)
-        self.order_label = label("", "muted", wrap=True, name="return-order-label")
+        self.order_label = ElidedLabel("", "muted", name="return-order-label")
         layout.addWidget(self.order_label)
         self.table = QTableWidget(0, len(_COLUMNS))
         self.table.setObjectName("return-lines")
@@ -69,6 +86,8 @@ class ReturnsPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(44)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab goes from one quantity to the next
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -78,7 +97,7 @@ class ReturnsPanel(QWidget):
         header.setMinimumSectionSize(100)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
-        self.return_button = QPushButton("Return the items")
+        self.return_button = QPushButton("Return the items (Enter)")
         self.return_button.setObjectName("return-apply")
         self.return_button.setAutoDefault(False)
         self.return_button.setEnabled(False)
@@ -88,6 +107,10 @@ class ReturnsPanel(QWidget):
         bottom.addWidget(self.return_button)
         layout.addLayout(bottom)
 
+    @property
+    def order(self):
+        return self.found.order if self.found is not None else None
+
     # -- scans and loading ---------------------------------------------------------------------
 
     def handle_scan(self, code: str) -> bool:
@@ -96,35 +119,35 @@ class ReturnsPanel(QWidget):
         self.load_order(code)
         return True
 
-    def load_order(self, scanned: str) -> None:
-        text = scanned.strip().upper()  # order numbers are printed in capitals; scanners may send lower case
-        if not text:
+    def load_order(self, scanned: str | None, then: Callable[[], None] | None = None) -> None:
+        """The order scanned, or (None) this register's last; `then` runs once it is shown."""
+        text = scanned.strip().upper() if scanned is not None else None
+        if text == "":
             return
         if not self._after_load:
             self._say("Looking up the order…", "muted")
-        self._runner.run_read(lambda: self._ops.find_order(text), on_success=self._show_order,
+        self._runner.run_read(lambda: self._ops.order_on_file(text), on_success=lambda f: self._show(f, then),
                               label="find order", latest_only="return-order")
 
-    def _show_order(self, found: SaleRecord | Refused) -> None:
+    def _show(self, found: OrderOnFile | Refused, then: Callable[[], None] | None = None) -> None:
         if isinstance(found, Refused):
-            self.order = None
+            self.found = None
             self.table.setRowCount(0)
             self.return_button.setEnabled(False)
             self._say(found.message, "danger")
             return
-        self.order = found
-        when = found.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if found.created_at.tzinfo \
-            else found.created_at.strftime("%Y-%m-%d %H:%M")
-        status = "  ·  VOIDED" if found.status == "voided" else ""
-        self.order_label.setText(f"Order {found.id}  ·  {when}  ·  paid {money(found.total_minor, found.currency)}"
-                                 f"  ·  {found.points_earned:,} points earned{status}")
-        self.table.setRowCount(len(found.lines))
-        for r, line in enumerate(found.lines):
+        self.found = found
+        order = found.order
+        self.order_entry.setText(order.id)
+        self.order_label.setText(order_words(found))
+        self.table.setRowCount(len(order.lines))
+        for r, line in enumerate(order.lines):
             # What the line cost after discounts and points; the refund per unit is the return
             # use case's to compute (it shares the net out exactly), not the screen's.
-            cells = (line.name, line.qty, line.qty_returned, money(line.net_minor, found.currency))
+            cells = (line.name, line.qty, line.qty_returned, money(line.net_minor, order.currency))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 if c:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
@@ -133,16 +156,19 @@ class ReturnsPanel(QWidget):
             left = int(line.qty_left) if not line.weighted else 1
             spin.setRange(0, max(0, left))
             spin.setObjectName(f"return-qty-{line.line_id}")
+            on_enter(spin, self.return_selected)
             self.table.setCellWidget(r, 4, spin)
-        self.return_button.setEnabled(found.status != "voided" and bool(found.lines))
+        self.return_button.setEnabled(order.status != "voided" and bool(order.lines))
         if self._after_load:
             self._say(self._after_load, "success")
             self._after_load = ""
         else:
-            self._say("Choose how many of each item come back, then Return.", "muted")
-        first = self.table.cellWidget(0, 4) if found.lines else None
+            self._say("Choose how many of each item come back (Tab to the next), then Enter.", "muted")
+        first = self.table.cellWidget(0, 4) if order.lines else None
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+        if then is not None:
+            then()
 
     def quantities(self) -> dict[str, int]:
         if self.order is None:
@@ -161,27 +187,46 @@ class ReturnsPanel(QWidget):
         assert isinstance(spin, QSpinBox)
         spin.setValue(qty)
 
-    # -- actions -------------------------------------------------------------------------------
+    # -- returns ---------------------------------------------------------------------------------
 
     def return_selected(self) -> None:
-        order, quantities = self.order, self.quantities()
-        if order is None:
+        """Ask first: which order, whose, what comes back and the refund; then record the return."""
+        found, quantities = self.found, self.quantities()
+        if found is None or (self.confirm_dialog is not None and self.confirm_dialog.isVisible()):
             return
         if not quantities:
             self._say("Set the quantity of at least one item to return.", "danger")
             return
+        quote = self._ops.quote_return(found.order, quantities)
+        if isinstance(quote, Refused):
+            self._say(quote.message, "danger")
+            return
+        refund = sum(line.refund_minor for line in quote)
+        units = ", ".join(f"{line.qty} × {line.name}" for line in quote)
+        dialog = self.confirm_dialog = ConfirmDialog(
+            self.window(), title="Return these items?",
+            question=f"Order {found.order.id} · {found.customer_name or 'anonymous sale'}: refund "
+                     f"{money(refund, found.order.currency)} for {count(len(quote), 'line')}.",
+            details=units, confirm=f"Refund {money(refund, found.order.currency)}")
+        dialog.setObjectName("return-confirm")
+        dialog.accepted.connect(lambda: self._record_return(found, quantities))
+        dialog.open()
+
+    def _record_return(self, found: OrderOnFile, quantities: dict[str, int]) -> None:
         self._say("Recording the return…", "muted")
         self._runner.run_write(
-            lambda: self._ops.return_items(order_id=order.id, quantities=quantities, manager_id=self._manager_id,
-                                           pin=self._pin, cashier_id=self._cashier_id),
-            on_success=self._returned, label=f"return from {order.id}")
+            lambda: self._ops.return_items(order=found, quantities=quantities, manager_id=self._manager_id,
+                                           manager_name=self._manager_name, pin=self._pin,
+                                           cashier_id=self._cashier_id, cashier_name=self._cashier_name),
+            on_success=self._returned, label=f"return from {found.order.id}")
 
     def _returned(self, changed: Changed) -> None:
-        result = changed.result
-        if isinstance(result, Refused):
-            self._say(result.message, "danger")
+        done = changed.result
+        if isinstance(done, Refused):
+            self._say(done.message, "danger")
             return
-        assert isinstance(result, ReturnResult)
+        assert isinstance(done, ReturnDone)
+        result = done.result
         text = f"Refund {money(result.refund_minor, result.currency)}."
         if result.points_given_back:
             text += f" {result.points_given_back:,} points given back."
@@ -192,11 +237,42 @@ class ReturnsPanel(QWidget):
         self._on_changed(changed.changes)
         self._after_load = text  # shown once the order is reloaded with its new returned quantities
         self.load_order(result.order_id)
+        on_print = self._on_print
+        dialog = self.receipt_dialog = ReceiptDialog(
+            self._runner, done.receipt, lambda: on_print(done.receipt) if on_print else None, self.window(),
+            summary=text, heading="Return recorded", next_text="Done (Enter)")
+        dialog.setObjectName("return-receipt")
+        dialog.open()
+
+    # -- void ------------------------------------------------------------------------------------
 
     def void_last(self) -> None:
-        self._say("Voiding the last sale…", "muted")
-        self._runner.run_write(lambda: self._ops.void_last_order(manager_id=self._manager_id, pin=self._pin),
-                               on_success=self._voided, label="void last sale")
+        """Void the order shown when it is the last sale; else show the last sale first. Always ask."""
+        if self.found is None:
+            self.load_order(None, then=self._ask_void)
+        else:
+            self._ask_void()
+
+    def _ask_void(self) -> None:
+        found = self.found
+        if found is None:
+            return
+        order = found.order
+        dialog = self.confirm_dialog = ConfirmDialog(
+            self.window(), title="Void this sale?",
+            question=f"Void order {order.id} · {found.customer_name or 'anonymous sale'} · "
+                     f"{money(order.total_minor, order.currency)}? Every point it moved goes back.",
+            details="Only the register's last sale can be voided; an older one is returned instead.",
+            confirm=f"Void {order.id}")
+        dialog.setObjectName("void-confirm")
+        dialog.accepted.connect(lambda: self._void(order.id))
+        dialog.open()
+
+    def _void(self, order_id: str) -> None:
+        self._say(f"Voiding {order_id}…", "muted")
+        self._runner.run_write(lambda: self._ops.void_order(order_id=order_id, manager_id=self._manager_id,
+                                                            pin=self._pin),
+                               on_success=self._voided, label=f"void {order_id}")
 
     def _voided(self, changed: Changed) -> None:
         result = changed.result
@@ -204,13 +280,15 @@ class ReturnsPanel(QWidget):
             self._say(result.message, "danger")
             return
         assert isinstance(result, VoidedOrder)
-        self._say(f"Order {result.order_id} voided: refund {money(result.refund_minor)}; "
-                  f"{len(result.reversals)} ledger entries reversed.", "success")
+        currency = self.order.currency if self.order is not None else "USD"
         self._on_changed(changed.changes)
+        self._after_load = (f"Order {result.order_id} voided: refund {money(result.refund_minor, currency)}; "
+                            f"{count(len(result.reversals), 'ledger entry', 'ledger entries')} reversed.")
+        self.load_order(result.order_id)
 
     def _say(self, text: str, role: str) -> None:
         self.message.setText(text)
         set_role(self.message, role)
 
 
-__all__ = ["ReturnsPanel"]
+__all__ = ["ReturnsPanel", "order_words"]

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pos_app.printing.receipt import Receipt
-from pos_app.printing.sale_receipt import receipt_from_sale
 from pos_app.qt.register_ops import Changed, OpChanges
 from pos_app.qt.sale_view import SaleView, sale_view
 from pos_app.qt.wording import money
@@ -22,6 +21,7 @@ from pos_app.services.chain import ChainCalls
 from pos_app.services.checkout import ONLINE, CompletedSale, Connectivity, pay
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import PricedSale, PricingEngineCache, price_sale
+from pos_app.services.receipts import ReceiptHeader
 from pos_app.services.rewards import cancel_reward, claim_reward, list_rewards
 from pos_app.services.sale import SaleDraft
 from pos_app.storage.rewards import Reward
@@ -98,32 +98,15 @@ class SaleOps:
         promotion ended, points were spent elsewhere), nothing is written and the refusal says so.
         """
         now = self.clock()
+        header = ReceiptHeader(self.store.name, self.uow.register_id, cashier_name or cashier_id or "-",
+                               self.store.address)
         done = pay(self.uow, draft, now=now, cashier_id=cashier_id, connectivity=connectivity,
-                   expected_total=expected_total, cache=self.cache, chain=self.chain)
+                   expected_total=expected_total, cache=self.cache, chain=self.chain, receipt=header)
         if isinstance(done, Refused):
             return Changed(done)
         customer = done.priced.customer
-        receipt = receipt_from_sale(
-            done.cart_json(),
-            done.result_json(),
-            promotions=done.promotions_json(),
-            item_names=done.item_names,
-            store_name=self.store.name,
-            store_address=self.store.address,
-            register=self.uow.register_id,
-            cashier=cashier_name or cashier_id or "-",
-            order_number=done.order_number,
-            issued_at=now.replace(tzinfo=None),
-            customer_name=customer.name if customer else None,
-            points_before=done.points_before,
-            points_pending=done.points_pending,
-            next_visit_code=done.next_visit.code_text if done.next_visit else None,
-            next_visit_offer=done.next_visit.offer if done.next_visit else None,
-        )
-        if receipt.points is not None and done.points_after is not None:
-            # The printed balance comes from the checkout itself, so rewards claimed with points count too.
-            receipt = replace(receipt, points=replace(receipt.points, redeemed=done.order.points_redeemed,
-                                                      balance=done.points_after))
+        receipt = done.receipt
+        assert receipt is not None
         total = money(done.order.total_minor, done.order.currency)
         summary = f"Order {done.order_number} paid: {total}."
         if customer is not None:

@@ -1,9 +1,11 @@
-"""The sale's three panels: the cart, the promotions, the totals.
+"""The sale's panels: the cart, the promotions, the codes and points, the totals.
 
 Each panel shows a `SaleView` (the priced sale as plain values) and emits
 what the cashier asked for (an item typed, a quantity, a code, points to
 redeem, pay); the window runs the operation and hands back the new view.
-`show_view(view, changes)` redraws only what the operation changed.
+`show_view(view, changes)` redraws only what the operation changed. The
+codes and points fields have a panel of their own, so they stay on screen
+when a narrow window folds the promotions into a tab.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QScrollArea,
     QTableView,
@@ -25,8 +26,12 @@ from PySide6.QtWidgets import (
 
 from pos_app.qt.cart_model import CartTableModel
 from pos_app.qt.sale_view import SaleView
-from pos_app.qt.widgets import Panel, label, set_role
-from pos_app.qt.wording import money
+from pos_app.qt.widgets import ElidedLabel, Panel, label, set_role
+from pos_app.qt.wording import NOT_PROVEN_WORDS, earns_words, money
+
+# The widest text of each fixed column: a weighed line's quantity, prices and discounts up to $999.99.
+QTY_PRICE_SAMPLES = {1: "99.999 kg", 2: "$999.99", 3: "-$999.99", 4: "$9,999.99"}
+CELL_PADDING = 24  # the cell's left and right padding in the style sheet, and a little air
 
 
 class CartPanel(Panel):
@@ -40,7 +45,7 @@ class CartPanel(Panel):
         entry = QHBoxLayout()
         self.item = QLineEdit()
         self.item.setObjectName("item-entry")
-        self.item.setPlaceholderText("Scan or type a barcode or SKU (3* = three)")
+        self.item.setPlaceholderText("F3  Scan or type a barcode or SKU (3* = three)")
         self.item.setAccessibleName("Item entry")
         self.item.returnPressed.connect(self._enter)
         entry.addWidget(self.item, 1)
@@ -62,15 +67,23 @@ class CartPanel(Panel):
         self.table.verticalHeader().setDefaultSectionSize(50)
         self.table.setWordWrap(True)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the next field, not the next cell
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 46), (2, 82), (3, 92), (4, 88)):
+        for col, sample in QTY_PRICE_SAMPLES.items():
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(col, width)
+            header.resizeSection(col, self._column_width(sample))
         self.table.installEventFilter(self)
         self.body.addWidget(self.table, 1)
-        self.message = label("", "muted", wrap=True, name="cart-message")
+        self.message = ElidedLabel("", "muted", name="cart-message")
         self.body.addWidget(self.message)
+        self.buttons = QHBoxLayout()  # the window puts its line keys here (quantity, remove)
+        self.body.addLayout(self.buttons)
+
+    def _column_width(self, sample: str) -> int:
+        """Room for the widest value a column shows ("0.532 kg", "-$123.45") in the table's font, and padding."""
+        self.table.ensurePolished()
+        return self.table.fontMetrics().horizontalAdvance(sample) + CELL_PADDING
 
     def _enter(self) -> None:
         text = self.item.text().strip()
@@ -144,8 +157,7 @@ class CartPanel(Panel):
 
 
 class PromotionsPanel(Panel):
-    code_entered = Signal(str)
-    redeem_requested = Signal(object)  # int points, "max", or 0 to stop redeeming
+    """What applies and why the rest does not: applied (with amounts), rewards claimed, refused, nudges."""
 
     def __init__(self, currency: str, parent: QWidget | None = None) -> None:
         super().__init__("Promotions", parent)
@@ -155,12 +167,16 @@ class PromotionsPanel(Panel):
         self.applied = _Lines("promotions-applied")
         self.refused = _Lines("promotions-refused")
         self.nudges = _Lines("promotions-nudges")
-        # The lists scroll inside the panel: a long cart never pushes the code and points fields away.
+        # The best combination is searched within a budget; when it could not be proven, the cashier is told.
+        self.not_proven = label(NOT_PROVEN_WORDS, "warning", wrap=True, name="promotions-not-proven")
+        self.not_proven.setVisible(False)
+        # The lists scroll inside the panel: a long cart never pushes the panel off the screen.
         lists = QWidget()
         lists.setObjectName("promotion-lists")
         column = QVBoxLayout(lists)
         column.setContentsMargins(0, 0, 6, 0)
         column.setSpacing(8)
+        column.addWidget(self.not_proven)
         column.addWidget(self.claims)
         column.addWidget(self.applied)
         column.addWidget(self.refused)
@@ -175,12 +191,41 @@ class PromotionsPanel(Panel):
         self.scroll.setMinimumHeight(120)
         self.body.addWidget(self.scroll, 1)
 
+    def show_view(self, view: SaleView) -> None:
+        m = lambda v: money(v, view.currency)  # noqa: E731
+        self.not_proven.setVisible(bool(view.rows) and not view.optimal)
+        self.applied.set_lines(
+            [(f"✔ {p.name}", "−" + m(p.amount) if p.amount else f"+{p.points:,} pts", "success", None)
+             for p in view.applied]
+            or ([("No promotion applies yet", "", "muted", None)] if view.rows else []))
+        self.claims.set_lines([(f"★ {name}", f"{points:,} pts", "shortcut", None) for _id, name, points in view.claims])
+        refused = [(f"✘ {p.name}", "", None, p.words) for p in view.refused[:6]] if view.rows else []
+        if view.rows and len(view.refused) > 6:
+            refused.append((f"… and {len(view.refused) - 6} more", "", "muted", None))
+        self.refused.set_lines(refused)
+        self.nudges.set_lines([(f"➜ {n}", "", "muted", None) for n in view.nudges[:3]]
+                              or ([("Promotions show here as items are scanned: what applies, what does not "
+                                    "and why.", "", "muted", None)] if not view.rows else []))
+        applied = len(view.applied)
+        self.title.setText(f"Promotions  ·  {applied} applied" if applied else "Promotions")
+
+
+class CodesPanel(Panel):
+    """The promo codes entered (with what became of each) and the points the customer pays with."""
+
+    code_entered = Signal(str)
+    redeem_requested = Signal(object)  # int points, "max", or 0 to stop redeeming
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Codes and points", parent)
+        self.title.setVisible(False)  # the F4 / F6 labels say what the fields are for
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
         self.code = QLineEdit()
         self.code.setObjectName("code-entry")
         self.code.setPlaceholderText("Code")
+        self.code.setAccessibleName("Promo code")
         self.code.returnPressed.connect(self._code)
         self._codes: tuple = ()
         self._code_refusal = ""
@@ -189,6 +234,7 @@ class PromotionsPanel(Panel):
         self.points = QLineEdit()
         self.points.setObjectName("points-entry")
         self.points.setPlaceholderText("Points or M")
+        self.points.setAccessibleName("Points to pay with")
         self.points.returnPressed.connect(self._points)
         self.redemption = label("", "muted", wrap=True, name="redemption")
         grid.addWidget(label("F4 Code", "shortcut"), 0, 0)
@@ -215,8 +261,11 @@ class PromotionsPanel(Panel):
         elif text == "":
             self.redeem_requested.emit(0)
         else:
-            self.redemption.setText("Type a number of points, or M for the most allowed")
-            set_role(self.redemption, "danger")
+            self.say_points("Type a number of points, or M for the most allowed", "danger")
+
+    def say_points(self, text: str, role: str = "muted") -> None:
+        self.redemption.setText(text)
+        set_role(self.redemption, role)
 
     def refuse_code(self, message: str) -> None:
         """A code the sale would not take (unknown, used, someone else's), shown under the code field."""
@@ -238,28 +287,22 @@ class PromotionsPanel(Panel):
         self.points.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.points.selectAll()
 
+    def clear(self) -> None:
+        """A new sale: no code typed, no points asked, nothing said about the last one."""
+        self.code.clear()
+        self.points.clear()
+        self._codes, self._code_refusal = (), ""
+        self._draw_codes()
+        self.say_points("")
+
     def show_view(self, view: SaleView) -> None:
         m = lambda v: money(v, view.currency)  # noqa: E731
-        self.applied.set_lines(
-            [(f"✔ {p.name}", "−" + m(p.amount) if p.amount else f"+{p.points:,} pts", "success", None)
-             for p in view.applied]
-            or ([("No promotion applies yet", "", "muted", None)] if view.rows else []))
-        self.claims.set_lines([(f"★ {name}", f"{points:,} pts", "shortcut", None) for _id, name, points in view.claims])
-        refused = [(f"✘ {p.name}", "", None, p.words) for p in view.refused[:6]] if view.rows else []
-        if view.rows and len(view.refused) > 6:
-            refused.append((f"… and {len(view.refused) - 6} more", "", "muted", None))
-        self.refused.set_lines(refused)
-        self.nudges.set_lines([(f"➜ {n}", "", "muted", None) for n in view.nudges[:3]]
-                              or ([("Promotions show here as items are scanned: what applies, what does not "
-                                    "and why.", "", "muted", None)] if not view.rows else []))
         self._codes = view.codes
         self._code_refusal = ""
         self._draw_codes()
         r = view.redemption
         if r is None:
-            self.redemption.setText("" if view.customer_points is None
-                                    else f"{view.customer_points:,} points spendable now")
-            set_role(self.redemption, "muted")
+            self.say_points("" if view.customer_points is None else f"{view.customer_points:,} points spendable now")
         else:
             asked = "max" if r.requested == "max" else f"{int(r.requested):,}"
             text = f"Paying {r.redeemed:,} pts = {m(r.value)}  (asked {asked})"
@@ -267,13 +310,51 @@ class PromotionsPanel(Panel):
                 text += f"\n{r.words}"
             if r.limited_by in ("share", "step") and r.cap:
                 text += f"\nAt most {r.cap:,} pts may pay for this order"
-            self.redemption.setText(text)
-            set_role(self.redemption, "success" if r.redeemed and not r.limited_by else "muted"
-                     if r.redeemed else "danger")
+            self.say_points(text, "success" if r.redeemed and not r.limited_by else "muted"
+                            if r.redeemed else "danger")
+
+
+class _Row(QWidget):
+    """One line of a `_Lines` column: the text, its amount on the right, and a reason under it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(0)
+        self.name = label("", None, wrap=True)
+        self.value = label("", None)
+        self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.why = label("", "danger-detail", wrap=True)
+        grid.addWidget(self.name, 0, 0)
+        grid.addWidget(self.value, 0, 1)
+        grid.addWidget(self.why, 1, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        self.shown: tuple[str, str, str | None, str | None] | None = None
+
+    def show_line(self, line: tuple[str, str, str | None, str | None]) -> None:
+        if line == self.shown:
+            return
+        text, amount, role, detail = line
+        before = self.shown or ("", "", "\0", None)
+        if role != before[2]:
+            set_role(self.name, role)
+            set_role(self.value, role)
+        self.name.setText(text)
+        self.value.setText(amount)
+        self.value.setVisible(bool(amount))
+        self.why.setText(detail or "")
+        self.why.setVisible(bool(detail))
+        self.shown = line
 
 
 class _Lines(QWidget):
-    """A column of (text, amount, role, detail) lines, rebuilt when the sale changes."""
+    """A column of (text, amount, role, detail) lines, redrawn when the sale changes.
+
+    Row widgets are kept and reused, never deleted: a scan that brings a new promotion shows a row
+    already built and styled instead of building one (building and styling widgets is what costs).
+    """
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -283,8 +364,7 @@ class _Lines(QWidget):
         self._layout.setSpacing(4)
         self._texts: list[str] = []
         self._lines: list = []
-        self._shape: list = []
-        self._rows: list[tuple[QLabel, QLabel | None, QLabel | None]] = []
+        self._rows: list[_Row] = []
 
     def text(self) -> str:
         """Everything shown, one line per entry (for tests and accessibility)."""
@@ -293,44 +373,17 @@ class _Lines(QWidget):
     def set_lines(self, lines: list[tuple[str, str, str | None, str | None]]) -> None:
         if lines == self._lines:
             return  # nothing to redraw (most scans change amounts of a few lines, not the list)
-        shape = [(bool(amount), role, bool(detail)) for _text, amount, role, detail in lines]
-        if shape == self._shape:
-            for row, (text, amount, _role, detail) in zip(self._rows, lines, strict=True):
-                row[0].setText(text)
-                if row[1] is not None:
-                    row[1].setText(amount)
-                if row[2] is not None:
-                    row[2].setText(detail or "")
-            self._lines = lines
-            self._texts = [" ".join(part for part in (t, a, d or "") if part) for t, a, _r, d in lines]
-            return
-        self._lines, self._shape, self._rows = lines, shape, []
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            widget = item.widget()
-            if widget is not None:
-                widget.deleteLater()
-        self._texts = []
-        for text, amount, role, detail in lines:
-            row = QWidget()
-            grid = QGridLayout(row)
-            grid.setContentsMargins(0, 0, 0, 0)
-            grid.setHorizontalSpacing(8)
-            grid.setVerticalSpacing(0)
-            name = label(text, role, wrap=True)
-            grid.addWidget(name, 0, 0)
-            value = why = None
-            if amount:
-                value = label(amount, role)
-                value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-                grid.addWidget(value, 0, 1)
-            if detail:
-                why = label(detail, "danger-detail", wrap=True)
-                grid.addWidget(why, 1, 0, 1, 2)
-            self._rows.append((name, value, why))
-            grid.setColumnStretch(0, 1)
+        while len(self._rows) < len(lines):
+            row = _Row()
+            self._rows.append(row)
             self._layout.addWidget(row)
-            self._texts.append(" ".join(part for part in (text, amount, detail or "") if part))
+        for row, line in zip(self._rows, lines, strict=False):
+            row.show_line(line)
+            row.setVisible(True)
+        for row in self._rows[len(lines):]:
+            row.setVisible(False)
+        self._lines = lines
+        self._texts = [" ".join(part for part in (t, a, d or "") if part) for t, a, _r, d in lines]
         self.setVisible(bool(lines))
 
 
@@ -355,8 +408,9 @@ class TotalsPanel(Panel):
         row = QHBoxLayout()
         row.setSpacing(28)
         row.addLayout(grid)
-        due = QVBoxLayout()
-        due.setSpacing(0)
+        row.setAlignment(grid, Qt.AlignmentFlag.AlignTop)
+        due = self.due = QVBoxLayout()  # the amount due, what it earns, and the window's pay key under them
+        due.setSpacing(4)
         self.total = label("$0.00", "total", name="total")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         due.addWidget(self.total)
@@ -371,12 +425,12 @@ class TotalsPanel(Panel):
         self.discounts.setText(m(-view.discount_total) if view.discount_total else m(0))
         self.points_paid.setText(m(-view.points_value) if view.points_value else m(0))
         self.total.setText(m(view.total))
-        self.earned.setText(f"Earns {view.points_earned:,} points" if view.customer_points is not None
-                            and view.rows else "")
+        self.earned.setText(earns_words(view.points_earned) if view.customer_points is not None and view.rows
+                            else "")
 
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-__all__ = ["CartPanel", "PromotionsPanel", "TotalsPanel"]
+__all__ = ["CartPanel", "CodesPanel", "PromotionsPanel", "TotalsPanel"]

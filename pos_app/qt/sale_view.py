@@ -72,6 +72,7 @@ class SaleView:
     item_count: int = 0
     customer_points: int | None = None  # spendable now, after the rewards claimed in this sale
     claims: tuple[tuple[str, str, int], ...] = ()  # rewards claimed: (reward id, name, points)
+    optimal: bool = True  # False: the engine's search stopped at its budget; the best deal is not proven
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -124,6 +125,7 @@ def sale_view(
         item_count=count,
         customer_points=customer_points,
         claims=claims,
+        optimal=result.optimal,
     )
 
 

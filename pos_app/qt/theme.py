@@ -41,6 +41,7 @@ class Colors:
     accent_text: str = "#000000"
     success: str = "#5cff8a"
     danger: str = "#ff8a80"
+    warning: str = "#ffc04d"
     banner: str = "#ffb000"
     banner_text: str = "#000000"
     border: str = "#8a96a6"
@@ -71,6 +72,8 @@ class Theme:
             "selection": (c.accent_text, c.accent),
             "success on surface": (c.success, c.surface),
             "danger on surface": (c.danger, c.surface),
+            "warning on surface": (c.warning, c.surface),
+            "header on window": (c.muted, c.window),
             "banner": (c.banner_text, c.banner),
             "disabled on surface": (c.disabled, c.surface),
             "gold badge": (c.accent_text, c.gold),
@@ -150,6 +153,7 @@ QHeaderView::section {{
     border: 1px solid {c.border};
 }}
 QStatusBar {{ background-color: {c.surface}; color: {c.muted}; font-size: {s.small}px; }}
+QStatusBar QLabel {{ font-size: {s.small}px; }}
 QToolTip {{ background-color: {c.surface_alt}; color: {c.text}; border: 2px solid {c.accent}; }}
 *[role="heading"] {{ font-size: {s.heading}px; font-weight: bold; }}
 *[role="total"] {{ font-family: "{theme.mono_family}"; font-size: {s.total}px; font-weight: bold; }}
@@ -157,6 +161,7 @@ QToolTip {{ background-color: {c.surface_alt}; color: {c.text}; border: 2px soli
 *[role="muted"] {{ color: {c.muted}; font-size: {s.small}px; }}
 *[role="success"] {{ color: {c.success}; font-weight: bold; }}
 *[role="danger"] {{ color: {c.danger}; font-weight: bold; }}
+*[role="warning"] {{ color: {c.warning}; font-size: {s.small}px; font-weight: bold; }}
 *[role="banner"] {{
     background-color: {c.banner};
     color: {c.banner_text};
@@ -198,7 +203,11 @@ QScrollArea#promotion-scroll, QWidget#promotion-lists, QWidget#promotion-lists Q
     background-color: transparent;
     border: none;
 }}
-QFrame#fkeys QPushButton {{ font-size: {s.small}px; padding: 6px 8px; min-height: 32px; }}
+QFrame#fkeys QPushButton, QFrame#session-keys QPushButton {{ font-size: {s.small}px; padding: 4px 8px; min-height: 30px; }}
+QLabel#offline-banner {{ font-size: {s.body}px; padding: 4px 10px; }}
+*[role="identity"] {{ color: {c.muted}; font-size: {s.small}px; font-weight: bold; }}
+QScrollArea#customer-card-scroll, QScrollArea#customer-card-scroll > QWidget > QWidget {{ background-color: transparent; border: none; }}
+QTabWidget#sale-tabs::pane {{ border: none; }}
 QPushButton#button-pay {{ background-color: {c.accent}; color: {c.accent_text}; font-size: {s.heading}px; }}
 QPushButton#button-pay:disabled {{ background-color: {c.surface_alt}; color: {c.disabled}; }}
 QTabBar::tab {{ background-color: {c.surface_alt}; color: {c.text}; padding: 8px 16px; border: 1px solid {c.border}; }}

@@ -1,10 +1,17 @@
-"""Small building blocks shared by the panels: labels with a theme role, framed panels, F-key buttons."""
+"""Small building blocks shared by the panels: labels with a theme role, elided labels, panels, F-key buttons.
+
+`ElidedLabel` shows one line cut with "…" to the room it has and the whole
+text in its tooltip; it never asks for more width than it is given, so a
+long customer name or message cannot widen a column for the rest of the day.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 
 def label(text: str = "", role: str | None = None, *, wrap: bool = False, name: str | None = None) -> QLabel:
@@ -16,6 +23,60 @@ def label(text: str = "", role: str | None = None, *, wrap: bool = False, name: 
     if name:
         widget.setObjectName(name)
     return widget
+
+
+class ElidedLabel(QLabel):
+    """One line of text, cut with "…" to fit; the whole text is the tooltip when it is cut."""
+
+    def __init__(self, text: str = "", role: str | None = None, *, name: str | None = None,
+                 mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight) -> None:
+        super().__init__()
+        self._full = ""
+        self._mode = mode
+        if role:
+            self.setProperty("role", role)
+        if name:
+            self.setObjectName(name)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._full = text or ""
+        self._refresh()
+
+    def text(self) -> str:
+        """The whole text, whatever is shown."""
+        return self._full
+
+    def shown_text(self) -> str:
+        """What fits on screen right now."""
+        return super().text()
+
+    def is_elided(self) -> bool:
+        return self.shown_text() != self._full
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(0, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(min(self.fontMetrics().horizontalAdvance(self._full) + 8, 400), super().sizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._refresh()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name: a new font (a theme role) measures anew
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._refresh()
+
+    def _refresh(self) -> None:
+        room = self.contentsRect().width() - 2 * self.margin() - max(0, self.indent())
+        shown = self.fontMetrics().elidedText(self._full, self._mode, max(0, room)) if room > 0 else self._full
+        if shown != super().text():
+            super().setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
 
 
 def set_role(widget: QWidget, role: str | None) -> None:
@@ -43,7 +104,10 @@ class Panel(QFrame):
 
 def fkey_button(key: str, text: str, parent: QWidget, slot, *, window: QWidget | None = None,
                 name: str | None = None) -> QPushButton:
-    """A button labelled "F12 Pay" whose key works anywhere in `window` (default: the button's window)."""
+    """A button labelled "F12 Pay" whose key works anywhere in `window` (default: the button's window).
+
+    The key does nothing while the button cannot be seen or used (a locked register, a folded panel).
+    """
     button = QPushButton(f"{key}  {text}" if key else text, parent)
     button.setObjectName(name or f"button-{text.lower().replace(' ', '-')}")
     button.clicked.connect(slot)
@@ -57,4 +121,38 @@ def fkey_button(key: str, text: str, parent: QWidget, slot, *, window: QWidget |
     return button
 
 
-__all__ = ["Panel", "fkey_button", "label", "set_role"]
+class _EnterKey(QObject):
+    """Calls `slot` on Enter in the widget and consumes the key: it never reaches the dialog around it."""
+
+    def __init__(self, widget: QWidget, slot: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._slot = slot
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.isAutoRepeat():
+            self._slot()
+            return True
+        return False
+
+
+def on_enter(widget: QWidget, slot: Callable[[], object]) -> None:
+    """Enter in `widget` (a field, a spin box) does `slot`, once, and nothing else.
+
+    A spin box reports Enter twice (its editor and itself), and a key a field leaves unused travels on to
+    the dialog around it, which presses any default button it finds, even one of a question just opened.
+    """
+    widget._enter_key = _EnterKey(widget, slot)  # type: ignore[attr-defined] - lives with the widget
+
+
+def key_shortcut(key: str, window: QWidget, slot: Callable[[], object],
+                 when: Callable[[], bool] = lambda: True) -> QShortcut:
+    """A window-wide key with no button of its own, active only `when` it should be."""
+    shortcut = QShortcut(QKeySequence(key), window)
+    shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+    shortcut.activated.connect(lambda: when() and slot())
+    return shortcut
+
+
+__all__ = ["ElidedLabel", "Panel", "fkey_button", "key_shortcut", "label", "on_enter", "set_role"]

@@ -7,6 +7,7 @@ wording is tested without a window and every panel says a thing the same way.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from pos_app.domain.money import Currency
 
@@ -52,13 +53,23 @@ CODE_STATUS_WORDS = {
 }
 
 
+NOT_PROVEN_WORDS = ("≈ Best deal found within the search limit: another combination might save the "
+                    "customer a little more.")
+
+
 def money(minor: int, currency: str = "USD") -> str:
     """Minor units as shown on screen: "$12.50", "-$3.00"."""
+    return Currency.of(currency).display(minor)
+
+
+def point_value_words(value: object, currency: str = "USD") -> str:
+    """What one point is worth: "$0.01 a point", or "0.005 USD a point" below the currency's smallest unit."""
     cur = Currency.of(currency)
-    text = f"{cur.to_decimal(abs(minor)):,.{cur.digits}f}"  # thousands separated: $5,000.00
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
-    amount = f"{symbol}{text}" if symbol else f"{text} {currency}"
-    return f"-{amount}" if minor < 0 else amount
+    amount = Decimal(str(value))
+    minor = amount * cur.scale
+    if minor == minor.to_integral_value():
+        return f"{cur.display(int(minor))} a point"
+    return f"{amount} {cur.code} a point"
 
 
 def reason_words(reason: str, detail: str = "") -> str:
@@ -87,6 +98,15 @@ def code_status_words(status: str) -> str:
 
 def points(value: int) -> str:
     return f"{value:,} pts"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 point", "12 points", "1 ledger entry", "3 ledger entries"."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def earns_words(points_earned: int) -> str:
+    return f"Earns {count(points_earned, 'point')}"
 
 
 def is_birthday_week(birthday: date | None, today: date, days: int = 7) -> bool:
@@ -127,12 +147,16 @@ def age(seconds: float | None) -> str:
 
 __all__ = [
     "CODE_STATUS_WORDS",
+    "NOT_PROVEN_WORDS",
     "LIMITED_BY_WORDS",
     "REASON_WORDS",
     "age",
     "code_status_words",
+    "count",
+    "earns_words",
     "is_birthday_week",
     "money",
+    "point_value_words",
     "points",
     "reason_words",
     "redemption_words",

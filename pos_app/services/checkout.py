@@ -23,7 +23,9 @@ spends or when an offline exposure cap would be passed, and then writes:
   (`services.next_visit`): personal, single use, tied to the order;
 - the records that tell the chain (`services.publishing`): the order with its
   lines, and every code the sale issued, so the member can use them at any
-  store.
+  store;
+- its receipt, when the caller gives the header facts (`receipt=`), kept so it
+  can be printed again (`services.receipts`).
 
 Any refusal returns before anything is written; the unit of work rolls back.
 """
@@ -33,7 +35,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -44,11 +46,13 @@ from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
 from pos_app.domain.sale_record import SaleRecord, SoldLine
 from pos_app.domain.scenario_json import result_to_json
+from pos_app.printing.receipt import Receipt
 from pos_app.services.chain import ChainCalls, ChainUnreachable
 from pos_app.services.next_visit import NextVisitOffer, issue_next_visit_code
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import PricedSale, PricingEngineCache, price_in, price_sale
 from pos_app.services.publishing import publish_code, publish_order
+from pos_app.services.receipts import ReceiptHeader, keep_receipt, sale_receipt
 from pos_app.services.sale import SaleDraft
 from pos_app.storage.ledger import new_entry_id
 from pos_app.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -87,6 +91,7 @@ class CompletedSale:
     points_after: int | None = None  # held accruals included
     accrual_available_on: date | None = None  # earned points spendable from this day (None: now)
     next_visit: NextVisitOffer | None = None  # the personal code this sale earned, printed on the receipt
+    receipt: Receipt | None = None  # the slip, kept with the sale when checkout was given its header
 
     @property
     def order_number(self) -> str:
@@ -190,6 +195,7 @@ def checkout(
     connectivity: Connectivity = ONLINE,
     expected_total: int | None = None,
     cache: PricingEngineCache | None = None,
+    receipt: ReceiptHeader | None = None,
 ) -> CompletedSale | Refused:
     """Pay the sale: one transaction (see the module docstring). Commit happens before this returns.
 
@@ -367,19 +373,22 @@ def checkout(
             publish_code(uow, code, now, order_id=order_id)
         if next_visit is not None:
             publish_code(uow, next_visit.code, now, order_id=order_id)
-        uow.commit()
-        points_before = customer.points if customer is not None else None
-        points_after = priced.points_after
-        return CompletedSale(
+        completed = CompletedSale(
             order=record,
             priced=priced,
             entries=tuple(entries),
             issued_codes=tuple(issued),
-            points_before=points_before,
-            points_after=points_after,
+            points_before=customer.points if customer is not None else None,
+            points_after=priced.points_after,
             accrual_available_on=available_on,
             next_visit=next_visit,
         )
+        if receipt is not None:
+            slip = sale_receipt(completed, receipt, now)
+            keep_receipt(uow, slip, now)
+            completed = replace(completed, receipt=slip)
+        uow.commit()
+        return completed
 
 
 def pay(
@@ -392,6 +401,7 @@ def pay(
     expected_total: int | None = None,
     cache: PricingEngineCache | None = None,
     chain: ChainCalls | None = None,
+    receipt: ReceiptHeader | None = None,
 ) -> CompletedSale | Refused:
     """Pay the sale as the window and the till's API do: hold the points at the central service, then check out.
 
@@ -423,7 +433,7 @@ def pay(
                     )
                 hold_id = asked
     done = checkout(uow(), draft, now=now, cashier_id=cashier_id, connectivity=connectivity,
-                    expected_total=expected_total, cache=cache)
+                    expected_total=expected_total, cache=cache, receipt=receipt)
     if isinstance(done, Refused) and hold_id is not None and chain is not None:
         with contextlib.suppress(ChainUnreachable):
             chain.release_hold(hold_id)

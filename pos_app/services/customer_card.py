@@ -67,7 +67,7 @@ def customer_card(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerC
         spend = uow.orders.spend_between(customer_id, rolling_year_start(now), now)
         customer = to_engine_customer(profile, balance.available)
         offers = _personal_codes(uow, customer_id)
-        offers += _audience_offers(uow.promotions.in_force(now), customer, {o.name for o in offers})
+        offers += _audience_offers(uow.promotions.targeted_in_force(now), customer, {o.name for o in offers})
     soon = [lot for lot in lots if (lot.expires_on - today).days <= EXPIRING_SOON_DAYS]
     upcoming = _next_tier(settings, spend, profile.tier)
     return CustomerCard(
@@ -119,13 +119,13 @@ def _personal_codes(uow: UnitOfWork, customer_id: str) -> tuple[PersonalOffer, .
 
 
 def _audience_offers(
-    in_force: list[dict[str, Any]], customer: Customer, listed: set[str]
+    in_force: list[tuple[dict[str, Any], bool]], customer: Customer, listed: set[str]
 ) -> tuple[PersonalOffer, ...]:
     """Promotions in force whose audience takes the customer in; code-gated ones are listed by their code."""
     offers = []
-    for promotion in in_force:
+    for promotion, has_codes in in_force:
         audience = _audience(promotion)
-        if audience is None or promotion.get("codes") or promotion.get("name") in listed:
+        if audience is None or has_codes or promotion.get("name") in listed:
             continue
         if audience.includes(customer.id, customer.tier, customer.segments):
             offers.append(PersonalOffer("", _name(promotion), None))

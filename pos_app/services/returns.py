@@ -22,8 +22,11 @@ because a partial return undoes part of an entry and a `reversal` undoes a
 whole one, once. Points taken back come first from the order's own accrual
 lots (which may still be held for the return window), then first to expire.
 
-A return after the program's return window needs a manager's PIN. A
-manager may also void the register's last order outright (`void_last_order`):
+A return after the program's return window needs a manager's PIN; a
+manager's PIN given with any return approves it, and the return is then the
+manager's on record. Every return is written to the audit log
+(`items_returned`, with who did it and who approved it) and its ledger
+entries carry the same actor. A manager may also void the register's last order outright (`void_last_order`):
 every ledger entry of the order is reversed, its codes' uses are given back
 (a claimed reward's code stays spent: its points come back instead), the
 next-visit code the order earned is retired (uses left 0), the customer's
@@ -186,6 +189,55 @@ def _record_from_chain(data: Mapping[str, object]) -> SaleRecord:
     )
 
 
+def last_order(uow: UnitOfWork) -> SaleRecord | Refused:
+    """This register's last order (the one "void" would undo)."""
+    with uow:
+        order_id = uow.orders.last_order_id(uow.register_id, uow.order_prefix)
+        order = uow.orders.get(order_id) if order_id else None
+    return order or Refused("no_order", "this register has no order yet")
+
+
+def quote_return(order: SaleRecord, quantities: Mapping[str, int | str]) -> tuple[ReturnedLine, ...] | Refused:
+    """What returning `quantities` of `order` gives back, line by line, before anything is written.
+
+    The same computation `return_items` records; the screen shows it in the confirmation.
+    """
+    if not quantities:
+        return Refused("nothing_to_return", "choose the items to return")
+    if order.status != "paid":
+        return Refused("order_voided", f"order {order.id} was voided")
+    lines = {line.line_id: line for line in order.lines}
+    returned: list[ReturnedLine] = []
+    for line_id, qty in quantities.items():
+        line = lines.get(line_id)
+        if line is None:
+            return Refused("unknown_line", f"order {order.id} has no line {line_id!r}")
+        amount = _return_qty(line, qty)
+        if isinstance(amount, Refused):
+            return amount
+        left = Fraction(line.qty_left)
+        if amount > left:
+            return Refused(
+                "more_than_sold",
+                f"{line.name}: {_qty_text(left)} left to return (sold {line.qty}), {_qty_text(amount)} asked",
+            )
+        sold = Fraction(Decimal(line.qty))
+        before = Fraction(Decimal(line.qty_returned))
+        after = before + amount
+        returned.append(
+            ReturnedLine(
+                line_id=line.line_id,
+                sku=line.sku,
+                name=line.name,
+                qty=_qty_text(amount),
+                refund_minor=share(line.net_minor, sold, before, after),
+                points_given_back=share(line.points_redeemed, sold, before, after),
+                points_taken_back=share(line.points_earned, sold, before, after),
+            )
+        )
+    return tuple(returned)
+
+
 def _return_qty(line: SoldLine, qty: object) -> Fraction | Refused:
     text = str(qty).strip() if isinstance(qty, int | str) and not isinstance(qty, bool) else ""
     try:
@@ -261,25 +313,14 @@ def return_items(
             return Refused("unknown_order", f"no order {ref} at this register")
         if order.status != "paid":
             return Refused("order_voided", f"order {ref} was voided")
-        lines = {line.line_id: line for line in order.lines}
-        asked: list[tuple[SoldLine, Fraction]] = []
-        for line_id, qty in quantities.items():
-            line = lines.get(line_id)
-            if line is None:
-                return Refused("unknown_line", f"order {ref} has no line {line_id!r}")
-            amount = _return_qty(line, qty)
-            if isinstance(amount, Refused):
-                return amount
-            left = Fraction(line.qty_left)
-            if amount > left:
-                return Refused(
-                    "more_than_sold",
-                    f"{line.name}: {_qty_text(left)} left to return (sold {line.qty}), {_qty_text(amount)} asked",
-                )
-            asked.append((line, amount))
+        returned_lines = quote_return(order, quantities)
+        if isinstance(returned_lines, Refused):
+            return returned_lines
         settings = uow.settings.get()
         window = settings.return_window_days
-        if window > 0 and now - order.created_at > timedelta(days=window):
+        late = window > 0 and now - order.created_at > timedelta(days=window)
+        if late or manager_id is not None:
+            # A manager's return is approved by their PIN whenever one is given, so it is theirs on record.
             refused = _approve(uow, manager_id, pin, now)
             if refused is not None:
                 if refused.reason == "manager_required":
@@ -288,22 +329,8 @@ def return_items(
                         f"the {window}-day return window has closed: a manager's PIN is needed",
                     )
                 return refused
-        returned: list[ReturnedLine] = []
-        for line, amount in asked:
-            sold = Fraction(Decimal(line.qty))
-            before = Fraction(Decimal(line.qty_returned))
-            after = before + amount
-            returned.append(
-                ReturnedLine(
-                    line_id=line.line_id,
-                    sku=line.sku,
-                    name=line.name,
-                    qty=_qty_text(amount),
-                    refund_minor=share(line.net_minor, sold, before, after),
-                    points_given_back=share(line.points_redeemed, sold, before, after),
-                    points_taken_back=share(line.points_earned, sold, before, after),
-                )
-            )
+        actor = manager_id or cashier_id
+        returned = list(returned_lines)
         for item in returned:
             uow.orders.record_return(order.id, item.line_id, item.qty, item.refund_minor)
         given = sum(item.points_given_back for item in returned)
@@ -311,7 +338,7 @@ def return_items(
         taken = 0
         entries: list[LedgerEntry] = []
         customer_id = order.customer_id
-        who = f"return by {cashier_id or manager_id or 'register'}"
+        who = f"return of {order.id}"
         if customer_id is not None:
             if given:
                 entries.append(
@@ -322,6 +349,7 @@ def return_items(
                         at=now,
                         order_id=order.id,
                         reason=RETURN_SPENT_REASON,
+                        actor_id=actor,
                         note=who,
                     )
                 )
@@ -337,6 +365,7 @@ def return_items(
                         at=now,
                         order_id=order.id,
                         reason=RETURN_EARNED_REASON,
+                        actor_id=actor,
                         note=who,
                         consume=_take_back_parts(uow, order.id, customer_id, taken, now),
                     )
@@ -360,19 +389,24 @@ def return_items(
              for i in returned),
             result.refund_minor,
             now,
-            cashier_id or manager_id,
+            actor,
         )
-        if manager_id is not None and window > 0 and now - order.created_at > timedelta(days=window):
-            uow.audit.append(
-                manager_id,
-                "late_return_approved",
-                {
-                    "order": order.id,
-                    "lines": {i.line_id: i.qty for i in returned},
-                    "refund_minor": result.refund_minor,
-                },
-                now,
-            )
+        uow.audit.append(
+            actor,
+            "items_returned",
+            {
+                "order": order.id,
+                "customer": customer_id,
+                "lines": {i.line_id: i.qty for i in returned},
+                "refund_minor": result.refund_minor,
+                "points_given_back": result.points_given_back,
+                "points_taken_back": result.points_taken_back,
+                "approved_by": manager_id,
+                "cashier": cashier_id,
+                "late": late,
+            },
+            now,
+        )
         uow.commit()
         return result
 
@@ -384,9 +418,19 @@ def _qty_text(value: Fraction) -> str:
 
 
 def void_last_order(
-    uow: UnitOfWork, *, manager_id: str, pin: str, now: datetime, note: str | None = None
+    uow: UnitOfWork,
+    *,
+    manager_id: str,
+    pin: str,
+    now: datetime,
+    note: str | None = None,
+    order_id: str | None = None,
 ) -> VoidedOrder | Refused:
     """Under a manager's PIN, void this register's last order (paid by mistake, payment failed).
+
+    `order_id` is the order the manager was shown and confirmed: when the
+    register's last order is another one by now (a sale paid meanwhile),
+    nothing is voided (`not_last_order`).
 
     Reverses every ledger entry of the order (points spent come back, points
     earned go), gives back the uses of the codes it spent (not a claimed
@@ -399,10 +443,16 @@ def void_last_order(
         refused = _approve(uow, manager_id, pin, now)
         if refused is not None:
             return refused
-        order_id = uow.orders.last_order_id(uow.register_id, uow.order_prefix)
-        order = uow.orders.get(order_id) if order_id else None
+        last_id = uow.orders.last_order_id(uow.register_id, uow.order_prefix)
+        order = uow.orders.get(last_id) if last_id else None
         if order is None:
             return Refused("no_order", "this register has no order to void")
+        if order_id is not None and order.id != order_id.strip().upper():
+            return Refused(
+                "not_last_order",
+                f"only the last sale can be voided, and it is now {order.id}, not {order_id}: "
+                f"return the items of {order_id} instead",
+            )
         if order.status != "paid":
             return Refused("already_voided", f"order {order.id} is already voided")
         if order.refunded_minor or any(Decimal(line.qty_returned) for line in order.lines):
@@ -457,6 +507,7 @@ def void_last_order(
             "order_voided",
             {
                 "order": order.id,
+                "customer": order.customer_id,
                 "total_minor": order.total_minor,
                 "reversals": [r.id for r in reversals],
                 "note": note,
@@ -474,7 +525,9 @@ __all__ = [
     "ReturnedLine",
     "VoidedOrder",
     "find_order",
+    "last_order",
     "locate_order",
+    "quote_return",
     "return_items",
     "share",
     "void_last_order",

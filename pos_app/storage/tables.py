@@ -393,6 +393,40 @@ class AuditLogRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class ParkedSaleRow(Base):
+    """A sale put aside to serve the next customer (revision 0010), kept until it is recalled.
+
+    `id` is the draft's sale id, so a recalled sale is still paid at most once;
+    `draft` is the draft as JSON (lines by SKU and quantity, customer, codes,
+    points asked, rewards claimed), re-priced when it comes back.
+    """
+
+    __tablename__ = "parked_sales"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    parked_at: Mapped[datetime]
+    cashier_id: Mapped[str | None] = mapped_column(String(64))
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    item_count: Mapped[int]
+    total_minor: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    draft: Mapped[str] = mapped_column(Text)
+
+
+class ReceiptRow(Base):
+    """A receipt as it was printed, sale or return (revision 0010), so it can be printed again."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (CheckConstraint("kind IN ('sale', 'return')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    printed_at: Mapped[datetime]
+    body: Mapped[str] = mapped_column(Text)
+
+
 class RewardRow(Base):
     """A catalogue reward a customer claims with points (a free coffee for 150 points).
 

@@ -29,7 +29,9 @@ from pos_app.storage.database import WRITE
 from pos_app.storage.history_import import HistoryImport
 from pos_app.storage.ledger import LedgerRepository
 from pos_app.storage.orders import OrderRepository
+from pos_app.storage.parked_sales import ParkedSaleRepository
 from pos_app.storage.promotions import PromotionRepository
+from pos_app.storage.receipts import ReceiptRepository
 from pos_app.storage.records import FeedQuarantineRepository, RecordOutboxRepository
 from pos_app.storage.report_rows import ReportRowsRepository
 from pos_app.storage.rewards import RewardRepository
@@ -55,6 +57,8 @@ class UnitOfWork:
     quarantine: FeedQuarantineRepository
     report: ReportRowsRepository
     history: HistoryImport
+    parked_sales: ParkedSaleRepository
+    receipts: ReceiptRepository
 
     def __init__(self, session_factory: sessionmaker[Session], register_id: str, store_id: str = "S1",
                  register_name: str | None = None) -> None:
@@ -84,6 +88,8 @@ class UnitOfWork:
         self.quarantine = FeedQuarantineRepository(session)
         self.report = ReportRowsRepository(session)
         self.history = HistoryImport(session, self.register_id)
+        self.parked_sales = ParkedSaleRepository(session)
+        self.receipts = ReceiptRepository(session)
         return self
 
     def __exit__(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
 from pos_app.app import AppSettings, build_register, demo_hint, prepare_demo
@@ -39,15 +40,43 @@ class FakeClock:
         self.now += ms / 1000
 
 
+# What a US keyboard layout types with Shift held: a wedge scanner presses Shift for these, as a person does.
+SHIFTED = set('~!@#$%^&*()_+{}|:"<>?')
+
+
+def shift_for(char: str) -> Qt.KeyboardModifier:
+    """Shift for capitals and for the symbols a US layout types with Shift."""
+    shift = char.isupper() or char in SHIFTED
+    return Qt.KeyboardModifier.ShiftModifier if shift else Qt.KeyboardModifier.NoModifier
+
+
 class Wedge:
-    """Keystrokes delivered to a window, as the platform delivers a scanner's, on the fake clock."""
+    """Keystrokes delivered to a window, as the platform delivers a scanner's, on the fake clock.
+
+    A capital or a shifted symbol comes as the platform sends it: Shift pressed, the key with
+    the Shift modifier, the key released, Shift released.
+    """
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
 
     def press(self, widget, char: str, gap_ms: float) -> None:
         self.clock.advance(gap_ms)
-        QTest.keyClick(widget.window().windowHandle(), ord(char))
+        assert char.isascii(), "a wedge scanner types ASCII (Code128, EAN)"
+        # QTest presses and releases Shift around the key when the modifier asks for it.
+        QTest.keyClick(self.focused(widget), char, shift_for(char))
+
+    @staticmethod
+    def focused(widget):
+        """The widget's window, made the focused one: a scanner's keys go where the keyboard focus is."""
+        window = widget.window().windowHandle()
+        if QGuiApplication.focusWindow() is not window:
+            window.requestActivate()
+            for _ in range(100):
+                QGuiApplication.processEvents()
+                if QGuiApplication.focusWindow() is window:
+                    break
+        return window
 
     def type(self, widget, text: str, gap_ms: float) -> None:
         for char in text:
@@ -55,7 +84,7 @@ class Wedge:
 
     def key(self, widget, key: Qt.Key, gap_ms: float) -> None:
         self.clock.advance(gap_ms)
-        QTest.keyClick(widget.window().windowHandle(), key)
+        QTest.keyClick(self.focused(widget), key)
 
     def enter(self, widget, gap_ms: float) -> None:
         self.key(widget, Qt.Key.Key_Return, gap_ms)
@@ -110,25 +139,51 @@ def demo_db(demo_template, tmp_path) -> Path:
 
 
 @pytest.fixture
-def register(qtbot, demo_db, demo_template, scan_detector, tmp_path, qapp):
-    """The register window, themed, on its own copy of the demo store, with the test's scanner."""
+def open_register(qtbot, demo_db, demo_template, scan_detector, tmp_path, qapp):
+    """Open a register window on this test's demo store: `open_register(cashier_id=None, idle_lock_s=0.3)`.
+
+    Several may be opened one after the other on the same file (a restart); each is closed at the end.
+    """
     from pos_app.qt.theme import apply_theme
 
     before = (qapp.styleSheet(), qapp.palette(), qapp.font())
     apply_theme(qapp)
     printer_file = tmp_path / "printer.bin"
     printer_file.touch()
-    settings = AppSettings(database=demo_db, cashier_id="cashier", cashier_name="Sam Cashier",
-                           hint=demo_hint(demo_template[1]), printer={"kind": "file", "path": str(printer_file)},
-                           store_address=("12 High Street", "Springfield"))
-    window = build_register(settings, clock=demo_clock, scanner=scan_detector)
-    window.printer_file = printer_file
-    qtbot.addWidget(window)
-    window.resize(1440, 860)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.close()
+    opened = []
+
+    def open_one(*, cashier_id: str | None = "cashier", cashier_name: str | None = "Sam Cashier",
+                 size: tuple[int, int] = (1440, 860), idle_lock_s: float | None = None, **changes):
+        settings = AppSettings(database=demo_db, cashier_id=cashier_id, cashier_name=cashier_name,
+                               hint=demo_hint(demo_template[1]),
+                               printer={"kind": "file", "path": str(printer_file)},
+                               store_address=("12 High Street", "Springfield"), **changes)
+        window = build_register(settings, clock=demo_clock, scanner=scan_detector)
+        if idle_lock_s is not None:
+            window.ctx.idle_lock_s = idle_lock_s
+            window.idle.stop()
+            window.idle._timer.setInterval(int(idle_lock_s * 1000))
+            if window.cashier is not None:
+                window.idle.start()
+        window.printer_file = printer_file
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        opened.append(window)
+        return window
+
+    yield open_one
+    for window in opened:
+        if window.isVisible():
+            window.new_sale()  # closing with a sale open asks first (and parks it)
+            window.close()
     qapp.setStyleSheet(before[0])
     qapp.setPalette(before[1])
     qapp.setFont(before[2])
+
+
+@pytest.fixture
+def register(open_register):
+    """The register window, themed, on its own copy of the demo store, with the test's scanner."""
+    return open_register()

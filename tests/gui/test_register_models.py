@@ -22,6 +22,7 @@ from pos_app.qt.connection_status import LOCAL_ONLY, ConnectionView, status_text
 from pos_app.qt.list_models import AuditLogModel, CustomerListModel, candidate_text
 from pos_app.qt.sale_view import sale_view
 from pos_app.qt.wording import age, is_birthday_week, money, reason_words, redemption_words
+from pos_app.services.audit import AuditLog
 
 MILK = CartRow("L1", "Whole milk 1L", "2", 149, discount=30, net=268, sku="DAI-1")
 BREAD = CartRow("L2", "Sourdough loaf", "1", 499, net=499, sku="BAK-1")
@@ -77,19 +78,39 @@ def test_candidates_tell_two_customers_with_one_name_apart(qapp):
     assert model.rowCount() == 2
     first, second = (model.data(model.index(r, 0)) for r in range(2))
     assert first != second and "Gold" in first and "…0125" in first and "example.com" in second
+    # what tells them apart comes right after the name: a narrow list cuts the e-mail, not the digits
+    assert first.startswith("Zoë Patel  ·  ☎ …0125  ·  card …4269")
     assert model.data(model.index(1, 0), Qt.ItemDataRole.UserRole) == "C2"
     assert candidate_text(a).startswith("Zoë Patel")
 
 
-def test_the_audit_log_lists_the_newest_first(qapp):
+def test_the_audit_log_reads_in_words_newest_first_and_filters(qapp):
     at = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-    records = [AuditRecord(1, at, "manager", "user_created", {"user": "cashier"}, "0", "a"),
-               AuditRecord(2, at, "manager", "points_adjusted", {"points": 250}, "a", "b")]
+    records = [
+        AuditRecord(1, at, None, "user_created", {"user": "cashier", "role": "cashier"}, "0", "a"),
+        AuditRecord(2, at, "manager", "points_adjusted",
+                    {"customer": "C000001", "points": 250, "reason": "goodwill", "note": "Broken eggs",
+                     "entry": "0193a3c4-8e8f-7c6b-a0a1-5d2f3e4a5b6c"}, "a", "b"),
+        AuditRecord(3, at, "manager", "items_returned",
+                    {"order": "R1-000007", "customer": "C000002", "lines": {"L1": "1"}, "refund_minor": 989,
+                     "approved_by": "manager", "cashier": "cashier", "late": False}, "b", "c"),
+        AuditRecord(4, at, None, "pin_refused", {"user": "nobody", "reason": "unknown_user"}, "c", "d"),
+    ]
+    names = {"manager": "Alex Manager", "cashier": "Sam Cashier", "C000001": "Zoë Martin", "C000002": "Ana Lee"}
     model = AuditLogModel()
-    model.set_records(records)
-    assert model.data(model.index(0, 3)) == "points adjusted"
-    assert model.data(model.index(1, 0)) == "1"
-    assert '"points": 250' in model.data(model.index(0, 4))
+    model.set_log(AuditLog(tuple(records), names))
+
+    shown = [[model.data(model.index(r, c)) for c in range(5)] for r in range(model.rowCount())]
+    assert [row[0] for row in shown] == ["4", "3", "2", "1"]
+    assert shown[2][2:] == ["Alex Manager", "Points adjusted", "Zoë Martin: +250 points (goodwill) — Broken eggs"]
+    assert shown[1][4] == "Order R1-000007 (Ana Lee): 1 line, refund $9.89, approved by Alex Manager"
+    assert shown[0][2:] == ["system", "PIN refused", "nobody: no such user"]
+    assert not any("0193a3c4" in cell or "{" in cell for row in shown for cell in row)  # no ids, no JSON
+
+    model.set_filter("ana lee")
+    assert [line.seq for line in model.lines] == [3]
+    model.set_filter("", action="PIN refused")
+    assert [line.seq for line in model.lines] == [4]
 
 
 def _evaluate(lines, *, customer=None, codes=(), redeem=0):
@@ -113,7 +134,7 @@ def test_the_sale_view_says_why_an_offer_did_not_apply():
     assert [p.name for p in view.applied] == ["10% off dairy"]
     assert view.rows[0].discount == 30 and view.rows[0].net == 268
     refused = {p.promotion_id: p.words for p in view.refused}
-    assert refused["P2"].startswith("Needs 30.00")
+    assert refused["P2"].startswith("Needs $30.00")
     assert [(c.code, c.status) for c in view.codes] == [("save5", "not_applicable")]
     assert view.total == 268 and view.item_count == 2
 
@@ -182,3 +203,13 @@ def test_settings_come_from_the_config_file_and_the_environment(tmp_path):
     assert settings.central_url == "http://central:8765" and settings.central_token == "t0k"
     assert configured_sync_loop(settings) is None  # not paired: no register id yet
     assert AppSettings.load({}, tmp_path / "missing.toml").printer == {"kind": "dummy"}
+
+
+def test_the_sale_view_carries_whether_the_best_deal_was_proven():
+    from dataclasses import replace
+
+    milk = CartLine("L1", "DAI-1", 2, 149, categories=frozenset({"dairy"}), name="Whole milk 1L")
+    result = _evaluate([milk])
+    lines = [("L1", "Whole milk 1L", "2", 149, False, "DAI-1")]
+    assert sale_view(result, lines).optimal is True
+    assert sale_view(replace(result, optimal=False), lines).optimal is False  # the search stopped at its budget

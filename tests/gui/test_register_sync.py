@@ -35,6 +35,7 @@ def synced_register(qtbot, qapp, demo_db, demo_template, scan_detector, tmp_path
     qtbot.waitExposed(window)
     loop.start()
     yield window, central, loop
+    window.new_sale()  # closing with a sale open asks first (and parks it)
     window.close()
     loop.stop(5)
     central.stop()
@@ -78,11 +79,14 @@ def test_sales_sync_and_the_banner_follows_the_connection(qtbot, synced_register
     window.refresh_status()
     qtbot.waitUntil(lambda: window.status_outbox.text() == "Nothing waiting to sync", timeout=5000)
     assert "Last sync" in window.status_last_sync.text()
-    window.resize(1280, 800)
     wedge.scan(window, "2900000000018")
     qtbot.waitUntil(lambda: window.customer_panel.current is not None, timeout=5000)
-    qtbot.wait(50)
-    publish_screenshots([save_screenshot(window, screenshot_folder(), "10-online-synced")])
+    for width, height in ((1024, 768), (1920, 1080)):
+        window.resize(width, height)
+        qtbot.wait(80)
+        folder = screenshot_folder() / f"{width}x{height}"
+        folder.mkdir(parents=True, exist_ok=True)
+        publish_screenshots([save_screenshot(window, folder, "21-online-synced")], f"{width}x{height}")
 
 
 def test_the_cache_age_is_the_sync_loops_monotonic_counter_and_survives_a_restart(qtbot, synced_register):

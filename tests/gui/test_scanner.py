@@ -196,3 +196,78 @@ def test_the_wedge_fixture_drives_a_scan_into_any_widget(qtbot, screen, clock, w
     wedge.type(screen.search, "Jose", gap_ms=150)
     clock.advance(150)
     qtbot.waitUntil(lambda: screen.search.text() == "Jose", timeout=1000)
+
+
+@pytest.mark.parametrize("code", ["WB-V9THZA", "R1-000042", "NV-7K2QX9", "S1-R1-000001", "Ab_9$%+/.cD"])
+def test_capitals_and_symbols_typed_with_shift_are_one_scan(qtbot, screen, clock, wedge, detector, code):
+    # The codes the product prints (reward codes, order numbers, next-visit codes) as a wedge scanner
+    # types them: Shift goes down and up around every capital and shifted symbol.
+    with qtbot.waitSignal(detector.barcode_scanned, timeout=1000) as blocker:
+        wedge.scan(screen, code)
+
+    assert blocker.args == [code]
+    assert screen.search.text() == ""
+    assert screen.checkouts == 0
+
+
+def test_capitals_typed_slowly_with_shift_reach_the_field(qtbot, screen, clock, wedge, detector):
+    wedge.type(screen, "Zoe O'Brien-Smith", gap_ms=120)
+    clock.advance(120)
+    qtbot.waitUntil(lambda: screen.search.text() == "Zoe O'Brien-Smith", timeout=1000)
+
+
+def test_the_focused_field_sees_no_key_of_a_scan_not_even_a_release(qtbot, screen, clock, wedge, detector):
+    from PySide6.QtCore import QEvent, QObject
+
+    class Seen(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.keys = 0
+
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802
+            if event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and event.key() != Qt.Key.Key_Shift:
+                self.keys += 1
+            return False
+
+    seen = Seen()
+    screen.search.installEventFilter(seen)
+    with qtbot.waitSignal(detector.barcode_scanned, timeout=1000):
+        wedge.scan(screen, "WB-V9THZA")
+    screen.search.removeEventFilter(seen)
+    # a release of a key it never saw pressed makes a field redraw itself: once per character, every scan
+    assert seen.keys == 0
+
+
+def _typed(window, text: str, *, first_ms: int, gap_ms: int, stall_s: float = 0.0) -> None:
+    """Keys as the platform delivers them: each with the moment it was typed, maybe read late."""
+    import time
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QGuiApplication, QKeyEvent
+
+    for i, char in enumerate(text):
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            key = Qt.Key.Key_Return if char == "\n" else Qt.Key(ord(char.upper()))
+            event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, "\r" if char == "\n" else char)
+            event.setTimestamp(first_ms + i * gap_ms)
+            QGuiApplication.sendEvent(window, event)
+        time.sleep(stall_s)  # the register was busy: it reads each key 40 ms after the one before
+
+
+def test_a_scan_read_late_by_a_busy_register_is_still_a_scan(qtbot, screen):
+    from pos_app.qt.scanner import ScanDetector
+
+    detector = ScanDetector()  # no test clock: the keys' own timestamps
+    detector.install()
+    try:
+        scans = []
+        detector.barcode_scanned.connect(scans.append)
+        window = screen.windowHandle()
+        _typed(window, EAN + "\n", first_ms=10_000, gap_ms=4, stall_s=0.04)
+        assert scans == [EAN] and screen.search.text() == ""
+
+        _typed(window, "ab12cd\n", first_ms=20_000, gap_ms=150)  # a person: 150 ms between keys
+        qtbot.waitUntil(lambda: screen.search.text() == "ab12cd", timeout=1000)
+        assert scans == [EAN]
+    finally:
+        detector.uninstall()

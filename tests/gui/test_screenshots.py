@@ -1,15 +1,17 @@
-"""Screenshots of the register's main states, from the real widgets on the demo store.
+"""Screenshots of every state of the register, at 1024x768 and 1920x1080, from the real widgets on the demo store.
 
-The pictures go to `test-artifacts/screenshots` (or `$POS_SCREENSHOT_DIR`);
-the test prints the folder. With `POS_UPDATE_DOC_SCREENSHOTS=1` they are
-also copied, reduced to a 256-colour palette to stay small, into
-`docs/screenshots/`, which the README shows.
+The pictures go to `test-artifacts/screenshots/<size>/` (or `$POS_SCREENSHOT_DIR`);
+the test prints the folder. With `POS_UPDATE_DOC_SCREENSHOTS=1` they are also
+copied, reduced to a 256-colour palette to stay small, into
+`docs/screenshots/<size>/`, which `docs/screenshots/README.md` shows. A dialog
+is pictured over the dimmed window, as the cashier sees it.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
@@ -17,37 +19,39 @@ from pos_app.demo.barcodes import card_number
 from pos_app.qt.connection_status import ConnectionView
 from tests.gui.register_helpers import (
     DEMO_NOW,
+    ZOE_CARD,
+    confirm,
+    manager_mode,
     press,
     publish_screenshots,
     save_screenshot,
     screenshot_folder,
+    sell,
 )
 
-ZOE_CARD = card_number(1)
 MONICA_CARD = card_number(5)  # "points redemption capped at half the order"
+SIZES = [(1024, 768), (1920, 1080)]
 
 
-def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, capsys):
-    folder = screenshot_folder()
-    register.resize(1280, 800)
-    qtbot.wait(50)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_screenshots_of_every_state(qtbot, open_register, wedge, demo_store, capsys, size):
+    subfolder = f"{size[0]}x{size[1]}"
+    folder = screenshot_folder() / subfolder
+    folder.mkdir(parents=True, exist_ok=True)
     shots = []
 
-    shots.append(save_screenshot(register, folder, "01-empty-register"))
+    def shot(name: str, dialog=None) -> None:
+        qtbot.wait(60)
+        shots.append(save_screenshot(register, folder, name, dialog))
 
-    press(register, Qt.Key.Key_F9)
-    qtbot.waitUntil(lambda: getattr(register, "enroll_dialog", None) is not None
-                    and register.enroll_dialog.isVisible(), timeout=2000)
-    enroll = register.enroll_dialog
-    qtbot.keyClicks(enroll.name, "Ngozi Okafor")
-    qtbot.keyClicks(enroll.phone, "415 555 01")
-    qtbot.keyClicks(enroll.email, "ngozi.okafor@example.com")
-    enroll.consent_terms.setChecked(True)
-    enroll.consent_email.setChecked(True)
-    enroll._submit()
-    qtbot.waitUntil(lambda: "phone" in enroll.message.text(), timeout=5000)  # refused: not a valid number
-    shots.append(save_screenshot(enroll, folder, "09-enroll"))
-    enroll.reject()
+    register = open_register(cashier_id=None, size=size)
+    qtbot.waitUntil(lambda: register.sign_in.people.count() > 0, timeout=5000)
+    assert register.sign_in.chosen() == "cashier"  # cashiers first, then managers
+    shot("01-sign-in")
+    qtbot.keyClicks(register.sign_in.pin, "1111")
+    qtbot.keyClick(register.sign_in.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.cart_panel.isVisible(), timeout=5000)
+    shot("02-empty-register")
 
     wedge.scan(register, ZOE_CARD)
     qtbot.waitUntil(lambda: register.customer_panel.name.text() == "Zoë Martin", timeout=5000)
@@ -60,70 +64,131 @@ def test_screenshots_of_the_main_states(qtbot, register, wedge, demo_store, caps
     qtbot.waitUntil(lambda: register.view.item_count == 7, timeout=5000)
     register.add_code("SAVE5")
     qtbot.waitUntil(lambda: bool(register.view.codes), timeout=5000)
-    shots.append(save_screenshot(register, folder, "02-customer-cart-promotions"))
+    shot("03-customer-cart-promotions")
+    if register.sale_tabs.count():  # narrow: the promotions fold into a tab beside the sale
+        press(register, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+        shot("04-promotions-tab")
+        press(register, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
 
-    register.new_sale()
+    press(register, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: getattr(register, "rewards_dialog", None) is not None
+                    and register.rewards_dialog.isVisible(), timeout=5000)
+    shot("05-rewards", register.rewards_dialog)
+    register.rewards_dialog.reject()
+
+    press(register, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)  # Zoë steps aside: parked
+    qtbot.waitUntil(lambda: register.parked_count == 1, timeout=5000)
     wedge.scan(register, MONICA_CARD)
     qtbot.waitUntil(lambda: register.customer_panel.name.text() == "Mónica Núñez", timeout=5000)
-    assert register.customer_panel.tier_progress.text().endswith("for Gold")
     for product in (coffee, coffee, mug):
         wedge.scan(register, product.barcode)
     qtbot.waitUntil(lambda: register.view.item_count == 3, timeout=5000)
     press(register, Qt.Key.Key_F6)
-    qtbot.keyClicks(register.promotions_panel.points, "m")
-    qtbot.keyClick(register.promotions_panel.points, Qt.Key.Key_Return)
+    qtbot.keyClicks(register.codes_panel.points, "m")
+    qtbot.keyClick(register.codes_panel.points, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: register.view.redemption is not None, timeout=5000)
-    shots.append(save_screenshot(register, folder, "03-points-redemption"))
+    shot("06-points-redemption")
 
     press(register, Qt.Key.Key_F12)
     qtbot.waitUntil(lambda: register.receipt_dialog is not None and register.receipt_dialog.isVisible(),
                     timeout=5000)
-    dialog = register.receipt_dialog
-    qtbot.waitUntil(lambda: not dialog.preview.pixmap().isNull(), timeout=5000)
-    dialog.resize(640, 800)
-    qtbot.wait(50)
-    shots.append(save_screenshot(dialog, folder, "04-receipt-preview"))
-    qtbot.keyClick(dialog.next_button, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+    receipt_dialog = register.receipt_dialog
+    qtbot.waitUntil(lambda: not receipt_dialog.preview.pixmap().isNull(), timeout=5000)
+    shot("07-receipt", receipt_dialog)
+    sold = receipt_dialog.receipt
+    qtbot.keyClick(receipt_dialog.next_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not receipt_dialog.isVisible(), timeout=2000)
+
+    press(register, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: register.recall_dialog is not None and register.recall_dialog.isVisible(), timeout=5000)
+    shot("08-recall-parked", register.recall_dialog)
+    qtbot.keyClick(register.recall_dialog.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.view.item_count == 7, timeout=5000)
+    register.new_sale()
+
+    press(register, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: register.reprint_dialog is not None and register.reprint_dialog.receipt is not None,
+                    timeout=5000)
+    qtbot.waitUntil(lambda: not register.reprint_dialog.preview.pixmap().isNull(), timeout=5000)
+    shot("09-reprint", register.reprint_dialog)
+    register.reprint_dialog.reject()
+
+    press(register, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: getattr(register, "enroll_dialog", None) is not None
+                    and register.enroll_dialog.isVisible(), timeout=2000)
+    enroll = register.enroll_dialog
+    qtbot.keyClicks(enroll.name, "Ngozi Okafor")
+    qtbot.keyClicks(enroll.phone, "415 555 01")
+    qtbot.keyClicks(enroll.email, "ngozi.okafor@example.com")
+    enroll.consent_terms.setChecked(True)
+    enroll.consent_email.setChecked(True)
+    enroll._submit()
+    qtbot.waitUntil(lambda: "phone" in enroll.message.text(), timeout=5000)  # refused: not a valid number
+    shot("10-enroll", enroll)
+    enroll.reject()
 
     wedge.scan(register, ZOE_CARD)
     qtbot.waitUntil(lambda: register.customer_panel.current is not None, timeout=5000)
-    press(register, Qt.Key.Key_F10)
-    qtbot.waitUntil(lambda: getattr(register, "pin_dialog", None) is not None
-                    and register.pin_dialog.isVisible(), timeout=2000)
-    qtbot.keyClicks(register.pin_dialog.pin, "2468")
-    qtbot.keyClick(register.pin_dialog.pin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: register.manager_dialog is not None and register.manager_dialog.isVisible(),
-                    timeout=5000)
-    manager = register.manager_dialog
+    manager = manager_mode(qtbot, register)
     manager.adjust_points.setValue(250)
     qtbot.keyClicks(manager.adjust_note, "Broken eggs in the last order")
     manager.adjust_button.click()
     qtbot.waitUntil(lambda: "Done" in manager.adjust_message.text(), timeout=5000)
-    shots.append(save_screenshot(manager, folder, "05-manager-mode"))
+    shot("11-manager-adjust", manager)
+
+    manager.tabs.setCurrentWidget(manager.transfer_tab)
+    manager.transfer_to.search.setFocus()
+    wedge.scan(manager, card_number(2))
+    qtbot.waitUntil(lambda: manager.transfer_to.card is not None, timeout=5000)
+    manager.transfer_points.setValue(200)
+    manager.transfer_button.click()
+    shot("12-transfer-asks", confirm(qtbot, manager))
+    manager.confirm_dialog.reject()
+
     manager.tabs.setCurrentWidget(manager.returns)
-    wedge.scan(manager, dialog.receipt.order_number)
+    wedge.scan(manager, sold.order_number)
     qtbot.waitUntil(lambda: manager.returns.order is not None, timeout=5000)
     manager.returns.set_quantity(manager.returns.order.lines[0].line_id, 1)
     manager.returns.return_button.click()
+    shot("13-return-asks", confirm(qtbot, manager.returns))
+    manager.returns.confirm_dialog.accept()
+    qtbot.waitUntil(lambda: manager.returns.receipt_dialog is not None
+                    and manager.returns.receipt_dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not manager.returns.receipt_dialog.preview.pixmap().isNull(), timeout=5000)
+    shot("14-return-slip", manager.returns.receipt_dialog)
+    manager.returns.receipt_dialog.accept()
     qtbot.waitUntil(lambda: manager.returns.message.text().startswith("Refund"), timeout=5000)
-    shots.append(save_screenshot(manager, folder, "06-return"))
-    manager.tabs.setCurrentIndex(manager.tabs.count() - 1)
-    qtbot.waitUntil(lambda: manager.audit_model.rowCount() >= 3, timeout=5000)
-    shots.append(save_screenshot(manager, folder, "07-audit-log"))
+    shot("15-return", manager)
+    manager.returns.found = None
+    manager.returns.void_button.click()
+    qtbot.waitUntil(lambda: manager.returns.confirm_dialog is not None
+                    and "Void order" in manager.returns.confirm_dialog.question.text(), timeout=5000)
+    shot("16-void-asks", manager.returns.confirm_dialog)
+    manager.returns.confirm_dialog.reject()
+
+    manager.tabs.setCurrentWidget(manager.pairing)
+    shot("17-central-service", manager)
+    manager.tabs.setCurrentWidget(manager.audit)
+    qtbot.waitUntil(lambda: manager.audit_model.rowCount() >= 5, timeout=5000)
+    shot("18-audit-log", manager)
     manager.reject()
 
     register.set_connection_status(ConnectionView("offline", offline_since=DEMO_NOW - timedelta(minutes=12),
                                                   last_synced_at=DEMO_NOW - timedelta(minutes=13)))
     register.refresh_status()
+    sell(qtbot, register, wedge, [coffee], card=None)
     wedge.scan(register, coffee.barcode)
     qtbot.waitUntil(lambda: register.view.item_count == 1 and "waiting" in register.status_outbox.text(),
                     timeout=5000)
-    shots.append(save_screenshot(register, folder, "08-offline-banner"))
+    shot("19-offline-banner")
 
-    for shot in shots:
-        with Image.open(shot) as picture:
-            assert picture.width >= 600 and picture.height >= 400
-    publish_screenshots(shots)
+    press(register, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: register.sign_in.isVisible(), timeout=5000)
+    shot("20-locked")
+
+    for path in shots:
+        with Image.open(path) as picture:
+            assert picture.size == size  # the window at the size asked, dialogs over it
+    publish_screenshots(shots, subfolder)
     with capsys.disabled():
         print(f"\nscreenshots: {folder}")

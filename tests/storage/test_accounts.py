@@ -40,12 +40,15 @@ def test_five_wrong_pins_lock_the_account_for_five_minutes(uow, cashier, snapsho
     answers = [verify_pin(uow(), cashier, "0000", NOW + timedelta(seconds=i)) for i in range(5)]
 
     assert [a.reason for a in answers] == ["wrong_pin"] * 4 + ["locked"]
-    assert answers[0].message == "wrong PIN (4 attempt(s) left before the account locks)"
+    assert answers[0].message == "wrong PIN (4 attempts left before the account locks)"
+    assert answers[3].message == "wrong PIN (1 attempt left before the account locks)"
 
     locked_state = snapshot()
     during = verify_pin(uow(), cashier, CASHIER_PIN, NOW + timedelta(minutes=4))
-    assert during.reason == "locked" and "Kim Cashier is locked" in during.message
-    assert snapshot() == locked_state  # refused while locked: nothing written, the lock is not extended
+    assert during.reason == "locked" and "Kim Cashier is locked for 1 more minute" in during.message
+    after_try = snapshot()
+    assert after_try["users"] == locked_state["users"]  # refused while locked: the lock is not extended
+    assert len(after_try["audit_log"]) == len(locked_state["audit_log"]) + 1  # but the attempt is on record
 
     after = verify_pin(uow(), cashier, CASHIER_PIN, NOW + timedelta(minutes=5, seconds=5))
     assert isinstance(after, Authenticated)
@@ -69,7 +72,7 @@ def test_the_audit_chain_verifies_and_finds_an_edited_record(engine, uow, cashie
     for _ in range(5):
         verify_pin(uow(), cashier, "0000", NOW)  # the lock is audited
     check = verify_audit_chain(uow())
-    assert check.ok and check.records == 3  # two users created, one lock
+    assert check.ok and check.records == 8  # two users created, five refused PINs, one lock
 
     # Someone with the file in hand drops the guard and edits a record.
     with engine.begin() as connection:
@@ -98,3 +101,31 @@ def test_the_audit_log_refuses_edits_through_the_database(engine, uow, manager) 
 
     with pytest.raises(IntegrityError, match="append-only"), engine.begin() as connection:
         connection.execute(text("UPDATE audit_log SET actor_id = 'x'"))
+
+
+def test_every_refused_pin_is_in_the_audit_log(uow, cashier) -> None:
+    verify_pin(uow(), cashier, "0000", NOW)
+    verify_pin(uow(), "nobody", "1234", NOW)
+
+    with uow() as work:
+        refused = [(r.actor_id, r.details) for r in work.audit.records() if r.action == "pin_refused"]
+    assert refused == [
+        (cashier, {"user": cashier, "reason": "wrong_pin", "attempts_left": 4}),
+        (None, {"user": "nobody", "reason": "unknown_user"}),
+    ]
+
+
+def test_a_cashier_signs_in_and_out_and_each_is_audited(uow, cashier) -> None:
+    from pos_app.services.accounts import active_accounts, sign_in, sign_out
+
+    assert [a.id for a in active_accounts(uow())] == [cashier]
+    assert sign_in(uow(), cashier, "0000", NOW, register_id="R1").reason == "wrong_pin"
+    signed = sign_in(uow(), cashier, CASHIER_PIN, NOW, register_id="R1")
+    assert isinstance(signed, Authenticated) and signed.account.name == "Kim Cashier"
+    sign_out(uow(), cashier, NOW, register_id="R1", locked=True)
+    sign_out(uow(), cashier, NOW, register_id="R1")
+
+    with uow() as work:
+        actions = [(r.actor_id, r.action) for r in work.audit.records()][-4:]
+    assert actions == [(cashier, "pin_refused"), (cashier, "signed_in"), (cashier, "register_locked"),
+                       (cashier, "signed_out")]

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from pos_app.storage.database import create_store_engine, open_store
 from pos_app.storage.migrations import (
     all_revisions,
+    current_heads,
     current_revision,
     downgrade_to,
     head_revision,
@@ -50,7 +51,7 @@ def test_every_revision_upgrades_step_by_step_and_downgrades_to_empty(tmp_path: 
     engine = create_store_engine(tmp_path / "steps.db")
     for revision in all_revisions():
         upgrade_to(engine, revision)
-        assert current_revision(engine) == revision
+        assert revision in current_heads(engine)
 
     downgrade_to(engine, "base")
     assert current_revision(engine) is None

@@ -138,7 +138,51 @@ def test_after_the_return_window_a_manager_approves(shop: UnitOfWorkFactory, sal
     approved = return_items(shop(), sale.order_number, {"L2": 1}, now=late, manager_id="M1", pin=MANAGER_PIN)
     assert isinstance(approved, ReturnResult) and approved.refund_minor == 321
     with shop(read_only=True) as work:
-        assert work.audit.records()[-1].action == "late_return_approved"
+        record = work.audit.records()[-1]
+    assert (record.action, record.actor_id) == ("items_returned", "M1")
+    assert record.details["late"] is True and record.details["approved_by"] == "M1"
+
+
+def test_a_return_in_manager_mode_is_the_managers_on_record(shop: UnitOfWorkFactory, sale: CompletedSale) -> None:
+    assert return_items(shop(), sale.order_number, {"L1": 1}, now=NOW, manager_id="M1", pin="0000",
+                        cashier_id="K1").reason == "wrong_pin"
+    back = return_items(shop(), sale.order_number, {"L1": 1}, now=NOW, manager_id="M1", pin=MANAGER_PIN,
+                        cashier_id="K1")
+    assert isinstance(back, ReturnResult)
+
+    assert {e.actor_id for e in back.entries} == {"M1"}
+    with shop(read_only=True) as work:
+        records = work.audit.records()
+    assert [r.action for r in records[-2:]] == ["pin_refused", "items_returned"]
+    details = records[-1].details
+    assert records[-1].actor_id == "M1"
+    assert (details["order"], details["customer"], details["refund_minor"]) == (sale.order_number, "C1", 989)
+    assert (details["approved_by"], details["cashier"], details["late"]) == ("M1", "K1", False)
+
+
+def test_a_cashiers_return_inside_the_window_is_the_cashiers_on_record(
+    shop: UnitOfWorkFactory, sale: CompletedSale
+) -> None:
+    back = returned(shop, sale.order_number, {"L2": 1})
+    assert {e.actor_id for e in back.entries} == {"K1"}
+    with shop(read_only=True) as work:
+        record = work.audit.records()[-1]
+    assert (record.action, record.actor_id, record.details["approved_by"]) == ("items_returned", "K1", None)
+
+
+def test_the_void_refuses_when_the_last_sale_is_not_the_one_shown(shop: UnitOfWorkFactory) -> None:
+    first = checkout(shop(), scan(shop, new_sale(), MUG), now=NOW, cashier_id="K1")
+    second = checkout(shop(), scan(shop, new_sale(), COFFEE), now=NOW, cashier_id="K1")
+    assert isinstance(first, CompletedSale) and isinstance(second, CompletedSale)
+
+    refused = void_last_order(shop(), manager_id="M1", pin=MANAGER_PIN, now=NOW, order_id=first.order_number)
+
+    assert refused.reason == "not_last_order" and second.order_number in refused.message
+    with shop(read_only=True) as work:
+        assert work.orders.get(first.order_number).status == "paid"
+        assert work.orders.get(second.order_number).status == "paid"
+    voided = void_last_order(shop(), manager_id="M1", pin=MANAGER_PIN, now=NOW, order_id=second.order_number)
+    assert isinstance(voided, VoidedOrder) and voided.order_id == second.order_number
 
 
 def test_a_manager_voids_the_last_order_and_everything_is_reversed(shop: UnitOfWorkFactory) -> None:

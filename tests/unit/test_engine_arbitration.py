@@ -79,7 +79,7 @@ def test_a_condition_failing_alone_keeps_its_own_reason_in_best_mode():
         [promo("BIG", percent("20"), conditions={"min_subtotal": "50.00"}), promo("P", percent("5"))],
     )
     assert reasons(result) == {"BIG": "min_subtotal"}
-    assert result["nudges"] == [{"promotion": "BIG", "message": "add 20.00 of any item to get 20% off"}]
+    assert result["nudges"] == [{"promotion": "BIG", "message": "add $20.00 of any item to get 20% off"}]
 
 
 def test_priority_walk_refuses_with_stopped_before_group_taken():

@@ -104,9 +104,54 @@ def test_promotions_savings_and_points_are_summarised():
     assert any(line.startswith("  Double points weekend") and line.endswith("+30 pts") for line in lines)
     assert any(line.startswith("  You saved") and line.endswith("3.00") for line in lines)
     assert any(line.startswith("  Earned") and line.endswith("+60") for line in lines)
-    assert any(line.startswith("  Redeemed") and line.endswith("-100 (1.00)") for line in lines)
+    assert any(line.startswith("  Paid with points") and line.endswith("-100 (1.00)") for line in lines)
     assert any(line.startswith("  Balance") and line.endswith("1460") for line in lines)
     assert "NV-8K2Q7" in text
+
+
+def test_a_long_promotion_name_wraps_and_its_amount_is_never_cut():
+    receipt = a_receipt(promotions=(AppliedPromotion("Fresh produce 20% off (up to $2.50) for members", amount=250),))
+    lines = layout_receipt(receipt)
+    at = next(i for i, line in enumerate(lines) if line.startswith("  Fresh produce"))
+    named = " ".join(line.strip() for line in lines[at:at + 3])
+    assert "(up to $2.50) for members" in named.replace(" -2.50", "")
+    assert lines[at + 1].endswith("-2.50") or lines[at].endswith("-2.50")
+    assert not any(line.rstrip().endswith("$2.") for line in lines)
+
+
+def test_rewards_claimed_and_points_paid_are_two_lines():
+    receipt = a_receipt(points=PointsSummary(earned=12, redeemed=830, balance=1200, redeemed_value=830,
+                                             reward_points=1200))
+    lines = layout_receipt(receipt)
+    assert any(line.startswith("  Rewards claimed") and line.endswith("-1200") for line in lines)
+    assert any(line.startswith("  Paid with points") and line.endswith("-830 (8.30)") for line in lines)
+    assert not any("-2030" in line for line in lines)
+
+
+def test_a_copy_says_so_and_a_kept_receipt_comes_back_exactly():
+    from pos_app.printing.receipt import as_copy, receipt_from_dict, receipt_to_dict
+
+    original = a_receipt()
+    assert receipt_from_dict(receipt_to_dict(original)) == original
+    copy = as_copy(original, datetime(2026, 11, 24, 9, 5))
+    assert "COPY - printed again 2026-11-24 09:05" in "\n".join(layout_receipt(copy))
+
+
+def test_a_return_slip_shows_what_came_back_the_refund_and_the_points():
+    receipt = a_receipt(kind="return", lines=(ReceiptLine("Organic whole milk 1L", 1, 189, 0, 189),),
+                        subtotal=189, discount_total=0, points_value=0, total=189, promotions=(), points=None,
+                        approved_by="Alex Manager", points_given_back=5, points_taken_back=3,
+                        next_visit_code=None, next_visit_offer=None)
+    lines = layout_receipt(receipt)
+    text = "\n".join(lines)
+    assert "RETURN" in text and "Order S1-R2-000123" in text and "Customer: Zoë Martin" in text
+    assert any(line.startswith("  1 returned") and line.endswith("-1.89") for line in lines)
+    assert any(line.startswith("REFUND USD") and line.endswith("1.89") for line in lines)
+    assert "Approved by Alex Manager" in text
+    assert any(line.startswith("  Given back") and line.endswith("+5") for line in lines)
+    assert any(line.startswith("  Taken back") and line.endswith("-3") for line in lines)
+    assert "TOTAL" not in text
+    assert max(len(line) for line in lines) <= RECEIPT_WIDTH
 
 
 def test_a_balance_not_yet_synced_is_marked_provisional():

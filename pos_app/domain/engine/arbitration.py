@@ -75,7 +75,7 @@ def arbitrate_priority(cands: list[Candidate], ctx: SaleContext) -> Arbitration:
                 if out.reason is not None:
                     result.refused[other.id] = (out.reason, out.detail, out.shortfall)
                 else:
-                    result.refused[other.id] = (Reason.EXCLUDED, f"{c.id} applies alone (exclusive)", 0)
+                    result.refused[other.id] = (Reason.EXCLUDED, f"{c.promo.title} applies alone (exclusive)", 0)
             return result
     running = list(ctx.subtotals)
     total = 0
@@ -106,9 +106,9 @@ def arbitrate_priority(cands: list[Candidate], ctx: SaleContext) -> Arbitration:
         total += out.amount
         result.selected.append(c)
         if group is not None:
-            groups[group] = c.id
+            groups[group] = c.promo.title
         if c.promo.stop:
-            stopped_by = c.id
+            stopped_by = c.promo.title
     return result
 
 
@@ -160,10 +160,20 @@ def arbitrate_best(cands: list[Candidate], ctx: SaleContext) -> Arbitration:
         if out.reason is not None:
             result.refused[c.id] = (out.reason, out.detail, out.shortfall)
         elif exclusive_won:
-            result.refused[c.id] = (Reason.EXCLUDED, f"{result.selected[0].id} applies alone (exclusive)", 0)
+            result.refused[c.id] = (Reason.EXCLUDED, f"{result.selected[0].promo.title} applies alone (exclusive)", 0)
         else:
-            result.refused[c.id] = (Reason.LOST_TO_BETTER, "a better combination for the customer applies", 0)
+            result.refused[c.id] = (Reason.LOST_TO_BETTER, _beaten_by(c, result.selected), 0)
     return result
+
+
+def _beaten_by(loser: Candidate, winners: list[Candidate]) -> str:
+    """Which promotions won instead, named: those that discount the same lines, else all that won."""
+    rivals = [w for w in winners if w.touched & loser.touched] or winners
+    if not rivals:
+        return "the customer pays less without it"
+    names = [w.promo.title for w in rivals]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{listed} {'gives' if len(names) == 1 else 'give'} the customer more"
 
 
 def is_monotone(c: Candidate, ctx: SaleContext) -> bool:

@@ -87,9 +87,9 @@ def code_refusal(promo: Promotion, ctx: SaleContext) -> tuple[Reason, str] | Non
 
 
 def describe_reward(promo: Promotion, currency: Currency) -> str:
-    """A short phrase for what the promotion gives ("10% off", "5.00 off", "3 for 10.00")."""
+    """A short phrase for what the promotion gives ("10% off", "$5.00 off", "3 for $10.00")."""
     r = promo.reward
-    money = currency.format_minor
+    money = currency.display
     if isinstance(r, PercentOff):
         what = {"items": "", "cheapest": " the cheapest item", "order": " the order"}[r.target]
         return f"{_pct(r.value)}% off{what}"

@@ -121,7 +121,7 @@ def earn(
     if exclusive is not None:
         for p, _ in live:
             if p is not exclusive[0]:
-                refused[p.id] = (Reason.EXCLUDED, f"{exclusive[0].id} applies alone (exclusive)")
+                refused[p.id] = (Reason.EXCLUDED, f"{exclusive[0].title} applies alone (exclusive)")
         live = [exclusive]
     group_winner: dict[str, Promotion] = {}
     for p, _ in live:  # priority, then id order: the first of equals wins
@@ -131,7 +131,7 @@ def earn(
     kept = []
     for p, el in live:
         if p.group is not None and group_winner[p.group] is not p:
-            refused[p.id] = (Reason.LOST_TO_BETTER, f"{group_winner[p.group].id} gives more points")
+            refused[p.id] = (Reason.LOST_TO_BETTER, f"{group_winner[p.group].title} gives more points")
         else:
             kept.append((p, el))
 

@@ -74,7 +74,7 @@ def check_conditions(
     if cond.min_subtotal is not None:
         have = sum(running[i] for i in eligible)
         if have < cond.min_subtotal:
-            money = ctx.settings.currency.format_minor
+            money = ctx.settings.currency.display
             return Outcome(
                 Reason.MIN_SUBTOTAL,
                 {},

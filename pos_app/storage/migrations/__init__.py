@@ -65,8 +65,15 @@ def new_revision(message: str) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The database's revision (None: empty); between the two sides of a merge, the newest branch head's."""
+    heads = current_heads(engine)
+    return max(heads) if heads else None
+
+
+def current_heads(engine: Engine) -> tuple[str, ...]:
+    """Every revision the database is at (two while branches that a merge revision joins are applied)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return tuple(MigrationContext.configure(connection).get_current_heads())
 
 
 def head_revision() -> str | None:
@@ -83,6 +90,7 @@ __all__ = [
     "MIGRATIONS_DIR",
     "alembic_config",
     "all_revisions",
+    "current_heads",
     "current_revision",
     "downgrade_to",
     "head_revision",
