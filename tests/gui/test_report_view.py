@@ -121,9 +121,9 @@ def test_the_store_view_comes_from_the_central_service_and_offline_falls_back(qt
 
 
 def test_manager_mode_has_the_report_tab_before_the_audit_log(qtbot, register):
-    from tests.gui.test_register_window import _manager_mode
+    from tests.gui.register_helpers import manager_mode
 
-    manager = _manager_mode(qtbot, register)
+    manager = manager_mode(qtbot, register)
     titles = [manager.tabs.tabText(i).replace("&", "") for i in range(manager.tabs.count())]
     assert titles[-2:] == ["Report", "Audit log"]
     manager.tabs.setCurrentWidget(manager.report)
