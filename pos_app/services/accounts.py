@@ -3,7 +3,9 @@
 argon2id (argon2-cffi) is memory-hard and salts every hash itself, so two
 users with the same PIN have different hashes. Five wrong PINs in a row lock
 the account for five minutes; while locked, even the right PIN is refused and
-the lock is not extended. Every refused PIN (wrong, unknown user, locked or
+the lock is not extended. A manager's PIN has at least 6 digits (a cashier's,
+4): against offline guessing of a copied database, argon2id makes each try
+cost, and six digits make a million of them. Every refused PIN (wrong, unknown user, locked or
 deactivated account) is written to the audit log as `pin_refused`, so a
 manager sees who tried what and when. The moment is always passed in (`now`).
 
@@ -34,9 +36,14 @@ class Authenticated:
     account: UserAccount
 
 
-def _check_pin_format(pin: str) -> Refused | None:
-    if not isinstance(pin, str) or not re.fullmatch(r"\d{4,8}", pin):
-        return Refused("malformed_pin", "a PIN is 4 to 8 digits")
+MANAGER_PIN_DIGITS = 6  # a manager's PIN guards adjustments, returns and voids: a million tries, not ten thousand
+
+
+def _check_pin_format(pin: str, role: Role) -> Refused | None:
+    shortest = MANAGER_PIN_DIGITS if Role(role) is Role.MANAGER else 4
+    if not isinstance(pin, str) or not re.fullmatch(rf"\d{{{shortest},8}}", pin):
+        who = "a manager's PIN" if Role(role) is Role.MANAGER else "a PIN"
+        return Refused("malformed_pin", f"{who} is {shortest} to 8 digits")
     return None
 
 
@@ -51,7 +58,7 @@ def create_user(
     created_by: str | None = None,
     daily_adjust_limit: int | None = None,
 ) -> UserAccount | Refused:
-    if bad := _check_pin_format(pin):
+    if bad := _check_pin_format(pin, role):
         return bad
     if not name.strip() or not user_id.strip():
         return Refused("name_required", "a user needs an id and a name")

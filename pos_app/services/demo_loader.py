@@ -23,7 +23,7 @@ from pos_app.storage.rewards import Reward
 from pos_app.storage.unit_of_work import UnitOfWork
 
 DEMO_CASHIER = ("cashier", "Sam Cashier", "1111")
-DEMO_MANAGER = ("manager", "Alex Manager", "2468")
+DEMO_MANAGER = ("manager", "Alex Manager", "246810")
 
 # The demo tiers by rolling 12-month spend (minor units) and their earn multipliers.
 _TIER_SPEND = {"bronze": 0, "silver": 100_000, "gold": 500_000}

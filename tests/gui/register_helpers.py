@@ -57,7 +57,7 @@ def sell(qtbot, register, wedge, products, card: str | None = ZOE_CARD):
     return dialog.receipt
 
 
-def manager_mode(qtbot, register, user: str = "manager", pin: str = "2468"):
+def manager_mode(qtbot, register, user: str = "manager", pin: str = "246810"):
     """F10, the manager's id and PIN typed: the manager dialog, open."""
     press(register, Qt.Key.Key_F10)
     qtbot.waitUntil(lambda: getattr(register, "pin_dialog", None) is not None

@@ -94,7 +94,7 @@ def test_another_cashier_signing_in_on_a_locked_till_parks_the_open_sale_in_the_
     press(register, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: register.sign_in.isVisible(), timeout=2000)
 
-    sign_in(qtbot, register, "2468", person="Alex Manager")
+    sign_in(qtbot, register, "246810", person="Alex Manager")
     qtbot.waitUntil(lambda: register.cashier is not None and register.cashier.name == "Alex Manager", timeout=5000)
     qtbot.waitUntil(lambda: register.parked_count == 1, timeout=5000)
     assert register.cart_panel.model.rows == () and register.customer_panel.current is None

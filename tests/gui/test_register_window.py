@@ -197,7 +197,7 @@ def test_manager_adjustment_needs_the_right_pin(qtbot, register, wedge):
     qtbot.waitUntil(lambda: "Wrong PIN" in pin.message.text(), timeout=5000)
     assert "4 attempts left" in pin.message.text()
     assert register.manager_dialog is None
-    qtbot.keyClicks(pin.pin, "2468")
+    qtbot.keyClicks(pin.pin, "246810")
     qtbot.keyClick(pin.pin, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: register.manager_dialog is not None and register.manager_dialog.isVisible(),
                     timeout=5000)

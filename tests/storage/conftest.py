@@ -19,7 +19,7 @@ from pos_app.storage.database import open_store
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
-MANAGER_PIN = "2468"
+MANAGER_PIN = "246810"
 CASHIER_PIN = "1357"
 
 SNAPSHOT_TABLES = (

@@ -129,3 +129,14 @@ def test_a_cashier_signs_in_and_out_and_each_is_audited(uow, cashier) -> None:
         actions = [(r.actor_id, r.action) for r in work.audit.records()][-4:]
     assert actions == [(cashier, "pin_refused"), (cashier, "signed_in"), (cashier, "register_locked"),
                        (cashier, "signed_out")]
+
+
+def test_a_managers_pin_has_at_least_six_digits(uow) -> None:
+    from pos_app.services.accounts import create_user
+
+    short = create_user(uow(), user_id="m2", name="Mo Manager", role=Role.MANAGER, pin="2468", now=NOW)
+    assert isinstance(short, Refused) and short.reason == "malformed_pin" and "6 to 8 digits" in short.message
+    assert not isinstance(create_user(uow(), user_id="m2", name="Mo Manager", role=Role.MANAGER, pin="246813",
+                                      now=NOW), Refused)
+    assert not isinstance(create_user(uow(), user_id="c2", name="Cy Cashier", role=Role.CASHIER, pin="1357",
+                                      now=NOW), Refused)

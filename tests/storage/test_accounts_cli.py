@@ -24,11 +24,11 @@ def test_the_first_manager_of_a_register_can_then_sign_in(tmp_path: Path, monkey
     config = tmp_path / "pos-companion.toml"
     config.write_text(f'database = "{database}"\n')
 
-    assert add(config, monkeypatch, "2468", "boss", "Ana Boss", "--role", "manager") == 0
+    assert add(config, monkeypatch, "246810", "boss", "Ana Boss", "--role", "manager") == 0
 
     assert "manager boss (Ana Boss) created" in capsys.readouterr().out
     engine = open_store(database)
-    signed_in = verify_pin(UnitOfWorkFactory(engine, "R1")(), "boss", "2468", datetime.now(UTC), Role.MANAGER)
+    signed_in = verify_pin(UnitOfWorkFactory(engine, "R1")(), "boss", "246810", datetime.now(UTC), Role.MANAGER)
     engine.dispose()
     assert not isinstance(signed_in, Refused)
 

@@ -69,8 +69,8 @@ def test_the_daily_limit_counts_what_the_manager_already_adjusted_today(uow, peo
 
 
 def test_a_managers_own_limit_overrides_the_programs(uow, people) -> None:
-    create_user(uow(), user_id="M2", name="Sam", role="manager", pin="9999", now=NOW, daily_adjust_limit=5000)
-    assert isinstance(adjust(uow, 3000, manager="M2", pin="9999"), Adjusted)
+    create_user(uow(), user_id="M2", name="Sam", role="manager", pin="999999", now=NOW, daily_adjust_limit=5000)
+    assert isinstance(adjust(uow, 3000, manager="M2", pin="999999"), Adjusted)
 
 
 def test_a_wrong_pin_or_a_cashier_cannot_adjust(uow, people, manager, cashier) -> None:

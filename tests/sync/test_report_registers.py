@@ -27,7 +27,7 @@ from sync.central import settings as central_settings
 from sync.central.report.query import loyalty_report
 from sync.central.report.refresh import refresh
 
-MANAGER_PIN = "8642"
+MANAGER_PIN = "864213"
 
 
 @pytest.fixture
