@@ -55,6 +55,7 @@ from pos_app.qt.task_runner import TaskFailure, TaskRunner
 from pos_app.qt.widgets import fkey_button, label, set_role
 from pos_app.services.accounts import Authenticated
 from pos_app.services.checkout import Connectivity
+from pos_app.services.connectivity import connectivity_of
 from pos_app.services.enrollment import Enrolled
 from pos_app.services.identification import Candidates, Identified
 from pos_app.services.outcome import Refused
@@ -483,15 +484,10 @@ class RegisterWindow(QMainWindow):
         The cache age comes from the sync loop's monotonic counter when there is one, so
         neither a wall-clock change nor a restart can make an old cache look fresh.
         """
-        view, now = self.connection, self.ctx.clock()
-        exposure = getattr(self.ctx.sync_loop, "exposure", None)
-        if exposure is not None:
-            age = exposure.cache_age()
-        else:
-            reference = view.last_synced_at or self.ctx.cache_loaded_at
-            age = (now - reference).total_seconds() if reference else None
-        return Connectivity(online=view.state in ("online", "syncing"), offline_since=view.offline_since,
-                            cache_age_s=age)
+        view = self.connection
+        return connectivity_of(view.state, offline_since=view.offline_since, last_synced_at=view.last_synced_at,
+                               exposure=getattr(self.ctx.sync_loop, "exposure", None), now=self.ctx.clock(),
+                               loaded_at=self.ctx.cache_loaded_at)
 
     def _checked_out(self, changed: Changed | None) -> None:
         if changed is None:

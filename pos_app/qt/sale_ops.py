@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pos_app.printing.receipt import Receipt
-from pos_app.printing.sale_receipt import receipt_from_sale
 from pos_app.qt.register_ops import Changed, OpChanges
 from pos_app.qt.sale_view import SaleView, sale_view
 from pos_app.qt.wording import money
@@ -21,6 +20,7 @@ from pos_app.services import sale
 from pos_app.services.checkout import ONLINE, CompletedSale, Connectivity, checkout
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import PricedSale, PricingEngineCache, price_sale
+from pos_app.services.receipts import StoreFacts, receipt_of
 from pos_app.services.rewards import cancel_reward, claim_reward, list_rewards
 from pos_app.services.sale import SaleDraft
 from pos_app.storage.rewards import Reward
@@ -38,15 +38,6 @@ class SaleUpdate:
     refused: Refused | None = None
     weigh_line: str | None = None  # a weighed item was just added: ask for its weight
     about: str = "item"  # which entry the refusal belongs to: item | customer | code | points
-
-
-@dataclass(frozen=True, slots=True)
-class StoreFacts:
-    """What the receipt's header says about the store."""
-
-    id: str
-    name: str
-    address: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,27 +91,8 @@ class SaleOps:
         if isinstance(done, Refused):
             return Changed(done)
         customer = done.priced.customer
-        receipt = receipt_from_sale(
-            done.cart_json(),
-            done.result_json(),
-            promotions=done.promotions_json(),
-            item_names=done.item_names,
-            store_name=self.store.name,
-            store_address=self.store.address,
-            register=self.uow.register_id,
-            cashier=cashier_name or cashier_id or "-",
-            order_number=done.order_number,
-            issued_at=now.replace(tzinfo=None),
-            customer_name=customer.name if customer else None,
-            points_before=done.points_before,
-            points_pending=done.points_pending,
-            next_visit_code=done.next_visit.code_text if done.next_visit else None,
-            next_visit_offer=done.next_visit.offer if done.next_visit else None,
-        )
-        if receipt.points is not None and done.points_after is not None:
-            # The printed balance comes from the checkout itself, so rewards claimed with points count too.
-            receipt = replace(receipt, points=replace(receipt.points, redeemed=done.order.points_redeemed,
-                                                      balance=done.points_after))
+        receipt = receipt_of(done, store=self.store, register=self.uow.register_id,
+                             cashier=cashier_name or cashier_id or "-", issued_at=now)
         total = money(done.order.total_minor, done.order.currency)
         summary = f"Order {done.order_number} paid: {total}."
         if customer is not None:

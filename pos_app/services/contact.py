@@ -7,6 +7,7 @@ wrong in words a cashier understands.
 from __future__ import annotations
 
 import re
+import secrets
 
 import phonenumbers
 from stdnum import ean
@@ -33,6 +34,12 @@ def check_card_number(scanned: str) -> str | Refused:
     except ValidationError as exc:  # pragma: no cover - the regex already ensures format and length
         return Refused("malformed_card", f"card number {number}: {exc}")
     return number
+
+
+def issue_card_number(prefix: str) -> str:
+    """A new random loyalty card number: `prefix`, random digits, the EAN-13 check digit."""
+    body = prefix + "".join(secrets.choice("0123456789") for _ in range(12 - len(prefix)))
+    return body + ean.calc_check_digit(body)
 
 
 def check_product_barcode(scanned: str) -> str | Refused:
@@ -70,4 +77,12 @@ def normalise_email(typed: str) -> str | Refused:
     return f"{local}@{domain.lower()}"
 
 
-__all__ = ["check_card_number", "check_product_barcode", "normalise_email", "normalise_phone"]
+def mask_phone(e164: str | None) -> str | None:
+    """A phone number a till may show on a customer-facing screen: its last four digits only."""
+    if not e164:
+        return None
+    digits = e164.lstrip("+")
+    return "+" + "*" * max(0, len(digits) - 4) + digits[-4:]
+
+
+__all__ = ["check_card_number", "check_product_barcode", "issue_card_number", "mask_phone", "normalise_email", "normalise_phone"]

@@ -35,6 +35,7 @@ class PersonalOffer:
     code: str
     name: str
     uses_left: int | None
+    promotion_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class CustomerCard:
     next_tier: str | None = None
     to_next_tier: int = 0  # minor units of spend still needed for `next_tier`
     currency: str = "USD"
+    expiring: tuple[tuple[int, date], ...] = ()  # (points, day they expire) within EXPIRING_SOON_DAYS
 
 
 def customer_card(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerCard | Refused:
@@ -79,6 +81,7 @@ def customer_card(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerC
         birthday_week=customer.birthday_within(today, BIRTHDAY_WEEK_DAYS),
         expiring_soon=sum(lot.remaining for lot in soon),
         expiring_on=min((lot.expires_on for lot in soon), default=None),
+        expiring=_by_day(soon),
         next_tier=upcoming.name if upcoming else None,
         to_next_tier=upcoming.threshold_minor - spend if upcoming else 0,
         currency=settings.currency,
@@ -114,7 +117,7 @@ def _personal_codes(uow: UnitOfWork, customer_id: str) -> tuple[PersonalOffer, .
         promotion = uow.promotions.get(code.promotion_id)
         if promotion is None:
             continue
-        offers.append(PersonalOffer(code.display or code.code, _name(promotion), code.uses_left))
+        offers.append(PersonalOffer(code.display or code.code, _name(promotion), code.uses_left, promotion["id"]))
     return tuple(offers)
 
 
@@ -128,8 +131,16 @@ def _audience_offers(
         if audience is None or promotion.get("codes") or promotion.get("name") in listed:
             continue
         if audience.includes(customer.id, customer.tier, customer.segments):
-            offers.append(PersonalOffer("", _name(promotion), None))
+            offers.append(PersonalOffer("", _name(promotion), None, promotion["id"]))
     return tuple(offers)
+
+
+def _by_day(lots: list[Any]) -> tuple[tuple[int, date], ...]:
+    """Points of the lots expiring soon, added up per day, soonest first."""
+    days: dict[date, int] = {}
+    for lot in lots:
+        days[lot.expires_on] = days.get(lot.expires_on, 0) + lot.remaining
+    return tuple((points, day) for day, points in sorted(days.items()) if points > 0)
 
 
 def _audience(promotion: dict[str, Any]) -> Audience | None:

@@ -69,6 +69,14 @@ class CatalogRepository:
         row = self._session.get(ProductRow, sku)
         return None if row is None or not row.active else to_item(row)
 
+    def by_skus(self, skus: Iterable[str]) -> dict[str, CatalogItem]:
+        """The active products among `skus`, by SKU (one query)."""
+        wanted = sorted(set(skus))
+        if not wanted:
+            return {}
+        rows = self._session.scalars(select(ProductRow).where(ProductRow.sku.in_(wanted), ProductRow.active))
+        return {row.sku: to_item(row) for row in rows}
+
     def upsert_many(self, items: Iterable[CatalogItem]) -> int:
         values = [_values(item) for item in items]
         if not values:

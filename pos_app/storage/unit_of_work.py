@@ -10,6 +10,18 @@ callers never see the session. A writing unit of work begins with
 `BEGIN IMMEDIATE` (see `database`); `factory(read_only=True)` begins a
 deferred read transaction for lookups, which never waits for a writer. Sessions are created inside the
 worker that uses them; only the engine is shared between threads.
+
+A caller that must add its own rows to a use case's transaction (the POS
+API keeps its answer with the sale it answers) holds the commit:
+
+    work = factory().hold_commit()
+    try:
+        result = checkout(work, draft, ...)      # its commit() only flushes
+        if work.commit_requested:
+            work.pos_transactions.add(...)      # same transaction
+        work.finish()                            # one commit for all of it
+    finally:
+        work.close()
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ from pos_app.storage.customers import CustomerRepository
 from pos_app.storage.database import WRITE
 from pos_app.storage.ledger import LedgerRepository
 from pos_app.storage.orders import OrderRepository
+from pos_app.storage.pos_api import PosKeyRepository, PosTransactionRepository
 from pos_app.storage.promotions import PromotionRepository
 from pos_app.storage.rewards import RewardRepository
 from pos_app.storage.settings import SettingsRepository
@@ -42,12 +55,16 @@ class UnitOfWork:
     audit: AuditRepository
     rewards: RewardRepository
     sync_state: SyncStateRepository
+    pos_keys: PosKeyRepository
+    pos_transactions: PosTransactionRepository
 
     def __init__(self, session_factory: sessionmaker[Session], register_id: str) -> None:
         self._session_factory = session_factory
         self.register_id = register_id
         self._session: Session | None = None
         self._committed = False
+        self._hold = False
+        self._commit_requested = False
 
     def __enter__(self) -> UnitOfWork:
         if self._session is not None:
@@ -64,12 +81,16 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.rewards = RewardRepository(session)
         self.sync_state = SyncStateRepository(session)
+        self.pos_keys = PosKeyRepository(session)
+        self.pos_transactions = PosTransactionRepository(session)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         assert self._session is not None
+        if self._hold and self._commit_requested and exc_type is None:
+            return  # the caller adds its rows, then `finish()` commits
         try:
             if not self._committed:
                 self._session.rollback()
@@ -78,8 +99,39 @@ class UnitOfWork:
 
     def commit(self) -> None:
         assert self._session is not None, "commit() outside the with block"
+        if self._hold:
+            self._session.flush()
+            self._commit_requested = True
+            return
         self._session.commit()
         self._committed = True
+
+    def hold_commit(self) -> UnitOfWork:
+        """Make `commit()` only flush and keep the transaction open after the `with` block (see above)."""
+        if self._session is not None:
+            raise RuntimeError("hold the commit before the unit of work is entered")
+        self._hold = True
+        return self
+
+    @property
+    def commit_requested(self) -> bool:
+        """A held unit of work whose use case asked to commit; its transaction is still open."""
+        return self._hold and self._commit_requested and not self._committed
+
+    def finish(self) -> None:
+        """Commit what the held use case asked to commit and what the caller added since."""
+        if self._session is not None and self.commit_requested:
+            self._session.commit()
+            self._committed = True
+
+    def close(self) -> None:
+        """End a held unit of work: whatever `finish()` did not commit is rolled back."""
+        if self._session is not None:
+            try:
+                if not self._committed:
+                    self._session.rollback()
+            finally:
+                self._session.close()
 
     def rollback(self) -> None:
         assert self._session is not None
