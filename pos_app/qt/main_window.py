@@ -384,6 +384,27 @@ class RegisterWindow(QMainWindow):
         self.runner.run_write(work, on_success=lambda update: self._sale_updated(update, generation), label=what,
                               lane="sale")
 
+    def adopt_sale(self, draft: Draft, view: SaleView) -> None:
+        """Show a sale built elsewhere (a till's check, through the POS API) as the sale on screen.
+
+        The same sale again (the till inquired after a change) keeps the cashier's changes still
+        queued for it; another sale drops them, as a new sale does.
+        """
+        with self._chain.lock:
+            if draft.sale_id != self._chain.draft.sale_id:
+                self._chain.generation += 1
+            self._chain.draft = draft
+            generation = self._shown_generation = self._chain.generation
+        if draft.customer_id is None and self.card is not None:
+            self.card = None
+            self.customer_panel.clear_customer()
+            self.customer_changed.emit(None)
+        elif draft.customer_id is not None and (self.card is None or self.card.customer.id != draft.customer_id):
+            customer_id = draft.customer_id
+            self.runner.run_read(lambda: self.ops.customer_card(customer_id), on_success=self._show_card,
+                                 label="load customer", latest_only="customer-card")
+        self._sale_updated(SaleUpdate(draft, view, OpChanges(cart=True, promotions=True, totals=True)), generation)
+
     def _sale_updated(self, update: SaleUpdate | None, generation: int) -> None:
         if update is None or generation != self._shown_generation:
             return  # an answer for a sale that was already finished or abandoned

@@ -58,18 +58,23 @@ class CustomerCard:
 
 def customer_card(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerCard | Refused:
     """The card of one cached customer at `now` (local store time), or `unknown_customer`."""
-    today = now.date()
     with uow:
-        balance = uow.ledger.balance(customer_id, today)
-        profile = uow.customers.get(customer_id)
-        if balance is None or profile is None:
-            return Refused("unknown_customer", f"no customer {customer_id!r}")
-        settings = uow.settings.get()
-        lots = uow.ledger.open_lots(customer_id, today)
-        spend = uow.orders.spend_between(customer_id, rolling_year_start(now), now)
-        customer = to_engine_customer(profile, balance.available)
-        offers = _personal_codes(uow, customer_id)
-        offers += _audience_offers(uow.promotions.in_force(now), customer, {o.name for o in offers})
+        return card_in(uow, customer_id, now)
+
+
+def card_in(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerCard | Refused:
+    """`customer_card` inside a unit of work the caller has entered (it sees the caller's own writes)."""
+    today = now.date()
+    balance = uow.ledger.balance(customer_id, today)
+    profile = uow.customers.get(customer_id)
+    if balance is None or profile is None:
+        return Refused("unknown_customer", f"no customer {customer_id!r}")
+    settings = uow.settings.get()
+    lots = uow.ledger.open_lots(customer_id, today)
+    spend = uow.orders.spend_between(customer_id, rolling_year_start(now), now)
+    customer = to_engine_customer(profile, balance.available)
+    offers = _personal_codes(uow, customer_id)
+    offers += _audience_offers(uow.promotions.personal_in_force(now), customer, {o.name for o in offers})
     soon = [lot for lot in lots if (lot.expires_on - today).days <= EXPIRING_SOON_DAYS]
     upcoming = _next_tier(settings, spend, profile.tier)
     return CustomerCard(
@@ -159,4 +164,4 @@ def _name(promotion: dict[str, Any]) -> str:
     return promotion.get("name", promotion["id"])
 
 
-__all__ = ["CustomerCard", "PersonalOffer", "customer_by_id", "customer_card"]
+__all__ = ["CustomerCard", "PersonalOffer", "card_in", "customer_by_id", "customer_card"]

@@ -20,7 +20,7 @@ from pos_app.storage.pos_api import PosKey
 from pos_app.storage.unit_of_work import UnitOfWork
 
 KEY_PREFIX = "posk_"
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +36,9 @@ def key_hash(key: str) -> str:
 
 
 def add_key(uow: UnitOfWork, name: str, *, now: datetime) -> IssuedKey | Refused:
-    """A new key for the till called `name` (letters, digits, `.`, `_`, `-`; at most 64)."""
+    """A new key for the till called `name` (letters, digits, `.`, `_`, `-`; at most 32)."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        return Refused("bad_key_name", f"key name {str(name)[:40]!r}: letters, digits, '.', '_' or '-', at most 64")
+        return Refused("bad_key_name", f"key name {str(name)[:40]!r}: letters, digits, '.', '_' or '-', at most 32")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with uow:
         if uow.pos_keys.exists(name):

@@ -86,13 +86,14 @@ def answer_once(
     call: str,
     request_hash: str,
     work: Callable[[UnitOfWork], R | Refused],
-    answer: Callable[[R], Answer],
+    answer: Callable[[UnitOfWork, R], Answer],
     now: datetime,
 ) -> Answer | Refused:
     """Do `work` and store `answer(result)` in its transaction, unless this transaction was answered before.
 
     `work` is a use case called with a unit of work (it enters and commits it
     as usual). Its refusal is returned as it is and nothing of it is stored.
+    `answer(uow, result)` may read through `uow`: it sees the work's writes.
     """
     earlier = earlier_answer(factory, till=till, transaction_id=transaction_id, call=call, request_hash=request_hash)
     if earlier is not None:
@@ -113,7 +114,7 @@ def answer_once(
         stored = held.pos_transactions.get(till, transaction_id)
         if stored is not None:  # the same call, sent twice at once, was answered while this one waited
             return _replay(stored, transaction_id, call, request_hash)
-        made = answer(result)
+        made = answer(held, result)
         held.pos_transactions.add(till, transaction_id, StoredAnswer(call, request_hash, made.status, made.text), now)
         held.finish()
         return made

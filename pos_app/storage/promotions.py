@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
@@ -93,6 +93,28 @@ class PromotionRepository:
             .order_by(PromotionRow.priority, PromotionRow.id)
         ).all()
         return self._assemble(rows)
+
+    def personal_in_force(self, now: datetime) -> list[dict[str, Any]]:
+        """`{"id", "name", "audience"}` of the promotions in force at `now` that have an audience and no code.
+
+        What a customer's card lists as their offers; read from the stored JSON by
+        SQLite itself, without loading every promotion in force.
+        """
+        moment = now.replace(tzinfo=None).isoformat()
+        has_codes = exists().where(PromotionCodeRow.promotion_id == PromotionRow.id)
+        rows = self._session.execute(
+            select(PromotionRow.id, func.json_extract(PromotionRow.body, "$.name"),
+                   func.json_extract(PromotionRow.body, "$.audience"))
+            .where(
+                PromotionRow.active,
+                or_(PromotionRow.valid_from.is_(None), PromotionRow.valid_from <= moment),
+                or_(PromotionRow.valid_to.is_(None), PromotionRow.valid_to >= moment),
+                func.json_type(PromotionRow.body, "$.audience") == "object",
+                ~has_codes,
+            )
+            .order_by(PromotionRow.priority, PromotionRow.id)
+        ).all()
+        return [{"id": row[0], "name": row[1] or row[0], "audience": json.loads(row[2])} for row in rows]
 
     def all_active(self) -> list[dict[str, Any]]:
         rows = self._session.scalars(
