@@ -366,6 +366,7 @@ def start_pos_api(settings: AppSettings, checks: Any, sync_loop: Any = None) -> 
 
 def run_headless(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) -> int:
     """The register without a window: its sync loop and the POS API, until interrupted. No Qt is imported."""
+    import signal
     import sys
 
     from pos_app.api.server import ListenError
@@ -378,6 +379,7 @@ def run_headless(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = N
         print(exc, file=sys.stderr)
         return 1
     print(f"POS API on {server.address}", flush=True)
+    signal.signal(signal.SIGTERM, _exit_quietly)  # uvicorn stops on it, then hands it here: clean up, exit 0
     keeper = _ExposureKeeper(settings, loop) if loop is not None else None
     if loop is not None:
         loop.start()
@@ -391,6 +393,10 @@ def run_headless(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = N
         if central is not None:
             central.stop()
     return 0
+
+
+def _exit_quietly(_signal: int, _frame: Any) -> None:
+    raise SystemExit(0)
 
 
 class _ExposureKeeper:

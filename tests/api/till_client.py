@@ -120,9 +120,13 @@ class RunningRegister:
 
 def start_register(template: Path, directory: Path, *, sync_loop: Any = None, checks: TillChecks | None = None,
                    tills: tuple[str, ...] = ("till-1", "till-2")) -> RunningRegister:
-    """A copy of the demo store, two tills' keys, the POS API on a free port (real HTTP, real SQLite)."""
+    """A copy of the demo store, two tills' keys, the POS API on a free port (real HTTP, real SQLite).
+
+    A `register.db` already in `directory` (a copy a sync loop was wired to) is used as it is.
+    """
     database = directory / "register.db"
-    shutil.copyfile(template, database)
+    if not database.exists():
+        shutil.copyfile(template, database)
     factory = UnitOfWorkFactory(open_store(database), "R1")
     keys = {}
     for name in tills:
