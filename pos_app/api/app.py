@@ -27,9 +27,11 @@ import anyio
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from pos_app.api import answers
 from pos_app.api.errors import error_body, refusal, request_error
@@ -420,11 +422,15 @@ def _install_error_answers(app: FastAPI) -> None:
         return _json(status, body)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> Response:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return _json(404, error_body("not_found", "no such call: see /openapi.json"))
         if exc.status_code == 405:
-            return _json(405, error_body("method_not_allowed", "this call exists with another method"))
+            allowed = sorted({method for route in app.router.routes if isinstance(route, APIRoute)
+                              and route.matches(request.scope)[0] is not Match.NONE for method in route.methods})
+            response = _json(405, error_body("method_not_allowed", f"this call is {' or '.join(allowed)}"))
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
         return _json(exc.status_code, error_body("http_error", str(exc.detail)))
 
     @app.exception_handler(OperationalError)

@@ -108,6 +108,8 @@ def request_error(errors: Sequence[Mapping[str, Any]]) -> tuple[int, dict[str, A
     if kind == "too_long" and loc == ["lines"]:
         return 422, error_body("too_many_lines", f"a check has at most 500 lines ({_count(first)} sent)")
     words = _WORDS.get(kind) or str(first.get("msg", "is not valid"))
+    if kind == "string_pattern_mismatch" and loc and str(loc[-1]) in _PATTERN_WORDS:
+        words = _PATTERN_WORDS[str(loc[-1])]
     if kind in ("string_type", "int_type", "bool_type") and isinstance(first.get("input"), float):
         words += f", not the number {json.dumps(first['input'])}"
     if kind == "missing" and not where:
@@ -145,6 +147,16 @@ _WORDS = {
     "string_pattern_mismatch": "is not in the expected form (see /openapi.json)",
     "too_long": "has too many items",
     "none_required": "must be null",
+}
+
+
+_PATTERN_WORDS = {
+    "phone": "not a phone number",
+    "email": "not an email address",
+    "card": "a card number has 13 digits",
+    "order_id": "not an order number (letters, digits, '.', '_', '-', as on the receipt)",
+    "transaction_id": "1-64 characters of letters, digits and . _ : -",
+    "birthday": "a date like 1990-11-25",
 }
 
 

@@ -64,8 +64,16 @@ class CartLineIn(_Strict):
     min_unit_price: Money = None
 
 
+_PENS = {"id": "1", "sku": "WRI-0099", "qty": 2, "unit_price": "4.59"}
+_YOGURT = {"id": "2", "sku": "DAI-0005", "qty": 1, "unit_price": "2.49"}
+_CHECK = {"check_id": "T1-0042", "member": "2900000000018", "lines": [_PENS, _YOGURT], "codes": ["SAVE5"],
+          "redeem_points": 0}
+
+
 class CheckIn(_Strict):
     """A till's check as it stands: everything, every time."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_CHECK]})
 
     check_id: Text64
     member: Annotated[str, Field(min_length=1, max_length=64)] | None = Field(
@@ -77,6 +85,9 @@ class CheckIn(_Strict):
 
 class CommitIn(CheckIn):
     """The till took payment: the check as inquired, the total it charged, and the transaction's id."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {**_CHECK, "transaction_id": "T1-0042-pay", "expected_total": "10.68"}]})
 
     transaction_id: TransactionId
     expected_total: Money
@@ -95,8 +106,12 @@ class ManagerIn(_Strict):
 
 
 class ReverseIn(_Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"transaction_id": "T1-0050-ret", "order_id": "R1-000001", "lines": [{"id": "1", "qty": 1}]},
+        {"transaction_id": "T1-0051-void", "order_id": "R1-000001"}]})
+
     transaction_id: TransactionId
-    order_id: Annotated[str, Field(min_length=1, max_length=80)]
+    order_id: Annotated[str, Field(pattern=r"^[0-9A-Za-z._-]{1,80}$", description="as on the receipt's barcode")]
     lines: list[ReverseLineIn] | None = Field(None, max_length=500, description="absent: the whole order")
     manager: ManagerIn | None = None
 
@@ -107,11 +122,17 @@ class ConsentsIn(_Strict):
 
 
 class SignUpIn(_Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"transaction_id": "T1-0043-signup", "name": "Kim Park", "phone": "(415) 555-0199",
+         "email": "kim.park@example.org", "consents": {"email": True, "sms": False}}]})
+
     transaction_id: TransactionId
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    phone: Annotated[str, Field(max_length=40)] | None = None
-    email: Annotated[str, Field(max_length=254)] | None = None
-    card: Annotated[str, Field(max_length=13)] | None = Field(None, description="assigned when absent")
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9 ().-]{3,30}$")] | None = Field(
+        None, description="any local form (read in the program's phone region) or E.164")
+    email: Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,189}$")] | None = None
+    card: Annotated[str, Field(pattern=r"^[0-9]{13}$")] | None = Field(
+        None, description="an EAN-13 card number; assigned when absent")
     birthday: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
     consents: ConsentsIn
 

@@ -124,8 +124,10 @@ def test_sign_up_refuses_bad_fields_with_their_names(register) -> None:
     till = register.till()
 
     cases = {
-        "phone": sign_up(till, "b1", phone="12"),
-        "email": sign_up(till, "b2", email="kim@"),
+        "phone": sign_up(till, "b1", phone="123"),
+        "phone shape": sign_up(till, "b1", phone="call me"),
+        "email": sign_up(till, "b2", email="kim@example"),
+        "email shape": sign_up(till, "b2", email="kim"),
         "card": sign_up(till, "b3", card="2900000000019"),
         "birthday": sign_up(till, "b4", birthday="2026-02-30"),
         "consents": till.post("/v1/members", {"transaction_id": "b5", "name": "Kim"}),
@@ -136,6 +138,8 @@ def test_sign_up_refuses_bad_fields_with_their_names(register) -> None:
         assert answer.status_code == 422, (field, answer.text)
     assert cases["phone"].json()["error"]["code"] == "malformed_phone"
     assert cases["email"].json()["error"]["code"] == "malformed_email"
+    assert cases["phone shape"].json()["error"]["message"] == "phone: not a phone number"
+    assert cases["email shape"].json()["error"]["message"] == "email: not an email address"
     assert cases["card"].json()["error"]["code"] == "bad_check_digit"
     assert cases["birthday"].json()["error"]["message"].startswith("birthday:")
     assert cases["consents"].json()["error"]["message"] == "consents: is required"
