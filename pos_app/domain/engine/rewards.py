@@ -15,7 +15,7 @@ from math import lcm
 
 from pos_app.domain.engine.context import SaleContext
 from pos_app.domain.engine.spread import spread, spread_int
-from pos_app.domain.money import round_minor, round_ratio
+from pos_app.domain.money import round_ratio
 from pos_app.domain.promotion import (
     AmountOff,
     Bundle,
@@ -193,21 +193,30 @@ def _cheapest(lines: tuple[int, ...], running: list[int], ctx: SaleContext) -> i
 def _bundle_parts(
     reward: Bundle, lines: tuple[int, ...], running: list[int], ctx: SaleContext
 ) -> dict[int, int]:
-    # Units sorted by running unit price, highest first, ties in cart order: the lines sorted so (stable),
-    # each line's units side by side. Sorting lines, not units, is the same order for a fraction of the work.
-    units = [(_unit_price(i, running, ctx), i) for i in _by_unit_price(lines, running, ctx, highest_first=True)
-             for _ in range(ctx.units[i])]
+    """FORMAT.md 3.5 and 8.8, in integers: each unit's running price times the units' common multiple.
+
+    Units go highest price first, ties in cart order (whole lines sorted, each line's units side by
+    side); each full group dearer than the bundle's value loses the difference, rounded once, spread
+    over its lines by their units' prices. Scaling every price by one factor changes neither the order,
+    nor the rounded difference (computed over the same factor), nor the proportions of the spread.
+    """
+    units = ctx.units
+    common = lcm(*(units[i] for i in lines)) if lines else 1
+    scaled = {i: running[i] * (common // units[i]) for i in lines}
+    expanded = [i for i in sorted(lines, key=lambda i: -scaled[i]) for _ in range(units[i])]
+    value = reward.value * common
     parts: dict[int, int] = dict.fromkeys(lines, 0)
-    for g in range(len(units) // reward.qty):
-        group = units[g * reward.qty : (g + 1) * reward.qty]
-        group_total = sum(price for price, _ in group)
-        if group_total <= reward.value:
+    for g in range(len(expanded) // reward.qty):
+        group = expanded[g * reward.qty : (g + 1) * reward.qty]
+        group_total = sum(scaled[i] for i in group)
+        if group_total <= value:
             continue
-        difference = round_minor(group_total - reward.value, ctx.settings.rounding)
-        weights: dict[int, Fraction] = {}
-        for price, i in group:
-            weights[i] = weights.get(i, Fraction(0)) + price
-        for i, part in spread(difference, sorted(weights.items())).items():
+        difference = round_ratio(group_total - value, common, ctx.settings.rounding)
+        weights: dict[int, int] = {}
+        for i in group:
+            weights[i] = weights.get(i, 0) + scaled[i]
+        members = sorted(weights)
+        for i, part in spread_int(difference, members, [weights[i] for i in members]).items():
             parts[i] += part
     return parts
 
