@@ -329,7 +329,7 @@ def build_pos_api(settings: AppSettings, checks: Any, sync_loop: Any = None, *,
     `checks` is the `TillChecks` the window mirrors (a fresh one without a window). Raises
     `ListenError` when the address is malformed or taken.
     """
-    from pos_app.api.app import PosApiContext, create_pos_api
+    from pos_app.api.app import PosApiContext, create_pos_api, warm_up
     from pos_app.api.server import PosApiServer
     from pos_app.services.connectivity import sync_loop_connectivity
     from pos_app.services.receipts import StoreFacts
@@ -345,7 +345,9 @@ def build_pos_api(settings: AppSettings, checks: Any, sync_loop: Any = None, *,
         store=StoreFacts(settings.store_id, settings.store_name, settings.store_address),
         card_prefix=settings.card_prefix,
     )
-    return PosApiServer(create_pos_api(context), settings.pos_api_listen)
+    server = PosApiServer(create_pos_api(context), settings.pos_api_listen)
+    warm_up(context)
+    return server
 
 
 def start_pos_api(settings: AppSettings, checks: Any, sync_loop: Any = None) -> Any:

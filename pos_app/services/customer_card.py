@@ -62,14 +62,19 @@ def customer_card(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerC
         return card_in(uow, customer_id, now)
 
 
-def card_in(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerCard | Refused:
-    """`customer_card` inside a unit of work the caller has entered (it sees the caller's own writes)."""
+def card_in(
+    uow: UnitOfWork, customer_id: str, now: datetime, settings: LoyaltySettings | None = None
+) -> CustomerCard | Refused:
+    """`customer_card` inside a unit of work the caller has entered (it sees the caller's own writes).
+
+    `settings`: the program's settings when the caller has them at hand (a priced sale's).
+    """
     today = now.date()
     balance = uow.ledger.balance(customer_id, today)
     profile = uow.customers.get(customer_id)
     if balance is None or profile is None:
         return Refused("unknown_customer", f"no customer {customer_id!r}")
-    settings = uow.settings.get()
+    settings = settings or uow.settings.get()
     lots = uow.ledger.open_lots(customer_id, today)
     spend = uow.orders.spend_between(customer_id, rolling_year_start(now), now)
     customer = to_engine_customer(profile, balance.available)

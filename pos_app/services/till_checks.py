@@ -26,7 +26,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
@@ -333,21 +333,20 @@ def _qty_text(qty: int | Fraction) -> str:
 def _draft_line(till_line: TillLine, known: CatalogItem | None, qty: int | str) -> DraftLine:
     """The till's line as the register sells it: the till's price, the catalogue's facts where not sent."""
     line, sent = till_line.line, till_line.sent
-    base = known or CatalogItem(sku=line.sku, name=line.sku, unit_price_minor=line.unit_price)
-
-    def pick(name: str, ours: object, catalogue: object) -> object:
-        return ours if name in sent else catalogue
-
-    item = replace(
-        base,
+    if known is None:
+        known = CatalogItem(sku=line.sku, name=line.sku, unit_price_minor=line.unit_price)
+    item = CatalogItem(
+        sku=line.sku,
+        name=known.name,
         unit_price_minor=line.unit_price,
+        barcode=known.barcode,
+        categories=tuple(sorted(line.categories)) if "categories" in sent else known.categories,
+        brand=line.brand if "brand" in sent else known.brand,
+        tags=tuple(sorted(line.tags)) if "tags" in sent else known.tags,
+        no_discount=line.no_discount if "no_discount" in sent else known.no_discount,
+        no_points=line.no_points if "no_points" in sent else known.no_points,
+        min_unit_price_minor=line.min_unit_price if "min_unit_price" in sent else known.min_unit_price_minor,
         weighted=line.weighted,
-        categories=tuple(sorted(pick("categories", line.categories, base.categories))),  # type: ignore[arg-type]
-        brand=pick("brand", line.brand, base.brand),  # type: ignore[arg-type]
-        tags=tuple(sorted(pick("tags", line.tags, base.tags))),  # type: ignore[arg-type]
-        no_discount=pick("no_discount", line.no_discount, base.no_discount),  # type: ignore[arg-type]
-        no_points=pick("no_points", line.no_points, base.no_points),  # type: ignore[arg-type]
-        min_unit_price_minor=pick("min_unit_price", line.min_unit_price, base.min_unit_price_minor),  # type: ignore[arg-type]
     )
     return DraftLine(line.id, item, qty)
 

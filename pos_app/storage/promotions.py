@@ -18,7 +18,7 @@ from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
-from pos_app.storage.tables import PromotionCodeRow, PromotionRow, StoreRevisionRow
+from pos_app.storage.tables import PERSONAL_AUDIENCE, PromotionCodeRow, PromotionRow, StoreRevisionRow
 
 
 def _bound(value: str | None, *, end: bool) -> str | None:
@@ -98,7 +98,8 @@ class PromotionRepository:
         """`{"id", "name", "audience"}` of the promotions in force at `now` that have an audience and no code.
 
         What a customer's card lists as their offers; read from the stored JSON by
-        SQLite itself, without loading every promotion in force.
+        SQLite itself through an index on the audience's JSON type (revision 0021),
+        without loading every promotion in force.
         """
         moment = now.replace(tzinfo=None).isoformat()
         has_codes = exists().where(PromotionCodeRow.promotion_id == PromotionRow.id)
@@ -109,7 +110,7 @@ class PromotionRepository:
                 PromotionRow.active,
                 or_(PromotionRow.valid_from.is_(None), PromotionRow.valid_from <= moment),
                 or_(PromotionRow.valid_to.is_(None), PromotionRow.valid_to >= moment),
-                func.json_type(PromotionRow.body, "$.audience") == "object",
+                PERSONAL_AUDIENCE == "object",
                 ~has_codes,
             )
             .order_by(PromotionRow.priority, PromotionRow.id)

@@ -163,6 +163,11 @@ class PromotionRow(Base):
     body: Mapped[str] = mapped_column(Text)
 
 
+# A customer's card lists the promotions with an audience: found through their JSON by this index (revision 0021).
+PERSONAL_AUDIENCE = func.json_type(PromotionRow.body, text("'$.audience'"))
+Index("ix_promotions_audience_type", PERSONAL_AUDIENCE)
+
+
 class PromotionCodeRow(Base):
     """A code of a promotion; `code` is normalised (trimmed, upper case). `uses_left` None: unlimited."""
 
@@ -437,6 +442,7 @@ class PosTransactionRow(Base):
 
 __all__ = [
     "NAMING_CONVENTION",
+    "PERSONAL_AUDIENCE",
     "AuditLogRow",
     "Base",
     "CustomerRow",
