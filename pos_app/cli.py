@@ -87,8 +87,8 @@ def run_register(args: list[str]) -> int:
                                          store_address=("12 High Street", "Springfield"))
         if not options.no_central:
             demo_sync = start_demo_sync(settings, directory, loaded.store)
-            print(f"Central service on {demo_sync[0].base_url} (Ctrl+K in the window cuts the connection)",
-                  file=sys.stderr)
+            cut = "" if options.headless else " (Ctrl+K in the window cuts the connection)"
+            print(f"Central service on {demo_sync[0].base_url}{cut}", file=sys.stderr)
         print(f"Key of the demo's till for the POS API: {demo_till_key(path)}", file=sys.stderr)
     if options.headless:
         return run_headless(settings, demo_sync=demo_sync)

@@ -43,39 +43,65 @@ _REASONS: dict[str, tuple[int, str]] = {
     "inactive_user": (403, "not_allowed"),
     "unknown_user": (403, "unknown_user"),
     "unknown_order": (404, "unknown_order"),
+    "unknown_customer": (422, "unknown_member"),  # the member left the register's cache meanwhile
 }
 _DUPLICATE_FIELDS = {"card_taken": "card", "phone_taken": "phone", "email_taken": "email"}
 _OFFLINE_REASONS = {"offline_customer_cap", "offline_register_cap", "cache_too_old"}
 
 ERROR_CODES: dict[str, str] = {
+    # the request itself
     "bad_json": "400: the body is not JSON",
     "unauthorized": "401: no key, a wrong key or a removed one",
     "not_found": "404: no such call",
-    "unknown_member": "404 (GET /v1/members/{id}) or 422 (a check naming a member): no such member",
-    "unknown_order": "404: no such order at this register",
-    "method_not_allowed": "405: the call exists with another method",
+    "method_not_allowed": "405: the call exists with another method (`Allow` says which)",
+    "too_large": "413: the body is larger than 1 MiB",
+    "unsupported_media_type": "415: send Content-Type: application/json",
+    "invalid_request": "422: a field is missing, unknown, of the wrong type or out of range; the message names it "
+                       "(`lines[3].qty: must be > 0`); money sent as a number, malformed or with too many decimals",
+    "bad_transaction_id": "422: transaction_id is 1-64 characters of letters, digits and . _ : -",
+    # members
+    "bad_check_digit": "422: a card number whose check digit is wrong (search, sign-up, a check's member)",
+    "malformed_phone": "422: not a phone number",
+    "malformed_email": "422: not an email address",
+    "empty_search": "422: a search with no letter or digit",
+    "name_required": "422: sign-up without a name",
+    "name_too_long": "422: a name over 200 characters",
+    "bad_birthday": "422: a birthday in the future",
+    "unknown_member": "404 (GET /v1/members/{id}) or 422 (a check's member): no such member or card",
     "duplicate": "409: the phone, email or card belongs to someone else (`field` names it)",
-    "transaction_reused": "409: this transaction_id answered another request",
+    # checks
+    "too_many_lines": "422: more than 500 lines",
+    "duplicate_line": "422: two lines with the same id",
+    "bad_quantity": "422: a quantity below 1 or above 9,999, or a weight badly written",
+    "bad_price": "422: a unit price too high to be true",
+    "malformed_code": "422: a code with other characters than letters, digits, '-' and '_', or over 64",
+    "too_many_codes": "422: more than 50 codes",
+    "bad_points": '422: redeem_points is not 0, a number of points or "max"',
+    "customer_required": "422: points asked for a check without a member",
+    "empty_sale": "422: a commit with no lines",
     "repriced": "409: the check's total is no longer expected_total (`result` holds the new one); nothing written",
-    "offline_cap": "409: offline, the points this sale spends pass a cap (`reason`); nothing written",
-    "already_paid": "409: this check was already paid (in the window or by another transaction)",
+    "offline_cap": "409: offline, the points this sale spends pass a cap (`reason`: offline_customer_cap, "
+                   "offline_register_cap or cache_too_old); nothing written",
+    "already_paid": "409: this check was already paid (in the window, or under another transaction_id)",
     "insufficient_points": "409: the member no longer has the points this sale spends",
     "code_used": "409: a single-use code was used meanwhile: inquire again",
+    "reward_unavailable": "409: a reward the cashier claimed in the window is no longer offered",
+    "reward_not_in_sale": "409: a reward the cashier claimed needs its item in the check",
+    "transaction_reused": "409: this transaction_id answered another request",
+    # returns
+    "unknown_order": "404: no such order at this register",
+    "unknown_line": "422: the order has no such line",
     "more_than_sold": "409: more returned than was sold (earlier returns counted)",
     "nothing_to_return": "409: the whole order was returned already",
     "order_voided": "409: the order was voided",
-    "return_window_closed": "409: after the return window a manager's id and PIN are needed",
+    "return_window_closed": "409: after the return window a manager's id and PIN are needed (`manager`)",
     "wrong_pin": "403: the manager's PIN is wrong",
-    "too_large": "413: the body is larger than 1 MiB",
-    "unsupported_media_type": "415: send Content-Type: application/json",
-    "invalid_request": "422: a field is missing, unknown, of the wrong type or out of range (message names it)",
-    "bad_check_digit": "422: a card number whose check digit is wrong",
-    "too_many_lines": "422: more than 500 lines",
-    "bad_quantity": "422: a quantity below 1, above 9,999, or a weight badly written",
-    "malformed_phone": "422: not a phone number",
-    "malformed_email": "422: not an email address",
-    "customer_required": "422: points asked for a check without a member",
-    "busy": "503: the register's store is busy for longer than 10 s; retry (Retry-After)",
+    "locked": "403: too many wrong PINs: the manager's account is locked for a while",
+    "unknown_user": "403: no such manager",
+    "not_allowed": "403: the account is not a manager's, or is deactivated",
+    # the register
+    "busy": "503: the register's store stayed busy for 10 s; retry (Retry-After)",
+    "internal": "500: a bug in the register (logged); never an answer to bad input",
 }
 
 
