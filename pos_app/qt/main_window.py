@@ -391,10 +391,13 @@ class RegisterWindow(QMainWindow):
         queued for it; another sale drops them, as a new sale does.
         """
         with self._chain.lock:
-            if draft.sale_id != self._chain.draft.sale_id:
+            another = draft.sale_id != self._chain.draft.sale_id
+            if another:
                 self._chain.generation += 1
             self._chain.draft = draft
             generation = self._shown_generation = self._chain.generation
+        if another:
+            self.cart_panel.say("")  # what was said about the sale before is not about this one
         if draft.customer_id is None and self.card is not None:
             self.card = None
             self.customer_panel.clear_customer()

@@ -54,6 +54,7 @@ class TillMirror(QObject):
         if self.window.draft.sale_id == event.sale_id:
             self.window.new_sale()
         self.window.show_message(f"Till {event.till} paid check {event.check_id}: order {event.order_id}")
+        self.window.refresh_status()  # the sale's entries wait to sync
 
     def _sale_changed(self, _view: object) -> None:
         if self.checks.changed_by_cashier(self.window.draft):

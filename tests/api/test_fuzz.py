@@ -28,7 +28,7 @@ KEYLESS_SECONDS = 20
 def schemathesis(url: str, report: Path, seconds: int, *args: str) -> tuple[subprocess.CompletedProcess[str], Counter]:
     run = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "run", f"{url}/openapi.json", "--max-time", str(seconds),
-         "--workers", "2", "--seed", "20261123", "--generation-database", "none", "--no-color",
+         "--workers", "1", "--seed", "20261123", "--generation-database", "none", "--no-color",
          "--report", "ndjson", "--report-ndjson-path", str(report), *args],
         capture_output=True, text=True, timeout=seconds + 120, cwd=report.parent)
     statuses: Counter = Counter()
