@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from checkout import prepare  # noqa: E402  (bench/checkout.py: the store with 1,000 promotions)
+from checkout import percentile, prepare  # noqa: E402  (bench/checkout.py: the store with 1,000 promotions)
 from store import card_number  # noqa: E402  (bench/store.py)
 
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
@@ -107,11 +107,6 @@ class Till:
         timing = dict(part.strip().split(";dur=") for part in response.getheader("server-timing", "").split(","))
         self.server_cpu.append(float(timing.get("cpu", "nan")))
         return elapsed, response.status, json.loads(payload)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
 def report(label: str, wall: list[float], cpu: list[float], target: float | None = None) -> str:

@@ -350,8 +350,10 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
         if isinstance(built, Refused):
             return _refused(built)
         now, connectivity = ctx.clock(), ctx.connectivity()
+        written: list[str] = []
 
         def answer(_uow, done) -> Answer:  # noqa: ANN001
+            written.append(done.order_number)
             receipt = receipt_of(done, store=ctx.store, register=ctx.uow.register_id, cashier=till, issued_at=now)
             return Answer.of(200, answers.paid(done, receipt, online=connectivity.online))
 
@@ -366,8 +368,8 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
                 result = None if isinstance(priced, Refused) else result_to_json(priced.result)
                 return _refused(done, result=result)
             return _refused(done)
-        if not done.replayed:
-            ctx.checks.paid(request, built.draft.sale_id, json.loads(done.text)["order_id"])
+        if written and not done.replayed:
+            ctx.checks.paid(request, built.draft.sale_id, written[0])
         return _answered(done)
 
     @app.post("/v1/checks/reverse", response_model=ReverseAnswer, tags=["checks"],
