@@ -1,21 +1,27 @@
 """Benchmark of the register's POS API over HTTP on loopback (run by hand, not in tests).
 
-    .venv/bin/python bench/pos_api.py                       # copies /tmp/pos-bench/store.db (bench/store.py)
-    .venv/bin/python bench/pos_api.py --reuse --path /tmp/pos-bench-api/store.db
+    .venv/bin/python bench/pos_api.py                      # the store of bench/store.py, as it builds it
+    .venv/bin/python bench/pos_api.py --program checkout   # the same with bench/checkout.py's 1,000 promotions
+    .venv/bin/python bench/pos_api.py --reuse --path /tmp/pos-bench-api/plain.db   # measure a file as it is
 
-The store is `bench/checkout.py`'s: 1,000,000 customers, 50,000 products and
-1,000 promotions in force (copied from `bench/store.py`'s file, or generated
-when absent). The register serves the API in a process of its own (uvicorn,
-as `pos-companion --headless` does, with the benchmark's fixed moment and the
-connection to the central service up); the benchmark is the till, one
-keep-alive HTTP/1.1 connection (`http.client`), one call at a time, timing each
-from request to the last byte of the answer:
+The store is `bench/store.py`'s: 1,000,000 customers and 50,000 products
+(copied from its file, `--source`, or generated when absent). With
+`--program checkout` it also gets `bench/checkout.py`'s program: 1,000
+promotions in force, a dozen of them broad enough to touch most checks (buy 2
+get 1, bundles, category percentages, a code-gated order discount, points
+multipliers), which makes every inquire a real arbitration. The register
+serves the API in a process of its own (uvicorn, as `pos-companion --headless`
+does, with the benchmark's fixed moment and the connection to the central
+service up); the benchmark is the till, one keep-alive HTTP/1.1 connection
+(`http.client`), one call at a time, timing each from request to the last byte
+of the answer, and reading the register's own CPU time for the call from a
+`Server-Timing` header the benchmark's wrapper adds:
 - control: a call without a key (HTTP, the key gate, a 401; no store work);
 - search a member by card (`GET /v1/members?q=CARD`);
 - inquire: a 50-line check (only id, sku, qty, unit_price sent: the register
   fills the rest from its catalogue) for a random member identified by card,
   spending "max" points, a code on a quarter of the checks; each check is new,
-  so the engine's memo never answers for it;
+  so neither the engine's memo nor any earlier answer helps;
 - commit: the same check committed at the total the inquire answered (what a
   till does after payment): re-priced, written in one transaction with its
   answer (order, 50 lines, ledger entries, outbox, `synchronous=FULL`).
@@ -30,6 +36,7 @@ import json
 import multiprocessing
 import os
 import random
+import shutil
 import statistics
 import sys
 import time
@@ -39,7 +46,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from checkout import percentile, prepare  # noqa: E402  (bench/checkout.py: the store with 1,000 promotions)
-from store import card_number  # noqa: E402  (bench/store.py)
+from store import card_number, generate  # noqa: E402  (bench/store.py)
 
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 LINES = 50
@@ -125,7 +132,10 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=50)
-    parser.add_argument("--path", type=Path, default=Path("/tmp/pos-bench-api/store.db"))
+    parser.add_argument("--program", choices=["store", "checkout"], default="store",
+                        help="store: bench/store.py's file as it is; checkout: with bench/checkout.py's promotions")
+    parser.add_argument("--path", type=Path, default=None,
+                        help="the register's file (default /tmp/pos-bench-api/plain.db or program.db)")
     parser.add_argument("--source", type=Path, default=Path("/tmp/pos-bench/store.db"),
                         help="bench/store.py's file to copy (generated when absent)")
     parser.add_argument("--reuse", action="store_true", help="measure the file at --path as it is")
@@ -133,7 +143,17 @@ def main() -> None:
     options = parser.parse_args()
     rng = random.Random(options.seed)
 
-    prepare(options.path, options.source, options.customers, options.products, options.reuse, random.Random(3))
+    options.path = options.path or Path(f"/tmp/pos-bench-api/{'plain' if options.program == 'store' else 'program'}.db")
+    if options.program == "checkout":
+        prepare(options.path, options.source, options.customers, options.products, options.reuse, random.Random(3))
+    elif not options.reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{options.path}{suffix}").unlink(missing_ok=True)
+        options.path.parent.mkdir(parents=True, exist_ok=True)
+        if options.source.exists():
+            shutil.copyfile(options.source, options.path)
+        else:
+            generate(options.path, options.customers, options.products, random.Random(1))
     from pos_app.services.pos_keys import IssuedKey, add_key
     from pos_app.storage.database import open_store
     from pos_app.storage.unit_of_work import UnitOfWorkFactory

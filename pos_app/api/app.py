@@ -219,8 +219,8 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
     app.add_middleware(TillGate, authenticate=lambda key: key_name(ctx.uow(read_only=True), key))
     _install_error_answers(app)
 
-    def currency() -> Currency:
-        with ctx.uow(read_only=True) as uow:
+    def currency(reads: UnitOfWorkFactory) -> Currency:
+        with reads(read_only=True) as uow:
             return Currency.of(ctx.cache.settings(uow, ctx.clock().date()).currency)
 
     def check_request(till: str, body: CheckIn, money: Currency) -> CheckRequest | Response:
@@ -306,23 +306,24 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
               summary="Price a check; nothing is written",
               responses={**_COMMON, **_BODY})
     def inquire(till: Till, body: CheckIn) -> Response:
-        request = check_request(till, body, currency())
-        if isinstance(request, Response):
-            return request
-        built = ctx.checks.build(ctx.uow, request)
-        if isinstance(built, Refused):
-            return _refused(built)
-        now = ctx.clock()
-        priced = price_sale(ctx.uow(read_only=True), built.draft, now, cache=ctx.cache)
-        if isinstance(priced, Refused):
-            return _refused(priced)
+        with ctx.uow.reads() as reads:  # every lookup of the inquire in one read transaction
+            request = check_request(till, body, currency(reads))
+            if isinstance(request, Response):
+                return request
+            built = ctx.checks.build(reads, request)
+            if isinstance(built, Refused):
+                return _refused(built)
+            now = ctx.clock()
+            priced = price_sale(reads(read_only=True), built.draft, now, cache=ctx.cache)
+            if isinstance(priced, Refused):
+                return _refused(priced)
+            card = None
+            if priced.customer is not None:
+                with reads(read_only=True) as uow:
+                    card = card_in(uow, priced.customer.id, now, priced.settings)
+                card = None if isinstance(card, Refused) else card
         messages = [*built.messages, *priced_messages(priced)]
         online = ctx.connectivity().online
-        card = None
-        if priced.customer is not None:
-            with ctx.uow(read_only=True) as uow:
-                card = card_in(uow, priced.customer.id, now, priced.settings)
-            card = None if isinstance(card, Refused) else card
         ctx.checks.shown(request, priced, messages)
         return _json(200, answers.check(request.check_id, priced, card, messages, online=online))
 
@@ -334,21 +335,22 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
                          "written"}})
     def commit(till: Till, body: CommitIn) -> Response:
         request_hash = fingerprint("commit", body.model_dump(mode="json", exclude_unset=True))
-        earlier = earlier_answer(ctx.uow, till=till, transaction_id=body.transaction_id, call="commit",
-                                 request_hash=request_hash)
-        if earlier is not None:
-            return _refused(earlier) if isinstance(earlier, Refused) else _answered(earlier)
-        money = currency()
-        try:
-            expected = money.parse_minor(body.expected_total)
-        except MoneyError as exc:
-            return _json(422, error_body("invalid_request", f"expected_total: {exc}"))
-        request = check_request(till, body, money)
-        if isinstance(request, Response):
-            return request
-        built = ctx.checks.build(ctx.uow, request)
-        if isinstance(built, Refused):
-            return _refused(built)
+        with ctx.uow.reads() as reads:  # the lookups before the sale's write, in one read transaction
+            earlier = earlier_answer(reads, till=till, transaction_id=body.transaction_id, call="commit",
+                                     request_hash=request_hash)
+            if earlier is not None:
+                return _refused(earlier) if isinstance(earlier, Refused) else _answered(earlier)
+            money = currency(reads)
+            try:
+                expected = money.parse_minor(body.expected_total)
+            except MoneyError as exc:
+                return _json(422, error_body("invalid_request", f"expected_total: {exc}"))
+            request = check_request(till, body, money)
+            if isinstance(request, Response):
+                return request
+            built = ctx.checks.build(reads, request)
+            if isinstance(built, Refused):
+                return _refused(built)
         now, connectivity = ctx.clock(), ctx.connectivity()
         written: list[str] = []
 

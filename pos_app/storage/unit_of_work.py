@@ -26,6 +26,8 @@ API keeps its answer with the sale it answers) holds the commit:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -58,17 +60,23 @@ class UnitOfWork:
     pos_keys: PosKeyRepository
     pos_transactions: PosTransactionRepository
 
-    def __init__(self, session_factory: sessionmaker[Session], register_id: str) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], register_id: str, *, shared: bool = False) -> None:
         self._session_factory = session_factory
         self.register_id = register_id
         self._session: Session | None = None
         self._committed = False
         self._hold = False
         self._commit_requested = False
+        self._shared = shared  # `UnitOfWorkFactory.reads()`: nested `with` blocks reuse the open one
+        self._depth = 0
 
     def __enter__(self) -> UnitOfWork:
+        if self._shared and self._depth:
+            self._depth += 1
+            return self
         if self._session is not None:
             raise RuntimeError("a unit of work is entered once")
+        self._depth = 1
         session = self._session = self._session_factory()
         self._committed = False
         self.customers = CustomerRepository(session)
@@ -89,6 +97,9 @@ class UnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         assert self._session is not None
+        self._depth -= 1
+        if self._depth:
+            return  # an inner block of shared reads: the outermost one ends the transaction
         if self._hold and self._commit_requested and exc_type is None:
             return  # the caller adds its rows, then `finish()` commits
         try:
@@ -154,6 +165,29 @@ class UnitOfWorkFactory:
 
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         return UnitOfWork(self._reading if read_only else self._writing, self.register_id)
+
+    @contextmanager
+    def reads(self) -> Iterator[UnitOfWorkFactory]:
+        """A factory whose read-only units of work are one, open for the block: a series of lookups
+        (a till's whole inquire) reads one snapshot in one transaction instead of opening one each.
+
+        Writing units of work are made as usual.
+        """
+        shared = UnitOfWork(self._reading, self.register_id, shared=True)
+        with shared:
+            yield _SharedReads(self, shared)
+
+
+class _SharedReads(UnitOfWorkFactory):
+    def __init__(self, base: UnitOfWorkFactory, shared: UnitOfWork) -> None:  # noqa: D107
+        self.engine = base.engine
+        self.register_id = base.register_id
+        self._writing = base._writing
+        self._reading = base._reading
+        self._shared = shared
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        return self._shared if read_only else super().__call__()
 
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
