@@ -363,7 +363,7 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
             ctx.uow, till=till, transaction_id=body.transaction_id, call="commit", request_hash=request_hash,
             work=lambda uow: checkout(uow, built.draft, now=now, cashier_id=ctx.till_actor(till),
                                       connectivity=connectivity, expected_total=expected, cache=ctx.cache),
-            answer=answer, now=now)
+            answer=answer, now=now, asked_before=True)
         if isinstance(done, Refused):
             if done.reason == "price_changed":
                 priced = price_sale(ctx.uow(read_only=True), built.draft, now, cache=ctx.cache)
@@ -410,7 +410,8 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
             work=lambda uow: return_items(uow, body.order_id, quantities, now=now, cashier_id=ctx.till_actor(till),
                                           manager_id=manager.id if manager else None,
                                           pin=manager.pin if manager else None),
-            answer=lambda _uow, result: Answer.of(200, answers.reversed_order(result, online=online)), now=now)
+            answer=lambda _uow, result: Answer.of(200, answers.reversed_order(result, online=online)), now=now,
+            asked_before=True)
         return _refused(done) if isinstance(done, Refused) else _answered(done)
 
     return app

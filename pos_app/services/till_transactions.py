@@ -88,16 +88,21 @@ def answer_once(
     work: Callable[[UnitOfWork], R | Refused],
     answer: Callable[[UnitOfWork, R], Answer],
     now: datetime,
+    asked_before: bool = False,
 ) -> Answer | Refused:
     """Do `work` and store `answer(result)` in its transaction, unless this transaction was answered before.
 
     `work` is a use case called with a unit of work (it enters and commits it
     as usual). Its refusal is returned as it is and nothing of it is stored.
     `answer(uow, result)` may read through `uow`: it sees the work's writes.
+    `asked_before`: the caller has just looked for an earlier answer (`earlier_answer`)
+    and found none; the work's own transaction still looks again before it commits.
     """
-    earlier = earlier_answer(factory, till=till, transaction_id=transaction_id, call=call, request_hash=request_hash)
-    if earlier is not None:
-        return earlier
+    if not asked_before:
+        earlier = earlier_answer(factory, till=till, transaction_id=transaction_id, call=call,
+                                 request_hash=request_hash)
+        if earlier is not None:
+            return earlier
     held = factory().hold_commit()
     try:
         result = work(held)
