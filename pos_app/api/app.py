@@ -129,7 +129,7 @@ class TillGate:
         if till is None:
             await self._send(send, 401, error_body("unauthorized", "a valid key is needed: Authorization: Bearer "
                                                                   "<key from pos-companion pos-key add NAME>"),
-                             [(b"www-authenticate", b"Bearer")])
+                             ((b"www-authenticate", b"Bearer"),))
             return
         scope.setdefault("state", {})["till"] = till
         if scope["method"] in ("POST", "PUT", "PATCH"):
@@ -166,7 +166,7 @@ class TillGate:
         return b"".join(chunks)
 
     @staticmethod
-    async def _send(send: Any, status: int, body: Any, headers: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
+    async def _send(send: Any, status: int, body: Any, headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
         content = json.dumps(body).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", JSON_TYPE.encode()),
