@@ -304,6 +304,7 @@ def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) 
     from pos_app.services.till_checks import TillChecks
 
     app, scanner = register_application()
+    settings.database.parent.mkdir(parents=True, exist_ok=True)  # the first start creates the store
     central, loop = demo_sync if demo_sync is not None else (None, configured_sync_loop(settings))
     checks = TillChecks(settings.store_id)
     window = build_register(settings, scanner=scanner, sync_loop=loop, demo_network=central, till_checks=checks)
@@ -374,6 +375,7 @@ def run_headless(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = N
     from pos_app.api.server import ListenError
     from pos_app.services.till_checks import TillChecks
 
+    settings.database.parent.mkdir(parents=True, exist_ok=True)  # the first start creates the store
     central, loop = demo_sync if demo_sync is not None else (None, configured_sync_loop(settings))
     try:
         server = build_pos_api(settings, TillChecks(settings.store_id), loop)

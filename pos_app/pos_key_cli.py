@@ -36,6 +36,11 @@ def run_pos_key(args: list[str]) -> int:
     from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
     settings = AppSettings.load(config_path=options.config)
+    if options.action != "add" and not settings.database.is_file():
+        print(f"no register store at {settings.database}: no keys yet (pos-companion pos-key add NAME)",
+              file=sys.stderr)
+        return 1
+    settings.database.parent.mkdir(parents=True, exist_ok=True)  # a key made before the register's first start
     engine = open_store(settings.database)
     factory = UnitOfWorkFactory(engine, settings.register_id)
     try:

@@ -108,3 +108,13 @@ def test_pos_key_add_prints_the_key_once_list_shows_names_and_remove_revokes_it(
     assert register.count("SELECT count(*) FROM pos_keys WHERE key_hash = :k", k=key) == 0  # only its hash
     assert (works, gone) == (200, 401)
     assert removed.returncode == 0 and removed_again.returncode == 1
+
+
+def test_pos_key_before_the_registers_first_start_makes_its_store_or_says_there_is_none(tmp_path) -> None:
+    database = tmp_path / "not-yet" / "register.db"
+
+    listed = pos_key(database, "list")
+    added = pos_key(database, "add", "front-till")
+
+    assert listed.returncode == 1 and "no register store" in listed.stderr and "Traceback" not in listed.stderr
+    assert added.returncode == 0 and added.stdout.startswith("posk_") and database.is_file()
