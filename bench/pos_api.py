@@ -55,7 +55,7 @@ LINES = 50
 def serve(path: str, ready: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     """The register: the POS API over the store, in this (child) process, until terminated."""
     from pos_app.api.app import PosApiContext, create_pos_api, warm_up
-    from pos_app.api.server import PosApiServer
+    from pos_app.api.server import PosApiServer, freeze_startup_objects
     from pos_app.services.checkout import ONLINE
     from pos_app.services.receipts import StoreFacts
     from pos_app.services.till_checks import TillChecks
@@ -66,7 +66,8 @@ def serve(path: str, ready: multiprocessing.Queue) -> None:  # type: ignore[type
     context = PosApiContext(uow=factory, clock=lambda: NOW, checks=TillChecks("S1"), connectivity=lambda: ONLINE,
                             store=StoreFacts("S1", "Bench store"))
     server = PosApiServer(Timed(create_pos_api(context)), "127.0.0.1:0")
-    warm_up(context)  # as the composition root does (pos_app.app.build_pos_api)
+    warm_up(context)  # as the composition root does (pos_app.app.build_pos_api, run_headless)
+    freeze_startup_objects()
     ready.put(server.port)
     server.serve()
 

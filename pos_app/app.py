@@ -355,10 +355,11 @@ def start_pos_api(settings: AppSettings, checks: Any, sync_loop: Any = None) -> 
     """The POS API serving in the background beside the window, or None (the reason printed) when it cannot."""
     import sys
 
-    from pos_app.api.server import ListenError
+    from pos_app.api.server import ListenError, freeze_startup_objects
 
     try:
         server = build_pos_api(settings, checks, sync_loop)
+        freeze_startup_objects()
         server.start()
     except ListenError as exc:
         print(f"{exc}; the register runs without its POS API (set pos_api_listen)", file=sys.stderr)
@@ -372,7 +373,7 @@ def run_headless(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = N
     import signal
     import sys
 
-    from pos_app.api.server import ListenError
+    from pos_app.api.server import ListenError, freeze_startup_objects
     from pos_app.services.till_checks import TillChecks
 
     settings.database.parent.mkdir(parents=True, exist_ok=True)  # the first start creates the store
@@ -387,6 +388,7 @@ def run_headless(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = N
     keeper = _ExposureKeeper(settings, loop) if loop is not None else None
     if loop is not None:
         loop.start()
+    freeze_startup_objects()
     try:
         server.serve()
     finally:
