@@ -5,7 +5,9 @@
 lets environment variables override it, key by key (`SETTING_ENV`). Every
 key is documented in docs/CONFIGURATION.md. A file or variable that cannot
 be read raises `SettingsError` naming the key and where it came from. With a
-central URL, token and register id the register runs its sync loop.
+central URL, token and register id the register runs its sync loop. The till's POS API
+(`pos_app.api`) listens on `pos_api_listen` while the register runs, with its
+window or without one (`run_headless`).
 `build_register` opens the local store, builds the unit-of-work factory, the
 task runner and the main window; nothing else in the program reads global
 state.
@@ -22,6 +24,7 @@ Example config:
     central_url = "https://loyalty.example.com"
     central_token = "..."                  # written by `pos-companion pair`
     central_register_id = "S1.R1"
+    pos_api_listen = "127.0.0.1:8766"      # the till's POS API; port 0 picks a free one
     [printer]
     kind = "network"
     host = "192.168.1.50"
@@ -43,6 +46,7 @@ from typing import Any
 APP_NAME = "pos-companion"
 DEFAULT_DB_NAME = "register.db"
 CONFIG_FILE_NAME = "pos-companion.toml"
+DEFAULT_POS_API_LISTEN = "127.0.0.1:8766"
 
 
 def user_dir(kind: str) -> Path:
@@ -87,6 +91,7 @@ SETTING_ENV: dict[str, str] = {
     "backup_dir": "POS_BACKUP_DIR",
     "min_free_disk_mb": "POS_MIN_FREE_DISK_MB",
     "outbox_max_age_hours": "POS_OUTBOX_MAX_AGE_HOURS",
+    "pos_api_listen": "POS_API_LISTEN",
 }
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -107,6 +112,7 @@ class AppSettings:
     cashier_name: str | None = None
     hint: str | None = None  # first-run text (the demo's PINs)
     card_prefix: str = "29"  # loyalty card numbers start with it (in-store EAN-13 range 20-29)
+    pos_api_listen: str = DEFAULT_POS_API_LISTEN  # host:port of the till's POS API
     config_path: Path | None = None  # the file these came from (pairing writes the credential there)
     log_dir: Path | None = None  # None: the platform's log folder
     log_level: str = "INFO"
@@ -133,6 +139,7 @@ class AppSettings:
             central_ca_bundle=values.path("central_ca_bundle"),
             printer=values.table("printer") or {"kind": "dummy"},
             card_prefix=values.text("card_prefix") or "29",
+            pos_api_listen=values.text("pos_api_listen") or DEFAULT_POS_API_LISTEN,
             config_path=path,
             log_dir=values.path("log_dir"),
             log_level=values.choice("log_level", LOG_LEVELS) or "INFO",
@@ -357,12 +364,29 @@ def demo_hint(loaded: Any) -> str:
             f"PIN {a.manager_pin} · Try card 2900000000018 (Zoë Martin) and code SAVE5")
 
 
+def demo_till_key(database: Path) -> str:
+    """A key for the demo's till, `demo-till` (the demo store is new each run, and so is its key)."""
+    from pos_app.services.pos_keys import IssuedKey, add_key
+    from pos_app.storage.database import open_store
+    from pos_app.storage.unit_of_work import UnitOfWorkFactory
+
+    engine = open_store(database)
+    try:
+        issued = add_key(UnitOfWorkFactory(engine, "R1")(), "demo-till", now=local_now())
+    finally:
+        engine.dispose()
+    assert isinstance(issued, IssuedKey)
+    return issued.key
+
+
 def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = local_now,
-                   sync_loop: Any = None, scanner: Any = None, demo_network: Any = None):
+                   sync_loop: Any = None, scanner: Any = None, demo_network: Any = None,
+                   till_checks: Any = None):
     """Open the store and build the runner and the main window (not shown). Returns the window.
 
     `scanner` is the application's `ScanDetector` (installed by the caller); without one the
-    register still takes items and cards typed into its fields.
+    register still takes items and cards typed into its fields. With `till_checks` (the POS
+    API's `TillChecks`) the window mirrors the check a till last inquired.
     """
     from pos_app.printing.escpos_output import PrinterConfig
     from pos_app.qt.main_window import RegisterContext, RegisterWindow
@@ -405,6 +429,10 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
     )
     window = RegisterWindow(context)
     window.destroyed.connect(engine.dispose)
+    if till_checks is not None:
+        from pos_app.qt.till_mirror import TillMirror
+
+        window.till_mirror = TillMirror(window, till_checks)
     return window
 
 
@@ -511,35 +539,161 @@ def require_window_libraries() -> None:
 
 
 def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) -> int:
-    """Start the Qt application with the register window; returns the exit code.
+    """Start the Qt application with the register window and the POS API; returns the exit code.
 
     `demo_sync`: the demo's (embedded central service, sync loop), started with the window.
     """
     require_window_libraries()
     from pos_app.qt.application import register_application
+    from pos_app.services.till_checks import TillChecks
 
     app, scanner = register_application()
+    settings.database.parent.mkdir(parents=True, exist_ok=True)  # the first start creates the store
     central, loop = demo_sync if demo_sync is not None else (None, configured_sync_loop(settings))
-    window = build_register(settings, scanner=scanner, sync_loop=loop, demo_network=central)
+    checks = TillChecks(settings.chain_identity[0])
+    window = build_register(settings, scanner=scanner, sync_loop=loop, demo_network=central, till_checks=checks)
     logging.getLogger(__name__).info(
         "register %s of store %s started on %s (%s)", settings.register_id, settings.store_id, settings.database,
         f"syncing with {settings.central_url}" if loop is not None else "local only")
     screen = app.primaryScreen()
     if screen is not None:  # a till without a window manager does not maximize: fill the screen anyway
         window.resize(screen.availableGeometry().size())
+    api = start_pos_api(settings, checks, loop)
     window.showMaximized()
     if loop is not None:
         loop.start()
     try:
         return app.exec()
     finally:
+        if api is not None:
+            api.stop()
         if loop is not None:
             loop.stop(5)
         if central is not None:
             central.stop()
 
 
+def build_pos_api(settings: AppSettings, checks: Any, sync_loop: Any = None, *,
+                  clock: Callable[[], datetime] = local_now) -> Any:
+    """The till's POS API over the register's store, bound to `settings.pos_api_listen` (not serving yet).
+
+    `checks` is the `TillChecks` the window mirrors (a fresh one without a window). Raises
+    `ListenError` when the address is malformed or taken.
+    """
+    from pos_app.api.app import PosApiContext, create_pos_api, warm_up
+    from pos_app.api.server import PosApiServer
+    from pos_app.services.connectivity import sync_loop_connectivity
+    from pos_app.services.receipts import StoreFacts
+    from pos_app.storage.database import open_store
+
+    factory = settings.store_factory(open_store(settings.database))
+    context = PosApiContext(
+        uow=factory,
+        clock=clock,
+        checks=checks,
+        connectivity=sync_loop_connectivity(sync_loop, clock, clock()),
+        store=StoreFacts(settings.chain_identity[0], settings.store_name, settings.store_address),
+        chain=central_calls(sync_loop),
+        card_prefix=settings.card_prefix,
+    )
+    server = PosApiServer(create_pos_api(context), settings.pos_api_listen)
+    warm_up(context)
+    return server
+
+
+def start_pos_api(settings: AppSettings, checks: Any, sync_loop: Any = None) -> Any:
+    """The POS API serving in the background beside the window, or None (the reason printed) when it cannot."""
+    import sys
+
+    from pos_app.api.server import ListenError, freeze_startup_objects
+
+    try:
+        server = build_pos_api(settings, checks, sync_loop)
+        freeze_startup_objects()
+        server.start()
+    except ListenError as exc:
+        print(f"{exc}; the register runs without its POS API (set pos_api_listen)", file=sys.stderr)
+        return None
+    print(f"POS API on {server.address} (a till's key: pos-companion pos-key add NAME)", file=sys.stderr)
+    return server
+
+
+def run_headless(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) -> int:
+    """The register without a window: its sync loop and the POS API, until interrupted. No Qt is imported."""
+    import signal
+    import sys
+
+    from pos_app.api.server import ListenError, freeze_startup_objects
+    from pos_app.services.till_checks import TillChecks
+
+    settings.database.parent.mkdir(parents=True, exist_ok=True)  # the first start creates the store
+    central, loop = demo_sync if demo_sync is not None else (None, configured_sync_loop(settings))
+    try:
+        server = build_pos_api(settings, TillChecks(settings.chain_identity[0]), loop)
+    except ListenError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"POS API on {server.address}", flush=True)
+    signal.signal(signal.SIGTERM, _exit_quietly)  # uvicorn stops on it, then hands it here: clean up, exit 0
+    keeper = _ExposureKeeper(settings, loop) if loop is not None else None
+    if loop is not None:
+        loop.start()
+    freeze_startup_objects()
+    try:
+        server.serve()
+    finally:
+        if loop is not None:
+            loop.stop(5)
+        if keeper is not None:
+            keeper.stop()
+        if central is not None:
+            central.stop()
+    return 0
+
+
+def _exit_quietly(_signal: int, _frame: Any) -> None:
+    raise SystemExit(0)
+
+
+class _ExposureKeeper:
+    """Saves the sync loop's offline-exposure counters every few seconds and at exit (the window does it
+    in its status refresh): a restart must not make an old cache look fresh."""
+
+    def __init__(self, settings: AppSettings, loop: Any, every: float = 5.0) -> None:
+        import threading
+
+        from pos_app.storage.database import open_store
+
+        self._loop = loop
+        self._factory = settings.store_factory(open_store(settings.database))
+        self._stopped = threading.Event()
+        self._every = every
+        self._thread = threading.Thread(target=self._run, name="pos-exposure", daemon=True)
+        self._thread.start()
+
+    def _save(self) -> None:
+        from pos_app.services.sync_ports import save_exposure_state
+
+        exposure = getattr(self._loop, "exposure", None)
+        if exposure is not None:
+            save_exposure_state(self._factory, exposure.state())
+
+    def _run(self) -> None:
+        import logging
+
+        while not self._stopped.wait(self._every):
+            try:
+                self._save()
+            except Exception:  # noqa: BLE001 - a busy store now and then must not stop the saving
+                logging.getLogger(__name__).warning("could not save the offline counters", exc_info=True)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(5)
+        self._save()
+
+
 __all__ = ["APP_NAME", "SETTING_ENV", "AppSettings", "RegisterPairing", "SettingsError", "SystemLibrariesMissing",
-           "build_register", "configured_sync_loop", "default_config_path", "demo_hint", "known_setting_keys",
-           "local_now", "prepare_demo", "require_window_libraries", "run_gui", "start_demo_sync", "start_logging",
-           "user_dir"]
+           "build_pos_api", "build_register", "configured_sync_loop", "default_config_path", "demo_hint",
+           "demo_till_key", "known_setting_keys", "local_now", "prepare_demo", "require_window_libraries", "run_gui",
+           "run_headless", "start_demo_sync", "start_logging", "start_pos_api", "user_dir"]

@@ -2,6 +2,8 @@
 
     pos-companion                 start the register on the configured database (see pos_app.app)
     pos-companion --demo          create a demo store (5,000 customers) and start the register on it
+    pos-companion --headless      the register without a window: sync loop and the till's POS API
+    pos-companion pos-key add NAME   a key for a till's POS API (printed once; also remove, list)
     pos-companion evaluate FILE   run one FORMAT.md scenario through the engine, print the result
     pos-companion pair URL CODE   pair this register with a central service (see pos_app.pairing_cli)
     pos-companion user add ID NAME --role manager   create a register account (PIN asked twice)
@@ -21,7 +23,7 @@ import logging
 import sys
 
 USAGE = (
-    "usage: pos-companion [--demo [--customers N] [--data-dir DIR] [--no-central]]\n"
+    "usage: pos-companion [--headless] [--demo [--customers N] [--data-dir DIR] [--no-central]]\n"
     "       pos-companion evaluate FILE|-\n"
     "       pos-companion pair URL CODE [--config FILE]\n"
     "       pos-companion user add ID NAME [--role cashier|manager] [--daily-limit N] [--pin-stdin]\n"
@@ -29,7 +31,8 @@ USAGE = (
     "       pos-companion doctor [--offline]\n"
     "       pos-companion backup [FILE]\n"
     "       pos-companion restore FILE [--discard-unsynced]\n"
-    "       pos-companion config"
+    "       pos-companion config\n"
+    "       pos-companion pos-key add|remove NAME | pos-key list"
 )
 
 
@@ -94,6 +97,10 @@ def run_command(args: list[str]) -> int:
         from pos_app.maintenance_cli import run_config
 
         return run_config(args[1:])
+    if args and args[0] == "pos-key":
+        from pos_app.pos_key_cli import run_pos_key
+
+        return run_pos_key(args[1:])
     if args and args[0] in ("-h", "--help"):
         print(USAGE)
         return 0
@@ -111,6 +118,8 @@ def run_register(args: list[str]) -> int:
     parser.add_argument("--data-dir", type=Path, default=None, help="where the demo database goes")
     parser.add_argument("--no-central", action="store_true",
                         help="demo without the embedded central service (the register works offline)")
+    parser.add_argument("--headless", action="store_true",
+                        help="no window: the sync loop and the till's POS API only")
     try:
         options = parser.parse_args(args)
     except SystemExit as exc:
@@ -119,8 +128,10 @@ def run_register(args: list[str]) -> int:
     from pos_app.app import (
         AppSettings,
         demo_hint,
+        demo_till_key,
         prepare_demo,
         run_gui,
+        run_headless,
         start_demo_sync,
         start_logging,
         user_dir,
@@ -140,8 +151,11 @@ def run_register(args: list[str]) -> int:
                                          store_address=("12 High Street", "Springfield"))
         if not options.no_central:
             demo_sync = start_demo_sync(settings, directory, loaded.store)
-            print(f"Central service on {demo_sync[0].base_url} (Ctrl+K in the window cuts the connection)",
-                  file=sys.stderr)
+            cut = "" if options.headless else " (Ctrl+K in the window cuts the connection)"
+            print(f"Central service on {demo_sync[0].base_url}{cut}", file=sys.stderr)
+        print(f"Key of the demo's till for the POS API: {demo_till_key(path)}", file=sys.stderr)
+    if options.headless:
+        return run_headless(settings, demo_sync=demo_sync)
     return run_gui(settings, demo_sync=demo_sync)
 
 

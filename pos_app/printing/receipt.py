@@ -149,6 +149,30 @@ def layout_receipt(receipt: Receipt, width: int = RECEIPT_WIDTH) -> tuple[str, .
         out.append(_spread("Paid with points", f"-{fmt(receipt.points_value)}", width))
     out.append(_spread(f"TOTAL {currency.code}", fmt(receipt.total), width))
 
+    out.extend(_loyalty_sections(receipt, width))
+
+    if receipt.footer:
+        out.append(rule)
+        for text in receipt.footer:
+            out.extend(_center(part, width) for part in textwrap.wrap(text, width) or [""])
+    return tuple(out)
+
+
+def loyalty_lines(receipt: Receipt, width: int = RECEIPT_WIDTH) -> tuple[str, ...]:
+    """The loyalty part of the slip alone (customer, promotions, points, next-visit code), for a till
+    that prints its own receipt and adds these lines to it."""
+    lines = [_fit(f"Customer: {receipt.customer_name}", width)] if receipt.customer_name else []
+    lines += _loyalty_sections(receipt, width)
+    return tuple(lines[1:] if lines and lines[0] == "-" * width else lines)
+
+
+def _loyalty_sections(receipt: Receipt, width: int) -> list[str]:
+    """Promotions applied, loyalty points and the next-visit code, each after a rule."""
+    currency = Currency.of(receipt.currency)
+    fmt = currency.format_minor
+    out: list[str] = []
+    rule = "-" * width
+
     if receipt.promotions:
         out.append(rule)
         out.append("Promotions applied")
@@ -182,12 +206,7 @@ def layout_receipt(receipt: Receipt, width: int = RECEIPT_WIDTH) -> tuple[str, .
         out.append(_center(receipt.next_visit_code, width))
         if receipt.next_visit_offer:
             out.extend(_center(part, width) for part in textwrap.wrap(receipt.next_visit_offer, width))
-
-    if receipt.footer:
-        out.append(rule)
-        for text in receipt.footer:
-            out.extend(_center(part, width) for part in textwrap.wrap(text, width) or [""])
-    return tuple(out)
+    return out
 
 
 def _return_body(receipt: Receipt, width: int) -> list[str]:
@@ -269,6 +288,7 @@ __all__ = [
     "ReceiptLine",
     "as_copy",
     "layout_receipt",
+    "loyalty_lines",
     "receipt_from_dict",
     "receipt_to_dict",
 ]

@@ -78,6 +78,7 @@ from pos_app.qt.widgets import ElidedLabel, fkey_button, key_shortcut, label, se
 from pos_app.qt.wording import count, money
 from pos_app.services.accounts import Authenticated
 from pos_app.services.checkout import Connectivity
+from pos_app.services.connectivity import connectivity_of
 from pos_app.services.enrollment import Enrolled
 from pos_app.services.identification import Candidates, Identified
 from pos_app.services.outcome import Refused
@@ -589,6 +590,30 @@ class RegisterWindow(QMainWindow):
         self.runner.run_write(work, on_success=lambda update: self._sale_updated(update, generation), label=what,
                               lane="sale")
 
+    def adopt_sale(self, draft: Draft, view: SaleView) -> None:
+        """Show a sale built elsewhere (a till's check, through the POS API) as the sale on screen.
+
+        The same sale again (the till inquired after a change) keeps the cashier's changes still
+        queued for it; another sale drops them, as a new sale does.
+        """
+        with self._chain.lock:
+            another = draft.sale_id != self._chain.draft.sale_id
+            if another:
+                self._chain.generation += 1
+            self._chain.draft = draft
+            generation = self._shown_generation = self._chain.generation
+        if another:
+            self.cart_panel.say("")  # what was said about the sale before is not about this one
+        if draft.customer_id is None and self.card is not None:
+            self.card = None
+            self.customer_panel.clear_customer()
+            self.customer_changed.emit(None)
+        elif draft.customer_id is not None and (self.card is None or self.card.customer.id != draft.customer_id):
+            customer_id = draft.customer_id
+            self.runner.run_read(lambda: self.ops.customer_card(customer_id), on_success=self._show_card,
+                                 label="load customer", latest_only="customer-card")
+        self._sale_updated(SaleUpdate(draft, view, OpChanges(cart=True, promotions=True, totals=True)), generation)
+
     def _sale_updated(self, update: SaleUpdate | None, generation: int) -> None:
         if update is None or generation != self._shown_generation:
             return  # an answer for a sale that was already finished or abandoned
@@ -725,15 +750,10 @@ class RegisterWindow(QMainWindow):
         The cache age comes from the sync loop's monotonic counter when there is one, so
         neither a wall-clock change nor a restart can make an old cache look fresh.
         """
-        view, now = self.connection, self.ctx.clock()
-        exposure = getattr(self.ctx.sync_loop, "exposure", None)
-        if exposure is not None:
-            age = exposure.cache_age()
-        else:
-            reference = view.last_synced_at or self.ctx.cache_loaded_at
-            age = (now - reference).total_seconds() if reference else None
-        return Connectivity(online=view.state in ("online", "syncing"), offline_since=view.offline_since,
-                            cache_age_s=age)
+        view = self.connection
+        return connectivity_of(view.state, offline_since=view.offline_since, last_synced_at=view.last_synced_at,
+                               exposure=getattr(self.ctx.sync_loop, "exposure", None), now=self.ctx.clock(),
+                               loaded_at=self.ctx.cache_loaded_at)
 
     def _checked_out(self, changed: Changed | None) -> None:
         if changed is None:

@@ -21,7 +21,7 @@ from pos_app.services.chain import ChainCalls
 from pos_app.services.checkout import ONLINE, CompletedSale, Connectivity, pay
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import PricedSale, PricingEngineCache, price_sale
-from pos_app.services.receipts import ReceiptHeader
+from pos_app.services.receipts import ReceiptHeader, StoreFacts
 from pos_app.services.rewards import cancel_reward, claim_reward, list_rewards
 from pos_app.services.sale import SaleDraft
 from pos_app.storage.rewards import Reward
@@ -39,15 +39,6 @@ class SaleUpdate:
     refused: Refused | None = None
     weigh_line: str | None = None  # a weighed item was just added: ask for its weight
     about: str = "item"  # which entry the refusal belongs to: item | customer | code | points
-
-
-@dataclass(frozen=True, slots=True)
-class StoreFacts:
-    """What the receipt's header says about the store."""
-
-    id: str
-    name: str
-    address: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

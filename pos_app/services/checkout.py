@@ -391,6 +391,59 @@ def checkout(
         return completed
 
 
+@dataclass(frozen=True, slots=True)
+class PointsHeld:
+    """What `hold_points` found: the connectivity the sale goes on with, and the hold to release if refused."""
+
+    connectivity: Connectivity
+    hold_id: str | None = None
+
+
+def hold_points(
+    uow: UnitOfWorkFactory,
+    draft: SaleDraft,
+    *,
+    now: datetime,
+    connectivity: Connectivity = ONLINE,
+    cache: PricingEngineCache | None = None,
+    chain: ChainCalls | None = None,
+) -> PointsHeld | Refused:
+    """Before a sale that spends a member's points is written online, the central service holds them.
+
+    When it refuses, the member's points were spent elsewhere: the sale is
+    refused (`insufficient_points`, with the chain's figure) before anything is
+    written. When it cannot be asked, the sale goes on under the offline caps
+    (the answer's `connectivity` says offline). Nothing to spend, no central
+    service, or offline already: nothing is asked.
+    """
+    if chain is None or not connectivity.online or draft.customer_id is None or not (draft.redeem or draft.rewards):
+        return PointsHeld(connectivity)
+    priced = price_sale(uow(read_only=True), draft, now, cache=cache)
+    spend = 0 if isinstance(priced, Refused) else priced.result.redemption.redeemed + draft.reward_points
+    if spend <= 0:
+        return PointsHeld(connectivity)
+    asked = new_entry_id()
+    try:
+        answer = chain.hold_points(draft.customer_id, spend, asked)
+    except ChainUnreachable:
+        return PointsHeld(Connectivity(online=False, offline_since=None, cache_age_s=connectivity.cache_age_s))
+    if not answer.granted:
+        name = priced.customer.name if not isinstance(priced, Refused) and priced.customer else "The member"
+        return Refused(
+            "insufficient_points",
+            f"{name} has {max(0, answer.available):,} points across the chain now (spent at another "
+            f"register); this sale spends {spend:,}: lower the points and try again",
+        )
+    return PointsHeld(connectivity, asked)
+
+
+def release_points(chain: ChainCalls | None, held: PointsHeld) -> None:
+    """The sale a hold was for was refused: its points are free again at once (or when the hold expires)."""
+    if chain is not None and held.hold_id is not None:
+        with contextlib.suppress(ChainUnreachable):
+            chain.release_hold(held.hold_id)
+
+
 def pay(
     uow: UnitOfWorkFactory,
     draft: SaleDraft,
@@ -403,40 +456,14 @@ def pay(
     chain: ChainCalls | None = None,
     receipt: ReceiptHeader | None = None,
 ) -> CompletedSale | Refused:
-    """Pay the sale as the window and the till's API do: hold the points at the central service, then check out.
-
-    Online with a central service, a sale that spends a member's points first
-    asks the central service to hold them (`services.chain`): when it
-    refuses, the member's points were spent elsewhere and the sale is refused
-    (`insufficient_points`, with the chain's figure) before anything is
-    written; when it cannot be asked, the sale goes on under the offline caps.
-    A hold granted for a sale then refused is released at once.
-    """
-    hold_id: str | None = None
-    if chain is not None and connectivity.online and draft.customer_id is not None and (
-            draft.redeem or draft.rewards):
-        priced = price_sale(uow(read_only=True), draft, now, cache=cache)
-        spend = 0 if isinstance(priced, Refused) else priced.result.redemption.redeemed + draft.reward_points
-        if spend > 0:
-            asked = new_entry_id()
-            try:
-                answer = chain.hold_points(draft.customer_id, spend, asked)
-            except ChainUnreachable:
-                connectivity = Connectivity(online=False, offline_since=None, cache_age_s=connectivity.cache_age_s)
-            else:
-                if not answer.granted:
-                    name = priced.customer.name if not isinstance(priced, Refused) and priced.customer else "The member"
-                    return Refused(
-                        "insufficient_points",
-                        f"{name} has {max(0, answer.available):,} points across the chain now (spent at another "
-                        f"register); this sale spends {spend:,}: lower the points and try again",
-                    )
-                hold_id = asked
-    done = checkout(uow(), draft, now=now, cashier_id=cashier_id, connectivity=connectivity,
+    """Pay the sale as the window does: hold the points at the central service (`hold_points`), then check out."""
+    held = hold_points(uow, draft, now=now, connectivity=connectivity, cache=cache, chain=chain)
+    if isinstance(held, Refused):
+        return held
+    done = checkout(uow(), draft, now=now, cashier_id=cashier_id, connectivity=held.connectivity,
                     expected_total=expected_total, cache=cache, receipt=receipt)
-    if isinstance(done, Refused) and hold_id is not None and chain is not None:
-        with contextlib.suppress(ChainUnreachable):
-            chain.release_hold(hold_id)
+    if isinstance(done, Refused):
+        release_points(chain, held)
     return done
 
 
@@ -458,6 +485,9 @@ __all__ = [
     "Connectivity",
     "checkout",
     "line_points",
+    "PointsHeld",
+    "hold_points",
     "pay",
+    "release_points",
     "sale_summary",
 ]

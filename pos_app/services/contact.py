@@ -8,7 +8,10 @@ a cashier understands.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
+
+from stdnum import ean
 
 from pos_app.services.outcome import Refused
 from sync.protocol import identity
@@ -26,6 +29,12 @@ def check_card_number(scanned: str) -> str | Refused:
     return _checked(identity.card_number, scanned)
 
 
+def issue_card_number(prefix: str) -> str:
+    """A new random loyalty card number: `prefix`, random digits, the EAN-13 check digit."""
+    body = prefix + "".join(secrets.choice("0123456789") for _ in range(12 - len(prefix)))
+    return body + ean.calc_check_digit(body)
+
+
 def check_product_barcode(scanned: str) -> str | Refused:
     """A product barcode (EAN-13, UPC-A or EAN-8) with a correct check digit, as scanned."""
     return _checked(identity.product_barcode, scanned)
@@ -41,4 +50,12 @@ def normalise_email(typed: str) -> str | Refused:
     return _checked(identity.email, typed)
 
 
-__all__ = ["check_card_number", "check_product_barcode", "normalise_email", "normalise_phone"]
+def mask_phone(e164: str | None) -> str | None:
+    """A phone number a till may show on a customer-facing screen: its last four digits only."""
+    if not e164:
+        return None
+    digits = e164.lstrip("+")
+    return "+" + "*" * max(0, len(digits) - 4) + digits[-4:]
+
+
+__all__ = ["check_card_number", "check_product_barcode", "issue_card_number", "mask_phone", "normalise_email", "normalise_phone"]

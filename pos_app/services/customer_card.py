@@ -35,6 +35,7 @@ class PersonalOffer:
     code: str
     name: str
     uses_left: int | None
+    promotion_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,22 +53,33 @@ class CustomerCard:
     next_tier: str | None = None
     to_next_tier: int = 0  # minor units of spend still needed for `next_tier`
     currency: str = "USD"
+    expiring: tuple[tuple[int, date], ...] = ()  # (points, day they expire) within EXPIRING_SOON_DAYS
 
 
 def customer_card(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerCard | Refused:
     """The card of one cached customer at `now` (local store time), or `unknown_customer`."""
-    today = now.date()
     with uow:
-        balance = uow.ledger.balance(customer_id, today)
-        profile = uow.customers.get(customer_id)
-        if balance is None or profile is None:
-            return Refused("unknown_customer", f"no customer {customer_id!r}")
-        settings = uow.settings.get()
-        lots = uow.ledger.open_lots(customer_id, today)
-        spend = uow.orders.spend_between(customer_id, rolling_year_start(now), now)
-        customer = to_engine_customer(profile, balance.available)
-        offers = _personal_codes(uow, customer_id)
-        offers += _audience_offers(uow.promotions.targeted_in_force(now), customer, {o.name for o in offers})
+        return card_in(uow, customer_id, now)
+
+
+def card_in(
+    uow: UnitOfWork, customer_id: str, now: datetime, settings: LoyaltySettings | None = None
+) -> CustomerCard | Refused:
+    """`customer_card` inside a unit of work the caller has entered (it sees the caller's own writes).
+
+    `settings`: the program's settings when the caller has them at hand (a priced sale's).
+    """
+    today = now.date()
+    balance = uow.ledger.balance(customer_id, today)
+    profile = uow.customers.get(customer_id)
+    if balance is None or profile is None:
+        return Refused("unknown_customer", f"no customer {customer_id!r}")
+    settings = settings or uow.settings.get()
+    lots = uow.ledger.open_lots(customer_id, today)
+    spend = uow.orders.spend_between(customer_id, rolling_year_start(now), now)
+    customer = to_engine_customer(profile, balance.available)
+    offers = _personal_codes(uow, customer_id)
+    offers += _audience_offers(uow.promotions.personal_in_force(now), customer, {o.name for o in offers})
     soon = [lot for lot in lots if (lot.expires_on - today).days <= EXPIRING_SOON_DAYS]
     upcoming = _next_tier(settings, spend, profile.tier)
     return CustomerCard(
@@ -79,6 +91,7 @@ def customer_card(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerC
         birthday_week=customer.birthday_within(today, BIRTHDAY_WEEK_DAYS),
         expiring_soon=sum(lot.remaining for lot in soon),
         expiring_on=min((lot.expires_on for lot in soon), default=None),
+        expiring=_by_day(soon),
         next_tier=upcoming.name if upcoming else None,
         to_next_tier=upcoming.threshold_minor - spend if upcoming else 0,
         currency=settings.currency,
@@ -114,7 +127,7 @@ def _personal_codes(uow: UnitOfWork, customer_id: str) -> tuple[PersonalOffer, .
         promotion = uow.promotions.get(code.promotion_id)
         if promotion is None:
             continue
-        offers.append(PersonalOffer(code.display or code.code, _name(promotion), code.uses_left))
+        offers.append(PersonalOffer(code.display or code.code, _name(promotion), code.uses_left, promotion["id"]))
     return tuple(offers)
 
 
@@ -128,8 +141,16 @@ def _audience_offers(
         if audience is None or has_codes or promotion.get("name") in listed:
             continue
         if audience.includes(customer.id, customer.tier, customer.segments):
-            offers.append(PersonalOffer("", _name(promotion), None))
+            offers.append(PersonalOffer("", _name(promotion), None, promotion["id"]))
     return tuple(offers)
+
+
+def _by_day(lots: list[Any]) -> tuple[tuple[int, date], ...]:
+    """Points of the lots expiring soon, added up per day, soonest first."""
+    days: dict[date, int] = {}
+    for lot in lots:
+        days[lot.expires_on] = days.get(lot.expires_on, 0) + lot.remaining
+    return tuple((points, day) for day, points in sorted(days.items()) if points > 0)
 
 
 def _audience(promotion: dict[str, Any]) -> Audience | None:
@@ -148,4 +169,4 @@ def _name(promotion: dict[str, Any]) -> str:
     return promotion.get("name", promotion["id"])
 
 
-__all__ = ["CustomerCard", "PersonalOffer", "customer_by_id", "customer_card"]
+__all__ = ["CustomerCard", "PersonalOffer", "card_in", "customer_by_id", "customer_card"]

@@ -152,6 +152,10 @@ class PricingEngineCache:
         boundaries = _boundaries(promotions.values(), day)
         return _Built((revision, day), settings, program, promotions, index, engine, boundaries)
 
+    def settings(self, uow: UnitOfWork, day: date) -> LoyaltySettings:
+        """The program's settings as the engine of `day` was built with (one read when nothing changed)."""
+        return self._current(uow, day).settings
+
     def evaluate(self, engine: PromotionEngine, sale: Sale) -> EvaluationResult:
         """`engine.evaluate(sale)`, answered from a memo when the same sale was evaluated a moment ago.
 

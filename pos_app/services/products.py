@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from pos_app.domain.catalog_item import CatalogItem
 from pos_app.services.contact import check_product_barcode
@@ -27,4 +28,10 @@ def find_product(uow: UnitOfWork, scanned: str) -> CatalogItem | Refused:
     return item or Refused("unknown_product", f"SKU {text!r}: no such product")
 
 
-__all__ = ["find_product"]
+def find_products(uow: UnitOfWork, skus: Iterable[str]) -> dict[str, CatalogItem]:
+    """The catalogue's products among `skus` (a till's check), by SKU; unknown SKUs are absent."""
+    with uow:
+        return uow.catalog.by_skus(skus)
+
+
+__all__ = ["find_product", "find_products"]

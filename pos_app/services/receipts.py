@@ -28,6 +28,18 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreFacts:
+    """What the receipt's header says about the store (the window's and the till's API's alike)."""
+
+    id: str
+    name: str
+    address: tuple[str, ...] = ()
+
+    def header(self, register: str, cashier: str) -> ReceiptHeader:
+        return ReceiptHeader(self.name, register, cashier, self.address)
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptHeader:
     """What the slip's header says: the store, its address, the register and the cashier's name."""
 
@@ -131,5 +143,5 @@ def last_receipt(factory: UnitOfWorkFactory) -> KeptReceipts | Refused:
     return find_receipt(factory(read_only=True), order_id)
 
 
-__all__ = ["KeptReceipts", "ReceiptHeader", "find_receipt", "keep_receipt", "keep_return_receipt",
+__all__ = ["KeptReceipts", "ReceiptHeader", "StoreFacts", "find_receipt", "keep_receipt", "keep_return_receipt",
            "last_receipt", "return_receipt", "sale_receipt"]

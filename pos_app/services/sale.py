@@ -146,7 +146,8 @@ def void_sale(draft: SaleDraft) -> SaleDraft:
     return new_sale(draft.store_id)
 
 
-def _check_qty(qty: object, weighted: bool) -> int | str | Refused:
+def check_quantity(qty: object, weighted: bool) -> int | str | Refused:
+    """A quantity as the register sells it: 1-9,999 items, or a weight above 0 with at most 3 decimals."""
     if weighted:
         try:
             amount = Decimal(str(qty).strip()) if not isinstance(qty, float | bool) else None
@@ -176,7 +177,7 @@ def add_product(draft: SaleDraft, item: CatalogItem, qty: int | str = 1) -> Sale
 
     Weighted products always get a line of their own (each weighing is one label).
     """
-    checked = _check_qty(qty, item.weighted)
+    checked = check_quantity(qty, item.weighted)
     if isinstance(checked, Refused):
         return checked
     if not item.weighted:
@@ -207,7 +208,7 @@ def change_quantity(draft: SaleDraft, line_id: str, qty: int | str) -> SaleDraft
     line = draft.line(line_id)
     if line is None:
         return Refused("unknown_line", f"no line {line_id!r} in this sale")
-    checked = _check_qty(qty, line.weighted)
+    checked = check_quantity(qty, line.weighted)
     if isinstance(checked, Refused):
         return checked
     lines = tuple(replace(x, qty=checked) if x.line_id == line_id else x for x in draft.lines)
@@ -305,6 +306,7 @@ __all__ = [
     "attach_customer",
     "change_quantity",
     "check_code_text",
+    "check_quantity",
     "detach_customer",
     "new_sale",
     "remove_code",

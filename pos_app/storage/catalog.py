@@ -6,9 +6,11 @@ digits) is the EAN-13 with a leading zero, so either scan finds the product.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -36,6 +38,20 @@ def to_item(row: ProductRow) -> CatalogItem:
         min_unit_price_minor=row.min_unit_price_minor,
         weighted=row.weighted,
     )
+
+
+_ITEM_COLUMNS = (
+    ProductRow.sku, ProductRow.name, ProductRow.unit_price_minor, ProductRow.barcode,
+    type_coerce(ProductRow.categories, Text).label("categories"), ProductRow.brand,
+    type_coerce(ProductRow.tags, Text).label("tags"), ProductRow.no_discount, ProductRow.no_points,
+    ProductRow.min_unit_price_minor, ProductRow.weighted,
+)
+
+
+@lru_cache(maxsize=4096)
+def _names(stored: str | None) -> tuple[str, ...]:
+    """A stored JSON list of names (categories, tags) as a tuple; the same few lists recur across products."""
+    return tuple(json.loads(stored)) if stored else ()
 
 
 def _values(item: CatalogItem) -> dict[str, object]:
@@ -68,6 +84,31 @@ class CatalogRepository:
     def by_sku(self, sku: str) -> CatalogItem | None:
         row = self._session.get(ProductRow, sku)
         return None if row is None or not row.active else to_item(row)
+
+    def by_skus(self, skus: Iterable[str]) -> dict[str, CatalogItem]:
+        """The active products among `skus`, by SKU (one query)."""
+        wanted = sorted(set(skus))
+        if not wanted:
+            return {}
+        # Plain rows, not ORM objects, and the few distinct category and tag lists decoded once: a till's
+        # check looks up 50 SKUs at once, on every inquire.
+        rows = self._session.execute(select(*_ITEM_COLUMNS).where(ProductRow.sku.in_(wanted), ProductRow.active))
+        return {
+            row.sku: CatalogItem(
+                sku=row.sku,
+                name=row.name,
+                unit_price_minor=row.unit_price_minor,
+                barcode=row.barcode,
+                categories=_names(row.categories),
+                brand=row.brand,
+                tags=_names(row.tags),
+                no_discount=row.no_discount,
+                no_points=row.no_points,
+                min_unit_price_minor=row.min_unit_price_minor,
+                weighted=row.weighted,
+            )
+            for row in rows
+        }
 
     def upsert_many(self, items: Iterable[CatalogItem]) -> int:
         values = [_values(item) for item in items]

@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
-from pos_app.storage.tables import PromotionCodeRow, PromotionRow, StoreRevisionRow
+from pos_app.storage.tables import PERSONAL_AUDIENCE, PromotionCodeRow, PromotionRow, StoreRevisionRow
 
 
 def _bound(value: str | None, *, end: bool) -> str | None:
@@ -94,25 +94,28 @@ class PromotionRepository:
         ).all()
         return self._assemble(rows)
 
-    def targeted_in_force(self, now: datetime) -> list[tuple[dict[str, Any], bool]]:
-        """(FORMAT.md JSON, has codes) of the promotions in force at `now` that name an audience.
+    def personal_in_force(self, now: datetime) -> list[dict[str, Any]]:
+        """`{"id", "name", "audience"}` of the promotions in force at `now` that have an audience and no code.
 
-        What a customer's card lists as their offers; the text match keeps the public promotions
-        (most of them) out of the read, so a card costs a millisecond, not a parse of every promotion.
+        What a customer's card lists as their offers; read from the stored JSON by
+        SQLite itself through an index on the audience's JSON type (revision 0021),
+        without loading every promotion in force.
         """
         moment = now.replace(tzinfo=None).isoformat()
         has_codes = exists().where(PromotionCodeRow.promotion_id == PromotionRow.id)
         rows = self._session.execute(
-            select(PromotionRow.body, has_codes)
+            select(PromotionRow.id, func.json_extract(PromotionRow.body, "$.name"),
+                   func.json_extract(PromotionRow.body, "$.audience"))
             .where(
                 PromotionRow.active,
-                PromotionRow.body.contains('"audience"'),
                 or_(PromotionRow.valid_from.is_(None), PromotionRow.valid_from <= moment),
                 or_(PromotionRow.valid_to.is_(None), PromotionRow.valid_to >= moment),
+                PERSONAL_AUDIENCE == "object",
+                ~has_codes,
             )
             .order_by(PromotionRow.priority, PromotionRow.id)
         ).all()
-        return [(json.loads(body), bool(coded)) for body, coded in rows]
+        return [{"id": row[0], "name": row[1] or row[0], "audience": json.loads(row[2])} for row in rows]
 
     def all_active(self) -> list[dict[str, Any]]:
         rows = self._session.scalars(

@@ -165,6 +165,11 @@ class PromotionRow(Base):
     body: Mapped[str] = mapped_column(Text)
 
 
+# A customer's card lists the promotions with an audience: found through their JSON by this index (revision 0021).
+PERSONAL_AUDIENCE = func.json_type(PromotionRow.body, text("'$.audience'"))
+Index("ix_promotions_audience_type", PERSONAL_AUDIENCE)
+
+
 class PromotionCodeRow(Base):
     """A code of a promotion; `code` is normalised (trimmed, upper case). `uses_left` None: unlimited."""
 
@@ -476,8 +481,38 @@ class SyncStateRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class PosKeyRow(Base):
+    """A till's key for the POS API: its name and the SHA-256 of the key (the key itself is never kept)."""
+
+    __tablename__ = "pos_keys"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+
+
+class PosTransactionRow(Base):
+    """The answer to a till's state-changing call, kept under its `transaction_id` (per key).
+
+    Written in the same local transaction as the sale, sign-up or return it
+    answers, so after any crash the call is either whole with its answer or
+    absent with nothing.
+    """
+
+    __tablename__ = "pos_transactions"
+
+    key_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    call: Mapped[str] = mapped_column(String(32))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int]
+    answer: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
 __all__ = [
     "NAMING_CONVENTION",
+    "PERSONAL_AUDIENCE",
     "AuditLogRow",
     "Base",
     "CustomerRow",
@@ -488,6 +523,8 @@ __all__ = [
     "OrderRow",
     "OutboxRow",
     "PointLotRow",
+    "PosKeyRow",
+    "PosTransactionRow",
     "ProductRow",
     "ProgramSettingsRow",
     "PromotionCodeRow",

@@ -10,6 +10,18 @@ callers never see the session. A writing unit of work begins with
 `BEGIN IMMEDIATE` (see `database`); `factory(read_only=True)` begins a
 deferred read transaction for lookups, which never waits for a writer. Sessions are created inside the
 worker that uses them; only the engine is shared between threads.
+
+A caller that must add its own rows to a use case's transaction (the POS
+API keeps its answer with the sale it answers) holds the commit:
+
+    work = factory().hold_commit()
+    try:
+        result = checkout(work, draft, ...)      # its commit() only flushes
+        if work.commit_requested:
+            work.pos_transactions.add(...)      # same transaction
+        work.finish()                            # one commit for all of it
+    finally:
+        work.close()
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ from pos_app.storage.history_import import HistoryImport
 from pos_app.storage.ledger import LedgerRepository
 from pos_app.storage.orders import OrderRepository
 from pos_app.storage.parked_sales import ParkedSaleRepository
+from pos_app.storage.pos_api import PosKeyRepository, PosTransactionRepository
 from pos_app.storage.promotions import PromotionRepository
 from pos_app.storage.receipts import ReceiptRepository
 from pos_app.storage.records import FeedQuarantineRepository, RecordOutboxRepository
@@ -59,19 +72,29 @@ class UnitOfWork:
     history: HistoryImport
     parked_sales: ParkedSaleRepository
     receipts: ReceiptRepository
+    pos_keys: PosKeyRepository
+    pos_transactions: PosTransactionRepository
 
     def __init__(self, session_factory: sessionmaker[Session], register_id: str, store_id: str = "S1",
-                 register_name: str | None = None) -> None:
+                 register_name: str | None = None, *, shared: bool = False) -> None:
         self._session_factory = session_factory
         self.register_id = register_id
         self.store_id = store_id
         self.register_name = register_name or register_id
         self._session: Session | None = None
         self._committed = False
+        self._hold = False
+        self._commit_requested = False
+        self._shared = shared  # `UnitOfWorkFactory.reads()`: nested `with` blocks reuse the open one
+        self._depth = 0
 
     def __enter__(self) -> UnitOfWork:
+        if self._shared and self._depth:
+            self._depth += 1
+            return self
         if self._session is not None:
             raise RuntimeError("a unit of work is entered once")
+        self._depth = 1
         session = self._session = self._session_factory()
         self._committed = False
         self.customers = CustomerRepository(session)
@@ -90,12 +113,19 @@ class UnitOfWork:
         self.history = HistoryImport(session, self.register_id)
         self.parked_sales = ParkedSaleRepository(session)
         self.receipts = ReceiptRepository(session)
+        self.pos_keys = PosKeyRepository(session)
+        self.pos_transactions = PosTransactionRepository(session)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         assert self._session is not None
+        self._depth -= 1
+        if self._depth:
+            return  # an inner block of shared reads: the outermost one ends the transaction
+        if self._hold and self._commit_requested and exc_type is None:
+            return  # the caller adds its rows, then `finish()` commits
         try:
             if not self._committed:
                 self._session.rollback()
@@ -109,8 +139,39 @@ class UnitOfWork:
 
     def commit(self) -> None:
         assert self._session is not None, "commit() outside the with block"
+        if self._hold:
+            self._session.flush()
+            self._commit_requested = True
+            return
         self._session.commit()
         self._committed = True
+
+    def hold_commit(self) -> UnitOfWork:
+        """Make `commit()` only flush and keep the transaction open after the `with` block (see above)."""
+        if self._session is not None:
+            raise RuntimeError("hold the commit before the unit of work is entered")
+        self._hold = True
+        return self
+
+    @property
+    def commit_requested(self) -> bool:
+        """A held unit of work whose use case asked to commit; its transaction is still open."""
+        return self._hold and self._commit_requested and not self._committed
+
+    def finish(self) -> None:
+        """Commit what the held use case asked to commit and what the caller added since."""
+        if self._session is not None and self.commit_requested:
+            self._session.commit()
+            self._committed = True
+
+    def close(self) -> None:
+        """End a held unit of work: whatever `finish()` did not commit is rolled back."""
+        if self._session is not None:
+            try:
+                if not self._committed:
+                    self._session.rollback()
+            finally:
+                self._session.close()
 
     def rollback(self) -> None:
         assert self._session is not None
@@ -149,6 +210,31 @@ class UnitOfWorkFactory:
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         return UnitOfWork(self._reading if read_only else self._writing, self.register_id, self.store_id,
                           self.register_name)
+
+    @contextmanager
+    def reads(self) -> Iterator[UnitOfWorkFactory]:
+        """A factory whose read-only units of work are one, open for the block: a series of lookups
+        (a till's whole inquire) reads one snapshot in one transaction instead of opening one each.
+
+        Writing units of work are made as usual.
+        """
+        shared = UnitOfWork(self._reading, self.register_id, self.store_id, self.register_name, shared=True)
+        with shared:
+            yield _SharedReads(self, shared)
+
+
+class _SharedReads(UnitOfWorkFactory):
+    def __init__(self, base: UnitOfWorkFactory, shared: UnitOfWork) -> None:  # noqa: D107
+        self.engine = base.engine
+        self.register_id = base.register_id
+        self.store_id = base.store_id
+        self.register_name = base.register_name
+        self._writing = base._writing
+        self._reading = base._reading
+        self._shared = shared
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        return self._shared if read_only else super().__call__()
 
 
 __all__ = ["CONSTRAINT_ERRORS", "UnitOfWork", "UnitOfWorkFactory"]

@@ -87,6 +87,7 @@ def test_points_show_confirmed_pending_held_and_what_expires_within_thirty_days(
 
     assert (card.confirmed, card.pending, card.held) == (1_000, 210, 20)
     assert (card.expiring_soon, card.expiring_on) == (140, TODAY + timedelta(days=10))
+    assert card.expiring == ((100, TODAY + timedelta(days=10)), (40, TODAY + timedelta(days=30)))
 
 
 def test_nothing_expires_soon_without_lots_near_their_end(uow, settings, add_customer) -> None:
@@ -95,7 +96,7 @@ def test_nothing_expires_soon_without_lots_near_their_end(uow, settings, add_cus
     card = card_of(uow, "C1")
 
     assert (card.confirmed, card.pending, card.held) == (500, 0, 0)
-    assert (card.expiring_soon, card.expiring_on) == (0, None)
+    assert (card.expiring_soon, card.expiring_on, card.expiring) == (0, None, ())
 
 
 # -- personal offers --------------------------------------------------------------------------------------------
@@ -122,12 +123,12 @@ def test_offers_are_the_customers_codes_and_the_promotions_of_their_tier_segment
     )
 
     assert card_of(uow, "C1").offers == (
-        PersonalOffer("vip-ana", "VIP thank-you", 2),  # her own code first, as printed
-        PersonalOffer("", "Just for Ana", None),  # then the audience offers, by priority and id
-        PersonalOffer("", "Gold members: 5% off", None),
-        PersonalOffer("", "Students: 5% off", None),
+        PersonalOffer("vip-ana", "VIP thank-you", 2, "P-VIP"),  # her own code first, as printed
+        PersonalOffer("", "Just for Ana", None, "P-ANA"),  # then the audience offers, by priority and id
+        PersonalOffer("", "Gold members: 5% off", None, "P-GOLD"),
+        PersonalOffer("", "Students: 5% off", None, "P-STUDENT"),
     )
-    assert card_of(uow, "C2").offers == (PersonalOffer("VIP-JOSE", "VIP thank-you", 1),)
+    assert card_of(uow, "C2").offers == (PersonalOffer("VIP-JOSE", "VIP thank-you", 1, "P-VIP"),)
 
 
 def test_a_promotion_with_a_personal_code_is_listed_once_by_its_code(uow, settings, add_customer) -> None:
@@ -136,7 +137,7 @@ def test_a_promotion_with_a_personal_code_is_listed_once_by_its_code(uow, settin
                      promotion("P-GOLD-CODE", "Gold members: 5% off",
                                codes=[{"code": "G-ANA", "customer": "C1", "uses_left": None}]))
 
-    assert card_of(uow, "C1").offers == (PersonalOffer("G-ANA", "Gold members: 5% off", None),)
+    assert card_of(uow, "C1").offers == (PersonalOffer("G-ANA", "Gold members: 5% off", None, "P-GOLD-CODE"),)
 
 
 def test_a_customer_outside_every_audience_has_no_offers(uow, settings, add_customer) -> None:

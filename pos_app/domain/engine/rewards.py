@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from math import lcm
 
 from pos_app.domain.engine.context import SaleContext
 from pos_app.domain.engine.spread import spread, spread_int
-from pos_app.domain.money import round_minor, round_ratio
+from pos_app.domain.money import round_ratio
 from pos_app.domain.promotion import (
     AmountOff,
     Bundle,
@@ -169,6 +170,16 @@ def _unit_price(i: int, running: list[int], ctx: SaleContext) -> Fraction:
     return Fraction(running[i], u) if u != 1 else Fraction(running[i])
 
 
+def _by_unit_price(lines: tuple[int, ...], running: list[int], ctx: SaleContext, *,
+                   highest_first: bool = False) -> list[int]:
+    """`lines` by running unit price (ties keep cart order), compared exactly as integers over the units'
+    common multiple: the same order as sorting the fractions, without their slow comparisons."""
+    units = ctx.units
+    common = lcm(*(units[i] for i in lines)) if lines else 1
+    sign = -1 if highest_first else 1
+    return sorted(lines, key=lambda i: sign * running[i] * (common // units[i]))
+
+
 def _cheapest(lines: tuple[int, ...], running: list[int], ctx: SaleContext) -> int:
     best = lines[0]
     best_price = _unit_price(best, running, ctx)
@@ -182,22 +193,30 @@ def _cheapest(lines: tuple[int, ...], running: list[int], ctx: SaleContext) -> i
 def _bundle_parts(
     reward: Bundle, lines: tuple[int, ...], running: list[int], ctx: SaleContext
 ) -> dict[int, int]:
-    units: list[tuple[Fraction, int]] = []
-    for i in lines:
-        price = _unit_price(i, running, ctx)
-        units.extend([(price, i)] * ctx.units[i])
-    units.sort(key=lambda u: -u[0])  # stable: ties stay in cart order
+    """FORMAT.md 3.5 and 8.8, in integers: each unit's running price times the units' common multiple.
+
+    Units go highest price first, ties in cart order (whole lines sorted, each line's units side by
+    side); each full group dearer than the bundle's value loses the difference, rounded once, spread
+    over its lines by their units' prices. Scaling every price by one factor changes neither the order,
+    nor the rounded difference (computed over the same factor), nor the proportions of the spread.
+    """
+    units = ctx.units
+    common = lcm(*(units[i] for i in lines)) if lines else 1
+    scaled = {i: running[i] * (common // units[i]) for i in lines}
+    expanded = [i for i in sorted(lines, key=lambda i: -scaled[i]) for _ in range(units[i])]
+    value = reward.value * common
     parts: dict[int, int] = dict.fromkeys(lines, 0)
-    for g in range(len(units) // reward.qty):
-        group = units[g * reward.qty : (g + 1) * reward.qty]
-        group_total = sum(price for price, _ in group)
-        if group_total <= reward.value:
+    for g in range(len(expanded) // reward.qty):
+        group = expanded[g * reward.qty : (g + 1) * reward.qty]
+        group_total = sum(scaled[i] for i in group)
+        if group_total <= value:
             continue
-        difference = round_minor(group_total - reward.value, ctx.settings.rounding)
-        weights: dict[int, Fraction] = {}
-        for price, i in group:
-            weights[i] = weights.get(i, Fraction(0)) + price
-        for i, part in spread(difference, sorted(weights.items())).items():
+        difference = round_ratio(group_total - value, common, ctx.settings.rounding)
+        weights: dict[int, int] = {}
+        for i in group:
+            weights[i] = weights.get(i, 0) + scaled[i]
+        members = sorted(weights)
+        for i, part in spread_int(difference, members, [weights[i] for i in members]).items():
             parts[i] += part
     return parts
 
@@ -207,13 +226,15 @@ def _buy_get_parts(cand: Candidate, reward: BuyGet, running: list[int], ctx: Sal
     take = times * reward.get
     if take <= 0:
         return {}
-    units = sorted(
-        ((_unit_price(i, running, ctx), i) for i in cand.reward_lines for _ in range(ctx.units[i])),
-        key=lambda u: u[0],
-    )  # stable: ties stay in cart order
+    # The `take` cheapest reward units, ties to the earlier line: whole lines in that order (stable), so
+    # each line's units stay side by side, as if every unit were sorted.
     counts: dict[int, int] = {}
-    for _, i in units[:take]:
-        counts[i] = counts.get(i, 0) + 1
+    for i in _by_unit_price(cand.reward_lines, running, ctx):
+        if take <= 0:
+            break
+        n = min(take, ctx.units[i])
+        counts[i] = n
+        take -= n
     num, den = reward.value.numerator, reward.value.denominator * 100
     return {
         i: round_ratio(running[i] * n * num, den * ctx.units[i], ctx.settings.rounding)

@@ -1,0 +1,81 @@
+"""What the till's POS API keeps: its keys (hashed) and the answers of its state-changing calls.
+
+A key is looked up by the SHA-256 of what the till sends; the key itself is
+never stored. An answer is stored under (key name, `transaction_id`) with the
+fingerprint of the request it answered, in the transaction of the work it
+answers (see `UnitOfWork.hold_commit`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from pos_app.storage.tables import PosKeyRow, PosTransactionRow
+
+
+@dataclass(frozen=True, slots=True)
+class PosKey:
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    """The first answer to a till's call: its HTTP status and JSON text, and the request it answered."""
+
+    call: str
+    request_hash: str
+    status: int
+    answer: str
+
+
+class PosKeyRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, name: str, key_hash: str, at: datetime) -> None:
+        self._session.add(PosKeyRow(name=name, key_hash=key_hash, created_at=at))
+        self._session.flush()
+
+    def exists(self, name: str) -> bool:
+        return self._session.get(PosKeyRow, name) is not None
+
+    def remove(self, name: str) -> bool:
+        return self._session.execute(delete(PosKeyRow).where(PosKeyRow.name == name)).rowcount > 0
+
+    def name_for(self, key_hash: str) -> str | None:
+        return self._session.scalar(select(PosKeyRow.name).where(PosKeyRow.key_hash == key_hash))
+
+    def all(self) -> list[PosKey]:
+        rows = self._session.scalars(select(PosKeyRow).order_by(PosKeyRow.name))
+        return [PosKey(row.name, row.created_at) for row in rows]
+
+
+class PosTransactionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, key_name: str, transaction_id: str) -> StoredAnswer | None:
+        row = self._session.get(PosTransactionRow, (key_name, transaction_id))
+        return None if row is None else StoredAnswer(row.call, row.request_hash, row.status, row.answer)
+
+    def add(self, key_name: str, transaction_id: str, answer: StoredAnswer, at: datetime) -> None:
+        self._session.add(
+            PosTransactionRow(
+                key_name=key_name,
+                transaction_id=transaction_id,
+                call=answer.call,
+                request_hash=answer.request_hash,
+                status=answer.status,
+                answer=answer.answer,
+                created_at=at,
+            )
+        )
+        self._session.flush()
+
+
+__all__ = ["PosKey", "PosKeyRepository", "PosTransactionRepository", "StoredAnswer"]
