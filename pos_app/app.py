@@ -319,10 +319,11 @@ def local_now() -> datetime:
 
 
 def prepare_demo(directory: Path, *, customers: int = 5000, seed: int | None = None,
-                 clock: Callable[[], datetime] = local_now) -> tuple[Path, Any]:
+                 clock: Callable[[], datetime] = local_now, history: bool = True) -> tuple[Path, Any]:
     """A fresh demo database in `directory`; returns its path and what was loaded (with the PINs).
 
-    `loaded.store` is the generated `DemoStore` (for seeding the embedded central service).
+    `loaded.store` is the generated `DemoStore` (for seeding the embedded central service). `history`:
+    the register's year of past sales (the report's); without it the store has sold nothing yet.
     """
     from pos_app.demo import DEFAULT_SEED, generate_demo_store
     from pos_app.demo.history import demo_history, register_part
@@ -339,8 +340,9 @@ def prepare_demo(directory: Path, *, customers: int = 5000, seed: int | None = N
     engine = open_store(path)
     try:
         loaded = load_demo_store(UnitOfWorkFactory(engine, "R1")(), store, now)
-        # The year behind the register (its sales and points, synced), so its report is never empty.
-        load_demo_history(UnitOfWorkFactory(engine, "R1")(), register_part(demo_history(store), store.store.id, "R1"))
+        if history:  # the year behind the register (its sales and points, synced): its report is never empty
+            load_demo_history(UnitOfWorkFactory(engine, "R1")(),
+                              register_part(demo_history(store), store.store.id, "R1"))
     finally:
         engine.dispose()
     return path, _Loaded(loaded, store)
@@ -473,9 +475,11 @@ def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[
     try:
         with settings.store_factory(engine)(read_only=True) as uow:
             program = uow.settings.get()
+            # The central service holds the register's year of history exactly when the register has it.
+            history = uow.ledger.last_seq() > 0
     finally:
         engine.dispose()
-    code = central.prepare(demo, program)
+    code = central.prepare(demo, program, history=history)
     central.start()
     client = SyncClient(central.base_url)
     paired = client.pair(code)

@@ -54,7 +54,7 @@ class EmbeddedCentral:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def prepare(self, demo: DemoStore, program: LoyaltySettings | None = None) -> str:
+    def prepare(self, demo: DemoStore, program: LoyaltySettings | None = None, *, history: bool = True) -> str:
         """Create the central database, seed the demo's program, members and balances; returns a pairing code.
 
         `program` (the register's settings) and the demo's promotions are set at the central service too:
@@ -83,7 +83,8 @@ class EmbeddedCentral:
         if program is not None:
             run_in_transaction(engine, lambda s: _seed_program(s, program, demo))
         # The year the chain has behind it: the report has something to show from the first minute.
-        run_in_transaction(engine, lambda s: _seed_history(s, demo))
+        if history:
+            run_in_transaction(engine, lambda s: _seed_history(s, demo))
         grants = [(c.id, EntryKind.ACCRUAL, c.points, "demo-opening-balance") for c in demo.customers if c.points]
         run_in_transaction(engine, lambda s: grants_module.book_central_entries(s, grants))
         run_in_transaction(engine, lambda s: _seed_segments(s, demo))

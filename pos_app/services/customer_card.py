@@ -132,13 +132,13 @@ def _personal_codes(uow: UnitOfWork, customer_id: str) -> tuple[PersonalOffer, .
 
 
 def _audience_offers(
-    in_force: list[tuple[dict[str, Any], bool]], customer: Customer, listed: set[str]
+    in_force: list[dict[str, Any]], customer: Customer, listed: set[str]
 ) -> tuple[PersonalOffer, ...]:
     """Promotions in force whose audience takes the customer in; code-gated ones are listed by their code."""
     offers = []
-    for promotion, has_codes in in_force:
+    for promotion in in_force:
         audience = _audience(promotion)
-        if audience is None or has_codes or promotion.get("name") in listed:
+        if audience is None or promotion.get("codes") or promotion.get("name") in listed:
             continue
         if audience.includes(customer.id, customer.tier, customer.segments):
             offers.append(PersonalOffer("", _name(promotion), None, promotion["id"]))

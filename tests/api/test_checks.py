@@ -175,7 +175,7 @@ def test_commit_writes_the_sale_once_and_answers_points_receipt_lines_and_barcod
     assert paid["points"]["pending_until"] == "2026-12-23"  # held for the 30-day return window
     assert {"kind": "code128", "data": order_id, "caption": f"Order {order_id} (returns)"} in paid["barcodes"]
     assert "Customer: Zoë Martin" in paid["receipt_lines"]
-    assert any(text.strip().startswith("Redeemed") and "-200" in text for text in paid["receipt_lines"])
+    assert any(text.strip().startswith("Paid with points") and "-200" in text for text in paid["receipt_lines"])
     assert register.rows("SELECT customer_id, total_minor, cashier_id FROM orders WHERE id = :o", o=order_id) == [
         ("C00001", int(total.replace(".", "")), "till:till-1")]
     assert register.count("SELECT count(*) FROM ledger_entries WHERE order_id = :o", o=order_id) == 2

@@ -30,7 +30,7 @@ def test_the_headless_register_serves_the_api_on_the_printed_address_without_loa
     assert "Qt6" not in maps and "PySide6" not in maps and "shiboken" not in maps
     assert set(spec["paths"]) == {"/v1/members", "/v1/members/{member}", "/v1/checks/inquire",
                                   "/v1/checks/commit", "/v1/checks/reverse"}
-    assert paid["order_id"].startswith("R1-") and paid["online"] is False
+    assert paid["order_id"].startswith("S1-R1-") and paid["online"] is False
     assert code == 0  # SIGTERM: a clean stop
 
 

@@ -38,7 +38,7 @@ def demo_clock() -> datetime:
 
 
 def make_demo_template(directory: Path, customers: int = 300) -> Path:
-    path, _loaded = prepare_demo(directory, customers=customers, clock=demo_clock)
+    path, _loaded = prepare_demo(directory, customers=customers, clock=demo_clock, history=False)
     return path
 
 

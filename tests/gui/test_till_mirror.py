@@ -49,12 +49,12 @@ def test_a_check_built_at_the_till_is_finished_in_the_window_and_paid_at_the_til
 
     # the cashier adds a code and points in the window, from the keyboard
     press(window, Qt.Key.Key_F4)
-    qtbot.keyClicks(window.promotions_panel.code, "staff25")
-    qtbot.keyClick(window.promotions_panel.code, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "STAFF25" in window.promotions_panel.codes.text().upper(), timeout=5000)
+    qtbot.keyClicks(window.codes_panel.code, "staff25")
+    qtbot.keyClick(window.codes_panel.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "STAFF25" in window.codes_panel.codes.text().upper(), timeout=5000)
     press(window, Qt.Key.Key_F6)
-    qtbot.keyClicks(window.promotions_panel.points, "300")
-    qtbot.keyClick(window.promotions_panel.points, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.codes_panel.points, "300")
+    qtbot.keyClick(window.codes_panel.points, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.draft.redeem == 300, timeout=5000)
     wait_idle(qtbot, window)
 
@@ -79,8 +79,8 @@ def test_the_tills_changes_win_over_the_screen_and_the_window_follows_the_last_i
     till.inquire(CHECK)
     qtbot.waitUntil(lambda: window.card is not None, timeout=5000)
     press(window, Qt.Key.Key_F6)
-    qtbot.keyClicks(window.promotions_panel.points, "300")
-    qtbot.keyClick(window.promotions_panel.points, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.codes_panel.points, "300")
+    qtbot.keyClick(window.codes_panel.points, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.draft.redeem == 300, timeout=5000)
     wait_idle(qtbot, window)
 
