@@ -185,17 +185,21 @@ class RegisterOps:
         return quote_return(order, quantities)
 
     def return_items(self, *, order: OrderOnFile, quantities: dict[str, int | str], manager_id: str,
-                     manager_name: str, pin: str, cashier_id: str | None = None,
+                     manager_name: str, pin: str, return_id: str, cashier_id: str | None = None,
                      cashier_name: str | None = None) -> Changed:
-        """Record the return, then keep its slip with the order (the refund stands even if the slip is lost)."""
+        """Record the return, then keep its slip with the order (the refund stands even if the slip is lost).
+
+        `return_id` is chosen when the cashier confirms: a retry of that confirmation is not a second return.
+        """
         result = return_items(self.uow(), order.order.id, quantities, now=self.clock(), cashier_id=cashier_id,
-                              manager_id=manager_id, pin=pin)
+                              manager_id=manager_id, pin=pin, return_id=return_id)
         if isinstance(result, Refused):
             return Changed(result)
         header = replace(self.receipt_header, cashier=cashier_name or cashier_id or manager_name)
         slip = receipts.return_receipt(order.order, result, header, self.clock(), customer_name=order.customer_name,
                                        approved_by=manager_name)
-        receipts.keep_return_receipt(self.uow(), slip, self.clock())
+        if not result.replayed:  # a retried return's slip was kept the first time
+            receipts.keep_return_receipt(self.uow(), slip, self.clock())
         return Changed(ReturnDone(result, slip), OpChanges(customer=True, outbox=True))
 
     def void_order(self, *, order_id: str, manager_id: str, pin: str) -> Changed:

@@ -36,7 +36,7 @@ from pos_app.qt.task_runner import TaskRunner
 from pos_app.qt.widgets import ElidedLabel, label, on_enter, set_role
 from pos_app.qt.wording import count, money
 from pos_app.services.outcome import Refused
-from pos_app.services.returns import VoidedOrder
+from pos_app.services.returns import VoidedOrder, new_return_id
 
 _COLUMNS = ("Item", "Sold", "Returned", "Net paid", "Return")
 
@@ -61,6 +61,9 @@ class ReturnsPanel(QWidget):
         self._on_changed, self._on_print = on_changed, on_print
         self.found: OrderOnFile | None = None
         self._after_load = ""
+        # The return last sent and not known to be recorded: (order, quantities, its id). Sending it again
+        # (after an error) reuses the id, so a return that was in fact recorded is not recorded twice.
+        self._unsettled: tuple[str, dict[str, int], str] | None = None
         self.confirm_dialog: ConfirmDialog | None = None
         self.receipt_dialog: ReceiptDialog | None = None
         layout = QVBoxLayout(self)
@@ -214,13 +217,20 @@ class ReturnsPanel(QWidget):
 
     def _record_return(self, found: OrderOnFile, quantities: dict[str, int]) -> None:
         self._say("Recording the return…", "muted")
+        unsettled = self._unsettled
+        if unsettled is not None and unsettled[:2] == (found.order.id, quantities):
+            return_id = unsettled[2]
+        else:
+            return_id = new_return_id()
+        self._unsettled = (found.order.id, dict(quantities), return_id)
         self._runner.run_write(
             lambda: self._ops.return_items(order=found, quantities=quantities, manager_id=self._manager_id,
-                                           manager_name=self._manager_name, pin=self._pin,
+                                           manager_name=self._manager_name, pin=self._pin, return_id=return_id,
                                            cashier_id=self._cashier_id, cashier_name=self._cashier_name),
             on_success=self._returned, label=f"return from {found.order.id}")
 
     def _returned(self, changed: Changed) -> None:
+        self._unsettled = None  # answered: recorded or refused, either way settled
         done = changed.result
         if isinstance(done, Refused):
             self._say(done.message, "danger")

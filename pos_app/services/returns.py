@@ -38,10 +38,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any
 
 from pos_app.domain.account import Role
 from pos_app.domain.ledger import EntryKind, LedgerEntry, LotConsumption, consume_first_to_expire
@@ -58,6 +59,7 @@ from pos_app.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 RETURN_SPENT_REASON = "return_points_spent"
 RETURN_EARNED_REASON = "return_points_earned"
 _ORDER_NUMBER = re.compile(r"[0-9A-Za-z._\-]{1,80}")
+_RETURN_ID = re.compile(r"[0-9A-Za-z._\-]{1,64}")
 _OLD_ORDER_NUMBER = re.compile(r"[^-]+-[0-9]+")  # before order ids carried their store: `R1-000042`
 
 
@@ -82,6 +84,8 @@ class ReturnResult:
     points_taken_back: int  # what was actually taken from the customer
     points_not_recovered: int  # earned points the customer had already spent
     entries: tuple[LedgerEntry, ...] = ()
+    return_id: str = ""
+    replayed: bool = False  # this return id was recorded before: the first answer, nothing written again
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,11 @@ class VoidedOrder:
     order_id: str
     refund_minor: int
     reversals: tuple[LedgerEntry, ...]
+
+
+def new_return_id() -> str:
+    """A fresh id for a return the cashier is about to confirm (time-ordered, unique in the chain)."""
+    return new_entry_id()
 
 
 def share(amount: int, sold: Fraction, before: Fraction, after: Fraction) -> int:
@@ -293,24 +302,34 @@ def return_items(
     cashier_id: str | None = None,
     manager_id: str | None = None,
     pin: str | None = None,
+    return_id: str | None = None,
 ) -> ReturnResult | Refused:
     """Return `quantities` (line id -> units, or kg for a weighted line) of an order, in one transaction.
 
     `order_id` is the order number as printed on the receipt's barcode.
+    `return_id` names this return (the caller chooses it once and sends it
+    again on a retry): a return id already recorded for the same order and
+    quantities answers the first return again, `replayed`, writing nothing.
     Refused, with nothing written: `malformed_order_number`, `unknown_order`,
     `order_voided`, `nothing_to_return`, `unknown_line`, `bad_quantity`,
-    `more_than_sold` (counting earlier partial returns), and after the
-    return window `manager_required` / the PIN check's refusals.
+    `more_than_sold` (counting earlier partial returns), `return_id_reused`
+    (the id names another return), and after the return window
+    `manager_required` / the PIN check's refusals.
     """
     ref = _order_ref(order_id)
     if isinstance(ref, Refused):
         return ref
     if not quantities:
         return Refused("nothing_to_return", "choose the items to return")
+    if return_id is not None and not _RETURN_ID.fullmatch(return_id):
+        return Refused("bad_return_id", "a return id is 1 to 64 letters, digits, '.', '_' or '-'")
     with uow:
         order = _held(uow, ref)
         if order is None:
             return Refused("unknown_order", f"no order {ref} at this register")
+        on_file = uow.orders.return_on_file(return_id) if return_id is not None else None
+        if on_file is not None:
+            return _replayed(uow, return_id or "", order, quantities, *on_file)
         if order.status != "paid":
             return Refused("order_voided", f"order {ref} was voided")
         returned_lines = quote_return(order, quantities)
@@ -379,10 +398,12 @@ def return_items(
             points_taken_back=taken,
             points_not_recovered=earned_back - taken if customer_id is not None else 0,
             entries=tuple(entries),
+            return_id=return_id or new_entry_id(),
         )
+        uow.orders.keep_return(result.return_id, order.id, now, _summary(result))
         publish_return(
             uow,
-            new_entry_id(),
+            new_entry_id(),  # the chain's id of this return: unique whatever id the caller chose
             order.id,
             (ReturnedLineData(line_id=i.line_id, qty=i.qty, refund_minor=i.refund_minor,
                               points_given_back=i.points_given_back, points_taken_back=i.points_taken_back)
@@ -409,6 +430,46 @@ def return_items(
         )
         uow.commit()
         return result
+
+
+def _summary(result: ReturnResult) -> dict[str, Any]:
+    """What a return gave, kept under its id so a retry answers the same."""
+    return {
+        "lines": [asdict(line) for line in result.lines],
+        "refund_minor": result.refund_minor,
+        "points_given_back": result.points_given_back,
+        "points_taken_back": result.points_taken_back,
+        "points_not_recovered": result.points_not_recovered,
+        "entries": [e.id for e in result.entries],
+    }
+
+
+def _same_quantities(asked: Mapping[str, int | str], lines: list[dict[str, Any]]) -> bool:
+    try:
+        wanted = {k: Decimal(str(v)) for k, v in asked.items()}
+    except InvalidOperation:
+        return False
+    return wanted == {line["line_id"]: Decimal(line["qty"]) for line in lines}
+
+
+def _replayed(uow: UnitOfWork, return_id: str, order: SaleRecord, asked: Mapping[str, int | str],
+              recorded_order: str, summary: dict[str, Any]) -> ReturnResult | Refused:
+    """The first answer of a return recorded under `return_id`, or why this request is not that return."""
+    if recorded_order != order.id or not _same_quantities(asked, summary["lines"]):
+        return Refused("return_id_reused", f"return {return_id} was another return (of order {recorded_order})")
+    entries = (uow.ledger.get(entry_id) for entry_id in summary["entries"])
+    return ReturnResult(
+        order_id=order.id,
+        currency=order.currency,
+        lines=tuple(ReturnedLine(**line) for line in summary["lines"]),
+        refund_minor=summary["refund_minor"],
+        points_given_back=summary["points_given_back"],
+        points_taken_back=summary["points_taken_back"],
+        points_not_recovered=summary["points_not_recovered"],
+        entries=tuple(entry for entry in entries if entry is not None),
+        return_id=return_id,
+        replayed=True,
+    )
 
 
 def _qty_text(value: Fraction) -> str:

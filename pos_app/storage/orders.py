@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.sale_record import SaleRecord, SoldLine
-from pos_app.storage.tables import OrderCounterRow, OrderLineRow, OrderRow
+from pos_app.storage.tables import OrderCounterRow, OrderLineRow, OrderReturnRow, OrderRow
 
 
 def _to_line(row: OrderLineRow) -> SoldLine:
@@ -138,6 +139,16 @@ class OrderRepository:
             .where(OrderRow.id == order_id)
             .values(refunded_minor=OrderRow.refunded_minor + refunded_minor)
         )
+        self._session.flush()
+
+    def return_on_file(self, return_id: str) -> tuple[str, dict[str, Any]] | None:
+        """The order and summary of the return recorded under `return_id`, if any."""
+        row = self._session.get(OrderReturnRow, return_id)
+        return None if row is None else (row.order_id, dict(row.summary))
+
+    def keep_return(self, return_id: str, order_id: str, at: datetime, summary: dict[str, Any]) -> None:
+        """Record that `return_id` was done (in the return's own transaction)."""
+        self._session.add(OrderReturnRow(id=return_id, order_id=order_id, returned_at=at, summary=summary))
         self._session.flush()
 
     def catch_up_returns(self, order_id: str, returned: dict[str, str], *, voided: bool = False) -> None:

@@ -248,6 +248,21 @@ class OrderLineRow(Base):
     allocations: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class OrderReturnRow(Base):
+    """A return as recorded, by the id its caller chose (revision 0009): the same id never returns twice.
+
+    `summary` holds what the return gave (lines, refund, points, its ledger
+    entries' ids), so a retried return answers what the first one did.
+    """
+
+    __tablename__ = "order_returns"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    order_id: Mapped[str] = mapped_column(String(80), index=True)
+    returned_at: Mapped[datetime]
+    summary: Mapped[dict[str, Any]]
+
+
 class LedgerEntryRow(Base):
     """An append-only ledger entry (UPDATE and DELETE are refused by triggers)."""
 

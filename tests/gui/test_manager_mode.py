@@ -237,3 +237,41 @@ def test_the_programs_settings_show_money_as_money(qtbot, register):
     assert values["redeem_value"].text() == "$0.01 a point"
     assert "$" in values["tiers"].text()
     manager.reject()
+
+
+def test_a_return_sent_again_after_a_lost_answer_refunds_once(qtbot, register, wedge, demo_store, monkeypatch):
+    item = goods(demo_store)[22]
+    receipt = sell(qtbot, register, wedge, [item, item])
+    manager = manager_mode(qtbot, register)
+    manager.tabs.setCurrentWidget(manager.returns)
+    returns = manager.returns
+    wedge.scan(manager, receipt.order_number)
+    qtbot.waitUntil(lambda: returns.order is not None, timeout=5000)
+    line = returns.order.lines[0]
+    record = returns._ops.return_items
+    answers_lost = []
+
+    def recorded_but_answer_lost(**asked):
+        record(**asked)  # the return is written...
+        answers_lost.append(asked["return_id"])
+        raise OSError("the disk went away before the answer came back")  # ...but the window never hears of it
+
+    monkeypatch.setattr(returns._ops, "return_items", recorded_but_answer_lost)
+    returns.set_quantity(line.line_id, 1)
+    qtbot.keyClick(returns.table.cellWidget(0, 4), Qt.Key.Key_Return)
+    qtbot.keyClick(confirm(qtbot, returns).confirm_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(answers_lost) == 1, timeout=5000)
+    wait_idle(qtbot, register)
+    monkeypatch.setattr(returns._ops, "return_items", record)
+
+    returns.set_quantity(line.line_id, 1)  # the cashier tries the same return again
+    qtbot.keyClick(returns.table.cellWidget(0, 4), Qt.Key.Key_Return)
+    qtbot.keyClick(confirm(qtbot, returns).confirm_button, Qt.Key.Key_Return)
+
+    qtbot.waitUntil(lambda: returns.receipt_dialog is not None and returns.receipt_dialog.isVisible(), timeout=5000)
+    assert returns.receipt_dialog.receipt.total == line.net_minor // 2
+    qtbot.waitUntil(lambda: returns.order is not None and returns.order.lines[0].qty_returned == "1", timeout=5000)
+    with register.ops.uow(read_only=True) as uow:
+        assert uow.orders.get(receipt.order_number).refunded_minor == line.net_minor // 2  # refunded once
+    returns.receipt_dialog.reject()
+    manager.reject()

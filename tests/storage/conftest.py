@@ -34,6 +34,8 @@ SNAPSHOT_TABLES = (
     "promotion_codes",
     "audit_log",
     "users",
+    "order_returns",
+    "record_outbox",
 )
 
 

@@ -105,6 +105,38 @@ def test_returning_more_than_was_sold_is_refused_and_nothing_written(
     assert snapshot() == before
 
 
+def test_a_retried_return_with_the_same_id_is_recorded_once(
+    shop: UnitOfWorkFactory, sale: CompletedSale, snapshot: Callable[[], dict]
+) -> None:
+    # The cashier confirms one mug back; the answer is lost and the same return is sent again.
+    first = returned(shop, sale.order_number, {"L1": 1}, return_id="ret-1")
+    after_first = snapshot()
+
+    again = returned(shop, sale.order_number, {"L1": "1"}, return_id="ret-1")
+
+    assert again.replayed and not first.replayed
+    assert (again.refund_minor, again.points_given_back, again.points_taken_back) == (989, 90, 9)
+    assert again.lines == first.lines and [e.id for e in again.entries] == [e.id for e in first.entries]
+    assert snapshot() == after_first  # no second refund, no second adjustment, no second record to publish
+    with shop(read_only=True) as work:
+        assert work.orders.get(sale.order_number).lines[0].qty_returned == "1"
+
+
+def test_a_return_id_names_one_return_only(shop: UnitOfWorkFactory, sale: CompletedSale,
+                                           snapshot: Callable[[], dict]) -> None:
+    returned(shop, sale.order_number, {"L1": 1}, return_id="ret-1")
+    before = snapshot()
+
+    other_lines = return_items(shop(), sale.order_number, {"L2": 1}, now=NOW, return_id="ret-1")
+    hostile = return_items(shop(), sale.order_number, {"L2": 1}, now=NOW, return_id="ret 1; drop")
+
+    assert isinstance(other_lines, Refused) and other_lines.reason == "return_id_reused"
+    assert isinstance(hostile, Refused) and hostile.reason == "bad_return_id"
+    assert snapshot() == before
+    # A new id is a new return: a second mug comes back.
+    assert returned(shop, sale.order_number, {"L1": 1}, return_id="ret-2").refund_minor == 990
+
+
 def test_the_receipt_barcode_finds_the_order(shop: UnitOfWorkFactory, sale: CompletedSale) -> None:
     found = find_order(shop(read_only=True), f" {sale.order_number}\n")
     assert found == sale.order

@@ -58,10 +58,11 @@ class CentralServer:
 
     def client(self, store: str = "S1", register: str = "R1", *, url: str | None = None,
                read_timeout: float = 5.0, retry: RetryPolicy | None = None) -> SyncClient:
-        code = self.pairing_code(store, register)
+        """A register paired directly (pairing is not what fault tests exercise), then talking to `url`."""
+        paired = SyncClient(self.url, read_timeout=30.0, connect_timeout=2.0).pair(self.pairing_code(store, register))
         client = SyncClient(url or self.url, read_timeout=read_timeout, connect_timeout=2.0,
                             retry=retry or RetryPolicy(base=0.01, cap=0.1, max_attempts=5))
-        client.pair(code)
+        client.token, client.register_id = paired.token, paired.register_id
         return client
 
     def scalar(self, sql: str, **params: Any) -> Any:
