@@ -12,18 +12,12 @@ failed. The steps, in order:
 4. that sale's receipt is laid out, rendered as an image with its Code128
    barcode, and as the bytes an ESC/POS printer would receive;
 5. Qt loads (offscreen): the widgets module, the shipped fonts, the theme;
-6. steps registered by other parts of the program (`register_step`), e.g. the
-   POS API starting and stopping on a loopback port.
-
-Other parts plug in with `register_step(name, step)` in a module listed in
-`PLUGIN_MODULES`, imported when it exists in this build: `pos_app.api.self_test`
-registers the POS API's start-and-stop step. A module that is not part of this
-build is reported as `skip` with its name, never as a pass.
+6. the till's POS API starts over that database on a free loopback port,
+   serves its `/openapi.json`, refuses a call without a key (401), and stops.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -34,10 +28,6 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
-
-# Modules that register their own steps when imported (see `register_step`).
-PLUGIN_MODULES: dict[str, str] = {"pos_app.api.self_test": "POS API starts and stops"}
-
 
 @dataclass
 class SelfTestContext:
@@ -55,13 +45,6 @@ class StepSkipped(Exception):
 
 
 Step = Callable[[SelfTestContext], str]
-_REGISTERED: list[tuple[str, Step]] = []
-
-
-def register_step(name: str, step: Step) -> None:
-    """Add a step that runs after the built-in ones; it returns a one-line summary or raises."""
-    if all(existing != name for existing, _ in _REGISTERED):
-        _REGISTERED.append((name, step))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,30 +152,40 @@ def check_qt(context: SelfTestContext) -> str:
     return describe_qt_offscreen()
 
 
+def check_pos_api(context: SelfTestContext) -> str:
+    from dataclasses import replace
+
+    import requests
+
+    from pos_app.app import build_pos_api
+    from pos_app.services.till_checks import TillChecks
+
+    if context.engine is None:
+        raise StepSkipped("needs the database step's store")
+    settings = replace(context.settings, pos_api_listen="127.0.0.1:0")  # never the till's own port
+    server = build_pos_api(settings, TillChecks(settings.chain_identity[0]))
+    server.start()
+    try:
+        contract = requests.get(f"{server.address}/openapi.json", timeout=10)
+        keyless = requests.post(f"{server.address}/v1/checks/inquire", json={}, timeout=10)
+    finally:
+        server.stop()
+    calls = contract.json().get("paths", {}) if contract.status_code == 200 else {}
+    if "/v1/checks/inquire" not in calls:
+        raise RuntimeError(f"/openapi.json answered {contract.status_code} without the check calls")
+    if keyless.status_code != 401:
+        raise RuntimeError(f"a call without a key answered {keyless.status_code}, not 401")
+    return f"served its contract ({len(calls)} paths) on {server.address}, refused a call without a key (401), stopped"
+
+
 BUILT_IN_STEPS: tuple[tuple[str, Step], ...] = (
     ("configuration", check_configuration),
     ("database", check_database),
     ("promotion engine", check_engine),
     ("receipt with barcode", check_receipt),
     ("Qt", check_qt),
+    ("POS API", check_pos_api),
 )
-
-
-def load_plugins() -> list[StepOutcome]:
-    """Import the modules that register steps; one missing from this build is a `skip`, one that breaks a `FAIL`."""
-    outcomes = []
-    for module, name in PLUGIN_MODULES.items():
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and module.startswith(exc.name):
-                outcomes.append(StepOutcome(name, "skip", f"{module} is not part of this build"))
-            else:  # the module exists but one of its own imports is missing
-                outcomes.append(StepOutcome(name, "FAIL", f"{module}: {exc}"))
-        except Exception as exc:  # noqa: BLE001 - a self-test reports every failure as a line
-            log.exception("self-test: importing %s failed", module)
-            outcomes.append(StepOutcome(name, "FAIL", f"{module}: {type(exc).__name__}: {exc}"))
-    return outcomes
 
 
 def run_self_test(settings: Any, *, out: Callable[[str], None] = print) -> int:
@@ -201,13 +194,9 @@ def run_self_test(settings: Any, *, out: Callable[[str], None] = print) -> int:
     with tempfile.TemporaryDirectory(prefix="pos-self-test-") as scratch:
         context = SelfTestContext(settings=settings, scratch=Path(scratch))
         try:
-            plugin_outcomes = load_plugins()
-            for name, step in [*BUILT_IN_STEPS, *_REGISTERED]:
+            for name, step in BUILT_IN_STEPS:
                 outcomes.append(_run_step(name, step, context))
                 out(_line(outcomes[-1]))
-            for outcome in plugin_outcomes:
-                outcomes.append(outcome)
-                out(_line(outcome))
         finally:
             if context.engine is not None:
                 context.engine.dispose()
@@ -231,4 +220,4 @@ def _run_step(name: str, step: Step, context: SelfTestContext) -> StepOutcome:
         return StepOutcome(name, "FAIL", f"{type(exc).__name__}: {exc}")
 
 
-__all__ = ["PLUGIN_MODULES", "SelfTestContext", "StepSkipped", "register_step", "run_self_test"]
+__all__ = ["BUILT_IN_STEPS", "SelfTestContext", "StepSkipped", "run_self_test"]

@@ -1,4 +1,4 @@
-"""`pos-companion --self-test` in an empty home folder, and steps that other parts plug in."""
+"""`pos-companion --self-test` in an empty home folder: every part of a register, started for real."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from pos_app import self_test
 from pos_app.app import AppSettings
@@ -30,39 +28,19 @@ def test_the_self_test_passes_in_an_empty_home_and_creates_the_database(tmp_path
     assert lines[2] == "ok    promotion engine: sample sale 58.30 -> 45.50 USD (COFFEE-2FOR25, SAVE5; 31 points earned)"
     assert lines[3].startswith("ok    receipt with barcode: ") and "Code128" in lines[3]
     assert lines[4].startswith("ok    Qt: PySide6 ")
-    assert lines[-1].startswith("self-test: 5 passed, 0 failed")
+    assert lines[5].startswith("ok    POS API: served its contract (5 paths) on http://127.0.0.1:")
+    assert lines[5].endswith("refused a call without a key (401), stopped")
+    assert lines[-1] == "self-test: 6 passed, 0 failed, 0 skipped"
     assert "Traceback" not in done.stderr
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
 
 
-@pytest.fixture
-def plugged(monkeypatch):
-    monkeypatch.setattr(self_test, "_REGISTERED", [])
-    return self_test.register_step
-
-
-def test_a_registered_step_runs_after_the_built_in_ones_and_its_failure_fails_the_run(tmp_path, plugged) -> None:
-    calls = []
-
-    def api_up_and_down(context: self_test.SelfTestContext) -> str:
-        calls.append(context.uow is not None)  # the store is open for it
-        return "listening on 127.0.0.1:5123, stopped"
-
-    plugged("POS API starts and stops", api_up_and_down)
-    plugged("broken part", lambda _context: 1 / 0)
+def test_a_failing_step_fails_the_run_and_says_why(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(self_test, "BUILT_IN_STEPS", (*self_test.BUILT_IN_STEPS, ("broken part", lambda _c: 1 / 0)))
     lines: list[str] = []
 
     code = self_test.run_self_test(AppSettings(database=tmp_path / "r.db"), out=lines.append)
 
-    assert calls == [True] and code == 1
-    assert "ok    POS API starts and stops: listening on 127.0.0.1:5123, stopped" in lines
+    assert code == 1
     assert "FAIL  broken part: ZeroDivisionError: division by zero" in lines
-    assert lines[-1].startswith("self-test: 6 passed, 1 failed")
-
-
-def test_a_plug_in_module_missing_from_the_build_is_a_skip_not_a_pass(tmp_path, monkeypatch, plugged) -> None:
-    monkeypatch.setattr(self_test, "PLUGIN_MODULES", {"pos_app.not_built.self_test": "a part not built"})
-    lines: list[str] = []
-    assert self_test.run_self_test(AppSettings(database=tmp_path / "r.db"), out=lines.append) == 0
-    assert "skip  a part not built: pos_app.not_built.self_test is not part of this build" in lines
-    assert lines[-1].endswith("0 failed, 1 skipped")
+    assert lines[-1] == "self-test: 6 passed, 1 failed, 0 skipped"
