@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 
@@ -59,4 +59,30 @@ class CustomerProfile:
         }
 
 
-__all__ = ["Consents", "CustomerProfile"]
+@dataclass(frozen=True, slots=True)
+class ExpiringLot:
+    """Points of the member that expire at the end of `on`."""
+
+    on: date
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChainFigures:
+    """What the central service computed for the member over every store, as registers receive it.
+
+    `spend_minor` is the rolling spend of the orders placed before
+    `spend_until` (the tier was decided on it); `tier_kept_until` the last day
+    a tier above that spend is kept; `expiring` the first lots to expire as
+    the central service's ledger holds them at `lots_at`. A field is None (or
+    empty) until the central service first computes it.
+    """
+
+    spend_minor: int | None = None
+    spend_until: datetime | None = None
+    tier_kept_until: date | None = None
+    expiring: tuple[ExpiringLot, ...] = ()
+    lots_at: datetime | None = None
+
+
+__all__ = ["ChainFigures", "Consents", "CustomerProfile", "ExpiringLot"]

@@ -12,14 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-
-@dataclass(frozen=True, slots=True)
-class TierRule:
-    """A tier reached with `threshold_minor` of rolling 12-month spend; earns `multiplier` times."""
-
-    name: str
-    threshold_minor: int
-    multiplier: str = "1"
+from pos_app.domain.tiers import TierRule, reached_tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +64,7 @@ class LoyaltySettings:
 
     def tier_for_spend(self, spend_minor: int) -> str | None:
         """The highest tier whose threshold the spend reaches, or None."""
-        reached = [t for t in self.tiers if spend_minor >= t.threshold_minor]
-        return max(reached, key=lambda t: t.threshold_minor).name if reached else None
+        return reached_tier(self.tiers, spend_minor)
 
 
 __all__ = ["LoyaltySettings", "TierRule"]

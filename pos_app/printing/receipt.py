@@ -97,6 +97,7 @@ class Receipt:
     customer_name: str | None = None
     next_visit_code: str | None = None
     next_visit_offer: str | None = None  # e.g. "10% off your next visit until 2026-12-31"
+    partner_codes: tuple[tuple[str, str], ...] = ()  # (reward, code): partner rewards claimed with points
     store_address: tuple[str, ...] = ()
     footer: tuple[str, ...] = ("Thank you for shopping with us!",)
     kind: str = "sale"  # "sale" or "return"
@@ -206,6 +207,12 @@ def _loyalty_sections(receipt: Receipt, width: int) -> list[str]:
         out.append(_center(receipt.next_visit_code, width))
         if receipt.next_visit_offer:
             out.extend(_center(part, width) for part in textwrap.wrap(receipt.next_visit_offer, width))
+    if receipt.partner_codes:
+        out.append(rule)
+        out.append(_center("YOUR REWARDS", width))
+        for name, code in receipt.partner_codes:
+            out.extend(_center(part, width) for part in _wrap(name, width))
+            out.append(_center(code, width))
     return out
 
 
@@ -252,6 +259,7 @@ def receipt_from_dict(values: dict[str, Any]) -> Receipt:
     data["points"] = PointsSummary(**data["points"]) if data.get("points") else None
     for key in ("store_address", "footer"):
         data[key] = tuple(data.get(key) or ())
+    data["partner_codes"] = tuple((name, code) for name, code in data.get("partner_codes") or ())
     return Receipt(**data)
 
 

@@ -35,6 +35,7 @@ def receipt_from_sale(
     points_pending: bool = False,
     next_visit_code: str | None = None,
     next_visit_offer: str | None = None,
+    partner_codes: Sequence[tuple[str, str]] = (),
 ) -> Receipt:
     """The receipt of one sale. `item_names` maps SKU to the name printed (the SKU if missing).
 
@@ -97,6 +98,7 @@ def receipt_from_sale(
         customer_name=customer_name,
         next_visit_code=next_visit_code,
         next_visit_offer=next_visit_offer,
+        partner_codes=tuple(partner_codes),
     )
 
 

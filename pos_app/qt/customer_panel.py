@@ -194,6 +194,9 @@ class CustomerPanel(Panel):
                                        f"for {card.next_tier.capitalize()}")
         else:
             self.tier_progress.setText("Top tier" if c.tier else "")
+        if card.tier_kept_until and c.tier:  # the spend fell below the tier: the central service keeps it a while
+            kept = f"{c.tier.capitalize()} kept until {card.tier_kept_until:%b %d, %Y}"
+            self.tier_progress.setText(f"{kept}; {self.tier_progress.text()}" if card.next_tier else kept)
         self.tier_progress.setVisible(bool(self.tier_progress.text()))
         available = card.confirmed + card.pending
         self.points.setText(f"{available:,} points")

@@ -106,6 +106,8 @@ class SaleOps:
                         + f" — balance {done.points_after:,}.")
         if done.next_visit is not None:
             summary += f" Next-visit code {done.next_visit.code_text} is on the receipt."
+        for name, code in done.partner_codes:
+            summary += f" {name}: code {code} is on the receipt."
         return Changed(CheckedOut(done, receipt, summary), OpChanges(cart=True, promotions=True, totals=True,
                                                                      customer=True, outbox=True))
 

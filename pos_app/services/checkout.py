@@ -17,8 +17,9 @@ spends or when an offline exposure cap would be passed, and then writes:
   `discount_minor`, for leakage accounting at the central service), and
   `accrual` for points earned, held until the return window closes when the
   program has one (`return_window_days` > 0);
-- the codes' uses, the rewards' personal single-use codes, the customer's
-  promotion uses and first-order flag;
+- the codes' uses, the rewards' personal single-use codes (a partner
+  reward's code: handed to the member from this register's reserve), the
+  customer's promotion uses and first-order flag;
 - the next-visit code when the program has the offer and the sale earns it
   (`services.next_visit`): personal, single use, tied to the order;
 - the records that tell the chain (`services.publishing`): the order with its
@@ -91,6 +92,7 @@ class CompletedSale:
     points_after: int | None = None  # held accruals included
     accrual_available_on: date | None = None  # earned points spendable from this day (None: now)
     next_visit: NextVisitOffer | None = None  # the personal code this sale earned, printed on the receipt
+    partner_codes: tuple[tuple[str, str], ...] = ()  # (reward name, partner code) handed out, printed too
     receipt: Receipt | None = None  # the slip, kept with the sale when checkout was given its header
 
     @property
@@ -235,7 +237,7 @@ def checkout(
             reward = uow.rewards.get(claim.reward_id)
             if reward is None or not reward.active:
                 return Refused("reward_unavailable", f"reward {claim.name!r} is no longer offered")
-            if normalise_code(claim.code) not in applied_codes:
+            if not claim.is_partner and normalise_code(claim.code) not in applied_codes:
                 return Refused(
                     "reward_not_in_sale",
                     f"{claim.name}: add the item it gives to the sale, or cancel the claim",
@@ -301,14 +303,21 @@ def checkout(
 
         entries: list[LedgerEntry] = []
         issued: list[PromotionCode] = []
+        partner_codes: list[tuple[str, str]] = []
         customer_id = customer.id if customer is not None else None
         for claim in draft.rewards:
             assert customer_id is not None
-            issued.append(
-                uow.promotions.issue_code(
-                    claim.promotion_id, claim.code, customer_id=customer_id, uses_left=1, at=now
+            if claim.promotion_id is None:
+                if not uow.rewards.issue_code(claim.code, customer_id, order_id, now):
+                    return Refused("reward_unavailable", f"{claim.name}: its code was handed out meanwhile; "
+                                                         "cancel the claim and claim it again")
+                partner_codes.append((claim.name, claim.code))
+            else:
+                issued.append(
+                    uow.promotions.issue_code(
+                        claim.promotion_id, claim.code, customer_id=customer_id, uses_left=1, at=now
+                    )
                 )
-            )
             entries.append(
                 uow.ledger.append(
                     EntryKind.REDEMPTION,
@@ -382,6 +391,7 @@ def checkout(
             points_after=priced.points_after,
             accrual_available_on=available_on,
             next_visit=next_visit,
+            partner_codes=tuple(partner_codes),
         )
         if receipt is not None:
             slip = sale_receipt(completed, receipt, now)

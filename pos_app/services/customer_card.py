@@ -3,7 +3,16 @@
 Once a customer is identified the cashier sees their name and tier, how much
 more spend this year reaches the next tier, their points (confirmed by the
 central service, pending sync, held until a return window closes, and those
-expiring soon), the offers meant for them and a birthday badge. Offers are
+expiring soon), the offers meant for them and a birthday badge.
+
+A register paired with a central service shows the chain's figures, never
+its own partial view: the tier is the central service's (decided each night
+over every store), the spend still needed is counted from the chain-wide
+rolling spend it was decided on plus this register's sales since, a tier
+kept after the spend fell below it shows until when, and the points
+expiring are the central ledger's lots less what this register took from
+them since. A register without those figures (not paired, or before the
+central service's first run) counts its own sales and lots. Offers are
 the customer's own usable codes, then the promotions in force whose audience
 takes them in (a tier, a segment or their id), decided by the engine's own
 rule (`Audience.includes`); public offers are for everyone and are not listed.
@@ -16,9 +25,10 @@ from datetime import date, datetime
 from typing import Any
 
 from pos_app.domain.customer import Customer
-from pos_app.domain.customer_profile import CustomerProfile
-from pos_app.domain.loyalty_settings import LoyaltySettings, TierRule
+from pos_app.domain.customer_profile import ChainFigures, CustomerProfile, ExpiringLot
+from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.promotion import Audience
+from pos_app.domain.tiers import next_tier
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import to_engine_customer
 from pos_app.services.tiers import rolling_year_start
@@ -54,6 +64,8 @@ class CustomerCard:
     to_next_tier: int = 0  # minor units of spend still needed for `next_tier`
     currency: str = "USD"
     expiring: tuple[tuple[int, date], ...] = ()  # (points, day they expire) within EXPIRING_SOON_DAYS
+    tier_kept_until: date | None = None  # the tier is kept through this day although the spend is below it
+    chain_figures: bool = False  # spend and expiring points are the central service's, over every store
 
 
 def customer_card(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerCard | Refused:
@@ -75,13 +87,20 @@ def card_in(
     if balance is None or profile is None:
         return Refused("unknown_customer", f"no customer {customer_id!r}")
     settings = settings or uow.settings.get()
-    lots = uow.ledger.open_lots(customer_id, today)
-    spend = uow.orders.spend_between(customer_id, rolling_year_start(now), now)
+    chain = uow.customers.chain_figures(customer_id) or ChainFigures()
+    if chain.spend_minor is not None and chain.spend_until is not None:
+        spend = chain.spend_minor + uow.orders.spend_between(customer_id, chain.spend_until, now)
+    else:
+        spend = uow.orders.spend_between(customer_id, rolling_year_start(now), now)
+    if chain.lots_at is not None:
+        lots = _chain_lots(chain.expiring, uow.ledger.points_taken_since(customer_id, chain.lots_at), today)
+    else:
+        lots = [(lot.expires_on, lot.remaining) for lot in uow.ledger.open_lots(customer_id, today)]
     customer = to_engine_customer(profile, balance.available)
     offers = _personal_codes(uow, customer_id)
     offers += _audience_offers(uow.promotions.personal_in_force(now), customer, {o.name for o in offers})
-    soon = [lot for lot in lots if (lot.expires_on - today).days <= EXPIRING_SOON_DAYS]
-    upcoming = _next_tier(settings, spend, profile.tier)
+    soon = [(on, points) for on, points in lots if (on - today).days <= EXPIRING_SOON_DAYS]
+    upcoming = next_tier(settings.tiers, spend, profile.tier)
     return CustomerCard(
         customer=profile,
         confirmed=balance.confirmed,
@@ -89,13 +108,27 @@ def card_in(
         held=balance.held,
         offers=offers,
         birthday_week=customer.birthday_within(today, BIRTHDAY_WEEK_DAYS),
-        expiring_soon=sum(lot.remaining for lot in soon),
-        expiring_on=min((lot.expires_on for lot in soon), default=None),
+        expiring_soon=sum(points for _, points in soon),
+        expiring_on=min((on for on, _ in soon), default=None),
         expiring=_by_day(soon),
         next_tier=upcoming.name if upcoming else None,
         to_next_tier=upcoming.threshold_minor - spend if upcoming else 0,
         currency=settings.currency,
+        tier_kept_until=chain.tier_kept_until,
+        chain_figures=chain.spend_minor is not None,
     )
+
+
+def _chain_lots(expiring: tuple[ExpiringLot, ...], taken: int, today: date) -> list[tuple[date, int]]:
+    """The central ledger's first lots, less what this register took since (first to expire first),
+    without those already past their day (the central service's next run expires them)."""
+    left = []
+    for lot in sorted(expiring, key=lambda lot: lot.on):
+        take = min(taken, lot.points)
+        taken -= take
+        if lot.points - take > 0 and lot.on >= today:
+            left.append((lot.on, lot.points - take))
+    return left
 
 
 def customer_by_id(uow: UnitOfWork, customer_id: str) -> CustomerProfile | Refused:
@@ -103,19 +136,6 @@ def customer_by_id(uow: UnitOfWork, customer_id: str) -> CustomerProfile | Refus
     with uow:
         profile = uow.customers.get(customer_id)
     return profile if profile is not None else Refused("unknown_customer", f"no customer {customer_id!r}")
-
-
-def _next_tier(settings: LoyaltySettings, spend: int, tier_held: str | None) -> TierRule | None:
-    """The lowest tier above both this register's 12-month spend and the tier the customer holds.
-
-    The held tier may come from the central service, which sees every store, so
-    it can be above what the spend here reaches: the next tier is above both.
-    """
-    thresholds = {t.name: t.threshold_minor for t in settings.tiers}
-    reached = settings.tier_for_spend(spend)
-    floor = max(thresholds.get(tier_held or "", 0), thresholds.get(reached or "", 0), spend)
-    above = [t for t in settings.tiers if t.threshold_minor > floor]
-    return min(above, key=lambda t: t.threshold_minor, default=None)
 
 
 def _personal_codes(uow: UnitOfWork, customer_id: str) -> tuple[PersonalOffer, ...]:
@@ -145,11 +165,11 @@ def _audience_offers(
     return tuple(offers)
 
 
-def _by_day(lots: list[Any]) -> tuple[tuple[int, date], ...]:
+def _by_day(lots: list[tuple[date, int]]) -> tuple[tuple[int, date], ...]:
     """Points of the lots expiring soon, added up per day, soonest first."""
     days: dict[date, int] = {}
-    for lot in lots:
-        days[lot.expires_on] = days.get(lot.expires_on, 0) + lot.remaining
+    for on, points in lots:
+        days[on] = days.get(on, 0) + points
     return tuple((points, day) for day, points in sorted(days.items()) if points > 0)
 
 

@@ -1,9 +1,14 @@
-"""The point-expiry run: what is left of lots past their expiry date expires.
+"""The point-expiry run of a register that works alone: what is left of lots past their date expires.
 
 For every customer with such lots the run writes one `expiry` entry that
 consumes exactly those lots' remaining points. A lot expires at the end of
 its `expires_on` day, so a run on that day leaves it alone. Running twice
 expires nothing the second time.
+
+A register that follows a central service never expires points itself: the
+central ledger holds every store's lots and expires them
+(`sync.central.expiry`); the expiry entries reach the register as balances
+(refused `central_expires_points`).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.ledger import EntryKind, LedgerEntry, LotConsumption
+from pos_app.services.outcome import Refused
 from pos_app.storage.unit_of_work import UnitOfWork
 
 
@@ -24,9 +30,12 @@ class ExpiryRun:
         return -sum(entry.points for entry in self.entries)
 
 
-def run_point_expiry(uow: UnitOfWork, *, now: datetime) -> ExpiryRun:
+def run_point_expiry(uow: UnitOfWork, *, now: datetime) -> ExpiryRun | Refused:
     today = now.date()
     with uow:
+        if uow.sync_state.follows_central():
+            return Refused("central_expires_points",
+                           "the central service expires points over every store; this register shows them")
         entries = []
         for customer_id in uow.ledger.customers_with_lots_expired(today):
             parts = [

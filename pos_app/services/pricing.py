@@ -278,7 +278,7 @@ def price_in(
             PromoCode(code.display or code.code, code.customer_id, code.uses_left)
         )
     for claim in draft.rewards:  # not issued yet: the engine sees the code it will be
-        if normalise_code(claim.code) not in stored:
+        if claim.promotion_id is not None and normalise_code(claim.code) not in stored:
             codes.setdefault(claim.promotion_id, []).append(PromoCode(claim.code, draft.customer_id, 1))
     cart = tuple(line.to_cart_line() for line in draft.lines)
     engine, settings = cache.engine_for(uow, today, codes, cart)

@@ -80,6 +80,7 @@ def sale_receipt(done: CompletedSale, header: ReceiptHeader, issued_at: datetime
         points_pending=done.points_pending,
         next_visit_code=done.next_visit.code_text if done.next_visit else None,
         next_visit_offer=done.next_visit.offer if done.next_visit else None,
+        partner_codes=done.partner_codes,
     )
     if receipt.points is not None and done.points_after is not None:
         # The printed balance comes from the checkout itself, so rewards claimed with points count too.

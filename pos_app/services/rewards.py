@@ -1,15 +1,24 @@
-"""Claiming a catalogue reward with points (a free coffee for 150 points).
+"""Claiming a catalogue reward with points (a free coffee for 150 points, a partner's cinema ticket).
 
-A reward names a code-gated promotion that gives it (e.g. 100% off the
-cheapest coffee). Claiming it for the sale being built puts a
-`ClaimedReward` in the draft with a fresh single-use code bound to this
-customer; `price_sale` lets the engine see that code, so the reward shows on
-the screen at once, and the points it costs are no longer spendable in this
-sale. Nothing is written until checkout, which in the sale's one transaction
-issues the personal code (one use), debits the points (a `redemption` entry
-with reason `reward:<id>` and the code) and spends the code (a `code_use`
-entry). Voiding the draft therefore leaves no trace, and a register killed
-mid-sale never leaves points debited for a sale that did not happen.
+A discount or free-product reward names a code-gated promotion that gives it
+(e.g. 100% off the cheapest coffee). Claiming it for the sale being built
+puts a `ClaimedReward` in the draft with a fresh single-use code bound to
+this customer; `price_sale` lets the engine see that code, so the reward
+shows on the screen at once, and the points it costs are no longer
+spendable in this sale. Nothing is written until checkout, which in the
+sale's one transaction issues the personal code (one use, published to the
+chain so its use is legitimate everywhere), debits the points (a
+`redemption` entry with reason `reward:<id>` and the code) and spends the
+code (a `code_use` entry). Voiding the draft therefore leaves no trace, and
+a register killed mid-sale never leaves points debited for a sale that did
+not happen.
+
+A partner reward hands out one of the partner's codes the central service
+reserved for this register, so a claim needs no network: the claim takes an
+available code (none left: `reward_unavailable` until the next sync brings
+more), and checkout marks it issued to the member and debits the points (a
+`redemption` entry carrying the code, from which the central service learns
+the code is the member's and reserves another).
 """
 
 from __future__ import annotations
@@ -50,8 +59,16 @@ def claim_reward(uow: UnitOfWork, draft: SaleDraft, reward_id: str, *, now: date
         reward = uow.rewards.get(reward_id)
         if reward is None:
             return Refused("unknown_reward", f"no reward {reward_id!r}")
-        if not reward.active or uow.promotions.get(reward.promotion_id) is None:
+        if not reward.active or (reward.promotion_id is not None and uow.promotions.get(reward.promotion_id) is None):
             return Refused("reward_unavailable", f"reward {reward.name!r} is not offered now")
+        code = reward_code_text()
+        if reward.is_partner:
+            claimed = {claim.code for claim in draft.rewards if claim.reward_id == reward.id}
+            partner_code = uow.rewards.available_code(reward.id, excluding=claimed)
+            if partner_code is None:
+                return Refused("reward_unavailable", f"{reward.name}: no codes left at this register; "
+                                                     "more come with the next sync")
+            code = partner_code
         customer = uow.customers.get(draft.customer_id)
         if customer is None:
             return Refused(
@@ -66,7 +83,7 @@ def claim_reward(uow: UnitOfWork, draft: SaleDraft, reward_id: str, *, now: date
             "insufficient_points",
             f"{reward.name} costs {reward.points} points; {customer.name} has {max(0, left)} left to spend",
         )
-    claim = ClaimedReward(reward.id, reward.name, reward.points, reward.promotion_id, reward_code_text())
+    claim = ClaimedReward(reward.id, reward.name, reward.points, reward.promotion_id, code)
     return replace(draft, rewards=(*draft.rewards, claim))
 
 

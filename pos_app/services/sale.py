@@ -95,8 +95,12 @@ class ClaimedReward:
     reward_id: str
     name: str
     points: int
-    promotion_id: str
-    code: str  # the single-use personal code the claim will issue
+    promotion_id: str | None  # None: a partner reward
+    code: str  # the single-use personal code the claim will issue, or the partner code it hands out
+
+    @property
+    def is_partner(self) -> bool:
+        return self.promotion_id is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +129,8 @@ class SaleDraft:
 
     @property
     def all_codes(self) -> tuple[str, ...]:
-        """The codes the engine sees: the cashier's, then the claimed rewards' codes."""
-        return self.codes + tuple(r.code for r in self.rewards)
+        """The codes the engine sees: the cashier's, then the claimed rewards' codes (a partner's is not one)."""
+        return self.codes + tuple(r.code for r in self.rewards if not r.is_partner)
 
     @property
     def reward_points(self) -> int:

@@ -11,19 +11,21 @@ balance). The answer, with its reason or flags, stays on the outbox row.
 
 `StoreChangeSink` is the client's `ChangeSink`. It applies every topic of the
 central feed through the storage repositories: customers (identification
-keys, tier, segments, confirmed balance), catalogue items, promotions (the
-FORMAT.md JSON) and their codes, settings and revoked registers, and saves the
-cursor in `sync_state` in the SAME transaction, so a crash can neither lose a
-page nor apply one twice. A snapshot writes its members in chunks of short
-transactions (a checkout never waits behind a million members), then the rest,
-what it no longer lists (catalogue items and promotions are deactivated;
-customers are never removed: the central service never deletes one, and
-customers enrolled here must stay) and the cursor in one last transaction.
+keys, tier, segments, confirmed balance, the chain-wide figures), catalogue
+items, promotions (the FORMAT.md JSON) and their codes, the rewards catalogue
+and this register's reserve of partner codes, settings and revoked registers,
+and saves the cursor in `sync_state` in the SAME transaction, so a crash can
+neither lose a page nor apply one twice. A snapshot writes its members in
+chunks of short transactions (a checkout never waits behind a million
+members), then the rest, what it no longer lists (catalogue items and
+promotions are deactivated; customers are never removed: the central service
+never deletes one, and customers enrolled here must stay) and the cursor in
+one last transaction.
 
 Within a transaction the changes are grouped by topic, the latest change of a
 record winning (each change carries the record's whole state), and applied in
 an order that keeps references valid: settings (the currency prices are read
-in), registers, customers, catalogue, promotions, then codes.
+in), registers, customers, catalogue, promotions, codes, then rewards.
 
 `load_exposure_state` / `save_exposure_state` keep `sync.client.exposure`'s
 counters (the cache age consumed, offline redemptions) across restarts.
@@ -47,6 +49,8 @@ from pos_app.domain.scenario_json import parse_promotion
 from pos_app.services.contact import normalise_phone
 from pos_app.services.outcome import Refused
 from pos_app.services.publishing import publish_feed_problem
+from pos_app.storage.rewards import Reward
+from pos_app.storage.sync_state import CURSOR_KEY
 from pos_app.storage.unit_of_work import CONSTRAINT_ERRORS, UnitOfWork, UnitOfWorkFactory
 from sync.client.exposure import ExposureState
 from sync.protocol import Change, ChangeTopic, EntryResult, EntryStatus, LedgerEntry
@@ -55,12 +59,12 @@ from sync.protocol.records import RecordResult, RecordStatus, SyncRecord
 
 log = logging.getLogger(__name__)
 
-CURSOR_KEY = "cursor"
 SNAPSHOTS_KEY = "snapshots"
 EXPOSURE_KEY = "exposure"
 REFRESH_KEY = "refresh_customers"  # members whose confirmed balance is to be read again
 SETTING_PREFIX = "setting:"
 REGISTER_PREFIX = "register:"
+RESERVE_PREFIX = "reserve:"  # a reward-topic key `reserve:<register>:<reward>`: partner codes held by a register
 CUSTOMER_CHUNK = 5000
 
 _SETTING_FIELDS = {f.name: f for f in dataclasses.fields(LoyaltySettings) if f.name != "tiers"}
@@ -197,7 +201,8 @@ class StoreChangeSink:
     """`ChangeSink` over the register's store: every topic, the cursor in the page's transaction."""
 
     def __init__(self, uow: UnitOfWorkFactory, *,
-                 snapshot_prunes: Iterable[ChangeTopic] = (ChangeTopic.CATALOG_ITEM, ChangeTopic.PROMOTION)) -> None:
+                 snapshot_prunes: Iterable[ChangeTopic] = (ChangeTopic.CATALOG_ITEM, ChangeTopic.PROMOTION,
+                                                           ChangeTopic.REWARD)) -> None:
         self.uow = uow
         # Topics whose records a snapshot does not list are deactivated (a demo store whose catalogue the
         # central service does not hold passes none).
@@ -252,6 +257,13 @@ class StoreChangeSink:
             if ChangeTopic.PROMOTION in self.snapshot_prunes:
                 for promotion_id in set(uow.promotions.active_ids()) - batch.seen[ChangeTopic.PROMOTION]:
                     uow.promotions.deactivate(promotion_id)
+            if ChangeTopic.REWARD in self.snapshot_prunes:
+                listed = {key for key in batch.seen[ChangeTopic.REWARD] if not key.startswith(RESERVE_PREFIX)}
+                for reward_id in set(uow.rewards.active_ids()) - listed:
+                    uow.rewards.deactivate(reward_id)
+                mine = f"{RESERVE_PREFIX}{register_in_chain(uow)}:"
+                uow.rewards.drop_codes_except({key[len(mine):] for key in batch.seen[ChangeTopic.REWARD]
+                                               if key.startswith(mine)})
             uow.sync_state.put(SNAPSHOTS_KEY, uow.sync_state.get(SNAPSHOTS_KEY, 0) + 1)
             self._save_cursor(uow, cursor)
             uow.commit()
@@ -326,6 +338,7 @@ class _PulledBatch:
         self._guarded(ChangeTopic.CATALOG_ITEM, self._apply_catalog)
         self._guarded(ChangeTopic.PROMOTION, self._apply_promotions)
         self._guarded(ChangeTopic.CODE, self._apply_codes)
+        self._guarded(ChangeTopic.REWARD, self._apply_rewards)
 
     def _guarded(self, topic: ChangeTopic, apply: Callable[[dict[str, Change]], None], *,
                  always: bool = False) -> None:
@@ -453,7 +466,44 @@ class _PulledBatch:
             ))
 
 
+    # -- rewards ---------------------------------------------------------------------------------
+
+    def _apply_rewards(self, changes: dict[str, Change]) -> None:
+        mine = f"{RESERVE_PREFIX}{register_in_chain(self.uow)}:"
+        rewards = []
+        for key, change in changes.items():
+            data = change.data
+            if key.startswith(RESERVE_PREFIX):
+                if key.startswith(mine):  # other registers' reserves are theirs
+                    self.uow.rewards.hold_codes(key[len(mine):], [str(c) for c in (data or {}).get("codes") or ()])
+            elif data is None:
+                self.uow.rewards.deactivate(key)
+            else:
+                rewards.append(reward_of(key, data))
+        self.uow.rewards.upsert_many(rewards)
+
+
 # -- mapping central records to the register's values ------------------------------------------
+
+
+def register_in_chain(uow: UnitOfWork) -> str:
+    """This register's id at the central service (`S1.R1`)."""
+    return f"{uow.store_id}.{uow.register_name}"
+
+
+def reward_of(key: str, data: Mapping[str, Any]) -> Reward:
+    """A feed reward record as the register's reward; raises ValueError when it cannot be offered."""
+    kind = str(data.get("kind") or "discount")
+    promotion_id = data.get("promotion_id") or None
+    if kind != "partner" and promotion_id is None:
+        raise ValueError(f"reward {key}: a {kind} reward needs its promotion")
+    points = int(data["points"])
+    if points <= 0:
+        raise ValueError(f"reward {key}: points must be more than 0")
+    return Reward(id=key, name=str(data.get("name") or key), points=points, promotion_id=promotion_id,
+                  active=bool(data.get("active", True)), kind=kind, partner=data.get("partner") or None,
+                  description=data.get("description") or None)
+
 
 
 def customer_values(key: str, data: Mapping[str, Any], phone_region: str) -> dict[str, Any]:
@@ -476,6 +526,24 @@ def customer_values(key: str, data: Mapping[str, Any], phone_region: str) -> dic
         "merged_into": data.get("merged_into") or None,
         **({"consent_email": bool(consents.get("email")), "consent_sms": bool(consents.get("sms"))}
            if isinstance(consents := data.get("consents"), Mapping) else {}),
+        **(chain_figures(data) if "tier_spend_minor" in data else {}),
+    }
+
+
+def chain_figures(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The chain-wide figures a central member record carries (its daily jobs'), as the register's columns."""
+    def moment(key: str) -> datetime | None:
+        text = data.get(key)
+        return datetime.fromisoformat(text) if text else None
+
+    spend, kept = data.get("tier_spend_minor"), data.get("tier_kept_until")
+    return {
+        "tier_spend_minor": None if spend is None else int(spend),
+        "tier_spend_until": moment("tier_spend_until"),
+        "tier_kept_until": date.fromisoformat(kept) if kept else None,
+        "expiring": [{"on": date.fromisoformat(lot["on"]).isoformat(), "points": int(lot["points"])}
+                     for lot in data.get("expiring") or ()],
+        "lots_at": moment("lots_at"),
     }
 
 
@@ -553,6 +621,8 @@ __all__ = [
     "catalog_item",
     "customer_values",
     "load_exposure_state",
+    "register_in_chain",
+    "reward_of",
     "save_exposure_state",
     "settings_update",
 ]

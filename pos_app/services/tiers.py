@@ -1,10 +1,15 @@
-"""Tier recomputation from rolling 12-month spend.
+"""Tier recomputation from rolling 12-month spend, for a register that works alone.
 
 A customer's tier is the highest tier whose spend threshold their net spend
-(paid orders less refunds) of the last 12 months reaches. The register only
-knows its own orders, so it recomputes the customers who bought here in that
-window (or the ones named); the central service, which sees every store, has
-the last word on its next pull.
+(paid orders less refunds) of the last 12 months reaches. A register alone
+knows every sale of its program, so it recomputes the customers who bought
+here in that window (or the ones named).
+
+A register that follows a central service never does: it knows only its own
+store's sales, and a tier decided from them would demote a member who buys
+at other stores. There the central service decides tiers over every store
+(`sync.central.tiers`) and the register shows them (refused
+`central_decides_tiers`).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.ledger import add_months
+from pos_app.services.outcome import Refused
 from pos_app.storage.unit_of_work import UnitOfWork
 
 
@@ -37,9 +43,13 @@ def rolling_year_start(now: datetime) -> datetime:
     return now.replace(year=day.year, month=day.month, day=day.day)
 
 
-def recompute_tiers(uow: UnitOfWork, *, now: datetime, customer_ids: Iterable[str] | None = None) -> TierRun:
+def recompute_tiers(uow: UnitOfWork, *, now: datetime, customer_ids: Iterable[str] | None = None
+                    ) -> TierRun | Refused:
     start = rolling_year_start(now)
     with uow:
+        if uow.sync_state.follows_central():
+            return Refused("central_decides_tiers",
+                           "the central service decides tiers over every store; this register shows them")
         settings = uow.settings.get()
         ids = sorted(
             set(customer_ids)

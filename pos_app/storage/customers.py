@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from pos_app.domain.customer_profile import Consents, CustomerProfile
+from pos_app.domain.customer_profile import ChainFigures, Consents, CustomerProfile, ExpiringLot
 from pos_app.storage.tables import CustomerRow
 
 # Word characters as FTS5's unicode61 tokenizer sees them (letters, digits); the rest separates.
@@ -77,8 +77,10 @@ def _row_values(profile: CustomerProfile) -> dict[str, object]:
     }
 
 
-# Columns a feed record may also carry (the central service publishes consents and merges since revision 0006).
-_CENTRAL_EXTRAS = ("consent_email", "consent_sms", "merged_into")
+# Columns a feed record may also carry (the central service publishes consents and merges since revision 0006,
+# the chain-wide figures of its daily jobs since revision 0040).
+_CENTRAL_EXTRAS = ("consent_email", "consent_sms", "merged_into", "tier_spend_minor", "tier_spend_until",
+                   "tier_kept_until", "expiring", "lots_at")
 
 
 class CustomerRepository:
@@ -177,12 +179,14 @@ class CustomerRepository:
 
         Each record has `id`, `name`, `email`, `phone`, `card_number`, `birthday`,
         `tier`, `segments` and `confirmed_points`, and may have `consent_email`,
-        `consent_sms` and `merged_into` (every record of one call the same keys).
-        Only those columns change: the
+        `consent_sms`, `merged_into` and the chain-wide figures (`tier_spend_minor`,
+        `tier_spend_until`, `tier_kept_until`, `expiring`, `lots_at`); every record
+        of one call has the same keys. Only those columns change: the
         register's own state (pending points, consents, promotion uses, first
         order) is kept. A customer enrolled at this register (`origin`
         'register') keeps the contact details the central service does not know
-        (it only ever saw the customer's ledger entries). The central service owns
+        (it only ever saw the customer's ledger entries); the tier is always the
+        central service's, which sees every store. The central service owns
         card numbers: a card it gives to one customer is taken from any other.
         """
         values = [dict(r) for r in records]
@@ -214,7 +218,7 @@ class CustomerRepository:
                 "phone": central_or_local("phone"),
                 "card_number": central_or_local("card_number"),
                 "birthday": central_or_local("birthday", text_column=False),
-                "tier": central_or_local("tier"),
+                "tier": excluded.tier,  # the central service decides tiers over every store
                 "segments": excluded.segments,
                 "confirmed_points": excluded.confirmed_points,
                 **{name: excluded[name] for name in _CENTRAL_EXTRAS if name in values[0]},
@@ -222,6 +226,17 @@ class CustomerRepository:
         )
         self._session.execute(statement, values)
         return len(values)
+
+    def chain_figures(self, customer_id: str) -> ChainFigures | None:
+        """What the central service computed for the member over every store (None: unknown member)."""
+        row = self._session.execute(
+            select(CustomerRow.tier_spend_minor, CustomerRow.tier_spend_until, CustomerRow.tier_kept_until,
+                   CustomerRow.expiring, CustomerRow.lots_at).where(CustomerRow.id == customer_id)
+        ).one_or_none()
+        if row is None:
+            return None
+        lots = tuple(ExpiringLot(date.fromisoformat(lot["on"]), int(lot["points"])) for lot in row.expiring or ())
+        return ChainFigures(row.tier_spend_minor, row.tier_spend_until, row.tier_kept_until, lots, row.lots_at)
 
     def set_tier(self, customer_id: str, tier: str | None) -> None:
         self._session.execute(update(CustomerRow).where(CustomerRow.id == customer_id).values(tier=tier))

@@ -381,6 +381,19 @@ class LedgerRepository:
         held = sum(lot.remaining for lot in self.open_lots(customer_id, today) if not lot.is_available(today))
         return PointsBalance(customer_id, confirmed=row[0], pending=row[1], held=held)
 
+    def points_taken_since(self, customer_id: str, since: datetime) -> int:
+        """Points this register's entries took from the customer after `since` (spent, moved, reversed)."""
+        return (
+            self._session.scalar(
+                select(func.coalesce(func.sum(-LedgerEntryRow.points), 0)).where(
+                    LedgerEntryRow.customer_id == customer_id,
+                    LedgerEntryRow.points < 0,
+                    LedgerEntryRow.created_at > since,
+                )
+            )
+            or 0
+        )
+
     def ledger_sum(self, customer_id: str) -> int:
         """The sum of this register's entries for the customer."""
         return (

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from pos_app.storage.tables import SyncStateRow
 
+CURSOR_KEY = "cursor"  # the pull cursor: present once the register has pulled from a central service
+
 
 class SyncStateRepository:
     def __init__(self, session: Session) -> None:
@@ -40,8 +42,12 @@ class SyncStateRepository:
         )
         return {key[len(prefix):]: json.loads(value) for key, value in rows}
 
+    def follows_central(self) -> bool:
+        """Whether this register takes the program's state from a central service (it has pulled from one)."""
+        return self.get(CURSOR_KEY) is not None
+
     def delete_prefix(self, prefix: str) -> None:
         self._session.execute(delete(SyncStateRow).where(SyncStateRow.key.startswith(prefix, autoescape=True)))
 
 
-__all__ = ["SyncStateRepository"]
+__all__ = ["CURSOR_KEY", "SyncStateRepository"]

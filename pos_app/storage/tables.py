@@ -128,6 +128,14 @@ class CustomerRow(Base):
     enrolled_at: Mapped[datetime | None]
     # Revision 0006: the member this one was merged into at the central service (found as that one).
     merged_into: Mapped[str | None] = mapped_column(String(64))
+    # Revision 0040: the chain-wide figures the central service's jobs computed (null: none received):
+    # rolling spend of orders before `tier_spend_until`, the last day a tier above it is kept, and the
+    # first lots to expire (JSON [{"on": "2026-03-01", "points": 120}, ...]) as of `lots_at`.
+    tier_spend_minor: Mapped[int | None]
+    tier_spend_until: Mapped[datetime | None]
+    tier_kept_until: Mapped[date | None]
+    expiring: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    lots_at: Mapped[datetime | None]
 
 
 # Email is matched case-insensitively: the index is on the lowercased address.
@@ -460,8 +468,30 @@ class RewardRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     points: Mapped[int]
-    promotion_id: Mapped[str] = mapped_column(String(64))
+    promotion_id: Mapped[str | None] = mapped_column(String(64))  # revision 0040: none for a partner reward
     active: Mapped[bool] = mapped_column(default=True)
+    # Revision 0040: `discount`, `free_product` or `partner` (a code from the partner's pool, `reward_codes`).
+    kind: Mapped[str] = mapped_column(String(16), default="discount", server_default="discount")
+    partner: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class RewardCodeRow(Base):
+    """A partner reward's code the central service reserved for this register (revision 0040).
+
+    `available` until a claim hands it to a member (`issued`, with the member and the order); a claim
+    offline takes one of these, so it never needs the central service.
+    """
+
+    __tablename__ = "reward_codes"
+    __table_args__ = (CheckConstraint("state IN ('available', 'issued')", name="state"),)
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reward_id: Mapped[str] = mapped_column(String(64), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="available")
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    order_id: Mapped[str | None] = mapped_column(String(80))
+    issued_at: Mapped[datetime | None]
 
 
 class OrderCounterRow(Base):
@@ -547,6 +577,7 @@ __all__ = [
     "RecordOutboxRow",
     "FeedQuarantineRow",
     "RegisterSequenceRow",
+    "RewardCodeRow",
     "RewardRow",
     "StoreRevisionRow",
     "SyncStateRow",

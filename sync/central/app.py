@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sync.central import audit_heads, feed, holds, ledger, members, orders, records, registers
+from sync.central import audit_heads, feed, holds, ledger, members, orders, records, registers, rewards
 from sync.central import settings as central_settings
 from sync.central.db import DEFAULT_DB_URL, READ_ONLY, create_engine, utcnow
 from sync.central.errors import CentralError, Forbidden, NotFound
@@ -46,6 +46,7 @@ from sync.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SNAPSHOT_HASH_HEADER,
+    EntryKind,
     ErrorBody,
     PairRequest,
     PairResponse,
@@ -231,6 +232,12 @@ def create_app(
         response = pushed.response
         if pushed.merged_members:
             run_in_transaction(engine, lambda s: members.forward_merged_balances(s, pushed.merged_members))
+        claims = [e.id for e in body.entries if e.code and e.kind is EntryKind.REDEMPTION]
+        if claims:  # partner reward codes handed out: theirs now, and replaced in the register's reserve
+            try:
+                run_in_transaction(engine, lambda s: rewards.settle_claims(s, claims))
+            except Exception:  # the entries are booked; the daily `rewards` job settles what this did not
+                log.exception("settling partner reward claims of %s failed", body.register_id)
         if after_push_commit is not None:
             after_push_commit(response)
         return response

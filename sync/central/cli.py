@@ -12,7 +12,15 @@
     pos-central merge-customers KEEP OTHER      # OTHER's points, orders and codes move to KEEP
     pos-central balances CUSTOMER
     pos-central set-setting KEY JSON              # e.g. program.welcome_points 100
-    pos-central run-programs [--today YYYY-MM-DD]
+    pos-central import-settings FILE.json         # the program's settings from a file, all or nothing
+    pos-central run-jobs [--job NAME] [--as-of YYYY-MM-DD] [--again]
+    pos-central jobs [--json]                     # each job's time, last run, duration and result
+    pos-central expiring --days 30 [--format csv] [--channel email|sms]
+    pos-central import-segment NAME FILE.csv      # a custom segment (id, card, email or phone per line)
+    pos-central segments
+    pos-central import-rewards FILE.json          # the rewards catalogue, with partner code pools
+    pos-central rewards
+    pos-central offers CAMPAIGN [--format csv]    # a campaign's members with their codes, for messaging
     pos-central compact-feed [--keep N]
     pos-central backup FILE                       # SQLite: online copy; PostgreSQL: use pg_dump (printed)
     pos-central report --from DAY --to DAY [--by day|week|month] [--store S | --brand B] [--format table|csv|json]
@@ -27,17 +35,30 @@ file ./pos-central.db. PostgreSQL: `--db postgresql+psycopg://user@host/db`.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from sync.central import feed, imports, logs, members, operations, registers
+from sync.central import (
+    expiry,
+    feed,
+    imports,
+    jobs,
+    logs,
+    members,
+    offers,
+    operations,
+    registers,
+    rewards,
+    segments,
+)
 from sync.central import settings as central_settings
 from sync.central.app import list_conflicts, run_in_transaction
 from sync.central.db import DEFAULT_DB_URL, create_engine, sqlite_path, utcnow
@@ -65,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="API worker processes on this host (stateless)")
     serve.add_argument("--certfile", type=Path, help="TLS: the server's certificate chain (PEM); serves https")
     serve.add_argument("--keyfile", type=Path, help="TLS: the certificate's private key (PEM)")
+    serve.add_argument("--no-jobs", action="store_true",
+                       help="do not run the program's daily jobs from this process (another one does)")
+    serve.add_argument("--jobs-poll", type=float, default=30.0, help="seconds between looks at the job schedule")
     sub.add_parser("init", parents=[common], help="create or upgrade the database schema")
     pair = sub.add_parser("pair-register", parents=[common], help="issue a one-time pairing code")
     pair.add_argument("store")
@@ -90,9 +114,28 @@ def _parser() -> argparse.ArgumentParser:
     setting = sub.add_parser("set-setting", parents=[common], help="set a program setting (JSON value)")
     setting.add_argument("key")
     setting.add_argument("value")
-    programs = sub.add_parser("run-programs", parents=[common],
-                              help="birthday bonus, win-back codes, segments (run daily)")
-    programs.add_argument("--today", type=date.fromisoformat)
+    program = sub.add_parser("import-settings", parents=[common], help="the program's settings from a JSON file")
+    program.add_argument("file", type=Path)
+    run_jobs = sub.add_parser("run-jobs", parents=[common], help="run the program's jobs now (by hand)")
+    run_jobs.add_argument("--job", choices=list(jobs.jobs()), help="only this job (default: all, in order)")
+    run_jobs.add_argument("--as-of", type=date.fromisoformat, help="the day to run for (default: today)")
+    run_jobs.add_argument("--again", action="store_true", help="run a day that already ran (changes nothing new)")
+    jobs_cmd = sub.add_parser("jobs", parents=[common], help="the jobs: schedule, last run, duration, result")
+    jobs_cmd.add_argument("--json", action="store_true")
+    expiring = sub.add_parser("expiring", parents=[common], help="members whose points expire soon")
+    expiring.add_argument("--days", type=int, default=30)
+    expiring.add_argument("--format", choices=["table", "csv"], default="table")
+    expiring.add_argument("--channel", choices=["email", "sms"], help="only members who agreed to be told this way")
+    segment = sub.add_parser("import-segment", parents=[common], help="a custom segment from a CSV file")
+    segment.add_argument("name")
+    segment.add_argument("file", type=Path)
+    sub.add_parser("segments", parents=[common], help="every segment with its number of members")
+    rewards_import = sub.add_parser("import-rewards", parents=[common], help="the rewards catalogue (JSON)")
+    rewards_import.add_argument("file", type=Path)
+    sub.add_parser("rewards", parents=[common], help="the rewards catalogue with its partner code pools")
+    offers_cmd = sub.add_parser("offers", parents=[common], help="a campaign's target members with their codes")
+    offers_cmd.add_argument("campaign", help="e.g. WINBACK-2026-03 (see pos-central jobs)")
+    offers_cmd.add_argument("--format", choices=["table", "csv"], default="table")
     compact = sub.add_parser("compact-feed", parents=[common], help="drop superseded changes; old cursors get 410")
     compact.add_argument("--keep", type=int, default=100_000, help="keep this many latest changes intact")
     backup = sub.add_parser("backup", parents=[common],
@@ -155,6 +198,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from sync.central.app import create_app
     from sync.central.report.background import Refresher
+    from sync.central.scheduler import Scheduler
 
     if bool(args.certfile) != bool(args.keyfile):
         print("error: --certfile and --keyfile go together", file=sys.stderr)
@@ -169,29 +213,30 @@ def _serve(args: argparse.Namespace) -> int:
         print("pos-central: warning: serving plain http beyond this machine: credentials and members' data "
               "travel in clear; give --certfile/--keyfile, or put a TLS reverse proxy in front", file=sys.stderr)
     print(f"pos-central: serving {args.db} on {scheme}://{args.host}:{args.port} (OpenAPI at /docs)", flush=True)
-    if args.workers > 1:
-        if not args.no_migrate:
-            engine = create_engine(args.db)
-            upgrade(engine)
-            engine.dispose()
-        os.environ["POS_CENTRAL_DB"] = args.db
+    if not args.no_migrate:
         engine = create_engine(args.db)
-        refresher = Refresher(engine)  # one per host, beside the workers
-        refresher.start()
-        try:
+        upgrade(engine)
+        engine.dispose()
+    engine = create_engine(args.db)
+    refresher = Refresher(engine)  # the report's aggregates stay current between reads; one per host
+    refresher.start()
+    scheduler = None
+    if not args.no_jobs:  # the program's daily jobs, in this process; other processes' schedulers skip a run
+        scheduler = Scheduler(engine, poll=args.jobs_poll)
+        scheduler.start()
+    try:
+        if args.workers > 1:
+            os.environ["POS_CENTRAL_DB"] = args.db
             uvicorn.run("sync.central.app:app_from_env", factory=True, workers=args.workers, host=args.host,
                         port=args.port, log_config=logs.log_config(), **tls)
-        finally:
-            refresher.stop()
-            engine.dispose()
-        return 0
-    app = create_app(args.db, migrate=not args.no_migrate)
-    refresher = Refresher(app.state.engine)  # the report's aggregates stay current between reads
-    refresher.start()
-    try:
-        uvicorn.run(app, host=args.host, port=args.port, log_config=logs.log_config(), **tls)
+        else:
+            uvicorn.run(create_app(args.db, migrate=False), host=args.host, port=args.port,
+                        log_config=logs.log_config(), **tls)
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         refresher.stop()
+        engine.dispose()
     return 0
 
 
@@ -308,19 +353,158 @@ def _balances(engine: Any, args: argparse.Namespace) -> int:
 
 
 def _set_setting(engine: Any, args: argparse.Namespace) -> int:
+    from sync.central.program_file import check_setting
+
     try:
         value = json.loads(args.value)
     except json.JSONDecodeError:
         value = args.value
-    _tx(engine, lambda s: central_settings.set_setting(s, args.key, value))
+
+    def work(session: Session) -> str | None:
+        problem = check_setting(session, args.key, value)
+        if problem is None:
+            central_settings.set_setting(session, args.key, value)
+        return problem
+
+    problem = _tx(engine, work)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     print(f"{args.key} = {json.dumps(value)}")
     return 0
 
 
-def _run_programs(engine: Any, args: argparse.Namespace) -> int:
-    report = _tx(engine, lambda s: operations.run_programs(s, today=args.today))
-    print(f"birthday bonuses {report.birthday_bonuses}, win-back codes {report.winback_codes}, "
-          f"segment changes {report.segment_changes}")
+def _import_settings(engine: Any, args: argparse.Namespace) -> int:
+    from sync.central.program_file import import_settings
+
+    if not args.file.exists():
+        print(f"error: {args.file}: no such file", file=sys.stderr)
+        return 1
+    keys, errors = _tx(engine, lambda s: import_settings(s, args.file))
+    for error in errors:
+        print(f"{args.file}: {error}", file=sys.stderr)
+    if errors:
+        print(f"settings: nothing set, {len(errors)} errors")
+        return 2
+    print(f"settings: {len(keys)} set ({', '.join(keys)}); registers get them at their next sync")
+    return 0
+
+
+def _run_jobs(engine: Any, args: argparse.Namespace) -> int:
+    from sync.central.days import chain_zone
+
+    day = args.as_of or _tx(engine, lambda s: utcnow().astimezone(chain_zone(s)).date())
+    failed = 0
+    for name in [args.job] if args.job else list(jobs.jobs()):
+        outcome = jobs.run_job(engine, name, day, by_hand=True, again=args.again)
+        if outcome.status == "ran":
+            print(f"{name} {day}: done in {outcome.seconds:.1f} s: {_summary(outcome.result)}")
+        elif outcome.status == jobs.FAILED:
+            failed += 1
+            print(f"{name} {day}: FAILED: {outcome.detail} (pos-central jobs shows it; run again to retry)",
+                  file=sys.stderr)
+        else:
+            print(f"{name} {day}: skipped: {outcome.detail}")
+    return 1 if failed else 0
+
+
+def _summary(result: dict[str, Any] | None) -> str:
+    """A run's result on one line (`members 12, progressions 1, ...`)."""
+    parts = []
+    for key, value in (result or {}).items():
+        if key not in ("as_of", "refreshed_at", "since"):
+            parts.append(f"{key} ({_summary(value)})" if isinstance(value, dict) else f"{key} {value}")
+    return ", ".join(parts)
+
+
+def _jobs(engine: Any, args: argparse.Namespace) -> int:
+    statuses = _tx(engine, jobs.job_statuses)
+    if args.json:
+        print(json.dumps([s.__dict__ for s in statuses], indent=2, default=str))
+        return 0
+    print(f"{'job':<9} {'at':<6} {'last day':<10} {'status':<8} {'tries':>5} {'took':>8}  result")
+    for s in statuses:
+        took = f"{s.seconds:.1f} s" if s.seconds is not None else "-"
+        detail = s.error if s.status == jobs.FAILED else _summary(s.result)
+        print(f"{s.name:<9} {s.at or 'off':<6} {str(s.last_date or '-'):<10} {s.status or 'never':<8} "
+              f"{s.attempts:>5} {took:>8}  {detail or ''}")
+    return 0
+
+
+def _expiring(engine: Any, args: argparse.Namespace) -> int:
+    from sync.central.days import chain_zone
+
+    today = _tx(engine, lambda s: utcnow().astimezone(chain_zone(s)).date())
+    expiry.run_job(engine, today, book=False)  # lots brought up to the last entry received
+    found = _tx(engine, lambda s: expiry.expiring_members(s, today, args.days, args.channel))
+    columns = ["customer_id", "name", "email", "phone", "consent_email", "consent_sms", "points", "first_on",
+               "balance"]
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        for m in found:
+            writer.writerow([m.customer_id, m.name, m.email or "", m.phone or "", int(m.consent_email),
+                             int(m.consent_sms), m.points, m.first_on.isoformat(), m.balance])
+        return 0
+    for m in found:
+        print(f"{m.customer_id:<38} {m.points:>8,} points on {m.first_on}  {m.name}")
+    print(f"{len(found)} members have points expiring by {today + timedelta(days=args.days)}")
+    return 0
+
+
+def _import_segment(engine: Any, args: argparse.Namespace) -> int:
+    if not args.file.exists():
+        print(f"error: {args.file}: no such file", file=sys.stderr)
+        return 1
+    try:
+        report = _tx(engine, lambda s: segments.import_segment(s, args.name, args.file))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for error in report.errors or []:
+        print(f"{args.file}: {error}", file=sys.stderr)
+    print(f"segment {report.name}: {report.members} members ({report.added} added, {report.removed} removed), "
+          f"{len(report.errors or [])} errors")
+    return 1 if report.errors and not report.members else 0
+
+
+def _segments(engine: Any, args: argparse.Namespace) -> int:
+    for name, kind, count in _tx(engine, segments.segment_sizes):
+        print(f"{name:<24} {kind:<22} {count:>9,} members")
+    return 0
+
+
+def _import_rewards(engine: Any, args: argparse.Namespace) -> int:
+    if not args.file.exists():
+        print(f"error: {args.file}: no such file", file=sys.stderr)
+        return 1
+    report = _tx(engine, lambda s: rewards.import_rewards(s, args.file))
+    for error in report.errors:
+        print(f"{args.file}: {error}", file=sys.stderr)
+    print(f"rewards: {report.imported} imported, {report.updated} updated, {report.codes_added} partner codes "
+          f"added, {len(report.errors)} errors")
+    return 2 if report.errors else 0
+
+
+def _rewards(engine: Any, args: argparse.Namespace) -> int:
+    for r in _tx(engine, rewards.catalogue):
+        pool = f"  codes: {r['free']} free, {r['reserved']} reserved, {r['issued']} issued" if r["kind"] == "partner" else ""
+        print(f"{r['id']:<16} {r['points']:>7,} pts  {r['kind']:<12} {'' if r['active'] else '(inactive) '}"
+              f"{r['name']}{pool}")
+    return 0
+
+
+def _offers(engine: Any, args: argparse.Namespace) -> int:
+    found = _tx(engine, lambda s: offers.offer_members(s, args.campaign))
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["campaign", "customer_id", "name", "code", "email", "phone"])
+        for m in found:
+            writer.writerow([m.campaign, m.customer_id, m.name, m.code or "", m.email or "", m.phone or ""])
+        return 0
+    for m in found:
+        print(f"{m.customer_id:<38} {m.code or '-':<12} {m.email or m.phone or ''}")
+    print(f"{len(found)} members to tell about {args.campaign}")
     return 0
 
 
@@ -418,7 +602,15 @@ _COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
     "merge-customers": _merge,
     "balances": _balances,
     "set-setting": _set_setting,
-    "run-programs": _run_programs,
+    "import-settings": _import_settings,
+    "run-jobs": _run_jobs,
+    "jobs": _jobs,
+    "expiring": _expiring,
+    "import-segment": _import_segment,
+    "segments": _segments,
+    "import-rewards": _import_rewards,
+    "rewards": _rewards,
+    "offers": _offers,
     "compact-feed": _compact,
     "report": _report,
     "report-rebuild": _report_rebuild,

@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from sync.central.bulk import insert_rows
 from sync.central.db import utcnow
 from sync.central.errors import CursorExpired
 from sync.central.tables import ChangeRow, FeedStateRow
@@ -45,8 +46,7 @@ def emit(session: Session, records: Iterable[Record]) -> None:
         {"topic": topic.value, "key": key, "data": None if data is None else _dumps(data), "created_at": utcnow()}
         for topic, key, data in records
     ]
-    if rows:
-        session.execute(ChangeRow.__table__.insert(), rows)
+    insert_rows(session, ChangeRow.__table__, rows)
 
 
 def assign_sequence(session: Session) -> int:

@@ -37,7 +37,7 @@ from sync.central.db import utcnow
 from sync.central.grants import book_central_entries
 from sync.central.promotions import validate_promotions
 from sync.central.settings import get_setting
-from sync.central.tables import CatalogItemRow, CodeRow, CustomerRow, PromotionRow
+from sync.central.tables import CatalogItemRow, CodeRow, CustomerRow, PromotionRow, TierChangeRow
 from sync.protocol import ChangeTopic, EntryKind, identity
 
 CUSTOMER_COLUMNS = ("id", "name", "email", "phone", "card", "birthday", "tier")
@@ -89,7 +89,8 @@ def _has_bad_bytes(text: str) -> bool:
 def import_customers(session: Session, path: Path, chunk: int = 5000) -> ImportReport:
     """Members from CSV (header: id and any of name,email,phone,card,birthday,tier); see the module docstring.
 
-    New members get the program's welcome points and, when set, a personal welcome code.
+    New members get the program's welcome points; a tier the file sets is written to the tier history
+    (`tier_changes`, reason `import`), and the daily tier job moves it from then on.
     """
     report = ImportReport()
     region = str(_setting(session, "program.default_phone_region") or "US")
@@ -194,6 +195,7 @@ def _upsert_members(session: Session, batch: list[tuple[int, dict[str, Any]]], r
     existing = {r.id: r for r in session.scalars(sa.select(CustomerRow).where(CustomerRow.id.in_(ids)))}
     now = utcnow()
     new_rows = []
+    tier_changes: list[dict[str, Any]] = []
     for _, data in accepted:
         row = existing.get(data["id"])
         if row is None:
@@ -201,23 +203,24 @@ def _upsert_members(session: Session, batch: list[tuple[int, dict[str, Any]]], r
                              **data, "segments": "[]", "balance": 0, "overdraft": 0, "spent_minor": 0,
                              "enrolled_at": now, "consent_email": False, "consent_sms": False})
         else:
+            if "tier" in data and data["tier"] != row.tier:
+                tier_changes.append({"customer_id": row.id, "from_tier": row.tier, "to_tier": data["tier"],
+                                     "changed_at": now, "reason": "import"})
             for key, value in data.items():
                 setattr(row, key, value)
             report.updated += 1
     if new_rows:
         session.execute(sa.insert(CustomerRow), new_rows)
         report.imported += len(new_rows)
+        tier_changes += [{"customer_id": r["id"], "from_tier": None, "to_tier": r["tier"], "changed_at": now,
+                          "reason": "import"} for r in new_rows if r["tier"]]
+    if tier_changes:
+        session.execute(sa.insert(TierChangeRow), tier_changes)
     session.flush()
     fresh_ids = [r["id"] for r in new_rows]
     welcome = int(_setting(session, "program.welcome_points") or 0)
     if welcome > 0 and fresh_ids:
         book_central_entries(session, [(cid, EntryKind.ADJUSTMENT, welcome, f"welcome:{cid}") for cid in fresh_ids])
-    welcome_percent = _setting(session, "program.welcome_code_percent")
-    if welcome_percent and fresh_ids:
-        from sync.central.operations import issue_personal_code
-
-        for cid in fresh_ids:
-            issue_personal_code(session, f"WELCOME-{cid}", cid, str(welcome_percent), "Welcome", now, days=60)
     rows = session.scalars(sa.select(CustomerRow).where(CustomerRow.id.in_(ids))).all()
     feed.emit(session, [(ChangeTopic.CUSTOMER, r.id, members.customer_record(r)) for r in rows])
     session.flush()

@@ -68,6 +68,12 @@ class CustomerState:
     consent_sms: bool = False
     enrolled_register_id: str | None = None
     merged_into: str | None = None
+    # What the program's jobs computed (revision 0020); a push never changes them.
+    tier_spend_minor: int | None = None
+    tier_spend_until: datetime | None = None
+    tier_kept_until: Any = None
+    lots: str | None = None
+    lots_at: datetime | None = None
 
 
 _STATE_FIELDS = {f.name for f in fields(CustomerState)}
@@ -88,7 +94,23 @@ def customer_record(row: CustomerRow | CustomerState) -> dict[str, Any]:
         "overdraft": row.overdraft,
         "consents": {"email": bool(row.consent_email), "sms": bool(row.consent_sms)},
         "merged_into": row.merged_into,
+        # The chain-wide figures registers show instead of their own partial view (see `sync.central.tiers`
+        # and `sync.central.expiry`): the spend of orders before `tier_spend_until`, the last day a tier above that
+        # spend is kept, and the first lots to expire as of `lots_at`.
+        "tier_spend_minor": row.tier_spend_minor,
+        "tier_spend_until": as_utc(row.tier_spend_until).isoformat() if row.tier_spend_until else None,
+        "tier_kept_until": row.tier_kept_until.isoformat() if row.tier_kept_until else None,
+        "expiring": expiring_lots(row.lots),
+        "lots_at": as_utc(row.lots_at).isoformat() if row.lots_at else None,
     }
+
+
+EXPIRING_IN_RECORD = 5  # lots a member's record carries, first to expire first
+
+
+def expiring_lots(lots: str | None) -> list[dict[str, Any]]:
+    """The first lots to expire, from the stored JSON `[[expires_on, points], ...]`."""
+    return [{"on": on, "points": points} for on, points in json.loads(lots or "[]")[:EXPIRING_IN_RECORD]]
 
 
 def _stub(customer_id: str, now: datetime) -> dict[str, Any]:
@@ -410,6 +432,7 @@ __all__ = [
     "customer_record",
     "duplicate_groups",
     "ensure_customers",
+    "expiring_lots",
     "forward_merged_balances",
     "insert_ignore",
     "lock_customers",

@@ -20,16 +20,21 @@ from sync.protocol import ChangeTopic
 DEFAULT_SETTINGS: dict[str, Any] = {
     "currency": "USD",
     "program.welcome_points": 0,
-    "program.welcome_code_percent": None,  # e.g. "10": a personal single-use code at enrollment
-    "program.birthday_bonus_points": 0,
-    "program.winback_days": 90,
-    "program.winback_percent": "10",
-    "program.top_spenders_share": "0.1",
+    "program.top_spenders_share": "0.1",  # the default `top_spenders` segment (see `sync.central.segments`)
     "program.default_phone_region": "US",  # phones typed without "+" are read in this region
     # The loyalty report (sync.central.report): its day boundaries, who participates, the brands.
     "report.timezone": "UTC",
     "report.participants": None,  # a segment name; None: every enrolled member
     "report.brands": {},  # {"Brand": {"stores": ["S1", ...], "participants": segment or None}}
+    # The program's daily jobs (sync.central.jobs, .scheduler, .tiers, .expiry, .segments, .offers, .rewards).
+    "jobs.timezone": "UTC",
+    "jobs.retry_minutes": 15,
+    "jobs.max_attempts": 4,
+    "jobs.stale_minutes": 120,  # SQLite: a run still `running` after this long died with its process
+    "tiers.window_months": 12,
+    "tiers.retention_months": 6,
+    "points.expiry_months": 12,
+    "rewards.partner_reserve": 5,
 }
 
 

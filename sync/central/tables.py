@@ -90,6 +90,16 @@ class CustomerRow(Base):
     merged_into: Mapped[str | None] = mapped_column(String(64), index=True)
     # Revision 0030: the member left the program (a participant until that day, not on it).
     left_at: Mapped[datetime | None] = mapped_column(Stamp)
+    # Revision 0020, written by the program's jobs (`sync.central.tiers`, `sync.central.expiry`):
+    # the chain-wide rolling spend the tier was decided on (orders before `tier_spend_until`), the last day a
+    # tier the spend no longer reaches is kept, and the open point lots (JSON [[expires_on, points], ...],
+    # first to expire first) as computed at `lots_at`, with the first one's date.
+    tier_spend_minor: Mapped[int | None] = mapped_column(BigInteger)
+    tier_spend_until: Mapped[datetime | None] = mapped_column(Stamp)
+    tier_kept_until: Mapped[date | None] = mapped_column(Date)
+    lots: Mapped[str | None] = mapped_column(Text)
+    lots_at: Mapped[datetime | None] = mapped_column(Stamp)
+    next_expiry_on: Mapped[date | None] = mapped_column(Date, index=True)
 
 
 class LedgerEntryRow(Base):
@@ -619,3 +629,16 @@ class ReportStateRow(Base):
 Index("ix_ledger_entries_register_created", LedgerEntryRow.register_id, LedgerEntryRow.created_at_register)
 Index("ix_offer_audiences_customer", OfferAudienceRow.customer_id)
 Index("ix_conflicts_created", ConflictRow.created_at)
+
+
+# -- revision 0020: custom segments ----------------------------------------------------------------
+
+
+class SegmentMemberRow(Base):
+    """A member of a custom segment (imported from a CSV file); built-in segments are computed daily."""
+
+    __tablename__ = "segment_members"
+
+    segment: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(Stamp)

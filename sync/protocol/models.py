@@ -185,6 +185,9 @@ class ChangeTopic(StrEnum):
     CODE = "code"
     SETTING = "setting"
     REGISTER = "register"
+    # The rewards catalogue (key: the reward id), and the partner codes held in reserve for one register
+    # (key `reserve:<register id>:<reward id>`), see `sync.central.rewards`.
+    REWARD = "reward"
 
 
 class Change(_Wire):

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from pos_app.domain.money import Currency
-from sync.central import imports, operations
-from sync.central import settings as central_settings
 from sync.central.cli import main
-from sync.central.promotions import validate_promotions
-from sync.client import AuthError, SyncClient, SyncLoop
+from sync.client import AuthError, SyncClient
 from sync.protocol import EntryStatus
 
 
@@ -42,7 +37,6 @@ def test_pair_import_conflicts_balances_revoke(central, make_store, tmp_path, ca
                          "C3,Cy,cy@example.com,,,,\n"
                          "C3,Cy again,cy@example.com,,,,\n")
     assert run(capsys, "set-setting", "program.welcome_points", "25", *db)[0] == 0
-    assert run(capsys, "set-setting", "program.welcome_code_percent", '"15"', *db)[0] == 0
     code, out, err = run(capsys, "import-customers", str(customers), *db)
     assert code == 0
     assert "2 imported" in out
@@ -50,8 +44,8 @@ def test_pair_import_conflicts_balances_revoke(central, make_store, tmp_path, ca
     assert "line 4: birthday" in err
     assert "line 6: id 'C3' appears twice" in err
     assert central.balance("C1") == 25  # welcome points, booked on the ledger
-    assert central.rows("SELECT customer_id, uses_allowed FROM codes ORDER BY customer_id") == [
-        ("C1", 1), ("C3", 1)]  # and a personal single-use welcome code each
+    assert central.rows("SELECT customer_id, from_tier, to_tier, reason FROM tier_changes") == [
+        ("C1", None, "gold", "import")]  # the tier history starts with the file's tier
 
     store = make_store("S1.R1")
     store.record("redemption", "C1", -40)  # offline, beyond the balance
@@ -95,46 +89,6 @@ def test_import_catalog_reports_bad_prices_by_line(central, tmp_path, capsys):
     code, out, err = run(capsys, "import-catalog", str(catalog), "--db", central.db_url)
     assert code == 0 and "2 imported" in out
     assert "line 3: price" in err and "line 4: price" in err
-
-
-def test_programs_birthday_bonus_segments_and_winback(central, make_store, tmp_path):
-    customers = tmp_path / "customers.csv"
-    customers.write_text("id,name,birthday\nC1,Ann,1990-11-23\nC2,Bob,1992-02-29\nC3,Cy,\nC4,Di,\n")
-    with central.session() as s, s.begin():
-        central_settings.set_setting(s, "program.birthday_bonus_points", 200)
-        central_settings.set_setting(s, "program.winback_days", 30)
-        assert imports.import_customers(s, customers).errors == []
-    client = central.client("S1", "R1")
-    store = make_store("S1.R1")
-    store.record("accrual", "C3", 10, order_id="O1", order_total_minor=90000)
-    store.record("accrual", "C4", 1, order_id="O2", order_total_minor=1000)
-    client.push(store.pending_batch(10))
-
-    with central.session() as s, s.begin():
-        report = operations.run_programs(s, today=date(2026, 11, 23))
-        again = operations.run_programs(s, today=date(2026, 11, 23))
-    assert report.birthday_bonuses == 1 and again.birthday_bonuses == 0  # once a year
-    assert central.balance("C1") == 200
-    with central.session() as s, s.begin():
-        assert operations.grant_birthday_bonuses(s, date(2027, 2, 28)) == 1  # 29 Feb in a common year
-    assert central.balance("C2") == 200
-    assert json.loads(central.scalar("SELECT segments FROM customers WHERE id = 'C3'")) == ["top_spenders"]
-
-    later = datetime.now(UTC) + timedelta(days=61)
-    with central.session() as s, s.begin():
-        operations.recompute_segments(s, later)
-        issued = operations.issue_winback_codes(s, later)
-        assert operations.issue_winback_codes(s, later) == 0  # once per lapse
-    assert issued == 4
-    assert "lapsed_60d" in json.loads(central.scalar("SELECT segments FROM customers WHERE id = 'C4'"))
-    # Segments and personal codes reach the registers through the change feed.
-    assert SyncLoop(client, store, store).run_once()
-    assert "lapsed_60d" in store.record_of("customer", "C4")["segments"]
-    codes = [c for c in store.records("code").values() if c["customer"] == "C4"]
-    assert len(codes) == 1 and codes[0]["uses_left"] == 1
-    promo = store.record_of("promotion", codes[0]["promotion_id"])
-    assert promo["audience"]["customers"] == ["C4"]
-    assert validate_promotions([promo], Currency.of("USD")) == ([promo], [])  # the engine accepts it
 
 
 def test_pos_central_serve_just_works_on_a_fresh_directory(tmp_path):
