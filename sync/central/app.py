@@ -48,6 +48,7 @@ from sync.protocol import (
     SNAPSHOT_HASH_HEADER,
     EntryKind,
     ErrorBody,
+    LedgerEntry,
     PairRequest,
     PairResponse,
     PullResponse,
@@ -232,7 +233,8 @@ def create_app(
         response = pushed.response
         if pushed.merged_members:
             run_in_transaction(engine, lambda s: members.forward_merged_balances(s, pushed.merged_members))
-        claims = [e.id for e in body.entries if e.code and e.kind is EntryKind.REDEMPTION]
+        claims = [e.id for e in body.entries
+                  if isinstance(e, LedgerEntry) and e.code and e.kind is EntryKind.REDEMPTION]
         if claims:  # partner reward codes handed out: theirs now, and replaced in the register's reserve
             try:
                 run_in_transaction(engine, lambda s: rewards.settle_claims(s, claims))
