@@ -1,4 +1,4 @@
-"""Render the app icon's raster formats from `pos_app/resources/icons/pos-companion.svg`.
+"""Render the app icon's raster formats from `resources/icons/pos-companion.svg`.
 
     .venv/bin/python packaging/make_icons.py
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image
 
-ICONS = Path(__file__).resolve().parent.parent / "pos_app" / "resources" / "icons"
+ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
 
 
 def render_png(svg: Path, size: int) -> bytes:

@@ -8,7 +8,7 @@ failed. The steps, in order:
 2. the register's database is opened, or created in the platform's data folder,
    and migrated to the newest schema; SQLite's quick check passes;
 3. the promotion engine prices the shipped sample sale
-   (`pos_app/resources/demo/self-test-sale.json`) and gets its expected result;
+   (`resources/demo/self-test-sale.json`) and gets its expected result;
 4. that sale's receipt is laid out, rendered as an image with its Code128
    barcode, and as the bytes an ESC/POS printer would receive;
 5. Qt loads (offscreen): the widgets module, the shipped fonts, the theme;

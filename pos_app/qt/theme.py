@@ -1,8 +1,9 @@
 """The register's look: high contrast and large type, readable at arm's length under shop lights.
 
 A `Theme` is a plain value (colours as `#rrggbb`, named font sizes in pixels);
-`style_sheet(theme)` and `palette(theme)` turn it into Qt's two styling
-mechanisms, and `apply_theme(app)` installs both plus the base font. Widgets
+`style_sheet(theme)` fills the shipped template `resources/style/register.qss`
+with it and `palette(theme)` turns it into a palette, Qt's two styling
+mechanisms; `apply_theme(app)` installs both plus the base font. Widgets
 pick a role with `setProperty("role", ...)` (`total`, `heading`, `muted`,
 `danger`, `success`, `banner`) instead of hard-coding colours or sizes, so the
 whole screen changes from one place. Every text colour is checked against its
@@ -11,10 +12,15 @@ background for a WCAG contrast ratio of at least 7:1 (level AAA).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from string import Template
 
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
+
+from pos_app.resources import resource_file
+
+STYLE_SHEET = "register.qss"  # in resources/style: a template with ${colour}, ${size_...} and the two fonts
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,129 +108,11 @@ def contrast_ratio(foreground: str, background: str) -> float:
 
 
 def style_sheet(theme: Theme = REGISTER_THEME) -> str:
-    """The Qt style sheet for the whole application."""
-    c, s = theme.colors, theme.sizes
-    return f"""
-QWidget {{
-    background-color: {c.window};
-    color: {c.text};
-    font-family: "{theme.font_family}";
-    font-size: {s.body}px;
-}}
-QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QPlainTextEdit, QTextEdit {{
-    background-color: {c.surface};
-    border: 2px solid {c.border};
-    border-radius: 4px;
-    padding: 6px 8px;
-    min-height: 32px;
-    selection-background-color: {c.accent};
-    selection-color: {c.accent_text};
-}}
-QLineEdit:focus, QSpinBox:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus {{
-    border: 3px solid {c.accent};
-}}
-QPushButton {{
-    background-color: {c.surface_alt};
-    border: 2px solid {c.border};
-    border-radius: 6px;
-    padding: 10px 18px;
-    min-height: 40px;
-    font-size: {s.large}px;
-    font-weight: bold;
-}}
-QPushButton:focus {{ border: 3px solid {c.accent}; }}
-QPushButton:pressed, QPushButton:checked {{ background-color: {c.accent}; color: {c.accent_text}; }}
-QPushButton:disabled, QLineEdit:disabled {{ color: {c.disabled}; border-color: {c.surface_alt}; }}
-QTableView, QListView, QTreeView {{
-    background-color: {c.surface};
-    alternate-background-color: {c.surface_alt};
-    gridline-color: {c.border};
-    border: 2px solid {c.border};
-    selection-background-color: {c.accent};
-    selection-color: {c.accent_text};
-}}
-QTableView:focus, QListView:focus, QTreeView:focus {{ border: 3px solid {c.accent}; }}
-QHeaderView, QTableCornerButton::section {{ background-color: {c.surface_alt}; border: 1px solid {c.border}; }}
-QHeaderView::section {{
-    background-color: {c.surface_alt};
-    color: {c.text};
-    font-weight: bold;
-    padding: 6px;
-    border: 1px solid {c.border};
-}}
-QStatusBar {{ background-color: {c.surface}; color: {c.muted}; font-size: {s.small}px; }}
-QStatusBar QLabel {{ font-size: {s.small}px; }}
-QToolTip {{ background-color: {c.surface_alt}; color: {c.text}; border: 2px solid {c.accent}; }}
-*[role="heading"] {{ font-size: {s.heading}px; font-weight: bold; }}
-*[role="total"] {{ font-family: "{theme.mono_family}"; font-size: {s.total}px; font-weight: bold; }}
-*[role="amount"] {{ font-family: "{theme.mono_family}"; font-size: {s.large}px; }}
-*[role="muted"] {{ color: {c.muted}; font-size: {s.small}px; }}
-*[role="success"] {{ color: {c.success}; font-weight: bold; }}
-*[role="danger"] {{ color: {c.danger}; font-weight: bold; }}
-*[role="warning"] {{ color: {c.warning}; font-size: {s.small}px; font-weight: bold; }}
-*[role="banner"] {{
-    background-color: {c.banner};
-    color: {c.banner_text};
-    font-size: {s.large}px;
-    font-weight: bold;
-    padding: 8px;
-}}
-*[role="shortcut"] {{ color: {c.accent}; font-family: "{theme.mono_family}"; font-weight: bold; }}
-*[role="subheading"] {{ color: {c.muted}; font-size: {s.small}px; font-weight: bold; }}
-QLabel[role="badge"], QLabel[role="badge-gold"], QLabel[role="badge-silver"], QLabel[role="badge-bronze"],
-QLabel[role="badge-birthday"], QFrame#panel QLabel[role="badge"], QFrame#panel QLabel[role="badge-gold"],
-QFrame#panel QLabel[role="badge-silver"], QFrame#panel QLabel[role="badge-bronze"],
-QFrame#panel QLabel[role="badge-birthday"] {{
-    color: {c.accent_text};
-    background-color: {c.silver};
-    border-radius: 6px;
-    padding: 2px 10px;
-    font-size: {s.small}px;
-    font-weight: bold;
-}}
-QFrame#panel QLabel[role="badge-gold"] {{ background-color: {c.gold}; }}
-QFrame#panel QLabel[role="badge-bronze"] {{ background-color: {c.bronze}; }}
-QFrame#panel QLabel[role="badge-birthday"] {{ background-color: {c.birthday}; }}
-QFrame#panel {{ background-color: {c.surface}; border: 1px solid {c.border}; border-radius: 8px; }}
-QFrame#panel QLabel, QFrame#panel QCheckBox, QWidget#customer-card {{ background-color: transparent; }}
-QFrame#panel QPushButton {{ font-size: {s.small}px; padding: 6px 10px; min-height: 34px; }}
-QTableView#cart-table {{ font-size: 18px; }}
-QTableWidget QSpinBox {{ min-height: 26px; padding: 0px 4px; margin: 2px; border-width: 1px; font-size: 18px; }}
-QTableWidget QSpinBox QLineEdit {{ padding: 0px; min-height: 0px; border: none; background: transparent; }}
-QSpinBox[buttons="none"]::up-button, QSpinBox[buttons="none"]::down-button {{ width: 0px; border: none; }}
-QTableView#cart-table::item {{ padding: 2px 6px; }}
-QLabel#customer-hint {{ font-size: {s.small}px; }}
-QLabel#panel-title {{ font-size: {s.large}px; font-weight: bold; }}
-QWidget#promotion-lists QLabel {{ font-size: 18px; }}
-QWidget#promotion-lists QLabel[role="muted"] {{ font-size: {s.small}px; }}
-QWidget#promotion-lists QLabel[role="danger-detail"] {{ color: {c.danger}; font-size: {s.small}px; padding-left: 24px; }}
-QTableView#cart-table QHeaderView::section {{ font-size: {s.small}px; }}
-QScrollArea#promotion-scroll, QWidget#promotion-lists, QWidget#promotion-lists QWidget {{
-    background-color: transparent;
-    border: none;
-}}
-QFrame#fkeys QPushButton, QFrame#session-keys QPushButton {{ font-size: {s.small}px; padding: 4px 8px; min-height: 30px; }}
-QLabel#offline-banner {{ font-size: {s.body}px; padding: 4px 10px; }}
-*[role="identity"] {{ color: {c.muted}; font-size: {s.small}px; font-weight: bold; }}
-QScrollArea#customer-card-scroll, QScrollArea#customer-card-scroll > QWidget > QWidget {{ background-color: transparent; border: none; }}
-QTabWidget#sale-tabs::pane {{ border: none; }}
-QPushButton#button-pay {{ background-color: {c.accent}; color: {c.accent_text}; font-size: {s.heading}px; }}
-QPushButton#button-pay:disabled {{ background-color: {c.surface_alt}; color: {c.disabled}; }}
-QTabBar::tab {{ background-color: {c.surface_alt}; color: {c.text}; padding: 8px 16px; border: 1px solid {c.border}; }}
-QTabBar::tab:selected {{ background-color: {c.accent}; color: {c.accent_text}; }}
-QCheckBox {{ spacing: 10px; }}
-QCheckBox::indicator {{
-    width: 20px;
-    height: 20px;
-    border: 2px solid {c.border};
-    border-radius: 4px;
-    background-color: {c.surface};
-}}
-QCheckBox::indicator:checked {{ background-color: {c.accent}; border-color: {c.accent}; }}
-QCheckBox:focus {{ color: {c.accent}; }}
-QDateEdit {{ background-color: {c.surface}; border: 2px solid {c.border}; border-radius: 4px; padding: 4px 8px; }}
-QDateEdit:disabled {{ color: {c.disabled}; border-color: {c.surface_alt}; }}
-"""
+    """The Qt style sheet for the whole application: the shipped template filled with the theme's values."""
+    values = {**asdict(theme.colors), **{f"size_{k}": v for k, v in asdict(theme.sizes).items()},
+              "font_family": theme.font_family, "mono_family": theme.mono_family}
+    return Template(resource_file("style", STYLE_SHEET).read_text(encoding="utf-8")).substitute(values)
+
 
 
 def palette(theme: Theme = REGISTER_THEME) -> QPalette:
