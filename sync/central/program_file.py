@@ -12,13 +12,16 @@ The file is one JSON object of settings, e.g.
 
 Every setting the program's jobs read is checked by the same rule the job
 applies (`check_setting`, which `pos-central set-setting` uses too); the
-file is set whole or not at all, with every error named. Other keys (what
-registers read: `points.earn_rate`, `offline.offline_customer_cap`, ...) are
-set as they are.
+file is set whole or not at all, with every error named. Keys the registers
+read (`points.earn_rate`, `offline.offline_customer_cap`, ...: a key whose
+last dotted part names a field of the register's `LoyaltySettings`) are set as
+they are; any other key is refused as a probable typo, since nothing would
+ever read it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -26,8 +29,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.money import Currency, MoneyError
-from sync.central.settings import get_setting, set_setting
+from sync.central.settings import DEFAULT_SETTINGS, get_setting, set_setting
 
 
 def _whole(low: int) -> Callable[[Any], None]:
@@ -93,6 +97,14 @@ _PRICED_CHECKS: dict[str, Callable[[Currency, Any], None]] = {
     f"offers.{kind}": _offer(kind) for kind in ("welcome", "birthday", "winback")}
 
 
+_REGISTER_FIELDS = frozenset(field.name for field in dataclasses.fields(LoyaltySettings))
+
+
+def _known(key: str) -> bool:
+    """A key the central service or the registers read."""
+    return key in DEFAULT_SETTINGS or key.rsplit(".", 1)[-1] in _REGISTER_FIELDS
+
+
 def check_setting(session: Session, key: str, value: Any, currency: str | None = None) -> str | None:
     """Why `value` cannot be the program's `key` (None: it can); offers are priced in `currency` (default: the
     program's)."""
@@ -103,6 +115,8 @@ def check_setting(session: Session, key: str, value: Any, currency: str | None =
             _PRICED_CHECKS[key](Currency.of(currency or get_setting(session, "currency") or "USD"), value)
         elif key.startswith("offers."):
             return f"{key}: no such offer (offers.welcome, offers.birthday, offers.winback)"
+        elif not _known(key):
+            return f"{key}: no such setting (a typo? sync/README.md lists the program's settings)"
     except ValueError as exc:
         text = str(exc)
         return text if text.startswith(key) else f"{key}: {text}"

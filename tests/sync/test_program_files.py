@@ -33,12 +33,14 @@ def test_a_program_file_is_set_whole_or_not_at_all(central, make_store, tmp_path
         "jobs.schedule": {"tiers": "25:00"},
         "jobs.timezone": "Mars/Olympus",
         "points.earn_rate": "2",
+        "tiers.windows_months": 12,
     }), encoding="utf-8")
     code, out, err = run(capsys, "import-settings", str(bad), *db)
-    assert code == 2 and "nothing set, 5 errors" in out
+    assert code == 2 and "nothing set, 6 errors" in out
     for expected in ("tiers[0].threshold_minor: a whole number", "segments[0].days: a whole number of days",
                      "offers.winback: unknown field 'colour'", "jobs.schedule: '25:00' is not a time of day",
-                     "jobs.timezone: 'Mars/Olympus' is not a time zone"):
+                     "jobs.timezone: 'Mars/Olympus' is not a time zone",
+                     "tiers.windows_months: no such setting (a typo?"):
         assert expected in err
     assert central.scalar("SELECT COUNT(*) FROM settings") == 0
 
@@ -55,6 +57,7 @@ def test_a_program_file_is_set_whole_or_not_at_all(central, make_store, tmp_path
     code, out, _ = run(capsys, "import-settings", str(good), *db)
     assert code == 0 and "settings: 6 set" in out
     assert run(capsys, "set-setting", "tiers.retention_months", "-1", *db)[0] == 2  # checked the same way
+    assert run(capsys, "set-setting", "tiers.retension_months", "6", *db)[0] == 2  # a typo is nobody's setting
     store = make_store("S1.R1")
     assert SyncLoop(central.client("S1", "R1"), store, store).run_once()
     assert store.record_of("setting", "tiers")["value"][1] == {"name": "gold", "threshold_minor": 150000,
