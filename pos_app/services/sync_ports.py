@@ -53,7 +53,7 @@ from pos_app.storage.rewards import Reward
 from pos_app.storage.sync_state import CURSOR_KEY
 from pos_app.storage.unit_of_work import CONSTRAINT_ERRORS, UnitOfWork, UnitOfWorkFactory
 from sync.client.exposure import ExposureState
-from sync.protocol import Change, ChangeTopic, EntryResult, EntryStatus, LedgerEntry
+from sync.protocol import KNOWN_TOPICS, Change, ChangeTopic, EntryResult, EntryStatus, LedgerEntry
 from sync.protocol.adapters import entry_from_register_payload
 from sync.protocol.records import RecordResult, RecordStatus, SyncRecord
 
@@ -63,6 +63,7 @@ SNAPSHOTS_KEY = "snapshots"
 EXPOSURE_KEY = "exposure"
 REFRESH_KEY = "refresh_customers"  # members whose confirmed balance is to be read again
 SETTING_PREFIX = "setting:"
+NEWER_TOPICS_KEY = "feed:newer_topics"  # topics of a newer central service this version skipped
 REGISTER_PREFIX = "register:"
 RESERVE_PREFIX = "reserve:"  # a reward-topic key `reserve:<register>:<reward>`: partner codes held by a register
 CUSTOMER_CHUNK = 5000
@@ -213,8 +214,19 @@ class StoreChangeSink:
         self.between_chunks: Callable[[], None] | None = None
 
     def cursor(self) -> str | None:
+        """The saved cursor; None (a snapshot) once this version knows topics it skipped before an upgrade."""
         with self.uow(read_only=True) as uow:
-            return uow.sync_state.get(CURSOR_KEY)
+            cursor = uow.sync_state.get(CURSOR_KEY)
+            skipped = uow.sync_state.get(NEWER_TOPICS_KEY) or ()
+        return None if KNOWN_TOPICS.intersection(skipped) else cursor
+
+    def note_newer_topics(self, topics: frozenset[str]) -> None:
+        """Remember the topics of a newer central service this version skipped (see `cursor`)."""
+        with self.uow() as uow:
+            skipped = set(uow.sync_state.get(NEWER_TOPICS_KEY) or ())
+            if not topics <= skipped:
+                uow.sync_state.put(NEWER_TOPICS_KEY, sorted(skipped | topics))
+                uow.commit()
 
     def apply_page(self, changes: Sequence[Change], new_cursor: str) -> None:
         with self.uow() as uow:
@@ -265,6 +277,8 @@ class StoreChangeSink:
                 uow.rewards.drop_codes_except({key[len(mine):] for key in batch.seen[ChangeTopic.REWARD]
                                                if key.startswith(mine)})
             uow.sync_state.put(SNAPSHOTS_KEY, uow.sync_state.get(SNAPSHOTS_KEY, 0) + 1)
+            skipped = [topic for topic in uow.sync_state.get(NEWER_TOPICS_KEY) or () if topic not in KNOWN_TOPICS]
+            uow.sync_state.put(NEWER_TOPICS_KEY, skipped)  # the snapshot brought the records of the others
             self._save_cursor(uow, cursor)
             uow.commit()
 

@@ -22,7 +22,7 @@ from sync.client.errors import (
 from sync.client.exposure import ExposureLimits, ExposureState, OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
 from sync.client.loop import SyncLoop, SyncState, SyncStatus
-from sync.client.ports import ChangeSink, OutboxSource, RecordSource, ResendableOutbox
+from sync.client.ports import ChangeSink, NewerTopicsSink, OutboxSource, RecordSource, ResendableOutbox
 
 __all__ = [
     "AuthError",
@@ -38,6 +38,7 @@ __all__ = [
     "PayloadConflict",
     "ProtocolUnsupported",
     "RecordSource",
+    "NewerTopicsSink",
     "ResendableOutbox",
     "RetryPolicy",
     "SeqGap",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import json
 import random
 import tempfile
 import threading
@@ -23,6 +24,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 import requests
+from pydantic import ValidationError
 from requests.adapters import HTTPAdapter
 
 from sync.client.errors import (
@@ -54,6 +56,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
     SnapshotHeader,
+    newer_topic,
 )
 from sync.protocol.records import HoldAnswer, HoldRequest, RecordsPushRequest, RecordsPushResponse, SyncRecord
 
@@ -371,12 +374,19 @@ class DownloadedSnapshot:
         self.feed_schema = header.feed_schema
         self._spool = spool
         self.count = 0
+        self.newer_topics: set[str] = set()  # topics of a newer central service, skipped (see PullResponse)
 
     def items(self) -> Iterator[Change]:
         for line in self._spool:
             if line.strip():
                 self.count += 1
-                yield Change.model_validate_json(line)
+                try:
+                    yield Change.model_validate_json(line)
+                except ValidationError:
+                    topic = newer_topic(_json_or_none(line))
+                    if topic is None:
+                        raise
+                    self.newer_topics.add(topic)
 
     def close(self) -> None:
         self._spool.close()
@@ -386,3 +396,10 @@ class DownloadedSnapshot:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _json_or_none(line: str) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None

@@ -38,6 +38,7 @@ from sync.client.http import RetryPolicy, SyncClient
 from sync.client.ports import (
     AuditChain,
     ChangeSink,
+    NewerTopicsSink,
     OutboxSource,
     RecordSource,
     RefreshableBalances,
@@ -246,6 +247,8 @@ class SyncLoop:
                 applied += self._restore_snapshot()
                 cursor = self.sink.cursor() or format_cursor(0)
                 continue
+            if page.newer_topics:
+                self._note_newer_topics(frozenset(page.newer_topics))
             if page.changes or page.cursor != cursor:
                 self.sink.apply_page(page.changes, page.cursor)
             applied += len(page.changes)
@@ -279,7 +282,15 @@ class SyncLoop:
     def _restore_snapshot(self) -> int:
         with self.client.snapshot() as snapshot:
             self.sink.apply_snapshot(snapshot.cursor, snapshot.items())
+            if snapshot.newer_topics:  # known only once the stream is read
+                self._note_newer_topics(frozenset(snapshot.newer_topics))
             return snapshot.count
+
+    def _note_newer_topics(self, topics: frozenset[str]) -> None:
+        log.warning("the central service sends records of a newer version (%s): skipped until this register "
+                    "is upgraded, then restored by a snapshot", ", ".join(sorted(topics)))
+        if isinstance(self.sink, NewerTopicsSink):
+            self.sink.note_newer_topics(topics)
 
     def _pending(self) -> int:
         try:

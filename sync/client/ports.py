@@ -49,6 +49,16 @@ class ChangeSink(Protocol):
 
 
 @runtime_checkable
+class NewerTopicsSink(Protocol):
+    """Optional: a sink that remembers the topics of a newer central service it skipped, so that once this
+    register knows them (upgraded) its `cursor()` answers None and a snapshot brings their records."""
+
+    def note_newer_topics(self, topics: frozenset[str]) -> None:
+        """Remember `topics` (before the page or snapshot that skipped them is applied)."""
+        ...
+
+
+@runtime_checkable
 class ResendableOutbox(Protocol):
     """Optional: an outbox that keeps acknowledged entries can repair a server restored from a backup."""
 

@@ -11,6 +11,7 @@ from sync.protocol.models import (
     CLOCK_HEADER,
     CLOCK_SKEW_LIMIT_SECONDS,
     FEED_SCHEMA_VERSION,
+    KNOWN_TOPICS,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     SNAPSHOT_HASH_HEADER,
@@ -31,6 +32,7 @@ from sync.protocol.models import (
     entry_payload_hash,
     format_cursor,
     new_entry_id,
+    newer_topic,
     parse_cursor,
 )
 
@@ -41,6 +43,7 @@ __all__ = [
     "CLOCK_HEADER",
     "CLOCK_SKEW_LIMIT_SECONDS",
     "FEED_SCHEMA_VERSION",
+    "KNOWN_TOPICS",
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
     "SNAPSHOT_HASH_HEADER",
@@ -58,6 +61,7 @@ __all__ = [
     "PushRequest",
     "PushResponse",
     "SnapshotHeader",
+    "newer_topic",
     "entry_payload_hash",
     "format_cursor",
     "new_entry_id",

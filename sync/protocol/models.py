@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import uuid6
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from pos_app.domain.ledger import EntryKind  # one list of ledger kinds for register, wire and central
 
@@ -190,6 +190,15 @@ class ChangeTopic(StrEnum):
     REWARD = "reward"
 
 
+KNOWN_TOPICS = frozenset(topic.value for topic in ChangeTopic)
+
+
+def newer_topic(raw: Any) -> str | None:
+    """The topic of a raw change that this version does not know (a newer central service's), else None."""
+    topic = raw.get("topic") if isinstance(raw, dict) else None
+    return topic if isinstance(topic, str) and topic not in KNOWN_TOPICS else None
+
+
 class Change(_Wire):
     """One numbered change of the feed: the new state of one record (`data` null: deleted)."""
 
@@ -200,12 +209,30 @@ class Change(_Wire):
 
 
 class PullResponse(_Wire):
+    """One page of the change feed.
+
+    A register reading a page from a newer central service skips the changes of topics it does not know
+    (they are counted in `newer_topics`, never sent) instead of refusing the whole page for ever: the
+    rest of the feed still flows, and an upgraded register asks for a snapshot to get those records.
+    """
+
     changes: list[Change]
     cursor: str
     has_more: bool
     server_time: datetime
     clock_skew_seconds: float | None = None
     clock_warning: str | None = None
+    newer_topics: frozenset[str] = Field(default=frozenset(), exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _skip_newer_topics(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("changes"), list):
+            newer = {topic for change in data["changes"] if (topic := newer_topic(change))}
+            if newer:
+                kept = [change for change in data["changes"] if not newer_topic(change)]
+                return {**data, "changes": kept, "newer_topics": frozenset(newer)}
+        return data
 
 
 class SnapshotHeader(_Wire):

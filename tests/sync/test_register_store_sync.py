@@ -8,6 +8,7 @@ real `SyncLoop` through `pos_app.services.sync_ports`.
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from pos_app.domain.catalog_item import CatalogItem
 from pos_app.domain.customer_profile import CustomerProfile
 from pos_app.domain.ledger import EntryKind
 from pos_app.domain.sale_record import SaleRecord
+from pos_app.services import sync_ports
 from pos_app.services.sync_ports import (
+    NEWER_TOPICS_KEY,
     StoreChangeSink,
     StoreOutbox,
     load_exposure_state,
@@ -31,8 +34,9 @@ from sync.central import feed, imports, registers
 from sync.central import settings as central_settings
 from sync.client import OutboxNotEmpty, SyncLoop
 from sync.client.exposure import ExposureState
+from sync.client.http import DownloadedSnapshot
 from sync.client.ports import ChangeSink, OutboxSource, ResendableOutbox
-from sync.protocol import format_cursor
+from sync.protocol import PullResponse, SnapshotHeader, format_cursor
 
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 
@@ -465,3 +469,60 @@ def test_a_register_whose_audit_log_was_rewritten_is_named_at_the_central(regist
     alerts = central.rows("SELECT kind, register_id, detail FROM alerts")
     assert [(a.kind, a.register_id) for a in alerts] == [("audit_chain_rewritten", "S1.R1")]
     assert "rewritten" in alerts[0].detail or "another hash" in alerts[0].detail
+
+
+class NewerCentral:
+    """The real central service's answers, as a newer version would give them: each page and the snapshot
+    also carry a record of a topic this register does not know yet ("badge")."""
+
+    BADGE = {"topic": "badge", "key": "B1", "data": {"name": "Early bird"}}
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def pull(self, cursor: str, limit: int = 500) -> PullResponse:
+        page = json.loads(self.client.pull(cursor, limit).model_dump_json())
+        page["changes"].append({"seq": 10_000 + len(page["changes"]), **self.BADGE})
+        return PullResponse.model_validate_json(json.dumps(page))
+
+    def snapshot(self) -> DownloadedSnapshot:
+        real = self.client.snapshot()
+        spool = tempfile.TemporaryFile()
+        spool.write(SnapshotHeader(feed_schema=real.feed_schema, cursor=real.cursor).model_dump_json().encode()
+                    + b"\n")
+        spool.write(json.dumps({"seq": 1, **self.BADGE}).encode() + b"\n")
+        with real:
+            for change in real.items():
+                spool.write(change.model_dump_json().encode() + b"\n")
+        spool.seek(0)
+        spool.readline()
+        return DownloadedSnapshot(SnapshotHeader(feed_schema=real.feed_schema, cursor=real.cursor), spool)
+
+
+def test_records_of_a_newer_central_are_skipped_and_restored_by_a_snapshot_after_the_upgrade(
+    register, central, at_central, monkeypatch
+):
+    register.loop = SyncLoop(NewerCentral(register.client), register.outbox, register.sink, page_size=50)
+    register.sync()  # the first sync is a snapshot
+    at_central(imports.import_catalog, at_central.write("catalog.csv", CATALOG_CSV))
+    register.sync()  # then a page
+
+    assert register.customer("C1") is not None  # what this version knows flows on
+    with register.uow(read_only=True) as uow:
+        assert uow.catalog.by_sku("SKU-1").unit_price_minor == 1250
+        assert uow.sync_state.get(NEWER_TOPICS_KEY) == ["badge"]
+    assert register.sink.snapshot_count() == 1 and register.sink.cursor() is not None
+
+    # The register is upgraded to a version that knows badges: its next sync downloads a snapshot.
+    monkeypatch.setattr(sync_ports, "KNOWN_TOPICS", sync_ports.KNOWN_TOPICS | {"badge"})
+    assert register.sink.cursor() is None
+    register.loop = SyncLoop(register.client, register.outbox, register.sink, page_size=50)
+    register.sync()
+    assert register.sink.snapshot_count() == 2
+    with register.uow(read_only=True) as uow:
+        assert uow.sync_state.get(NEWER_TOPICS_KEY) == []
+        assert uow.catalog.by_sku("SKU-1").unit_price_minor == 1250
+    assert register.sink.cursor() is not None
