@@ -145,6 +145,10 @@ class TillGate:
                 await self._send(send, 413, error_body("too_large", f"a request body has at most {MAX_BODY_BYTES:,} "
                                                                     "bytes"))
                 return
+            if body and not kind:  # a body without its type: the same answer as a wrong type
+                await self._send(send, 415, error_body("unsupported_media_type",
+                                                       f"send JSON with Content-Type: {JSON_TYPE}"))
+                return
             receive = _replay(body)
         await self.app(scope, receive, send)
 
@@ -232,11 +236,14 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
             try:
                 parsed = parse_line(raw, f"lines[{k}]", money)
             except FormatError as exc:
-                return _json(422, error_body("invalid_request", str(exc)))
+                problem = str(exc)
+                code = "bad_quantity" if problem.startswith(f"lines[{k}].qty") or "quantity" in problem else \
+                    "invalid_request"
+                return _json(422, error_body(code, problem))
             lines.append(TillLine(parsed, frozenset(raw) & frozenset(FILLED_FIELDS)))
         redeem = body.redeem_points
         if not (redeem == "max" or (type(redeem) is int and 0 <= redeem <= 1_000_000_000)):
-            return _json(422, error_body("invalid_request", 'redeem_points: 0, a number of points or "max"'))
+            return _json(422, error_body("bad_points", 'redeem_points: 0, a number of points or "max"'))
         return CheckRequest(till, body.check_id, tuple(lines), body.member, tuple(body.codes), redeem)
 
     # -- members ------------------------------------------------------------------------------------
@@ -279,7 +286,7 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
         try:
             birthday = date.fromisoformat(body.birthday) if body.birthday else None
         except ValueError:
-            return _json(422, error_body("invalid_request", f"birthday: {body.birthday} is not a date"))
+            return _json(422, error_body("bad_birthday", f"birthday: {body.birthday} is not a date"))
         request_hash = fingerprint("sign_up", body.model_dump(mode="json", exclude_unset=True))
         online = ctx.connectivity().online
 
@@ -450,6 +457,8 @@ def _install_error_answers(app: FastAPI) -> None:
             response = _json(405, error_body("method_not_allowed", f"this call is {' or '.join(allowed)}"))
             response.headers["Allow"] = ", ".join(allowed)
             return response
+        if exc.status_code == 400:  # the body could not be read as JSON (not UTF-8, nested too deep)
+            return _json(400, error_body("bad_json", f"the body is not valid JSON: {exc.detail}"))
         return _json(exc.status_code, error_body("http_error", str(exc.detail)))
 
     @app.exception_handler(OperationalError)

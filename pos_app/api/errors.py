@@ -66,7 +66,7 @@ ERROR_CODES: dict[str, str] = {
     "empty_search": "422: a search with no letter or digit",
     "name_required": "422: sign-up without a name",
     "name_too_long": "422: a name over 200 characters",
-    "bad_birthday": "422: a birthday in the future",
+    "bad_birthday": "422: a birthday that is not a date, or in the future",
     "unknown_member": "404 (GET /v1/members/{id}) or 422 (a check's member): no such member or card",
     "duplicate": "409: the phone, email or card belongs to someone else (`field` names it)",
     # checks
@@ -82,7 +82,7 @@ ERROR_CODES: dict[str, str] = {
     "repriced": "409: the check's total is no longer expected_total (`result` holds the new one); nothing written",
     "offline_cap": "409: offline, the points this sale spends pass a cap (`reason`: offline_customer_cap, "
                    "offline_register_cap or cache_too_old); nothing written",
-    "already_paid": "409: this check was already paid (in the window, or under another transaction_id)",
+    "already_paid": "409: this check was already paid (in the window, or under another transaction_id; a check id is paid once per till and day)",
     "insufficient_points": "409: the member no longer has the points this sale spends",
     "code_used": "409: a single-use code was used meanwhile: inquire again",
     "reward_unavailable": "409: a reward the cashier claimed in the window is no longer offered",
@@ -140,7 +140,23 @@ def request_error(errors: Sequence[Mapping[str, Any]]) -> tuple[int, dict[str, A
         words += f", not the number {json.dumps(first['input'])}"
     if kind == "missing" and not where:
         return 422, error_body("invalid_request", "the body is missing: send the request as JSON")
-    return 422, error_body("invalid_request", f"{where or 'body'}: {words}")
+    return 422, error_body(_field_code(loc, kind), f"{where or 'body'}: {words}")
+
+
+def _field_code(loc: Sequence[Any], kind: str) -> str:
+    """The contract's code for a refused field (docs/POS-INTEGRATION.md's table), else `invalid_request`."""
+    if not loc:
+        return "invalid_request"
+    field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+    if loc[0] == "codes":
+        return "too_many_codes" if len(loc) == 1 and kind == "too_long" else "malformed_code"
+    if field == "name" and len(loc) == 1:
+        if kind in ("missing", "string_too_short"):
+            return "name_required"
+        return "name_too_long" if kind == "string_too_long" else "invalid_request"
+    if field == "q" and kind == "string_too_short":
+        return "empty_search"
+    return _FIELD_CODES.get(field, "invalid_request")
 
 
 def _count(error: Mapping[str, Any]) -> str:
@@ -173,6 +189,17 @@ _WORDS = {
     "string_pattern_mismatch": "is not in the expected form (see /openapi.json)",
     "too_long": "has too many items",
     "none_required": "must be null",
+}
+
+
+# a field whose every refusal has a code of its own; other fields answer `invalid_request`
+_FIELD_CODES = {
+    "transaction_id": "bad_transaction_id",
+    "qty": "bad_quantity",
+    "phone": "malformed_phone",
+    "email": "malformed_email",
+    "birthday": "bad_birthday",
+    "redeem_points": "bad_points",
 }
 
 

@@ -70,6 +70,7 @@ class HistorySpec:
     stores: tuple[tuple[str, tuple[str, ...]], ...] = (("S1", ("R1", "R2")), ("S2", ("R1",)), ("S3", ("R1",)))
     member_ids: tuple[str, ...] | None = None  # the demo's members (else M0000001, ...)
     member_tiers: tuple[str, ...] | None = None
+    quiet_members: frozenset[str] = frozenset()  # no history at all: their figures stay as the docs quote them
     products: tuple[tuple[str, str, int], ...] = ()  # (sku, name, unit price in minor units)
     rewards: tuple[tuple[str, str, int, str], ...] = (
         ("FREE-PASTRY", "A free pastry", 250, "RW1"), ("HALF-MUG", "Half-price mug", 400, "RW3"),
@@ -256,6 +257,8 @@ class History:
         registers = [r for _s, r in self.registers]
         out = []
         for i, cid in enumerate(ids):
+            if cid in spec.quiet_members:
+                continue
             if rng.random() < 0.55:  # enrolled before the year, over the three years before it
                 at = start - timedelta(seconds=rng.random() * 3 * 365 * 86400)
             else:  # during the year, more of them later (the program grows)
@@ -582,6 +585,7 @@ def demo_history_spec(store: DemoStore) -> HistorySpec:
         last_day=store.today - timedelta(days=1), seed=store.seed, orders=max(1_500, 5 * len(store.customers)),
         stores=((store.store.id, tuple(store.store.registers)), ("S2", ("R1",)), ("S3", ("R1",))),
         member_ids=tuple(c.id for c in store.customers), member_tiers=tuple(c.tier for c in store.customers),
+        quiet_members=frozenset(customer.id for customer, _shows in store.featured_customers),
         products=tuple((p.sku, p.name, p.unit_price_minor) for p in store.products if not p.weighted),
         winback_audience=max(200, len(store.customers) // 4))
 

@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -49,9 +51,9 @@ from pos_app.services.sale import (
     check_quantity,
     request_redemption,
 )
-from pos_app.storage.ledger import new_entry_id
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
+_CHECK_NAMESPACE = uuid.UUID("6f1c2b1e-3d5a-4d8e-9a43-5b0f1f7c9e21")  # the till checks' sale ids (uuid5)
 MAX_OPEN_CHECKS = 64  # checks remembered for the cashier's additions; the oldest is forgotten first
 MAX_UNIT_PRICE_MINOR = 10**10 - 1  # a till's price above this is a mistake, not a product
 MAX_CODES = 50
@@ -120,12 +122,21 @@ class _Open:
     rewards: tuple[ClaimedReward, ...] = field(default_factory=tuple)
 
 
+def check_sale_id(register_id: str, till: str, check_id: str, day: date) -> str:
+    """The sale id of a till's check: the same for the same check of the same till on the same day, so
+    the check is paid once whatever `transaction_id` the till sends (a till that lost its own id after a
+    crash and commits again is answered `already_paid` with the order, never charged twice)."""
+    return str(uuid.uuid5(_CHECK_NAMESPACE, "\x1f".join((register_id, till, check_id, day.isoformat()))))
+
+
 class TillChecks:
     """The open checks of every till on this register, and which one the screen shows. Thread-safe."""
 
-    def __init__(self, store_id: str | None = None, max_open: int = MAX_OPEN_CHECKS) -> None:
+    def __init__(self, store_id: str | None = None, max_open: int = MAX_OPEN_CHECKS,
+                 clock: Callable[[], datetime] = lambda: datetime.now().astimezone()) -> None:
         self.store_id = store_id
         self._max_open = max_open
+        self._clock = clock
         self._lock = threading.Lock()
         self._open: OrderedDict[tuple[str, str], _Open] = OrderedDict()
         self._on_screen: tuple[str, str] | None = None
@@ -189,7 +200,8 @@ class TillChecks:
             rewards=rewards,
             store_id=self.store_id,
             next_line=len(request.lines) + 1,
-            sale_id=before.sale_id if before is not None else new_entry_id(),
+            sale_id=before.sale_id if before is not None else check_sale_id(
+                factory.register_id, request.till, request.check_id, self._clock().date()),
         )
         asked = request_redemption(draft, redeem)
         if isinstance(asked, Refused):
@@ -220,7 +232,7 @@ class TillChecks:
         self._tell(CheckShown(request.till, request.check_id, priced, tuple(messages)))
 
     def paid(self, request: CheckRequest, sale_id: str, order_id: str) -> None:
-        """The till committed the check: it is closed (the same check id starts a new sale)."""
+        """The till committed the check: it is closed (the same check id, the same day, is `already_paid`)."""
         key = (request.till, request.check_id)
         with self._lock:
             self._open.pop(key, None)

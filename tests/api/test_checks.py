@@ -106,7 +106,19 @@ def test_bad_input_is_a_clear_422_naming_the_field(register) -> None:
         assert answer.status_code == 422, (name, answer.text)
         error = answer.json()["error"]
         assert error["message"].startswith(path), (name, error)
-        assert error["code"] in ("invalid_request", "bad_quantity"), (name, error)
+        assert error["code"] == ("bad_quantity" if "qty" in name else "invalid_request"), (name, error)
+
+
+def test_codes_and_points_that_cannot_be_read_have_their_own_codes(register) -> None:
+    till = register.till()
+
+    too_many = till.inquire(office_check(codes=[f"C{k}" for k in range(51)]))
+    malformed = till.inquire(office_check(codes=["X" * 65]))
+    points = till.inquire(office_check(member=ZOE_CARD, redeem_points="all"))
+
+    assert (too_many.status_code, too_many.json()["error"]["code"]) == (422, "too_many_codes")
+    assert (malformed.status_code, malformed.json()["error"]["code"]) == (422, "malformed_code")
+    assert (points.status_code, points.json()["error"]["code"]) == (422, "bad_points")
 
 
 def test_a_check_over_500_lines_duplicate_line_ids_and_wrong_shapes_are_refused(register) -> None:
@@ -136,12 +148,17 @@ def test_bad_json_an_unknown_member_and_a_bad_card_digit_are_4xx(register) -> No
     unknown = till.inquire(office_check(member="C99999"))
     bad_card = till.inquire(office_check(member="2900000000019"))
     no_body = till.post_raw("/v1/checks/inquire", b"")
+    not_utf8 = till.post_raw("/v1/checks/inquire", b'{"check_id": "T-\xff\xfe"}')
+    no_type = till.session.post(till.url + "/v1/checks/inquire", data=b'{"check_id": "T-1", "lines": []}',
+                                headers={"Content-Type": ""}, timeout=30)
 
     assert (bad_json.status_code, bad_json.json()["error"]["code"]) == (400, "bad_json")
     assert (not_json.status_code, not_json.json()["error"]["code"]) == (415, "unsupported_media_type")
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (422, "unknown_member")
     assert (bad_card.status_code, bad_card.json()["error"]["code"]) == (422, "bad_check_digit")
     assert no_body.status_code in (400, 422) and "error" in no_body.json()
+    assert (not_utf8.status_code, not_utf8.json()["error"]["code"]) == (400, "bad_json")
+    assert (no_type.status_code, no_type.json()["error"]["code"]) == (415, "unsupported_media_type")
 
 
 def test_a_body_over_one_mebibyte_is_413_and_unknown_calls_are_404(register) -> None:
@@ -230,12 +247,14 @@ def test_a_check_already_paid_cannot_be_paid_again_under_another_transaction(reg
     till = register.till()
     check = office_check()
     till.inquire(check)
-    till.commit(check, "tx-a", "10.25")
+    paid = till.commit(check, "tx-a", "10.25").json()
 
-    again = till.commit(check, "tx-b", "10.25")
+    again = till.commit(check, "tx-b", "10.25")  # a till that lost its transaction id after a crash
 
-    assert again.status_code == 200  # the check was closed when paid: the same check id is a new sale
-    assert register.count("SELECT count(*) FROM orders") == 2
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "already_paid")
+    assert paid["order_id"] in again.json()["error"]["message"]
+    assert register.count("SELECT count(*) FROM orders") == 1
+    assert till.commit({**check, "check_id": "T-2"}, "tx-c", "10.25").status_code == 200  # the next check
 
 
 def test_commit_refuses_bad_money_and_a_missing_transaction_id(register) -> None:

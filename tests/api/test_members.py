@@ -48,6 +48,7 @@ def test_a_malformed_phone_or_an_empty_query_is_a_clear_422(register) -> None:
     assert till.get("/v1/members", q="+999 1234").json()["error"]["code"] == "malformed_phone"
     empty = till.get("/v1/members", q="")
     assert empty.status_code == 422 and empty.json()["error"]["message"].startswith("q:")
+    assert empty.json()["error"]["code"] == "empty_search"
 
 
 def test_a_members_card_shows_tier_points_offers_and_birthday_week(register) -> None:
@@ -132,6 +133,8 @@ def test_sign_up_refuses_bad_fields_with_their_names(register) -> None:
         "birthday": sign_up(till, "b4", birthday="2026-02-30"),
         "consents": till.post("/v1/members", {"transaction_id": "b5", "name": "Kim"}),
         "transaction_id": sign_up(till, "not a valid id!"),
+        "no name": sign_up(till, "b6", name=""),
+        "long name": sign_up(till, "b7", name="K" * 201),
     }
 
     for field, answer in cases.items():
@@ -144,4 +147,9 @@ def test_sign_up_refuses_bad_fields_with_their_names(register) -> None:
     assert cases["birthday"].json()["error"]["message"].startswith("birthday:")
     assert cases["consents"].json()["error"]["message"] == "consents: is required"
     assert cases["transaction_id"].json()["error"]["message"].startswith("transaction_id:")
+    codes = {field: answer.json()["error"]["code"] for field, answer in cases.items()}
+    assert codes == {"phone": "malformed_phone", "phone shape": "malformed_phone", "email": "malformed_email",
+                     "email shape": "malformed_email", "card": "bad_check_digit", "birthday": "bad_birthday",
+                     "consents": "invalid_request", "transaction_id": "bad_transaction_id",
+                     "no name": "name_required", "long name": "name_too_long"}  # as docs/POS-INTEGRATION.md lists
     assert register.count("SELECT count(*) FROM customers WHERE name = 'Kim Park'") == 0
