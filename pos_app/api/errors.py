@@ -79,6 +79,7 @@ ERROR_CODES: dict[str, str] = {
     "bad_points": '422: redeem_points is not 0, a number of points or "max"',
     "customer_required": "422: points asked for a check without a member",
     "empty_sale": "422: a commit with no lines",
+    "sale_too_large": "422: a total or points earned beyond what one sale can be (a price or quantity typed wrong)",
     "repriced": "409: the check's total is no longer expected_total (`result` holds the new one); nothing written",
     "offline_cap": "409: offline, the points this sale spends pass a cap (`reason`: offline_customer_cap, "
                    "offline_register_cap or cache_too_old); nothing written",

@@ -18,6 +18,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+# Bounds no real entry comes near: a larger number is a bug or an attack. The wire refuses them, so a
+# register must never write them: a sale beyond them is refused at checkout.
+MAX_ENTRY_POINTS = 1_000_000_000  # points one ledger entry moves
+MAX_MINOR = 10**13  # an amount in minor units (an order's total)
+
 
 class EntryKind(StrEnum):
     """What a ledger entry records."""

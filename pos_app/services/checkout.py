@@ -42,7 +42,7 @@ from typing import Any
 
 from pos_app.domain.engine import EvaluationResult
 from pos_app.domain.engine.spread import spread_int
-from pos_app.domain.ledger import EntryKind, LedgerEntry
+from pos_app.domain.ledger import MAX_ENTRY_POINTS, MAX_MINOR, EntryKind, LedgerEntry
 from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
 from pos_app.domain.sale_record import SaleRecord, SoldLine
@@ -204,7 +204,7 @@ def checkout(
     `expected_total` (minor units): the total the cashier showed the
     customer; when given and the re-priced total differs, refused
     `price_changed` (show the new price and ask again). Other refusals:
-    `empty_sale`, `already_paid` (this draft has an order), `unknown_customer`, `insufficient_points`,
+    `empty_sale`, `already_paid` (this draft has an order), `sale_too_large` (beyond what the ledger carries), `unknown_customer`, `insufficient_points`,
     `reward_unavailable`, `reward_not_in_sale`, `offline_customer_cap`,
     `offline_register_cap`, `cache_too_old`, `code_used`.
     """
@@ -217,6 +217,9 @@ def checkout(
         if isinstance(priced, Refused):
             return priced
         result, customer, settings = priced.result, priced.customer, priced.settings
+        if result.total > MAX_MINOR or result.points_earned > MAX_ENTRY_POINTS:
+            return Refused("sale_too_large", "this sale's total or points are beyond what a sale can be: check "
+                                             "the quantities and prices")
         redeemed = result.redemption.redeemed if customer is not None else 0
         claims = draft.reward_points
         if customer is not None:

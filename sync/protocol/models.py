@@ -21,7 +21,11 @@ from typing import Annotated, Any
 import uuid6
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
-from pos_app.domain.ledger import EntryKind  # one list of ledger kinds for register, wire and central
+from pos_app.domain.ledger import (  # one list for register, wire, central
+    MAX_ENTRY_POINTS,
+    MAX_MINOR,
+    EntryKind,
+)
 
 PROTOCOL_VERSION = 1
 SUPPORTED_PROTOCOL_VERSIONS = frozenset({1})
@@ -39,9 +43,8 @@ CLOCK_SKEW_LIMIT_SECONDS = 300
 FEED_SCHEMA_VERSION = 1
 
 
-# Bounds no real entry comes near: a larger number is a bug or an attack, refused as such (never a 500).
-MAX_ENTRY_POINTS = 1_000_000_000
-MAX_MINOR = 10**13
+# Bounds no real entry comes near (pos_app.domain.ledger): a larger number is a bug or an attack, refused as
+# such (never a 500).
 
 
 def storable_text(value: str | None) -> str | None:

@@ -308,3 +308,15 @@ def test_returning_more_than_sold_or_an_unknown_order_is_refused_and_a_replay_an
     assert (after.status_code, after.json()["error"]["code"]) == (409, "more_than_sold")
     assert register.rows("SELECT qty_returned FROM order_lines WHERE order_id = :o AND line_id = '2'",
                          o=order_id) == [("1",)]
+
+
+def test_a_sale_beyond_what_the_ledger_carries_is_refused_and_nothing_is_written(register) -> None:
+    till = register.till()
+    typo = office_check("T-9", member=ZOE_CARD, lines=[line("1", "WRI-0099", 9999, "99999.99")])
+    total = till.inquire(typo).json()["result"]["total"]
+    before = register.count(WRITTEN)
+
+    answer = till.commit(typo, "tx-typo", total)
+
+    assert (answer.status_code, answer.json()["error"]["code"]) == (422, "sale_too_large")
+    assert register.count(WRITTEN) == before  # nothing the sync could never deliver
