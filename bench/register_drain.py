@@ -112,7 +112,7 @@ class Central:
 
     def pairing_code(self, store: str, register: str) -> str:
         with Session(self.engine) as s, s.begin():
-            return registers.issue_pairing_code(s, store, register)[1]
+            return registers.issue_pairing_code(s, store, register, replace=True)[1]
 
     def scalar(self, sql: str) -> int:
         with self.engine.connect() as conn:

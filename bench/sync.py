@@ -91,7 +91,7 @@ class Central:
 
     def client(self, store: str, register: str) -> SyncClient:
         with Session(self.engine) as s, s.begin():
-            code = registers.issue_pairing_code(s, store, register)[1]
+            code = registers.issue_pairing_code(s, store, register, replace=True)[1]
         client = SyncClient(self.url, read_timeout=120, retry=RetryPolicy(base=0.05, cap=1, max_attempts=5))
         client.pair(code)
         return client

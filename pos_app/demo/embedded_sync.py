@@ -89,7 +89,7 @@ class EmbeddedCentral:
         run_in_transaction(engine, lambda s: grants_module.book_central_entries(s, grants))
         run_in_transaction(engine, lambda s: _seed_segments(s, demo))
         _register_id, code = run_in_transaction(
-            engine, lambda s: registers.issue_pairing_code(s, self.store_id, self.register))
+            engine, lambda s: registers.issue_pairing_code(s, self.store_id, self.register, replace=True))
         return code
 
     def start(self) -> None:

@@ -93,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     pair = sub.add_parser("pair-register", parents=[common], help="issue a one-time pairing code")
     pair.add_argument("store")
     pair.add_argument("register")
+    pair.add_argument("--replace", action="store_true",
+                      help="the register is paired: move it to a machine restored from its backup")
     revoke = sub.add_parser("revoke-register", parents=[common], help="revoke a register's credential")
     revoke.add_argument("register_id", help="STORE.REGISTER as printed at pairing")
     for name, what in (("import-catalog", "catalog CSV"), ("import-customers", "customers CSV"),
@@ -262,7 +264,8 @@ def _init(engine: Any, args: argparse.Namespace) -> int:
 
 
 def _pair(engine: Any, args: argparse.Namespace) -> int:
-    register_id, code = _tx(engine, lambda s: registers.issue_pairing_code(s, args.store, args.register))
+    register_id, code = _tx(engine, lambda s: registers.issue_pairing_code(s, args.store, args.register,
+                                                                          replace=args.replace))
     print(f"register {register_id}: pairing code {code} (valid 24 hours, usable once)")
     return 0
 

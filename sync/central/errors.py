@@ -33,6 +33,13 @@ class NotFound(CentralError):
     code = "not_found"
 
 
+class RegisterActive(CentralError):
+    """A pairing code asked for a register that is paired and in use."""
+
+    status = 409
+    code = "register_active"
+
+
 class PayloadConflict(CentralError):
     """The same entry id (or register seq) arrived with another payload: nothing is written."""
 

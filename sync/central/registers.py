@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from sync.central import feed
 from sync.central.db import as_utc, utcnow
-from sync.central.errors import NotFound, RegisterRevoked, Unauthorized
+from sync.central.errors import NotFound, RegisterActive, RegisterRevoked, Unauthorized
 from sync.central.tables import RegisterRow
 from sync.protocol import ChangeTopic
 
@@ -39,12 +39,23 @@ def _normalize_code(code: str) -> str:
     return code.strip().upper().replace("-", "").replace(" ", "")
 
 
-def issue_pairing_code(session: Session, store_id: str, register: str) -> tuple[str, str]:
-    """Create (or re-pair) a register and return (register id, one-time pairing code)."""
+def issue_pairing_code(session: Session, store_id: str, register: str, *, replace: bool = False) -> tuple[str, str]:
+    """Create (or re-pair) a register and return (register id, one-time pairing code).
+
+    A register paired and not revoked is refused unless `replace`: a second machine under the same name
+    would number its orders and entries again from 1, and each would be refused as another's. A new
+    machine is another register (`S1 R2`); a register moved to a machine restored from its own backup is
+    re-paired with `replace` (its old credential stops working when the new one pairs).
+    """
     register_id = register_id_for(store_id, register)
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
     code = "-".join(raw[i : i + 4] for i in range(0, 12, 4))
     row = session.get(RegisterRow, register_id, with_for_update=True)
+    if row is not None and row.token_hash is not None and row.revoked_at is None and not replace:
+        raise RegisterActive(
+            f"register {register_id} is paired and active: pair a new machine as another register "
+            f"(e.g. {store_id} {_next_name(register)}); to move {register_id} to a machine restored from its "
+            "backup, pair it again with --replace")
     now = utcnow()
     if row is None:
         row = RegisterRow(id=register_id, store_id=store_id, name=register, acked_seq=0, created_at=now)
@@ -52,6 +63,13 @@ def issue_pairing_code(session: Session, store_id: str, register: str) -> tuple[
     row.pairing_code_hash = _hash(_normalize_code(code))
     row.pairing_expires_at = now + PAIRING_TTL
     return register_id, code
+
+
+def _next_name(register: str) -> str:
+    """R1 -> R2: a name for another register of the store."""
+    head = register.rstrip("0123456789")
+    digits = register[len(head):]
+    return f"{head}{int(digits) + 1}" if digits else f"{register}2"
 
 
 def pair(session: Session, pairing_code: str) -> tuple[RegisterRow, str]:

@@ -54,7 +54,7 @@ class CentralServer:
 
     def pairing_code(self, store: str, register: str) -> str:
         with self.session() as s, s.begin():
-            return registers.issue_pairing_code(s, store, register)[1]
+            return registers.issue_pairing_code(s, store, register, replace=True)[1]
 
     def client(self, store: str = "S1", register: str = "R1", *, url: str | None = None,
                read_timeout: float = 5.0, retry: RetryPolicy | None = None) -> SyncClient:
@@ -90,7 +90,7 @@ class CentralServer:
 
     @staticmethod
     def issue_code(session: Session, store: str, register: str) -> str:
-        return registers.issue_pairing_code(session, store, register)[1]
+        return registers.issue_pairing_code(session, store, register, replace=True)[1]
 
 
 class _EngineSession:

@@ -28,6 +28,15 @@ def test_pair_import_conflicts_balances_revoke(central, make_store, tmp_path, ca
     assert client.pair(pairing_code).register_id == "S1.R1"
     with pytest.raises(AuthError):
         SyncClient(central.url).pair(pairing_code)  # one-time
+    code, _, err = run(capsys, "pair-register", "S1", "R1", *db)  # a second machine as the same register
+    assert code == 1 and "S1.R1 is paired and active" in err and "S1 R2" in err
+    code, out, _ = run(capsys, "pair-register", "S1", "R1", "--replace", *db)  # R1 restored on a new machine
+    assert code == 0
+    moved = SyncClient(central.url)
+    assert moved.pair(re.search(r"pairing code (\S+)", out).group(1)).register_id == "S1.R1"
+    with pytest.raises(AuthError):
+        client.pull("0")  # the old machine's credential stopped working
+    client = moved
 
     customers = tmp_path / "customers.csv"
     customers.write_text("id,name,email,phone,card,birthday,tier\n"

@@ -74,7 +74,7 @@ def test_ledger_invariants_hold_for_any_pushes_and_interleavings(engine, ops, ba
     by_register = _entries(prefix, ops)
     with Session(engine) as s, s.begin():
         for reg in range(3):
-            registers.issue_pairing_code(s, prefix, f"R{reg}")
+            registers.issue_pairing_code(s, prefix, f"R{reg}", replace=True)
     cursors = dict.fromkeys(range(3), 0)
     pushes = [reg for reg in order if by_register[reg]] + [0, 1, 2] * 40
     answers: dict[str, EntryResult] = {}
