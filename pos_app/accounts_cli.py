@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pos_app.app import AppSettings, local_now
 from pos_app.domain.account import Role
-from pos_app.services.accounts import create_user
+from pos_app.services.accounts import check_pin_format, create_user
 from pos_app.services.outcome import Refused
 
 
@@ -31,11 +31,26 @@ def run_user(args: list[str]) -> int:
     add.add_argument("--config", type=Path, default=None, help="the register's config file")
     options = parser.parse_args(args)
 
+    role = Role(options.role)
     if options.pin_stdin:
         pin = sys.stdin.readline().strip()
+    elif not sys.stdin.isatty():
+        print("no terminal to type the PIN on: send it on standard input with --pin-stdin "
+              f"(e.g. printf '%s\\n' \"$PIN\" | pos-companion user add {options.user_id} ... --pin-stdin)",
+              file=sys.stderr)
+        return 2
     else:
-        pin = getpass.getpass("PIN: ")
-        if getpass.getpass("PIN again: ") != pin:
+        digits = "6-8" if role is Role.MANAGER else "4-8"
+        try:
+            pin = getpass.getpass(f"PIN ({digits} digits): ")
+            if (bad := check_pin_format(pin, role)) is not None:
+                print(f"{bad.message}; nothing was created", file=sys.stderr)
+                return 2
+            again = getpass.getpass("PIN again: ")
+        except (EOFError, KeyboardInterrupt):
+            print("\nno PIN typed; nothing was created", file=sys.stderr)
+            return 1
+        if again != pin:
             print("the two PINs differ; nothing was created", file=sys.stderr)
             return 1
 

@@ -39,7 +39,8 @@ class Authenticated:
 MANAGER_PIN_DIGITS = 6  # a manager's PIN guards adjustments, returns and voids: a million tries, not ten thousand
 
 
-def _check_pin_format(pin: str, role: Role) -> Refused | None:
+def check_pin_format(pin: str, role: Role) -> Refused | None:
+    """`malformed_pin` unless `pin` is 4 to 8 digits (a manager's: 6 to 8)."""
     shortest = MANAGER_PIN_DIGITS if Role(role) is Role.MANAGER else 4
     if not isinstance(pin, str) or not re.fullmatch(rf"\d{{{shortest},8}}", pin):
         who = "a manager's PIN" if Role(role) is Role.MANAGER else "a PIN"
@@ -58,7 +59,7 @@ def create_user(
     created_by: str | None = None,
     daily_adjust_limit: int | None = None,
 ) -> UserAccount | Refused:
-    if bad := _check_pin_format(pin, role):
+    if bad := check_pin_format(pin, role):
         return bad
     if not name.strip() or not user_id.strip():
         return Refused("name_required", "a user needs an id and a name")
@@ -166,5 +167,5 @@ def active_accounts(uow: UnitOfWork) -> list[UserAccount]:
         return sorted((a for a in uow.users.all() if a.active), key=lambda a: a.name.casefold())
 
 
-__all__ = ["PIN_HASHER", "Authenticated", "active_accounts", "authenticate", "create_user", "sign_in", "sign_out",
-           "verify_pin"]
+__all__ = ["PIN_HASHER", "Authenticated", "active_accounts", "authenticate", "check_pin_format", "create_user",
+           "sign_in", "sign_out", "verify_pin"]

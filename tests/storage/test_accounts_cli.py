@@ -43,3 +43,16 @@ def test_a_duplicate_or_a_bad_pin_creates_nothing(tmp_path: Path, monkeypatch, c
 
     err = capsys.readouterr().err
     assert "already exists" in err and "4 to 8 digits" in err
+
+
+def test_without_a_terminal_and_without_pin_stdin_it_says_how_and_creates_nothing(tmp_path: Path, monkeypatch,
+                                                                                   capsys):
+    database = tmp_path / "register.db"
+    config = tmp_path / "pos-companion.toml"
+    config.write_text(f'database = "{database}"\n')
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a script or a service: no terminal to type on
+
+    assert run_user(["add", "boss", "Ana Boss", "--role", "manager", "--config", str(config)]) == 2
+
+    assert "--pin-stdin" in capsys.readouterr().err
+    assert not database.exists()
