@@ -396,7 +396,12 @@ def _import_settings(engine: Any, args: argparse.Namespace) -> int:
 def _run_jobs(engine: Any, args: argparse.Namespace) -> int:
     from sync.central.days import chain_zone
 
-    day = args.as_of or _tx(engine, lambda s: utcnow().astimezone(chain_zone(s)).date())
+    today = _tx(engine, lambda s: utcnow().astimezone(chain_zone(s)).date())
+    day = args.as_of or today
+    if day > today:  # a future day would stand as the last run and hold back the scheduler's real days
+        print(f"error: --as-of {day} is after today ({today} in the jobs' time zone): jobs run for today or a "
+              "past day", file=sys.stderr)
+        return 2
     failed = 0
     for name in [args.job] if args.job else list(jobs.jobs()):
         outcome = jobs.run_job(engine, name, day, by_hand=True, again=args.again)

@@ -134,19 +134,22 @@ def test_a_failed_job_is_visible_and_retried(engine, monkeypatch, capsys, db_url
 
 
 def test_run_jobs_by_hand_for_a_past_day_and_the_jobs_list(engine, db_url, capsys):
-    assert pos_central(["run-jobs", "--as-of", "2027-01-15", "--db", db_url]) == 0
+    assert pos_central(["run-jobs", "--as-of", "2026-01-15", "--db", db_url]) == 0
     out = capsys.readouterr().out
-    assert [line.split(":")[0] for line in out.splitlines()] == [f"{job} 2027-01-15" for job in ALL_JOBS]
-    assert pos_central(["run-jobs", "--job", "tiers", "--as-of", "2027-01-15", "--db", db_url]) == 0
-    assert "tiers 2027-01-15: skipped: already done" in capsys.readouterr().out
-    assert pos_central(["run-jobs", "--job", "tiers", "--as-of", "2027-01-15", "--again", "--db", db_url]) == 0
-    assert "tiers 2027-01-15: done in" in capsys.readouterr().out
+    assert [line.split(":")[0] for line in out.splitlines()] == [f"{job} 2026-01-15" for job in ALL_JOBS]
+    assert pos_central(["run-jobs", "--job", "tiers", "--as-of", "2026-01-15", "--db", db_url]) == 0
+    assert "tiers 2026-01-15: skipped: already done" in capsys.readouterr().out
+    assert pos_central(["run-jobs", "--job", "tiers", "--as-of", "2026-01-15", "--again", "--db", db_url]) == 0
+    assert "tiers 2026-01-15: done in" in capsys.readouterr().out
     assert pos_central(["jobs", "--db", db_url]) == 0
     table = capsys.readouterr().out.splitlines()
     assert table[0].split()[:4] == ["job", "at", "last", "day"]
-    assert [line.split()[:4] for line in table[1:]] == [[job, at, "2027-01-15", "done"] for job, at in
+    assert [line.split()[:4] for line in table[1:]] == [[job, at, "2026-01-15", "done"] for job, at in
                                                          zip(ALL_JOBS, ["02:00", "02:15", "02:30", "03:00", "03:30"],
                                                              strict=True)]
+    later = (date.today() + timedelta(days=2)).isoformat()
+    assert pos_central(["run-jobs", "--as-of", later, "--db", db_url]) == 2  # it would hold back the real days
+    assert "is after today" in capsys.readouterr().err
 
 
 @pytest.mark.postgres
