@@ -45,7 +45,7 @@ def member(card: CustomerCard, *, online: bool) -> dict[str, Any]:
         "points": {
             "confirmed": card.confirmed,
             "pending": card.pending,
-            "available": card.confirmed + card.pending,
+            "available": max(0, card.confirmed + card.pending - card.held),  # spendable now: held ones wait
             "expiring": [{"points": points, "on": day.isoformat()} for points, day in card.expiring],
         },
         "offers": [

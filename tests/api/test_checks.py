@@ -320,3 +320,14 @@ def test_a_sale_beyond_what_the_ledger_carries_is_refused_and_nothing_is_written
 
     assert (answer.status_code, answer.json()["error"]["code"]) == (422, "sale_too_large")
     assert register.count(WRITTEN) == before  # nothing the sync could never deliver
+
+
+def test_points_earned_wait_for_the_return_window_and_are_not_available_meanwhile(register) -> None:
+    till = register.till()
+    paid = till.sell(office_check("T-8", member=ZOE_CARD), "tx-earn")
+    assert paid["points"]["earned"] > 0 and paid["points"]["pending_until"] is not None
+
+    points = till.get(f"/v1/members/{ZOE_CARD}").json()["points"]
+
+    assert points["pending"] == paid["points"]["earned"]
+    assert points["available"] == points["confirmed"]  # what may be spent now: the earned points wait
