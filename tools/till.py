@@ -13,7 +13,7 @@ typed or read, is one thing a cashier does at the till; a CSV has one per row:
     points,500             points to spend (a number, max, or 0)
     total                  ask the register what the check costs now
     pay                    take payment and commit the sale
-    return,R1-000042       return a whole order; or return,R1-000042,1,2 (line 1, two of them)
+    return,S1-R1-000042    return a whole order; or return,S1-R1-000042,1,2 (line 1, two of them)
     new                    start another check
     quit                   (keyboard: end of input does the same)
 
@@ -133,6 +133,8 @@ class Till:
                                    **({"weighted": True} if not qty.isdigit() else {})})
                 self.show()
         except Refusal as refusal:
+            if refusal.code == "unauthorized":
+                raise  # nothing will work with this key: stop
             self.say(f"  register says no ({refusal.code}): {refusal.error.get('message', '')}")
         except (IndexError, ValueError):
             self.say("  not understood: type help")
@@ -228,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except requests.ConnectionError as exc:
         print(f"the register does not answer at {options.url}: {exc}", file=sys.stderr)
+        return 1
+    except Refusal as refusal:
+        print(f"the register refused this till's key: {refusal.error.get('message', '')}", file=sys.stderr)
         return 1
 
 

@@ -50,3 +50,12 @@ def test_without_a_key_or_a_register_it_says_so(register) -> None:
 
     assert no_key.returncode == 2 and "a key is needed" in no_key.stderr
     assert nobody.returncode == 1 and "does not answer" in nobody.stderr
+
+
+def test_a_wrong_key_stops_the_till_at_its_first_call(register) -> None:
+    wrong = subprocess.run([sys.executable, str(ROOT / "tools" / "till.py"), "--url", register.url,
+                            "--key", "posk_not-a-key", str(ROOT / "tools" / "sale.csv")], capture_output=True,
+                           text=True, timeout=60)
+
+    assert wrong.returncode == 1 and "refused this till's key" in wrong.stderr
+    assert wrong.stdout.count("> ") == 1  # it did not go on through the file
