@@ -6,7 +6,8 @@ on its own and nothing after it runs:
 1. a body larger than the limit (16 MiB: a full push of 5,000 entries is
    under 5 MiB) is refused `413` from its declared length, and a body that
    streams past the limit without declaring it is cut off with `413`;
-2. a `/v1` request without a supported `X-POS-Protocol` version gets `426`;
+2. a `/v1` request without a supported `X-POS-Protocol` version gets `426` (the report, read with curl,
+   may leave the header out);
 3. pairing is throttled per client address (`429` with `Retry-After`), so a
    pairing code cannot be guessed by trying;
 4. every other `/v1` request must carry a valid register credential, checked
@@ -36,6 +37,8 @@ from starlette.concurrency import run_in_threadpool
 
 from sync.central.errors import CentralError
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS
+
+UNVERSIONED_PATHS = frozenset({"/v1/report"})  # calls whose answer does not depend on the sync protocol
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -82,7 +85,10 @@ class RequestGuard:
                           f"the body is larger than {self.limits.max_body_bytes // (1024 * 1024)} MiB")
             return
         if path.startswith("/v1/"):
-            refusal = self._protocol(headers.get(PROTOCOL_HEADER.lower()))
+            declared_protocol = headers.get(PROTOCOL_HEADER.lower())
+            # The report is read by people with curl and by tools, not by the sync protocol: no header is fine.
+            refusal = None if path in UNVERSIONED_PATHS and declared_protocol is None else \
+                self._protocol(declared_protocol)
             if refusal is not None:
                 await refusal(send)
                 return

@@ -60,6 +60,12 @@ def test_a_register_reads_its_own_store_and_an_admin_reads_the_chain(central, tm
     chain = LoyaltyReport.from_json(_get(central, token, **week).json())
     assert (chain.store, chain.total.orders_all) == (None, 3)
     assert LoyaltyReport.from_json(_get(central, token, store="S2", **week).json()).total.orders_all == 2
+    by_curl = requests.get(f"{central.url}/v1/report", params=week, headers={"Authorization": f"Bearer {token}"},
+                           timeout=30)  # a person with curl sends no protocol header
+    assert by_curl.status_code == 200, by_curl.text
+    old_client = requests.get(f"{central.url}/v1/report", params=week, timeout=30,
+                              headers={"Authorization": f"Bearer {token}", PROTOCOL_HEADER: "0"})
+    assert old_client.status_code == 426  # a version it does not speak is still refused
     as_csv = _get(central, token, format="csv", by="day", **week)
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(as_csv.text)))
