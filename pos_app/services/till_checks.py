@@ -34,6 +34,7 @@ from fractions import Fraction
 
 from pos_app.domain.cart import CartLine
 from pos_app.domain.catalog_item import CatalogItem
+from pos_app.domain.money import Currency
 from pos_app.domain.promotion_code import normalise_code
 from pos_app.services.customer_card import customer_by_id
 from pos_app.services.identification import Identified, identify_by_card
@@ -129,6 +130,11 @@ def check_sale_id(register_id: str, till: str, check_id: str, day: date) -> str:
     return str(uuid.uuid5(_CHECK_NAMESPACE, "\x1f".join((register_id, till, check_id, day.isoformat()))))
 
 
+def _far_apart(till_minor: int, catalogue_minor: int) -> bool:
+    """A till's price ten times the catalogue's or more, or a tenth or less: a typing slip, not a promotion."""
+    return catalogue_minor > 0 and (till_minor >= 10 * catalogue_minor or 10 * till_minor <= catalogue_minor)
+
+
 class TillChecks:
     """The open checks of every till on this register, and which one the screen shows. Thread-safe."""
 
@@ -209,6 +215,14 @@ class TillChecks:
         draft = asked
         messages = [f"SKU {sku}: not in the catalogue, priced as sent"
                     for sku in dict.fromkeys(t.line.sku for t in request.lines if t.line.sku not in catalogue)]
+        slips = [(t.line, item) for t in request.lines
+                 if (item := catalogue.get(t.line.sku)) is not None and _far_apart(t.line.unit_price,
+                                                                                  item.unit_price_minor)]
+        if slips:  # rare: only then is the currency read
+            with factory(read_only=True) as uow:
+                money = Currency.of(uow.settings.get().currency).format_minor
+            messages += [f"SKU {line.sku}: the till's price {money(line.unit_price)} is far from the catalogue's "
+                         f"{money(item.unit_price_minor)}: check it (cents typed as units?)" for line, item in slips]
         for code in codes + cashier_codes:  # the window's rule for each code: unknown, used, another's
             entered = apply_code(factory(read_only=True), draft, code)
             if isinstance(entered, Refused):

@@ -331,3 +331,12 @@ def test_points_earned_wait_for_the_return_window_and_are_not_available_meanwhil
 
     assert points["pending"] == paid["points"]["earned"]
     assert points["available"] == points["confirmed"]  # what may be spent now: the earned points wait
+
+
+def test_a_price_far_from_the_catalogues_is_priced_as_sent_and_named(register) -> None:
+    till = register.till()
+
+    body = till.inquire(office_check(lines=[line("1", "WRI-0099", 1, "459")])).json()  # cents typed as units
+
+    assert body["result"]["subtotal"] == "459.00"  # the till owns its prices
+    assert any("WRI-0099" in m and "far from the catalogue's" in m and "4.59" in m for m in body["messages"])
