@@ -176,4 +176,8 @@ def run_config(args: list[str]) -> int:
             value = value[:4] + "…"
         source = variable if os.environ.get(variable) else ("file" if key in in_file else "default")
         print(f"  {key:<22} {value!s:<44} ({source})")
+    if settings.central_register_id:
+        store, register = settings.chain_identity
+        print(f"paired as:   store {store}, register {register} ({settings.central_register_id}: the chain's names, "
+              "used for order numbers and reports whatever store_id says)")
     return 0
