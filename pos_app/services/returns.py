@@ -158,7 +158,7 @@ def locate_order(uow: UnitOfWorkFactory, scanned: str, *, chain: ChainCalls | No
                                         "central service, which cannot be reached now. Try again once online, "
                                         "or return it at the store that sold it")
     if fetched is None:
-        return order or Refused("unknown_order", f"no order {ref} in the chain")
+        return order or Refused("unknown_order", f"no order {ref} here or at the other stores")
     with uow() as unit:
         if order is None and (order := unit.orders.get(str(fetched["id"]))) is None:
             record = _record_from_chain(fetched)
@@ -170,7 +170,7 @@ def locate_order(uow: UnitOfWorkFactory, scanned: str, *, chain: ChainCalls | No
                                      {line["line_id"]: str(line["qty_returned"]) for line in fetched["lines"]},
                                      voided=fetched.get("status") == "voided")
         unit.commit()
-        return _held(unit, str(fetched["id"])) or Refused("unknown_order", f"no order {ref} in the chain")
+        return _held(unit, str(fetched["id"])) or Refused("unknown_order", f"no order {ref} here or at the other stores")
 
 
 def _record_from_chain(data: Mapping[str, object]) -> SaleRecord:

@@ -243,7 +243,7 @@ def check_code_text(text: str) -> str | Refused:
     if not code:
         return Refused("empty_code", "type or scan a code")
     if not _CODE_TEXT.fullmatch(code):
-        return Refused("malformed_code", f"code {code[:40]!r}: letters and digits only, at most 64")
+        return Refused("malformed_code", f"code {code[:40]!r}: letters, digits, '-' and '_' only, at most 64")
     return code
 
 
