@@ -47,10 +47,12 @@ def amount(value: Decimal, currency: str = "USD") -> str:
 
 
 def number(value: int | Decimal) -> str:
-    """A count or quantity with the locale's grouping: "1,250"; "1 250" in Russian."""
+    """A count or quantity with the locale's grouping, its decimals kept: "1,250", "0.500"; "1 250", "0,500"."""
     if isinstance(value, float):
         raise TypeError("numbers shown are int or Decimal, never float")
-    return format_decimal(value, locale=_locale)
+    places = -value.as_tuple().exponent if isinstance(value, Decimal) and value.as_tuple().exponent < 0 else 0
+    return format_decimal(value, "#,##0." + "0" * places if places else "#,##0", locale=_locale,
+                          decimal_quantization=False)
 
 
 def signed(value: int) -> str:
