@@ -116,7 +116,7 @@ class AppSettings:
     config_path: Path | None = None  # the file these came from (pairing writes the credential there)
     log_dir: Path | None = None  # None: the platform's log folder
     log_level: str = "INFO"
-    language: str = ""  # "" follows the system; "en", "ru", ... once translations ship
+    language: str = ""  # "" follows the system; "en" or "ru" (pos_app.qt.language.LANGUAGES)
     backup_dir: Path | None = None  # None: `backups` in the data folder
     min_free_disk_mb: int = 500  # doctor warns below this on the database's disk
     outbox_max_age_hours: float = 24.0  # doctor warns when the oldest unsynced entry is older
@@ -294,6 +294,17 @@ def write_credential(path: Path, *, url: str, token: str, register_id: str) -> N
     write_private_text(path, tomlkit.dumps(document))
 
 
+def write_setting(path: Path, key: str, value: str) -> None:
+    """Set one key of the TOML config (the register's language from manager mode), keeping the rest."""
+    import tomlkit
+
+    if key not in known_setting_keys():
+        raise SettingsError(f"{path}: {key!r} is not a setting")
+    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file() else tomlkit.document()
+    document[key] = value
+    write_private_text(path, tomlkit.dumps(document))
+
+
 def write_private_text(path: Path, text: str) -> None:
     """Replace `path` atomically with `text`, readable by its owner only from the first byte on."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -428,6 +439,8 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
         demo_network=demo_network,
         pairing=None if demo_network is not None else RegisterPairing(settings, factory),
         export_dir=user_dir("data") / "exports",
+        save_language=lambda code: write_setting(settings.config_path or default_config_path(os.environ),
+                                                 "language", code),
     )
     window = RegisterWindow(context)
     window.destroyed.connect(engine.dispose)
@@ -551,7 +564,7 @@ def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) 
     from pos_app.qt.application import register_application
     from pos_app.services.till_checks import TillChecks
 
-    app, scanner = register_application()
+    app, scanner = register_application(settings.language)
     settings.database.parent.mkdir(parents=True, exist_ok=True)  # the first start creates the store
     central, loop = demo_sync if demo_sync is not None else (None, configured_sync_loop(settings))
     checks = TillChecks(settings.chain_identity[0])

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.qt import formats
 from pos_app.qt.audit_words import ACTION_WORDS, action_words
 from pos_app.qt.language import tr
 from pos_app.qt.list_models import AUDIT_COLUMNS, AuditLogModel, audit_columns

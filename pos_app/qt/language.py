@@ -17,6 +17,7 @@ are marked with `QT_TR_NOOP` and translated where they are shown.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -35,8 +36,22 @@ DEFAULT_LOCALES = {"en": "en_US", "ru": "ru_RU"}
 
 
 def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
-    """`text` in the register's language; `%n` in it is `n` with the language's plural form ("%n point")."""
-    return QCoreApplication.translate("", text, disambiguation, n)
+    """`text` in the register's language; `%n` (`%Ln`: grouped) in it is `n`, in the language's plural form.
+
+    A count's source text marks its English plural: "%Ln point(s)", "%n match(es)", "%n ledger entry(s)";
+    a translation has its own forms, and English reads "1 point", "2 points".
+    """
+    translated = QCoreApplication.translate("", text, disambiguation, n)
+    return _english_plural(translated, n) if n >= 0 and "(" in translated else translated
+
+
+_PLURAL_MARK = re.compile(r"y\(s\)|\(es\)|\(s\)")
+
+
+def _english_plural(text: str, n: int) -> str:
+    one = n == 1
+    return _PLURAL_MARK.sub(lambda m: {"y(s)": "y" if one else "ies", "(es)": "" if one else "es",
+                                       "(s)": "" if one else "s"}[m.group(0)], text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +91,15 @@ def install_language(setting: str, app: QCoreApplication | None = None) -> Langu
         if app is not None:
             app.removeTranslator(old)
     _installed.clear()
-    ours = QTranslator()
-    # English loads its catalogue too: it holds only the plural forms ("1 point", "2 points").
-    try:
-        if ours.load(str(resource_file("translations", CATALOGUE.format(language.code)))):
-            _installed.append(ours)
-        else:
-            log.warning("the %s catalogue cannot be read; its texts stay in English", language.code)
-    except FileNotFoundError as missing:
-        log.warning("%s; the texts stay in English", missing)
-    if language.code != SOURCE_LANGUAGE:
+    if language.code != SOURCE_LANGUAGE:  # English is the source: no catalogue
+        ours = QTranslator()
+        try:
+            if ours.load(str(resource_file("translations", CATALOGUE.format(language.code)))):
+                _installed.append(ours)
+            else:
+                log.warning("the %s catalogue cannot be read; its texts stay in English", language.code)
+        except FileNotFoundError as missing:
+            log.warning("%s; the texts stay in English", missing)
         qt_own = QTranslator()
         if qt_own.load(f"qtbase_{language.code}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             _installed.append(qt_own)

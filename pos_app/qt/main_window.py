@@ -54,8 +54,6 @@ from pos_app.printing.escpos_output import PrinterConfig
 from pos_app.printing.receipt import Receipt, as_copy
 from pos_app.qt.connection_status import LOCAL_ONLY, ConnectionView, status_texts
 from pos_app.qt.customer_panel import CustomerPanel
-from pos_app.qt.language import tr
-from pos_app.qt.refusals import refusal_words
 from pos_app.qt.dialogs import (
     ConfirmDialog,
     EnrollDialog,
@@ -64,9 +62,11 @@ from pos_app.qt.dialogs import (
     RewardsDialog,
     WeightDialog,
 )
+from pos_app.qt.language import tr
 from pos_app.qt.manager_dialog import ManagerDialog
 from pos_app.qt.parked_dialog import RecallDialog
 from pos_app.qt.receipt_preview import print_receipt_in_background
+from pos_app.qt.refusals import refusal_words
 from pos_app.qt.register_layout import WIDE_FROM_PX, HeaderLine, KeyBar, SaleArrangement
 from pos_app.qt.register_ops import Changed, CustomerCard, OpChanges, RegisterOps
 from pos_app.qt.reprint_dialog import ReprintDialog
@@ -121,6 +121,7 @@ class RegisterContext:
     idle_lock_s: float = IDLE_LOCK_S
     pairing: Any = None  # pair(url, code) -> Paired | Refused, sync_loop() -> the loop of the new credential
     export_dir: Path | None = None  # where the audit log's CSV export is proposed
+    save_language: Callable[[str], object] | None = None  # keeps the register's language in its config file
 
 
 @dataclass(frozen=True, slots=True)
@@ -996,7 +997,8 @@ class RegisterWindow(QMainWindow):
                                cashier_name=self.cashier.name if self.cashier else None,
                                connection=self._connection_words(), currency=self.ctx.currency,
                                pair=pairing.pair if pairing is not None else None, export_dir=self.ctx.export_dir,
-                               on_print=lambda receipt: self.print_receipt(receipt, self._return_receipt_dialog()))
+                               on_print=lambda receipt: self.print_receipt(receipt, self._return_receipt_dialog()),
+                               save_language=self.ctx.save_language)
         dialog.setObjectName("manager-dialog")
         dialog.changed.connect(self._manager_changed)
         dialog.pairing.paired.connect(lambda _paired: self.start_syncing())
@@ -1118,7 +1120,7 @@ class RegisterWindow(QMainWindow):
             self.message_shown.emit(text)
 
     def _task_failed(self, failure: TaskFailure) -> None:
-        self.show_message(failure.message, "danger")
+        self.show_message(tr("Something went wrong: %1").replace("%1", str(failure.error)), "danger")
 
     # -- closing ------------------------------------------------------------------------------
 

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.qt.customer_panel import CustomerPanel
+from pos_app.qt.language import tr
 from pos_app.qt.sale_panels import CartPanel, CodesPanel, PromotionsPanel, TotalsPanel
 from pos_app.qt.sale_view import SaleView
 from pos_app.qt.widgets import ElidedLabel
-from pos_app.qt.language import tr
 
 WIDE_FROM_PX = 1240  # three columns from this window width; two (promotions in a tab) below it
 

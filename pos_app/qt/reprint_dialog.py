@@ -26,8 +26,8 @@ from pos_app.printing.receipt import Receipt
 from pos_app.qt import formats
 from pos_app.qt.dialogs import fit_to_screen, scroll_keys
 from pos_app.qt.language import tr
-from pos_app.qt.refusals import refusal_words
 from pos_app.qt.receipt_preview import ReceiptPreview
+from pos_app.qt.refusals import refusal_words
 from pos_app.qt.register_ops import RegisterOps
 from pos_app.qt.task_runner import TaskRunner
 from pos_app.qt.widgets import fkey_button, label, set_role
