@@ -3,7 +3,9 @@
 Babel does the writing, from exact values: money is an integer of minor
 units turned into a `Decimal` (never a float), so "$1,234.50" in English is
 "1 234,50 $" in Russian. The locale is set once at start-up by
-`language.install_language` (English, `en_US`, until then).
+`language.install_language` (English, `en_US`, until then); Qt's default
+locale follows it, so a count in a translated text ("%Ln points") is grouped
+the same way.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
+from PySide6.QtCore import QLocale
 
 from pos_app.domain.money import Currency
 
@@ -28,6 +31,7 @@ def set_locale(name: str) -> str:
     except (UnknownLocaleError, ValueError):
         name = "en_US"
     _locale = name
+    QLocale.setDefault(QLocale(name))
     return _locale
 
 
@@ -39,6 +43,12 @@ def money(minor: int, currency: str = "USD") -> str:
     """Minor units as a person reads them: "$12.50", "-$3.00"; "12,50 $" in Russian."""
     cur = Currency.of(currency)
     return format_currency(cur.to_decimal(minor), cur.code, locale=_locale)
+
+
+def money_figure(minor: int, currency: str = "USD") -> str:
+    """Minor units as a figure without the currency: "14.15", "1,234.50"; "1 234,50" in Russian."""
+    cur = Currency.of(currency)
+    return number(cur.to_decimal(minor))
 
 
 def amount(value: Decimal, currency: str = "USD") -> str:
@@ -90,5 +100,8 @@ def month(value: date) -> str:
     return format_date(value, "LLL", locale=_locale)
 
 
-__all__ = ["amount", "current_locale", "day", "money", "moment", "month", "number", "percent", "set_locale",
+__all__ = ["amount", "current_locale", "day", "money", "money_figure", "moment", "month", "number", "percent", "set_locale",
            "short_day", "signed", "time_of_day"]
+
+
+QLocale.setDefault(QLocale(_locale))

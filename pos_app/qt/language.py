@@ -106,8 +106,7 @@ def install_language(setting: str, app: QCoreApplication | None = None) -> Langu
     if app is not None:
         for translator in _installed:
             app.installTranslator(translator)
-    QLocale.setDefault(QLocale(language.locale))
-    formats.set_locale(language.locale)
+    formats.set_locale(language.locale)  # and Qt's default locale
     return language
 
 

@@ -70,8 +70,8 @@ def _digits(report: LoyaltyReport) -> int:
 
 
 def _m(report: LoyaltyReport):
-    """The report's money in the register's locale ("—" for none)."""
-    return lambda minor: "—" if minor is None else formats.money(int(minor), report.currency)
+    """The report's money as figures in the register's locale, the currency named once ("—" for none)."""
+    return lambda minor: "—" if minor is None else formats.money_figure(int(minor), report.currency)
 
 
 def percent(value: Decimal | None) -> str:
@@ -253,7 +253,7 @@ def tables(report: LoyaltyReport) -> tuple[Table, ...]:
 
 
 def _dec_money(report: LoyaltyReport, value: Decimal | None) -> str:
-    return "—" if value is None else formats.money(int(value.to_integral_value()), report.currency)
+    return "—" if value is None else formats.money_figure(int(value.to_integral_value()), report.currency)
 
 
 __all__ = ["ORDERS", "REVENUE", "Card", "Chart", "Series", "Table", "axis_label", "cards", "charts",
