@@ -111,6 +111,7 @@ class AppSettings:
     cashier_id: str | None = None
     cashier_name: str | None = None
     hint: str | None = None  # first-run text (the demo's PINs)
+    demo_pins: tuple[str, str, str] | None = None  # the hint's PINs: the window words it in its language
     card_prefix: str = "29"  # loyalty card numbers start with it (in-store EAN-13 range 20-29)
     pos_api_listen: str = DEFAULT_POS_API_LISTEN  # host:port of the till's POS API
     config_path: Path | None = None  # the file these came from (pairing writes the credential there)
@@ -188,7 +189,7 @@ class AppSettings:
 
 def known_setting_keys() -> frozenset[str]:
     """The keys a config file may hold (every field of `AppSettings` but the run-time ones)."""
-    runtime = {"cashier_id", "cashier_name", "hint", "config_path"}
+    runtime = {"cashier_id", "cashier_name", "hint", "demo_pins", "config_path"}
     return frozenset(f.name for f in dataclasses.fields(AppSettings) if f.name not in runtime)
 
 
@@ -371,10 +372,17 @@ class _Loaded:
         return self.loaded.accounts
 
 
-def demo_hint(loaded: Any) -> str:
+def demo_pins(loaded: Any) -> tuple[str, str, str]:
+    """The demo's cashier PIN, manager id and manager PIN (the window's first-run hint names them)."""
     a = loaded.accounts
-    return (f"Demo: Sam Cashier's PIN {a.cashier_pin} · manager mode (F10): user {a.manager_id}, "
-            f"PIN {a.manager_pin} · Try card 2900000000018 (Zoë Martin) and code SAVE5")
+    return str(a.cashier_pin), str(a.manager_id), str(a.manager_pin)
+
+
+def demo_hint(loaded: Any) -> str:
+    """The demo's PINs, a card and a code to try, in the register's language (English before the window)."""
+    from pos_app.qt.wording import demo_hint_words
+
+    return demo_hint_words(*demo_pins(loaded))
 
 
 def demo_till_key(database: Path) -> str:
@@ -406,6 +414,7 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
     from pos_app.qt.register_ops import RegisterOps
     from pos_app.qt.sale_ops import SaleOps, StoreFacts
     from pos_app.qt.task_runner import TaskRunner
+    from pos_app.qt.wording import demo_hint_words
     from pos_app.services.receipts import ReceiptHeader
     from pos_app.storage.database import open_store
 
@@ -429,7 +438,7 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
         store_address=settings.store_address,
         currency=currency,
         printer=PrinterConfig.from_dict(dict(settings.printer)),
-        hint=settings.hint,
+        hint=demo_hint_words(*settings.demo_pins) if settings.demo_pins else settings.hint,
         cashier_id=settings.cashier_id,
         cashier_name=settings.cashier_name,
         sync_loop=sync_loop,
@@ -711,6 +720,6 @@ class _ExposureKeeper:
 
 
 __all__ = ["APP_NAME", "SETTING_ENV", "AppSettings", "RegisterPairing", "SettingsError", "SystemLibrariesMissing",
-           "build_pos_api", "build_register", "configured_sync_loop", "default_config_path", "demo_hint",
+           "build_pos_api", "build_register", "configured_sync_loop", "default_config_path", "demo_hint", "demo_pins",
            "demo_till_key", "known_setting_keys", "local_now", "prepare_demo", "require_window_libraries", "run_gui",
            "run_headless", "start_demo_sync", "start_logging", "start_pos_api", "user_dir"]

@@ -24,8 +24,9 @@ def parked_text(parked: ParkedSale, names: dict[str, str]) -> str:
     when = formats.time_of_day(at) if at.date() == datetime.now().astimezone().date() \
         else f"{formats.short_day(at.date())} {formats.time_of_day(at)}"
     by = names.get(parked.cashier_id or "", parked.cashier_id or "?")
-    return (f"{when}  ·  {parked.label}  ·  {tr('%n item(s)', '', parked.item_count)}  ·  "
-            f"{money(parked.total_minor, parked.currency)}  ·  " + tr("parked by %1").replace("%1", by))
+    items = tr("%n item(s)", "", parked.item_count)
+    return "  ·  ".join((when, parked.label, items, money(parked.total_minor, parked.currency),
+                         tr("parked by %1").replace("%1", by)))
 
 
 class RecallDialog(QDialog):

@@ -63,6 +63,13 @@ NOT_PROVEN_WORDS = QT_TR_NOOP("≈ Best deal found within the search limit: anot
                               "customer a little more.")
 
 
+def demo_hint_words(cashier_pin: str, manager_id: str, manager_pin: str) -> str:
+    """The demo's first-run hint: the PINs, a card and a code to try (" · " between its lines)."""
+    return tr("Demo: Sam Cashier's PIN %1 · manager mode (F10): user %2, PIN %3 · Try card 2900000000018 "
+              "(Zoë Martin) and code SAVE5").replace("%1", cashier_pin).replace("%2", manager_id).replace(
+        "%3", manager_pin)
+
+
 def money(minor: int, currency: str = "USD") -> str:
     """Minor units as shown on screen: "$12.50", "-$3.00" (in the register's locale)."""
     return formats.money(minor, currency)
@@ -165,6 +172,7 @@ __all__ = [
     "REASON_WORDS",
     "age",
     "code_status_words",
+    "demo_hint_words",
     "earns_words",
     "is_birthday_week",
     "money",

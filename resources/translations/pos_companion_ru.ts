@@ -1103,6 +1103,14 @@
         <source>Pairing failed: %1</source>
         <translation>Подключение не удалось: %1</translation>
     </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n товар</numerusform>
+            <numerusform>%n товара</numerusform>
+            <numerusform>%n товаров</numerusform>
+        </translation>
+    </message>
     <message>
         <source>parked by %1</source>
         <translation>отложил(а) %1</translation>
@@ -2461,6 +2469,10 @@
     <message>
         <source>≈ Best deal found within the search limit: another combination might save the customer a little more.</source>
         <translation>≈ Лучшая выгода найдена в пределах поиска: другая комбинация могла бы сэкономить покупателю ещё немного.</translation>
+    </message>
+    <message>
+        <source>Demo: Sam Cashier&apos;s PIN %1 · manager mode (F10): user %2, PIN %3 · Try card 2900000000018 (Zoë Martin) and code SAVE5</source>
+        <translation>Демо: PIN кассира Sam Cashier — %1 · режим менеджера (F10): пользователь «%2», PIN %3 · Попробуйте карту 2900000000018 (Zoë Martin) и промокод SAVE5</translation>
     </message>
     <message>
         <source>%1 a point</source>
