@@ -286,7 +286,7 @@ class RegisterWindow(QMainWindow):
             self.fkeys.add(button)
 
         customer_buttons = self.customer_panel.buttons
-        self.enroll_button = fkey_button("F9", tr("Enroll"), self.customer_panel, self.open_enroll, window=w,
+        self.enroll_button = fkey_button("F9", tr("Enroll", "F9 key: a new member"), self.customer_panel, self.open_enroll, window=w,
                                          name="button-enroll")
         self.clear_customer_button = fkey_button("Shift+F2", tr("Clear"), self.customer_panel, self.clear_customer,
                                                  window=w, name="button-clear-customer")

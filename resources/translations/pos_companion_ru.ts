@@ -245,7 +245,7 @@
     </message>
     <message>
         <source>Local only (no central service)</source>
-        <translation>Только локально (нет центрального сервиса)</translation>
+        <translation>Локально, без центрального сервиса</translation>
     </message>
     <message>
         <source>Connecting…</source>
@@ -274,14 +274,14 @@
     <message numerus="yes">
         <source>%Ln waiting to sync</source>
         <translation>
-            <numerusform>%Ln ждёт синхронизации</numerusform>
-            <numerusform>%Ln ждут синхронизации</numerusform>
-            <numerusform>%Ln ждут синхронизации</numerusform>
+            <numerusform>В очереди: %Ln</numerusform>
+            <numerusform>В очереди: %Ln</numerusform>
+            <numerusform>В очереди: %Ln</numerusform>
         </translation>
     </message>
     <message>
         <source>Nothing waiting to sync</source>
-        <translation>Нет данных для синхронизации</translation>
+        <translation>Очередь пуста</translation>
     </message>
     <message>
         <source>Last sync %1</source>
@@ -289,11 +289,11 @@
     </message>
     <message>
         <source>Never synced</source>
-        <translation>Синхронизаций ещё не было</translation>
+        <translation>Синхронизации не было</translation>
     </message>
     <message>
         <source>Data age %1</source>
-        <translation>Возраст данных %1</translation>
+        <translation>Данным %1</translation>
     </message>
     <message>
         <source>Data age unknown</source>
@@ -325,7 +325,7 @@
     </message>
     <message>
         <source>★ BIRTHDAY</source>
-        <translation>★ ДЕНЬ РОЖДЕНИЯ</translation>
+        <translation>★ ИМЕНИННИК</translation>
     </message>
     <message>
         <source>Birthday week</source>
@@ -549,7 +549,7 @@
     </message>
     <message>
         <source>Claim a reward</source>
-        <translation>Получить награду</translation>
+        <translation>Получить приз</translation>
     </message>
     <message numerus="yes">
         <source>%1 can spend %Ln point(s)</source>
@@ -565,7 +565,7 @@
     </message>
     <message>
         <source>The reward shows in the sale at once; its points are taken when the sale is paid.</source>
-        <translation>Награда сразу появится в продаже; баллы спишутся при оплате.</translation>
+        <translation>Приз сразу появится в продаже; баллы спишутся при оплате.</translation>
     </message>
     <message>
         <source>Claim</source>
@@ -665,7 +665,7 @@
     </message>
     <message>
         <source>Rewards</source>
-        <translation>Награды</translation>
+        <translation>Призы</translation>
     </message>
     <message>
         <source>Park</source>
@@ -677,15 +677,20 @@
     </message>
     <message>
         <source>Reprint</source>
-        <translation>Копия чека</translation>
+        <translation>Копия</translation>
     </message>
     <message>
         <source>New sale</source>
-        <translation>Новая продажа</translation>
+        <translation>Новый</translation>
+    </message>
+    <message>
+        <source>Enroll</source>
+        <comment>F9 key: a new member</comment>
+        <translation>Анкета</translation>
     </message>
     <message>
         <source>Clear</source>
-        <translation>Сбросить</translation>
+        <translation>Сброс</translation>
     </message>
     <message>
         <source>Qty +1</source>
@@ -765,7 +770,7 @@
     </message>
     <message>
         <source>Identify the customer first (F2) to claim a reward</source>
-        <translation>Чтобы получить награду, сначала найдите покупателя (F2)</translation>
+        <translation>Чтобы получить приз, сначала найдите покупателя (F2)</translation>
     </message>
     <message>
         <source>Enrolled %1</source>
@@ -1389,11 +1394,11 @@
     </message>
     <message>
         <source>Add the item the reward gives to the sale, or cancel the claim.</source>
-        <translation>Добавьте в продажу товар, который даёт награда, или отмените её.</translation>
+        <translation>Добавьте в продажу товар, который даёт приз, или отмените его.</translation>
     </message>
     <message>
         <source>This reward is no longer available: cancel the claim.</source>
-        <translation>Эта награда больше недоступна: отмените её.</translation>
+        <translation>Этот приз больше недоступен: отмените его.</translation>
     </message>
     <message>
         <source>Points cannot be transferred to the same customer.</source>
@@ -1445,7 +1450,7 @@
     </message>
     <message>
         <source>No such reward.</source>
-        <translation>Такой награды нет.</translation>
+        <translation>Такого приза нет.</translation>
     </message>
     <message>
         <source>No such user.</source>
@@ -1757,11 +1762,11 @@
     </message>
     <message>
         <source>Redemptions by reward</source>
-        <translation>Списания по наградам</translation>
+        <translation>Списания по призам</translation>
     </message>
     <message>
         <source>reward</source>
-        <translation>награда</translation>
+        <translation>приз</translation>
     </message>
     <message>
         <source>claims</source>
@@ -2190,7 +2195,7 @@
     </message>
     <message>
         <source>Reward claimed: %1</source>
-        <translation>Награда получена: %1</translation>
+        <translation>Приз получен: %1</translation>
     </message>
     <message>
         <source>F3  Scan or type a barcode or SKU (3* = three)</source>
@@ -2246,7 +2251,7 @@
     </message>
     <message>
         <source>Points or M</source>
-        <translation>Баллы или M</translation>
+        <translation>Баллы / M</translation>
     </message>
     <message>
         <source>Points to pay with</source>
@@ -2272,9 +2277,9 @@
     <message numerus="yes">
         <source>%Ln point(s) spendable now</source>
         <translation>
-            <numerusform>%Ln балл можно списать сейчас</numerusform>
-            <numerusform>%Ln балла можно списать сейчас</numerusform>
-            <numerusform>%Ln баллов можно списать сейчас</numerusform>
+            <numerusform>Можно списать: %Ln балл</numerusform>
+            <numerusform>Можно списать: %Ln балла</numerusform>
+            <numerusform>Можно списать: %Ln баллов</numerusform>
         </translation>
     </message>
     <message>
@@ -2464,7 +2469,7 @@
     </message>
     <message>
         <source>valid, but nothing in the cart qualifies</source>
-        <translation>действителен, но в корзине нет подходящих товаров</translation>
+        <translation>действует, но нет подходящих товаров</translation>
     </message>
     <message>
         <source>≈ Best deal found within the search limit: another combination might save the customer a little more.</source>
