@@ -1858,19 +1858,19 @@
     </message>
     <message>
         <source>Last 7 days</source>
-        <translation>Последние 7 дней</translation>
+        <translation>7 дней</translation>
     </message>
     <message>
         <source>Last 30 days</source>
-        <translation>Последние 30 дней</translation>
+        <translation>30 дней</translation>
     </message>
     <message>
         <source>Last 90 days</source>
-        <translation>Последние 90 дней</translation>
+        <translation>90 дней</translation>
     </message>
     <message>
         <source>Last 12 months</source>
-        <translation>Последние 12 месяцев</translation>
+        <translation>12 месяцев</translation>
     </message>
     <message>
         <source>Custom range</source>
@@ -1878,7 +1878,7 @@
     </message>
     <message>
         <source>Automatic</source>
-        <translation>Автоматически</translation>
+        <translation>Авто</translation>
     </message>
     <message>
         <source>By day</source>
@@ -1902,7 +1902,7 @@
     </message>
     <message>
         <source>&amp;Store · central</source>
-        <translation>&amp;Магазин · центр</translation>
+        <translation>&amp;Магазин</translation>
     </message>
     <message>
         <source>Every register of this store, as the central service counts it</source>
@@ -1923,11 +1923,11 @@
     </message>
     <message>
         <source>Save &amp;PNG</source>
-        <translation>Сохранить &amp;PNG</translation>
+        <translation>В &amp;PNG</translation>
     </message>
     <message>
         <source>Save &amp;CSV</source>
-        <translation>Сохранить &amp;CSV</translation>
+        <translation>В &amp;CSV</translation>
     </message>
     <message>
         <source>Loyalty Program report</source>
