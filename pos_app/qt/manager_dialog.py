@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -177,11 +179,18 @@ class ManagerDialog(QDialog):
                                            "they are shown here as this register applies them."), "muted", wrap=True))
         self.settings_values: dict[str, QLabel] = {}
         for key, title in _SETTING_ROWS:
-            value = label("", None, name=f"setting-{key}")
+            value = label("", None, wrap=True, name=f"setting-{key}")  # the tiers' line is long in any language
             self.settings_values[key] = value
             self.settings_form.addRow(tr(title), value)
         self._add_language_choice(save_language)
-        self.tabs.addTab(settings, tr("&Settings"))
+        # The page scrolls on a short screen: the values and the language choice never squeeze each other.
+        self.settings_page = QScrollArea()
+        self.settings_page.setObjectName("settings-page")
+        self.settings_page.setWidget(settings)
+        self.settings_page.setWidgetResizable(True)
+        self.settings_page.setFrameShape(QFrame.Shape.NoFrame)
+        self.settings_page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tabs.addTab(self.settings_page, tr("&Settings"))
 
         self.pairing = PairingPanel(runner, pair, connection=connection or "")
         self.connection_label = self.pairing.connection
@@ -310,7 +319,7 @@ class ManagerDialog(QDialog):
         widget = self.tabs.widget(index)
         if widget is self.audit:
             self.load_audit()
-        elif widget is self.settings_form.parentWidget():
+        elif widget is self.settings_page:
             self._runner.run_read(self._ops.program_settings, on_success=self._show_settings,
                                   label="program settings", latest_only="program-settings")
         elif widget is self.transfer_tab:
@@ -324,7 +333,8 @@ class ManagerDialog(QDialog):
             if key == "tiers":
                 value = ", ".join(
                     tr("%1 from %2 ×%3").replace("%1", tier_words(t.name)).replace(
-                        "%2", money(t.threshold_minor, settings.currency)).replace("%3", str(t.multiplier))
+                        "%2", money(t.threshold_minor, settings.currency)).replace(
+                        "%3", formats.number(Decimal(str(t.multiplier))))
                     for t in value
                 ) or tr("none")
             elif key == "redeem_value":

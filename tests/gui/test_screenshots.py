@@ -198,7 +198,7 @@ def test_screenshots_of_every_state(qtbot, language, open_register, wedge, demo_
     manager.tabs.setCurrentWidget(manager.audit)
     qtbot.waitUntil(lambda: manager.audit_model.rowCount() >= 5, timeout=5000)
     shot("18-audit-log", manager)
-    manager.tabs.setCurrentWidget(manager.settings_form.parentWidget())
+    manager.tabs.setCurrentWidget(manager.settings_page)
     qtbot.waitUntil(lambda: bool(manager.settings_values["currency"].text()), timeout=5000)
     shot("21-manager-settings", manager)
     manager.tabs.setCurrentWidget(manager.report)
