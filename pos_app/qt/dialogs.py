@@ -352,7 +352,9 @@ class ConfirmDialog(QDialog):
         row.addStretch(1)
         row.addWidget(self.confirm_button)
         layout.addLayout(row)
-        self.setMinimumWidth(560)
+        # Wide enough for both buttons whole ("Вернуть 6,75 $ (Enter)" is longer than "Refund $6.75 (Enter)").
+        margins = layout.contentsMargins()
+        self.setMinimumWidth(max(560, row.sizeHint().width() + margins.left() + margins.right()))
         self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name

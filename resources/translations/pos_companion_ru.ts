@@ -473,7 +473,7 @@
     </message>
     <message>
         <source>New loyalty member</source>
-        <translation>Новый участник программы лояльности</translation>
+        <translation>Новый участник программы</translation>
     </message>
     <message>
         <source>e.g. 415 555 0123</source>

@@ -1,0 +1,144 @@
+"""The register's translations: every message of the window translated, the shipped catalogue compiled from
+the shipped source, the language chosen at start-up, English when the language is unknown.
+
+The window walked in Russian, state by state, is `test_screenshots.py` (its `ru` runs fail on any English
+text left in the window).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+from pos_app.qt import formats
+from pos_app.qt.language import choose_language, current_language, install_language, tr
+from pos_app.qt.refusals import refusal_words
+from pos_app.resources import resource_file
+from pos_app.services.outcome import Refused
+from tests.gui.english_words import english_words, shown_texts
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "resources" / "translations"
+SHIPPED_TS = TRANSLATIONS / "pos_companion_ru.ts"
+SHIPPED_QM = TRANSLATIONS / "pos_companion_ru.qm"
+_PLACEHOLDER = re.compile(r"%L?n|%\d")
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed (it comes with PySide6)")
+    return path
+
+
+def _messages(ts: Path) -> dict[tuple[str, str | None], ET.Element]:
+    return {(m.findtext("source") or "", m.findtext("comment")): m for m in ET.parse(ts).iter("message")}
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> dict[tuple[str, str | None], ET.Element]:
+    """The window's messages as `pyside6-lupdate` finds them in the sources today."""
+    ts = tmp_path_factory.mktemp("lupdate") / "extracted.ts"
+    sources = sorted(str(p) for p in (ROOT / "pos_app" / "qt").glob("*.py"))
+    subprocess.run([_tool("pyside6-lupdate"), *sources, "-ts", str(ts), "-no-obsolete", "-locations", "none"],
+                   check=True, capture_output=True)
+    return _messages(ts)
+
+
+def test_every_message_of_the_window_has_a_finished_russian_translation(extracted):
+    assert len(extracted) > 500  # the whole window, not an empty extraction
+    shipped = _messages(SHIPPED_TS)
+    missing = [source for source in extracted if source not in shipped]
+    assert not missing, f"not in {SHIPPED_TS.name} (run the lupdate command in docs/TRANSLATIONS.md): {missing}"
+    unfinished = []
+    for key in extracted:
+        translation = shipped[key].find("translation")
+        forms = [f.text or "" for f in translation.iter("numerusform")] or [translation.text or ""]
+        if translation.get("type") in ("unfinished", "obsolete", "vanished") or not all(f.strip() for f in forms):
+            unfinished.append(key[0])
+        elif shipped[key].get("numerus") == "yes":
+            assert len(forms) == 3, f"{key[0]!r}: Russian has three plural forms"
+    assert not unfinished, f"untranslated: {unfinished}"
+
+
+def test_every_translation_keeps_the_placeholders_of_its_source():
+    for (source, _comment), message in _messages(SHIPPED_TS).items():
+        translation = message.find("translation")
+        forms = [f.text or "" for f in translation.iter("numerusform")] or [translation.text or ""]
+        for form in forms:
+            assert sorted(_PLACEHOLDER.findall(form)) == sorted(_PLACEHOLDER.findall(source)), (source, form)
+
+
+def test_the_shipped_catalogue_is_the_shipped_source_compiled(tmp_path):
+    fresh = tmp_path / "fresh.qm"
+    subprocess.run([_tool("pyside6-lrelease"), str(SHIPPED_TS), "-qm", str(fresh)], check=True, capture_output=True)
+    assert fresh.read_bytes() == SHIPPED_QM.read_bytes(), "compile the .ts again (docs/TRANSLATIONS.md)"
+    assert resource_file("translations", "pos_companion_ru.qm") == SHIPPED_QM  # found where the app looks
+
+
+@pytest.fixture
+def restore_english(qapp):
+    yield
+    install_language("en", qapp)
+
+
+def test_in_russian_the_window_speaks_russian_and_writes_money_the_russian_way(qapp, restore_english):
+    language = install_language("ru", qapp)
+    assert (language.code, language.locale) == ("ru", "ru_RU")
+    assert current_language().code == "ru"
+    assert tr("Pay") == "Оплата"
+    assert tr("%Ln point(s)", "", 1) == "1 балл"
+    assert tr("%Ln point(s)", "", 3) == "3 балла"
+    assert tr("%Ln point(s)", "", 4820) == "4\xa0820 баллов"  # grouped as Russian writes it
+    assert formats.money(123450, "USD") == "1\xa0234,50\xa0$"
+    assert QLocale().name() == "ru_RU"
+    # A service's refusal (English) is shown by its reason code.
+    assert refusal_words(Refused("unknown_product", "barcode 4006381333931: no such product")) == "Такого товара нет."
+    # Qt's own words (a standard dialog's buttons) come from Qt's catalogue.
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") != "Cancel"
+
+
+def test_in_english_counts_read_as_english_plurals(qapp, restore_english):
+    install_language("en", qapp)
+    assert tr("%Ln point(s)", "", 1) == "1 point"
+    assert tr("%Ln point(s)", "", 4820) == "4,820 points"
+    assert tr("%n ledger entry(s) reversed", "", 2) == "2 ledger entries reversed"
+    assert tr("%n match(es): ↓ to choose, Enter to pick", "", 1) == "1 match: ↓ to choose, Enter to pick"
+
+
+def test_an_unknown_language_falls_back_to_english_with_a_log_line(qapp, restore_english, caplog):
+    install_language("ru", qapp)
+    with caplog.at_level(logging.WARNING, logger="pos_app.qt.language"):
+        language = install_language("klingon", qapp)
+    assert language.code == "en"
+    assert "not shipped" in caplog.text and "klingon" in caplog.text
+    assert tr("Pay") == "Pay" and formats.money(1250) == "$12.50"
+
+
+def test_the_language_follows_the_system_when_the_setting_is_empty():
+    assert choose_language("", system_locale="ru_RU").code == "ru"
+    assert choose_language("", system_locale="de_DE").code == "en"  # not shipped: English
+    assert choose_language("ru", system_locale="en_US").locale == "ru_RU"
+    assert choose_language("en", system_locale="en_GB").locale == "en_GB"  # the system's English formats
+
+
+def test_the_english_finder_names_english_words_and_leaves_russian_and_data_alone(qapp, restore_english):
+    install_language("ru", qapp)
+    window = QWidget()
+    QLabel(tr("Subtotal"), window)
+    QLabel("Print a copy", window)  # a text that escaped translation
+    QPushButton("F12  " + tr("Pay"), window)
+    QLabel("Coffee beans 500g — SAVE5 — S1-R1-000042", window)
+    window.show()
+    found = english_words(shown_texts(window), data={"Coffee beans 500g"})
+    assert found == {"Print a copy": {"print", "copy"}}
+    window.close()
