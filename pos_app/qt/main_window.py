@@ -1086,7 +1086,7 @@ class RegisterWindow(QMainWindow):
         self.status_last_sync.setText(texts.last_sync)
         self.status_cache.setText(texts.cache)
         who = tr("Cashier %1").replace("%1", cashier.name) if cashier else (
-            tr("Locked") if self._locked_by else tr("Signed out"))
+            tr("Locked") if self._locked_by else tr("Signed out", "nobody at the till"))
         where = tr("%1  ·  Register %2").replace("%1", self.ctx.store_name).replace("%2", self.ctx.register_id)
         self.header_line.show_line(f"{where}  ·  {who}", texts.banner)
         self.session_keys.setVisible(cashier is not None)

@@ -232,7 +232,7 @@ class ReportPanel(QWidget):
             edit.setObjectName(name)
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        for widget in (label(tr("From")), self.first, label(tr("to", "a range of dates")), self.last):
+        for widget in (label(tr("From", "a range of dates")), self.first, label(tr("to", "a range of dates")), self.last):
             bar.addWidget(widget)
         bar.addStretch(1)
         self.png_button = QPushButton(tr("Save &PNG"))

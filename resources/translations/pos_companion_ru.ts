@@ -801,6 +801,11 @@
         <translation>Заблокировано</translation>
     </message>
     <message>
+        <source>Signed out</source>
+        <comment>nobody at the till</comment>
+        <translation>Вход не выполнен</translation>
+    </message>
+    <message>
         <source>Demo: go online</source>
         <translation>Демо: включить сеть</translation>
     </message>
@@ -1920,6 +1925,11 @@
         <source>to</source>
         <comment>a range of dates</comment>
         <translation>по</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <comment>a range of dates</comment>
+        <translation>С</translation>
     </message>
     <message>
         <source>Save &amp;PNG</source>

@@ -200,10 +200,10 @@ def test_screenshots_of_every_state(qtbot, language, open_register, wedge, demo_
     shot("18-audit-log", manager)
     manager.tabs.setCurrentWidget(manager.settings_page)
     qtbot.waitUntil(lambda: bool(manager.settings_values["currency"].text()), timeout=5000)
-    shot("21-manager-settings", manager)
+    shot("22-manager-settings", manager)
     manager.tabs.setCurrentWidget(manager.report)
     qtbot.waitUntil(lambda: manager.report.report is not None, timeout=30000)
-    shot("22-report", manager)
+    shot("23-report", manager)
     manager.reject()
 
     register.set_connection_status(ConnectionView("offline", offline_since=DEMO_NOW - timedelta(minutes=12),
