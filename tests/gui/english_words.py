@@ -78,7 +78,7 @@ def english_words(texts: Iterable[str], data: Iterable[str]) -> dict[str, set[st
 def shown_texts(window: QWidget) -> list[str]:
     """Every text a person can read in `window` and the dialogs open over it, as shown."""
     tops = [window, *(w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window
-                      and w.parentWidget() is not None and w.window() is not window)]
+                      and _opened_over(w, window))]
     texts: list[str] = []
     for top in tops:
         texts.append(top.windowTitle())
@@ -109,6 +109,16 @@ def shown_texts(window: QWidget) -> list[str]:
                 for axis in chart.axes():
                     texts.append(axis.titleText())
     return [t for t in texts if t and t.strip()]
+
+
+def _opened_over(dialog: QWidget, window: QWidget) -> bool:
+    """`dialog` is a window of its own opened by `window` (or by one of its dialogs), not another test's."""
+    parent = dialog.parentWidget()
+    while parent is not None:
+        if parent is window:
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def _model_texts(model) -> list[str]:
