@@ -142,3 +142,23 @@ def test_the_english_finder_names_english_words_and_leaves_russian_and_data_alon
     found = english_words(shown_texts(window), data={"Coffee beans 500g"})
     assert found == {"Print a copy": {"print", "copy"}}
     window.close()
+
+
+def test_a_manager_switches_the_language_for_the_next_start(qtbot, open_register, tmp_path):
+    from pos_app.app import AppSettings
+    from tests.gui.register_helpers import manager_mode
+
+    config = tmp_path / "register.toml"
+    config.write_text('store_name = "Corner Market"\n', encoding="utf-8")
+    register = open_register(config_path=config)
+    manager = manager_mode(qtbot, register)
+    manager.tabs.setCurrentWidget(manager.settings_page)
+    assert manager.language.currentData() == "en"  # the language running now
+    manager.language.setCurrentIndex(manager.language.findData("ru"))
+    manager.language_button.click()
+    qtbot.waitUntil(lambda: manager.language_message.property("role") == "success", timeout=5000)
+    assert "Русский" in manager.language_message.text() and "next start" in manager.language_message.text()
+    settings = AppSettings.load(environ={}, config_path=config)
+    assert settings.language == "ru" and settings.store_name == "Corner Market"  # the rest of the file kept
+    assert tr("Pay") == "Pay"  # this session goes on in English
+    manager.reject()
