@@ -162,3 +162,70 @@ def test_a_manager_switches_the_language_for_the_next_start(qtbot, open_register
     assert settings.language == "ru" and settings.store_name == "Corner Market"  # the rest of the file kept
     assert tr("Pay") == "Pay"  # this session goes on in English
     manager.reject()
+
+
+def test_the_dialogs_and_refusals_the_screenshots_do_not_show_are_russian_too(qtbot, qapp, restore_english,
+                                                                                open_register, wedge, demo_store):
+    from PySide6.QtCore import Qt
+
+    from tests.gui.english_words import demo_data_names
+    from tests.gui.register_helpers import confirm, press
+
+    install_language("ru", qapp)
+    register = open_register(size=(1024, 768))
+    data = demo_data_names(register, demo_store)
+    seen: dict[str, dict[str, set[str]]] = {}
+
+    def read(state: str) -> None:
+        found = english_words(shown_texts(register), data)
+        if found:
+            seen[state] = found
+
+    press(register, Qt.Key.Key_F10)  # the manager's PIN, a wrong one
+    qtbot.waitUntil(lambda: getattr(register, "pin_dialog", None) is not None and register.pin_dialog.isVisible(),
+                    timeout=2000)
+    pin = register.pin_dialog
+    qtbot.keyClicks(pin.user, "manager")
+    qtbot.keyClick(pin.user, Qt.Key.Key_Return)
+    qtbot.keyClicks(pin.pin, "0000")
+    qtbot.keyClick(pin.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: pin.message.property("role") == "danger", timeout=5000)
+    assert pin.message.text().startswith("Неверный PIN")
+    read("wrong PIN")
+    pin.reject()
+
+    wedge.scan(register, "4000000000000")  # no such product
+    register.add_code("NOSUCHCODE")
+    qtbot.waitUntil(lambda: register.codes_panel.codes.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: register.cart_panel.message.property("role") == "danger", timeout=5000)
+    read("unknown product and code")
+
+    register.customer_panel.search.setText("mart")  # several customers by name
+    register.search_customer("mart")
+    qtbot.waitUntil(lambda: register.customer_panel.list.isVisible(), timeout=5000)
+    read("customer candidates")
+    register.escape()
+
+    loose = next(p for p in demo_store.products if p.weighted)
+    wedge.scan(register, loose.barcode)
+    qtbot.waitUntil(lambda: getattr(register, "weight_dialog", None) is not None
+                    and register.weight_dialog.isVisible(), timeout=5000)
+    qtbot.keyClicks(register.weight_dialog.weight, "abc")
+    qtbot.keyClick(register.weight_dialog.weight, Qt.Key.Key_Return)
+    read("weight refused")
+    register.weight_dialog.weight.setText("12,532")  # a Russian keyboard's decimal comma
+    qtbot.keyClick(register.weight_dialog.weight, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: register.cart_panel.model.rows and register.cart_panel.model.rows[0].qty == "12.532",
+                    timeout=5000)
+    table, model = register.cart_panel.table, register.cart_panel.model
+    weight = model.data(model.index(0, 1))
+    assert weight == "12,532 кг"
+    assert table.fontMetrics().horizontalAdvance(weight) + 12 <= table.columnWidth(1)  # shown whole
+
+    register.close()  # with a sale open: it asks first
+    dialog = confirm(qtbot, register, "close_dialog")
+    assert "1 товар" in dialog.question.text()
+    read("close asks")
+    dialog.reject()
+    register.new_sale()
+    assert not seen, seen
