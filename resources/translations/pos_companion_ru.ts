@@ -325,7 +325,7 @@
     </message>
     <message>
         <source>★ BIRTHDAY</source>
-        <translation>★ ИМЕНИННИК</translation>
+        <translation>★ ДР</translation>
     </message>
     <message>
         <source>Birthday week</source>
@@ -657,7 +657,7 @@
     </message>
     <message>
         <source>Lock</source>
-        <translation>Блок.</translation>
+        <translation>Блокировка</translation>
     </message>
     <message>
         <source>Sign out</source>
