@@ -1031,14 +1031,14 @@
     </message>
     <message>
         <source>the receiving customer</source>
-        <translation>получатель</translation>
+        <translation>Получатель</translation>
     </message>
     <message numerus="yes">
         <source>Moved %Ln point(s) to %1.</source>
         <translation>
-            <numerusform>%Ln балл переведён: %1.</numerusform>
-            <numerusform>%Ln балла переведено: %1.</numerusform>
-            <numerusform>%Ln баллов переведено: %1.</numerusform>
+            <numerusform>%1 получает %Ln балл.</numerusform>
+            <numerusform>%1 получает %Ln балла.</numerusform>
+            <numerusform>%1 получает %Ln баллов.</numerusform>
         </translation>
     </message>
     <message>
