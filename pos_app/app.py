@@ -111,12 +111,13 @@ class AppSettings:
     cashier_id: str | None = None
     cashier_name: str | None = None
     hint: str | None = None  # first-run text (the demo's PINs)
+    demo_pins: tuple[str, str, str] | None = None  # the hint's PINs: the window words it in its language
     card_prefix: str = "29"  # loyalty card numbers start with it (in-store EAN-13 range 20-29)
     pos_api_listen: str = DEFAULT_POS_API_LISTEN  # host:port of the till's POS API
     config_path: Path | None = None  # the file these came from (pairing writes the credential there)
     log_dir: Path | None = None  # None: the platform's log folder
     log_level: str = "INFO"
-    language: str = ""  # "" follows the system; "en", "ru", ... once translations ship
+    language: str = ""  # "" follows the system; "en" or "ru" (pos_app.qt.language.LANGUAGES)
     backup_dir: Path | None = None  # None: `backups` in the data folder
     min_free_disk_mb: int = 500  # doctor warns below this on the database's disk
     outbox_max_age_hours: float = 24.0  # doctor warns when the oldest unsynced entry is older
@@ -188,7 +189,7 @@ class AppSettings:
 
 def known_setting_keys() -> frozenset[str]:
     """The keys a config file may hold (every field of `AppSettings` but the run-time ones)."""
-    runtime = {"cashier_id", "cashier_name", "hint", "config_path"}
+    runtime = {"cashier_id", "cashier_name", "hint", "demo_pins", "config_path"}
     return frozenset(f.name for f in dataclasses.fields(AppSettings) if f.name not in runtime)
 
 
@@ -294,6 +295,17 @@ def write_credential(path: Path, *, url: str, token: str, register_id: str) -> N
     write_private_text(path, tomlkit.dumps(document))
 
 
+def write_setting(path: Path, key: str, value: str) -> None:
+    """Set one key of the TOML config (the register's language from manager mode), keeping the rest."""
+    import tomlkit
+
+    if key not in known_setting_keys():
+        raise SettingsError(f"{path}: {key!r} is not a setting")
+    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file() else tomlkit.document()
+    document[key] = value
+    write_private_text(path, tomlkit.dumps(document))
+
+
 def write_private_text(path: Path, text: str) -> None:
     """Replace `path` atomically with `text`, readable by its owner only from the first byte on."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -360,10 +372,17 @@ class _Loaded:
         return self.loaded.accounts
 
 
-def demo_hint(loaded: Any) -> str:
+def demo_pins(loaded: Any) -> tuple[str, str, str]:
+    """The demo's cashier PIN, manager id and manager PIN (the window's first-run hint names them)."""
     a = loaded.accounts
-    return (f"Demo: Sam Cashier's PIN {a.cashier_pin} · manager mode (F10): user {a.manager_id}, "
-            f"PIN {a.manager_pin} · Try card 2900000000018 (Zoë Martin) and code SAVE5")
+    return str(a.cashier_pin), str(a.manager_id), str(a.manager_pin)
+
+
+def demo_hint(loaded: Any) -> str:
+    """The demo's PINs, a card and a code to try, in the register's language (English before the window)."""
+    from pos_app.qt.wording import demo_hint_words
+
+    return demo_hint_words(*demo_pins(loaded))
 
 
 def demo_till_key(database: Path) -> str:
@@ -395,6 +414,7 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
     from pos_app.qt.register_ops import RegisterOps
     from pos_app.qt.sale_ops import SaleOps, StoreFacts
     from pos_app.qt.task_runner import TaskRunner
+    from pos_app.qt.wording import demo_hint_words
     from pos_app.services.receipts import ReceiptHeader
     from pos_app.storage.database import open_store
 
@@ -418,7 +438,7 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
         store_address=settings.store_address,
         currency=currency,
         printer=PrinterConfig.from_dict(dict(settings.printer)),
-        hint=settings.hint,
+        hint=demo_hint_words(*settings.demo_pins) if settings.demo_pins else settings.hint,
         cashier_id=settings.cashier_id,
         cashier_name=settings.cashier_name,
         sync_loop=sync_loop,
@@ -428,6 +448,8 @@ def build_register(settings: AppSettings, *, clock: Callable[[], datetime] = loc
         demo_network=demo_network,
         pairing=None if demo_network is not None else RegisterPairing(settings, factory),
         export_dir=user_dir("data") / "exports",
+        save_language=lambda code: write_setting(settings.config_path or default_config_path(os.environ),
+                                                 "language", code),
     )
     window = RegisterWindow(context)
     window.destroyed.connect(engine.dispose)
@@ -551,7 +573,7 @@ def run_gui(settings: AppSettings, *, demo_sync: tuple[Any, Any] | None = None) 
     from pos_app.qt.application import register_application
     from pos_app.services.till_checks import TillChecks
 
-    app, scanner = register_application()
+    app, scanner = register_application(settings.language)
     settings.database.parent.mkdir(parents=True, exist_ok=True)  # the first start creates the store
     central, loop = demo_sync if demo_sync is not None else (None, configured_sync_loop(settings))
     checks = TillChecks(settings.chain_identity[0])
@@ -698,6 +720,6 @@ class _ExposureKeeper:
 
 
 __all__ = ["APP_NAME", "SETTING_ENV", "AppSettings", "RegisterPairing", "SettingsError", "SystemLibrariesMissing",
-           "build_pos_api", "build_register", "configured_sync_loop", "default_config_path", "demo_hint",
+           "build_pos_api", "build_register", "configured_sync_loop", "default_config_path", "demo_hint", "demo_pins",
            "demo_till_key", "known_setting_keys", "local_now", "prepare_demo", "require_window_libraries", "run_gui",
            "run_headless", "start_demo_sync", "start_logging", "start_pos_api", "user_dir"]

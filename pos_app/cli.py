@@ -128,6 +128,7 @@ def run_register(args: list[str]) -> int:
     from pos_app.app import (
         AppSettings,
         demo_hint,
+        demo_pins,
         demo_till_key,
         prepare_demo,
         run_gui,
@@ -147,7 +148,7 @@ def run_register(args: list[str]) -> int:
         hint = demo_hint(loaded)
         print(hint, file=sys.stderr)
         # The demo opens on the sign-in screen like any register; the hint there gives the PINs.
-        settings = settings.with_changes(database=path, hint=hint, printer={"kind": "dummy"},
+        settings = settings.with_changes(database=path, hint=hint, demo_pins=demo_pins(loaded), printer={"kind": "dummy"},
                                          store_address=("12 High Street", "Springfield"))
         if not options.no_central:
             demo_sync = start_demo_sync(settings, directory, loaded.store)

@@ -8,16 +8,19 @@ from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QLabel
 
+from pos_app.qt.language import install_language
 from pos_app.qt.pyside_workarounds import apply_pyside_workarounds
 from pos_app.qt.scanner import ScanDetector
 from pos_app.qt.theme import apply_theme
 from pos_app.resources import APP_ICON, font_files, resource_file
 
 
-def register_application() -> tuple[QApplication, ScanDetector]:
-    """The running QApplication (made if needed) with the register's theme and barcode scanner."""
+def register_application(language: str = "") -> tuple[QApplication, ScanDetector]:
+    """The running QApplication (made if needed) in the configured language, with the register's theme and
+    barcode scanner."""
     apply_pyside_workarounds()
     app = QApplication.instance() or QApplication(sys.argv)
+    install_language(language, app)
     app.setApplicationName("pos-companion")
     app.setDesktopFileName("pos-companion")  # Wayland and the taskbars match the window to the .desktop entry
     app.setWindowIcon(QIcon(str(resource_file("icons", APP_ICON))))

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.qt.audit_words import ACTION_WORDS
-from pos_app.qt.list_models import AUDIT_COLUMNS, AuditLogModel
+from pos_app.qt.audit_words import ACTION_WORDS, action_words
+from pos_app.qt.language import tr
+from pos_app.qt.list_models import AUDIT_COLUMNS, AuditLogModel, audit_columns
 from pos_app.qt.register_ops import RegisterOps
 from pos_app.qt.task_runner import TaskRunner
 from pos_app.qt.widgets import label, set_role
@@ -45,16 +46,16 @@ class AuditPanel(QWidget):
         row = QHBoxLayout()
         self.filter = QLineEdit()
         self.filter.setObjectName("audit-filter")
-        self.filter.setPlaceholderText("Filter: a name, an order, a manager…")
+        self.filter.setPlaceholderText(tr("Filter: a name, an order, a manager…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._refilter)
         self.action = QComboBox()
         self.action.setObjectName("audit-action")
-        self.action.addItem("Every action", "")
-        for words in sorted(set(ACTION_WORDS.values())):
+        self.action.addItem(tr("Every action"), "")
+        for words in sorted({action_words(action) for action in ACTION_WORDS}):
             self.action.addItem(words, words)
         self.action.currentIndexChanged.connect(self._refilter)
-        self.export_button = QPushButton("Export CSV…")
+        self.export_button = QPushButton(tr("Export CSV…"))
         self.export_button.setObjectName("audit-export")
         self.export_button.setAutoDefault(False)
         self.export_button.clicked.connect(self.ask_where_to_export)
@@ -87,12 +88,12 @@ class AuditPanel(QWidget):
 
     def _refilter(self) -> None:
         self.model.set_filter(self.filter.text(), self.action.currentData() or "")
-        self._say(f"{self.model.rowCount():,} lines", "muted")
+        self._say(tr("%Ln line(s)", "", self.model.rowCount()), "muted")
 
     def ask_where_to_export(self) -> None:
         """A save dialog (the window's own, so it works the same everywhere) proposes a dated file name."""
-        dialog = self.export_dialog = QFileDialog(self, "Export the audit log", str(self._export_dir),
-                                                  "CSV files (*.csv)")
+        dialog = self.export_dialog = QFileDialog(self, tr("Export the audit log"), str(self._export_dir),
+                                                  tr("CSV files (*.csv)"))
         dialog.setObjectName("audit-export-dialog")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
@@ -102,15 +103,16 @@ class AuditPanel(QWidget):
         dialog.open()
 
     def export_to(self, path: Path) -> None:
-        rows, header = self.model.rows(), AUDIT_COLUMNS
-        self._say("Writing…", "muted")
+        rows, header = self.model.rows(), audit_columns()
+        self._say(tr("Writing…"), "muted")
         self._runner.run_write(lambda: self._ops.export_csv(path, header, rows), on_success=self._exported,
-                               on_failure=lambda failure: self._say(f"Could not write {path}: {failure.error}",
-                                                                    "danger"),
+                               on_failure=lambda failure: self._say(
+                                   tr("Could not write %1: %2").replace("%1", str(path)).replace(
+                                       "%2", str(failure.error)), "danger"),
                                label="export the audit log", lane="files")
 
     def _exported(self, path: Path) -> None:
-        self._say(f"{self.model.rowCount():,} lines written to {path}", "success")
+        self._say(tr("%Ln line(s) written to %1", "", self.model.rowCount()).replace("%1", str(path)), "success")
         self.exported.emit(path)
 
     def _say(self, text: str, role: str) -> None:

@@ -10,9 +10,12 @@ scan that bumps one quantity repaints one row, not the table.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TR_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from pos_app.qt import formats
+from pos_app.qt.language import tr
 from pos_app.qt.wording import money
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -36,7 +39,12 @@ class CartRow:
         return self.net + self.discount
 
 
-COLUMNS = ("Item", "Qty", "Price", "Discount", "Net")
+COLUMNS = (QT_TR_NOOP("Item"), QT_TR_NOOP("Qty"), QT_TR_NOOP("Price"), QT_TR_NOOP("Discount"), QT_TR_NOOP("Net"))
+
+
+def weight_words(qty: str) -> str:
+    """A weighed line's quantity: "0.532 kg"; "0,532 кг" in Russian."""
+    return tr("%1 kg").replace("%1", formats.number(Decimal(qty)))
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN = (_LEFT,) + (_RIGHT,) * (len(COLUMNS) - 1)
@@ -98,7 +106,7 @@ class CartTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section]
+                return tr(COLUMNS[section])
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _LEFT if section == 0 else _RIGHT
         return None
@@ -124,7 +132,7 @@ class CartTableModel(QAbstractTableModel):
         if col == 0:
             return row.name
         if col == 1:
-            return f"{row.qty} kg" if row.weighted else row.qty
+            return weight_words(row.qty) if row.weighted else row.qty
         if col == 2:
             return money(row.unit_price, self.currency)
         if col == 3:
@@ -132,4 +140,4 @@ class CartTableModel(QAbstractTableModel):
         return money(row.net, self.currency)
 
 
-__all__ = ["COLUMNS", "CartRow", "CartTableModel"]
+__all__ = ["COLUMNS", "CartRow", "CartTableModel", "weight_words"]

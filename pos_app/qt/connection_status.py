@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from pos_app.qt import formats
+from pos_app.qt.language import tr
 from pos_app.qt.wording import age, since
 
 LOCAL_ONLY = "local"  # no central service configured: the ledger waits in the outbox
@@ -67,32 +69,34 @@ def status_texts(
 ) -> StatusTexts:
     state = view.state
     if state == "online":
-        connection, tone, banner = "● Online", "success", None
+        connection, tone, banner = "● " + tr("Online"), "success", None
     elif state == "syncing":
-        connection, tone, banner = "● Syncing…", "success", None
+        connection, tone, banner = "● " + tr("Syncing…"), "success", None
     elif state == LOCAL_ONLY:
-        connection, tone, banner = "● Local only (no central service)", "muted", None
+        connection, tone, banner = "● " + tr("Local only (no central service)"), "muted", None
     elif state == CONNECTING:
-        connection, tone, banner = "● Connecting…", "muted", None
+        connection, tone, banner = "● " + tr("Connecting…"), "muted", None
     else:
         when = since(view.offline_since, now)
-        connection = f"● Offline {when}".rstrip() if state == "offline" else f"● Sync error {when}".rstrip()
+        connection = ("● " + (tr("Offline %1") if state == "offline" else tr("Sync error %1")).replace("%1", when)).rstrip()
         tone = "danger"
         banner = (
-            f"OFFLINE {when.upper()} — keep selling: sales and points are kept here and sync when the "
-            "connection is back"
+            tr("OFFLINE %1 — keep selling: sales and points are kept here and sync when the connection is back")
+            .replace("%1", when.upper()).replace("  ", " ")
             if state == "offline"
-            else f"SYNC ERROR — {view.message or 'the central service refused the register'}. "
-            "Keep selling; call your manager."
+            else tr("SYNC ERROR — %1. Keep selling; call your manager.").replace(
+                "%1", view.message or tr("the central service refused the register"))
         )
     reference = view.last_synced_at or cache_loaded_at
     return StatusTexts(
         connection=connection,
-        outbox=f"{view.pending:,} waiting to sync" if view.pending else "Nothing waiting to sync",
-        last_sync=f"Last sync {view.last_synced_at.astimezone(now.tzinfo):%H:%M}" if view.last_synced_at
-        else "Never synced",
-        cache=f"Data age {age((now - reference).total_seconds())}" if reference else "Data age unknown",
-        who=f"Register {register}  ·  " + (f"Cashier {cashier}" if cashier else "No cashier"),
+        outbox=tr("%Ln waiting to sync", "", view.pending) if view.pending else tr("Nothing waiting to sync"),
+        last_sync=tr("Last sync %1").replace("%1", formats.time_of_day(view.last_synced_at.astimezone(now.tzinfo)))
+        if view.last_synced_at else tr("Never synced"),
+        cache=tr("Data age %1").replace("%1", age((now - reference).total_seconds())) if reference
+        else tr("Data age unknown"),
+        who=tr("Register %1").replace("%1", register) + "  ·  " + (
+            tr("Cashier %1").replace("%1", cashier) if cashier else tr("No cashier")),
         banner=banner,
         tone=tone,
     )

@@ -16,7 +16,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QListView, QScrollArea, QWidget
 
 from pos_app.domain.customer_profile import CustomerProfile
-from pos_app.qt.list_models import CustomerListModel
+from pos_app.qt import formats
+from pos_app.qt.language import tr
+from pos_app.qt.list_models import CustomerListModel, tier_words
 from pos_app.qt.register_ops import CustomerCard
 from pos_app.qt.widgets import ElidedLabel, Panel, label, set_role
 from pos_app.qt.wording import money
@@ -30,12 +32,12 @@ class CustomerPanel(Panel):
     cleared = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, hint: str | None = None) -> None:
-        super().__init__("Customer", parent)
+        super().__init__(tr("Customer"), parent)
         self.search = QLineEdit()
         self.search.setObjectName("customer-search")
-        self.search.setPlaceholderText("F2  Card, phone, e-mail or name")
+        self.search.setPlaceholderText(tr("F2  Card, phone, e-mail or name"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Customer search")
+        self.search.setAccessibleName(tr("Customer search"))
         self.body.addWidget(self.search)
 
         self.message = label("", "muted", wrap=True, name="customer-message")
@@ -57,15 +59,15 @@ class CustomerPanel(Panel):
         badges = QHBoxLayout()
         badges.setSpacing(8)
         self.tier = label("", "badge", name="customer-tier")
-        self.birthday = label("★ BIRTHDAY", "badge-birthday", name="customer-birthday")
-        self.birthday.setToolTip("Birthday week")
+        self.birthday = label(tr("★ BIRTHDAY"), "badge-birthday", name="customer-birthday")
+        self.birthday.setToolTip(tr("Birthday week"))
         badges.addWidget(self.tier)
         badges.addWidget(self.birthday)
         badges.addStretch(1)
         self.tier_progress = label("", "muted", wrap=True, name="customer-tier-progress")
         self.points = label("", "amount", name="customer-points")
         self.points_detail = label("", "muted", wrap=True, name="customer-points-detail")
-        self.offers_title = label("Personal offers", "subheading")
+        self.offers_title = label(tr("Personal offers"), "subheading")
         self.offers = label("", None, wrap=True, name="customer-offers")
         card.addWidget(self.name)
         card.addLayout(badges)
@@ -164,8 +166,8 @@ class CustomerPanel(Panel):
             self.customer_chosen.emit(customers[0].id)
             return
         n = len(customers)
-        self.message.setText(f"{n}{'+' if more else ''} match{'es' if n != 1 else ''}"
-                             + (" — type more of the name" if more else " — ↓ to choose, Enter to pick"))
+        self.message.setText(tr("%n+ match(es) — type more of the name", "", n) if more
+                             else tr("%n match(es) — ↓ to choose, Enter to pick", "", n))
         set_role(self.message, "muted")
 
     def show_candidates(self, customers) -> None:
@@ -186,34 +188,37 @@ class CustomerPanel(Panel):
         self.message.setText("")
         self.search.clear()
         self.name.setText(c.name)
-        self.tier.setText((c.tier or "member").upper())
+        self.tier.setText((tier_words(c.tier) if c.tier else tr("member")).upper())
         set_role(self.tier, f"badge-{c.tier}" if c.tier in ("gold", "silver", "bronze") else "badge")
         self.birthday.setVisible(card.birthday_week)
         if card.next_tier:
-            self.tier_progress.setText(f"{money(card.to_next_tier, card.currency)} more spend this year "
-                                       f"for {card.next_tier.capitalize()}")
+            self.tier_progress.setText(tr("%1 more spend this year for %2").replace(
+                "%1", money(card.to_next_tier, card.currency)).replace("%2", tier_words(card.next_tier)))
         else:
-            self.tier_progress.setText("Top tier" if c.tier else "")
+            self.tier_progress.setText(tr("Top tier") if c.tier else "")
         if card.tier_kept_until and c.tier:  # the spend fell below the tier: the central service keeps it a while
-            kept = f"{c.tier.capitalize()} kept until {card.tier_kept_until:%b %d, %Y}"
+            kept = tr("%1 kept until %2").replace("%1", tier_words(c.tier)).replace(
+                "%2", formats.day(card.tier_kept_until))
             self.tier_progress.setText(f"{kept}; {self.tier_progress.text()}" if card.next_tier else kept)
         self.tier_progress.setVisible(bool(self.tier_progress.text()))
         available = card.confirmed + card.pending
-        self.points.setText(f"{available:,} points")
-        detail = [f"{card.confirmed:,} confirmed", f"{card.pending:+,} pending sync" if card.pending
-                  else "0 pending"]
+        self.points.setText(tr("%Ln point(s)", "", available))
+        detail = [tr("%1 confirmed").replace("%1", formats.number(card.confirmed)),
+                  tr("%1 pending sync").replace("%1", formats.signed(card.pending)) if card.pending
+                  else tr("0 pending")]
         if card.held:
-            detail.append(f"{card.held:,} held until the return window closes")
+            detail.append(tr("%1 held until the return window closes").replace("%1", formats.number(card.held)))
         if card.expiring_soon and card.expiring_on:
-            detail.append(f"{card.expiring_soon:,} expire on {card.expiring_on:%b %d}")
+            detail.append(tr("%1 expire on %2").replace("%1", formats.number(card.expiring_soon)).replace(
+                "%2", formats.short_day(card.expiring_on)))
         self.points_detail.setText("  ·  ".join(detail))
         if card.offers:
             self.offers.setText("\n".join(
                 (f"{o.code}  —  {o.name}" if o.code else f"• {o.name}")
-                + (f" ({o.uses_left} left)" if o.uses_left and o.uses_left > 1 else "")
+                + (tr(" (%n left)", "", o.uses_left) if o.uses_left and o.uses_left > 1 else "")
                 for o in card.offers))
         else:
-            self.offers.setText("None right now")
+            self.offers.setText(tr("None right now"))
         self.card_scroll.setVisible(True)
 
     def clear_customer(self) -> None:
@@ -221,7 +226,7 @@ class CustomerPanel(Panel):
         self.card_scroll.setVisible(False)
         self.search.clear()
         self.show_candidates(())
-        self.message.setText("No customer yet: scan a loyalty card or search (F2).")
+        self.message.setText(tr("No customer yet: scan a loyalty card or search (F2)."))
         self.hint.setVisible(bool(self.hint.text()))
         set_role(self.message, "muted")
 

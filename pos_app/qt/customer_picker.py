@@ -13,7 +13,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QListView, QVBoxLayout, QWidget
 
+from pos_app.qt.language import tr
 from pos_app.qt.list_models import CustomerListModel
+from pos_app.qt.refusals import refusal_words
 from pos_app.qt.register_ops import CustomerCard, RegisterOps
 from pos_app.qt.task_runner import TaskRunner
 from pos_app.qt.widgets import ElidedLabel, set_role
@@ -26,10 +28,10 @@ def card_words(card: CustomerCard) -> str:
     c = card.customer
     parts = [c.name]
     if c.card_number:
-        parts.append(f"card …{c.card_number[-4:]}")
+        parts.append(tr("card …%1").replace("%1", c.card_number[-4:]))
     elif c.phone:
         parts.append(f"☎ …{c.phone[-4:]}")
-    parts.append(f"{card.confirmed + card.pending:,} points")
+    parts.append(tr("%Ln point(s)", "", card.confirmed + card.pending))
     return "  ·  ".join(parts)
 
 
@@ -72,7 +74,7 @@ class CustomerPicker(QWidget):
         if not text:
             return
         self.set_card(None)  # nobody is chosen while the new search runs: no action on a stale choice
-        self._say("Looking…", "muted")
+        self._say(tr("Looking…"), "muted")
         self._runner.run_read(lambda: self._ops.identify(text), on_success=lambda found: self._found(found, pick),
                               label="find customer", latest_only=self._key)
 
@@ -88,11 +90,12 @@ class CustomerPicker(QWidget):
             self.candidates.set_customers(found.customers)
             self.list.setVisible(True)
             n = len(found.customers)
-            self._say(f"{n}{'+' if found.more else ''} matches: ↓ to choose, Enter to pick", "muted")
+            self._say(tr("%n+ match(es): ↓ to choose, Enter to pick", "", n) if found.more
+                      else tr("%n match(es): ↓ to choose, Enter to pick", "", n), "muted")
         else:
             self.candidates.set_customers(())
             self.list.setVisible(False)
-            self._say(found.message, "danger")
+            self._say(refusal_words(found), "danger")
 
     def choose(self, customer_id: str, *, picked: bool = True) -> None:
         self.candidates.set_customers(())
@@ -122,7 +125,7 @@ class CustomerPicker(QWidget):
 
     def _show_card(self, card: CustomerCard | Refused, picked: bool) -> None:
         if isinstance(card, Refused):
-            self._say(card.message, "danger")
+            self._say(refusal_words(card), "danger")
             return
         self.search.clear()
         self.set_card(card)

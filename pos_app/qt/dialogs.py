@@ -30,9 +30,12 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.customer_profile import Consents
 from pos_app.printing.receipt import Receipt
+from pos_app.qt import formats
+from pos_app.qt.language import tr
 from pos_app.qt.receipt_preview import ReceiptPreview
 from pos_app.qt.task_runner import TaskRunner
 from pos_app.qt.widgets import fkey_button, label, set_role
+from pos_app.qt.wording import points
 
 
 class PinDialog(QDialog):
@@ -45,22 +48,22 @@ class PinDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, *, user_id: str = "", hint: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle("Manager approval")
+        self.setWindowTitle(tr("Manager approval"))
         self.setModal(True)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
-        layout.addWidget(label("Manager mode", "heading"))
+        layout.addWidget(label(tr("Manager mode"), "heading"))
         form = QFormLayout()
         self.user = QLineEdit(user_id)
-        self.user.setPlaceholderText("Manager's user id")
+        self.user.setPlaceholderText(tr("Manager's user id"))
         self.user.setObjectName("pin-user")
         self.pin = QLineEdit()
         self.pin.setObjectName("pin-entry")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText("4 to 8 digits")
+        self.pin.setPlaceholderText(tr("4 to 8 digits"))
         self.pin.setMaxLength(8)
-        form.addRow("Manager", self.user)
-        form.addRow("PIN", self.pin)
+        form.addRow(tr("Manager"), self.user)
+        form.addRow(tr("PIN"), self.pin)
         layout.addLayout(form)
         self.message = label(hint, "muted", wrap=True, name="pin-message")
         layout.addWidget(self.message)
@@ -74,13 +77,13 @@ class PinDialog(QDialog):
 
     def _submit(self) -> None:
         if not self.user.text().strip():
-            self.refuse("Type the manager's user id first.")
+            self.refuse(tr("Type the manager's user id first."))
             self.user.setFocus()
             return
         if not self.pin.text():
             self.pin.setFocus()  # Enter after the id goes on to the PIN: an empty PIN is not a wrong one
             return
-        self.message.setText("Checking…")
+        self.message.setText(tr("Checking…"))
         set_role(self.message, "muted")
         self.submitted.emit(self.user.text().strip(), self.pin.text())
 
@@ -98,21 +101,21 @@ class EnrollDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, *, today: date | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Enroll a customer")
+        self.setWindowTitle(tr("Enroll a customer"))
         self.setModal(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(label("New loyalty member", "heading"))
+        layout.addWidget(label(tr("New loyalty member"), "heading"))
         form = QFormLayout()
         form.setVerticalSpacing(10)
         self.name = QLineEdit()
         self.name.setObjectName("enroll-name")
         self.phone = QLineEdit()
         self.phone.setObjectName("enroll-phone")
-        self.phone.setPlaceholderText("e.g. 415 555 0123")
+        self.phone.setPlaceholderText(tr("e.g. 415 555 0123"))
         self.email = QLineEdit()
         self.email.setObjectName("enroll-email")
         self.email.setPlaceholderText("name@example.com")
-        self.has_birthday = QCheckBox("Birthday given")
+        self.has_birthday = QCheckBox(tr("Birthday given"))
         self.birthday = QDateEdit()
         self.birthday.setDisplayFormat("yyyy-MM-dd")
         self.birthday.setCalendarPopup(False)
@@ -124,25 +127,25 @@ class EnrollDialog(QDialog):
         birthday_row = QHBoxLayout()
         birthday_row.addWidget(self.has_birthday)
         birthday_row.addWidget(self.birthday, 1)
-        self.consent_email = QCheckBox("May e-mail offers")
+        self.consent_email = QCheckBox(tr("May e-mail offers"))
         self.consent_email.setObjectName("enroll-consent-email")
-        self.consent_sms = QCheckBox("May text offers")
+        self.consent_sms = QCheckBox(tr("May text offers"))
         self.consent_sms.setObjectName("enroll-consent-sms")
-        self.consent_terms = QCheckBox("Agrees to the loyalty program terms")
+        self.consent_terms = QCheckBox(tr("Agrees to the loyalty program terms"))
         self.consent_terms.setObjectName("enroll-consent-terms")
-        form.addRow("Name", self.name)
-        form.addRow("Phone", self.phone)
-        form.addRow("E-mail", self.email)
+        form.addRow(tr("Name"), self.name)
+        form.addRow(tr("Phone"), self.phone)
+        form.addRow(tr("E-mail"), self.email)
         form.addRow("", birthday_row)
         form.addRow("", self.consent_terms)
         form.addRow("", self.consent_email)
         form.addRow("", self.consent_sms)
         layout.addLayout(form)
-        self.message = label("Phone or e-mail is needed to find the member again.", "muted", wrap=True,
+        self.message = label(tr("Phone or e-mail is needed to find the member again."), "muted", wrap=True,
                              name="enroll-message")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Enroll")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Enroll"))
         buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -163,19 +166,19 @@ class EnrollDialog(QDialog):
         v = self.values()
         problem = None
         if not v["name"]:
-            problem, field = "The name is required.", self.name
+            problem, field = tr("The name is required."), self.name
         elif not v["phone"] and not v["email"]:
-            problem, field = "Give a phone number or an e-mail address.", self.phone
+            problem, field = tr("Give a phone number or an e-mail address."), self.phone
         elif not self.consent_terms.isChecked():
-            problem, field = "The customer must agree to the program terms.", self.consent_terms
+            problem, field = tr("The customer must agree to the program terms."), self.consent_terms
         elif v["consents"].email and not v["email"]:
-            problem, field = "E-mail offers need an e-mail address.", self.email
+            problem, field = tr("E-mail offers need an e-mail address."), self.email
         elif v["consents"].sms and not v["phone"]:
-            problem, field = "Text offers need a phone number.", self.phone
+            problem, field = tr("Text offers need a phone number."), self.phone
         if problem:
             self.refuse(problem, field)
             return
-        self.message.setText("Enrolling…")
+        self.message.setText(tr("Enrolling…"))
         set_role(self.message, "muted")
         self.submitted.emit(v)
 
@@ -184,7 +187,8 @@ class EnrollDialog(QDialog):
         set_role(self.message, "danger")
         if field is None:
             lowered = message.lower()
-            field = self.phone if "phone" in lowered else self.email if "email" in lowered else self.name
+            field = self.phone if "phone" in lowered or tr("phone").lower() in lowered else self.email \
+                if "email" in lowered or tr("e-mail").lower() in lowered else self.name
         field.setFocus()
 
 
@@ -198,17 +202,19 @@ class RewardsDialog(QDialog):
 
     def __init__(self, rewards, spendable: int, customer_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Claim a reward")
+        self.setWindowTitle(tr("Claim a reward"))
         self.setModal(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(label("Claim a reward", "heading"))
-        self.spendable = label(f"{customer_name} can spend {spendable:,} points", "muted", name="rewards-spendable")
+        layout.addWidget(label(tr("Claim a reward"), "heading"))
+        self.spendable = label(tr("%1 can spend %Ln point(s)", "", spendable).replace("%1", customer_name), "muted",
+                               name="rewards-spendable")
         layout.addWidget(self.spendable)
         self.list = QListWidget()
         self.list.setObjectName("rewards-list")
         for reward in rewards:
             short = reward.points - spendable
-            text = f"{reward.name}  —  {reward.points:,} pts" + (f"   (needs {short:,} more)" if short > 0 else "")
+            text = f"{reward.name}  —  {points(reward.points)}" + (
+                "   " + tr("(needs %1 more)").replace("%1", formats.number(short)) if short > 0 else "")
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, reward.id)
             if short > 0:
@@ -216,10 +222,10 @@ class RewardsDialog(QDialog):
             self.list.addItem(item)
         self.list.itemActivated.connect(self._activated)
         layout.addWidget(self.list, 1)
-        layout.addWidget(label("The reward shows in the sale at once; its points are taken when the sale is paid.",
+        layout.addWidget(label(tr("The reward shows in the sale at once; its points are taken when the sale is paid."),
                                "muted", wrap=True))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Claim")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Claim"))
         buttons.accepted.connect(lambda: self._activated(self.list.currentItem()))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -244,7 +250,7 @@ class WeightDialog(QDialog):
 
     def __init__(self, item_name: str, weight: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Weight")
+        self.setWindowTitle(tr("Weight"))
         self.setModal(True)
         layout = QVBoxLayout(self)
         layout.addWidget(label(item_name, "heading", wrap=True))
@@ -253,7 +259,7 @@ class WeightDialog(QDialog):
         self.weight.setObjectName("weight-entry")
         self.weight.setPlaceholderText("0.000")
         self.weight.selectAll()
-        form.addRow("Weight (kg)", self.weight)
+        form.addRow(tr("Weight (kg)"), self.weight)
         layout.addLayout(form)
         self.message = label("", "muted", wrap=True, name="weight-message")
         layout.addWidget(self.message)
@@ -271,7 +277,7 @@ class WeightDialog(QDialog):
         except ValueError:
             value = -1.0
         if not 0 < value <= 9999 or len(text.partition(".")[2]) > 3:
-            self.message.setText("Type the weight in kg, up to 3 decimals (e.g. 0.532)")
+            self.message.setText(tr("Type the weight in kg, up to 3 decimals (e.g. 0.532)"))
             set_role(self.message, "danger")
             return
         self.weighed.emit(text)
@@ -285,10 +291,11 @@ class ReceiptDialog(QDialog):
     """
 
     def __init__(self, runner: TaskRunner, receipt: Receipt, on_print: Callable[[], None],
-                 parent: QWidget | None = None, *, summary: str = "", heading: str = "Sale complete",
-                 next_text: str = "Next sale (Enter)") -> None:
+                 parent: QWidget | None = None, *, summary: str = "", heading: str = "",
+                 next_text: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Receipt {receipt.order_number}")
+        heading, next_text = heading or tr("Sale complete"), next_text or tr("Next sale (Enter)")
+        self.setWindowTitle(tr("Receipt %1").replace("%1", receipt.order_number))
         self.setModal(True)
         self.receipt = receipt
         layout = QVBoxLayout(self)
@@ -301,7 +308,7 @@ class ReceiptDialog(QDialog):
         self.message = label("", "muted", name="receipt-message")
         layout.addWidget(self.message)
         row = QHBoxLayout()
-        self.print_button = fkey_button("F5", "Print", self, on_print, window=self, name="button-print")
+        self.print_button = fkey_button("F5", tr("Print"), self, on_print, window=self, name="button-print")
         self.next_button = fkey_button("", next_text, self, self.accept, name="button-next-sale")
         self.next_button.setDefault(True)
         row.addWidget(self.print_button)
@@ -325,8 +332,9 @@ class ConfirmDialog(QDialog):
     """
 
     def __init__(self, parent: QWidget | None, *, title: str, question: str, details: str = "",
-                 confirm: str, cancel: str = "Keep it (Esc)") -> None:
+                 confirm: str, cancel: str = "") -> None:
         super().__init__(parent)
+        cancel = cancel or tr("Keep it (Esc)")
         self.setWindowTitle(title)
         self.setModal(True)
         layout = QVBoxLayout(self)
@@ -338,13 +346,15 @@ class ConfirmDialog(QDialog):
             layout.addWidget(label(details, "muted", wrap=True, name="confirm-details"))
         row = QHBoxLayout()
         self.cancel_button = fkey_button("", cancel, self, self.reject, name="button-confirm-cancel")
-        self.confirm_button = fkey_button("", f"{confirm} (Enter)", self, self.accept, name="button-confirm")
+        self.confirm_button = fkey_button("", tr("%1 (Enter)").replace("%1", confirm), self, self.accept, name="button-confirm")
         # No default button: a dialog around this one presses any default button it finds on Enter.
         row.addWidget(self.cancel_button)
         row.addStretch(1)
         row.addWidget(self.confirm_button)
         layout.addLayout(row)
-        self.setMinimumWidth(560)
+        # Wide enough for both buttons whole ("Вернуть 6,75 $ (Enter)" is longer than "Refund $6.75 (Enter)").
+        margins = layout.contentsMargins()
+        self.setMinimumWidth(max(560, row.sizeHint().width() + margins.left() + margins.right()))
         self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name

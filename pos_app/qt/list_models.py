@@ -8,14 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TR_NOOP,
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from pos_app.domain.audit_chain import AuditRecord
 from pos_app.domain.customer_profile import CustomerProfile
 from pos_app.qt.audit_words import AuditLine, describe
+from pos_app.qt.language import tr
 from pos_app.services.audit import AuditLog
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+TIER_WORDS = {"bronze": QT_TR_NOOP("Bronze"), "silver": QT_TR_NOOP("Silver"), "gold": QT_TR_NOOP("Gold"),
+              "platinum": QT_TR_NOOP("Platinum")}
+
+
+def tier_words(tier: str) -> str:
+    """A loyalty tier's name as shown ("Gold"); a tier the program names otherwise keeps its own name."""
+    words = TIER_WORDS.get(tier.lower())
+    return tr(words) if words else tier.capitalize()
 
 
 def candidate_text(customer: CustomerProfile) -> str:
@@ -28,9 +46,9 @@ def candidate_text(customer: CustomerProfile) -> str:
     if customer.phone:
         parts.append("☎ …" + customer.phone[-4:])
     if customer.card_number:
-        parts.append("card …" + customer.card_number[-4:])
+        parts.append(tr("card …%1").replace("%1", customer.card_number[-4:]))
     if customer.tier:
-        parts.append(customer.tier.capitalize())
+        parts.append(tier_words(customer.tier))
     if customer.email:
         parts.append(customer.email)
     return "  ·  ".join(parts)
@@ -69,7 +87,12 @@ class CustomerListModel(QAbstractListModel):
         return None
 
 
-AUDIT_COLUMNS = ("#", "When", "Who", "Action", "Details")
+AUDIT_COLUMNS = ("#", QT_TR_NOOP("When"), QT_TR_NOOP("Who"), QT_TR_NOOP("Action"), QT_TR_NOOP("Details"))
+
+
+def audit_columns() -> tuple[str, ...]:
+    """The audit table's headings in the register's language (the CSV export's header too)."""
+    return tuple(tr(column) for column in AUDIT_COLUMNS)
 
 
 class AuditLogModel(QAbstractTableModel):
@@ -121,7 +144,7 @@ class AuditLogModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return AUDIT_COLUMNS[section]
+            return tr(AUDIT_COLUMNS[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -131,4 +154,4 @@ class AuditLogModel(QAbstractTableModel):
         return (str(line.seq), line.when, line.who, line.action, line.details)[index.column()]
 
 
-__all__ = ["AUDIT_COLUMNS", "AuditLogModel", "CustomerListModel", "candidate_text"]
+__all__ = ["AUDIT_COLUMNS", "AuditLogModel", "CustomerListModel", "audit_columns", "candidate_text", "tier_words"]

@@ -62,9 +62,11 @@ from pos_app.qt.dialogs import (
     RewardsDialog,
     WeightDialog,
 )
+from pos_app.qt.language import tr
 from pos_app.qt.manager_dialog import ManagerDialog
 from pos_app.qt.parked_dialog import RecallDialog
 from pos_app.qt.receipt_preview import print_receipt_in_background
+from pos_app.qt.refusals import refusal_words
 from pos_app.qt.register_layout import WIDE_FROM_PX, HeaderLine, KeyBar, SaleArrangement
 from pos_app.qt.register_ops import Changed, CustomerCard, OpChanges, RegisterOps
 from pos_app.qt.reprint_dialog import ReprintDialog
@@ -75,7 +77,7 @@ from pos_app.qt.scanner import ScanDetector
 from pos_app.qt.sign_in import IdleWatch, SignInPage
 from pos_app.qt.task_runner import TaskFailure, TaskRunner
 from pos_app.qt.widgets import ElidedLabel, fkey_button, key_shortcut, label, set_role
-from pos_app.qt.wording import count, money
+from pos_app.qt.wording import money
 from pos_app.services.accounts import Authenticated
 from pos_app.services.checkout import Connectivity
 from pos_app.services.connectivity import connectivity_of
@@ -119,6 +121,7 @@ class RegisterContext:
     idle_lock_s: float = IDLE_LOCK_S
     pairing: Any = None  # pair(url, code) -> Paired | Refused, sync_loop() -> the loop of the new credential
     export_dir: Path | None = None  # where the audit log's CSV export is proposed
+    save_language: Callable[[str], object] | None = None  # keeps the register's language in its config file
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +180,8 @@ class RegisterWindow(QMainWindow):
         self.parked_count = 0
         self.setObjectName("register-window")
         self.setMinimumSize(*MINIMUM_SIZE)
-        self.setWindowTitle(f"pos-companion — {context.store_name} · Register {context.register_id}")
+        self.setWindowTitle(tr("pos-companion — %1 · Register %2").replace("%1", context.store_name).replace(
+            "%2", context.register_id))
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -189,7 +193,8 @@ class RegisterWindow(QMainWindow):
         self.sale_page = QWidget()
         self.sale_page.setObjectName("sale-page")
         self.pages.addWidget(self.sale_page)
-        self.sign_in = SignInPage(f"{context.store_name}  ·  Register {context.register_id}", hint=context.hint)
+        self.sign_in = SignInPage(tr("%1  ·  Register %2").replace("%1", context.store_name).replace(
+            "%2", context.register_id), hint=context.hint)
         self.pages.addWidget(self.sign_in)
         self.setCentralWidget(central)
 
@@ -240,8 +245,8 @@ class RegisterWindow(QMainWindow):
 
     def _first_run_hint(self, products: int) -> None:
         if products == 0 and not self.ctx.hint:
-            self.customer_panel.set_hint("This register's store is empty: try `pos-companion --demo`, or pair it "
-                                         "with the central service (F10, Central service) and let it sync.")
+            self.customer_panel.set_hint(tr("This register's store is empty: try `pos-companion --demo`, or pair it "
+                                            "with the central service (F10, Central service) and let it sync."))
 
     # -- building -----------------------------------------------------------------------------
 
@@ -253,11 +258,11 @@ class RegisterWindow(QMainWindow):
         self.session_keys = self.header_line.keys
         self.network_button = None
         if self.ctx.demo_network is not None:
-            self.network_button = fkey_button("Ctrl+K", "Demo: go offline", self.session_keys,
+            self.network_button = fkey_button("Ctrl+K", tr("Demo: go offline"), self.session_keys,
                                               self.toggle_demo_network, window=self, name="button-demo-network")
             self.header_line.add_key(self.network_button)
-        self.lock_button = fkey_button("F11", "Lock", self.session_keys, self.lock, window=self, name="button-lock")
-        self.sign_out_button = fkey_button("Shift+F11", "Sign out", self.session_keys, self.sign_out, window=self,
+        self.lock_button = fkey_button("F11", tr("Lock"), self.session_keys, self.lock, window=self, name="button-lock")
+        self.sign_out_button = fkey_button("Shift+F11", tr("Sign out"), self.session_keys, self.sign_out, window=self,
                                            name="button-sign-out")
         self.header_line.add_key(self.lock_button)
         self.header_line.add_key(self.sign_out_button)
@@ -266,13 +271,14 @@ class RegisterWindow(QMainWindow):
     def _build_buttons(self) -> None:
         self.fkeys = KeyBar()
         f, w = self.fkeys, self
-        self.rewards_button = fkey_button("F1", "Rewards", f, self.open_rewards, window=w)
-        self.manager_button = fkey_button("F10", "Manager", f, self.open_manager, window=w)
-        self.park_button = fkey_button("Ctrl+H", "Park", f, self.park, window=w, name="button-park")
-        self.recall_button = fkey_button("Ctrl+R", "Recall", f, self.open_recall, window=w, name="button-recall")
-        self.reprint_button = fkey_button("Ctrl+P", "Reprint", f, self.open_reprint, window=w,
+        self.rewards_button = fkey_button("F1", tr("Rewards"), f, self.open_rewards, window=w, name="button-rewards")
+        self.manager_button = fkey_button("F10", tr("Manager"), f, self.open_manager, window=w,
+                                          name="button-manager")
+        self.park_button = fkey_button("Ctrl+H", tr("Park"), f, self.park, window=w, name="button-park")
+        self.recall_button = fkey_button("Ctrl+R", tr("Recall"), f, self.open_recall, window=w, name="button-recall")
+        self.reprint_button = fkey_button("Ctrl+P", tr("Reprint"), f, self.open_reprint, window=w,
                                           name="button-reprint")
-        self.new_sale_button = fkey_button("Ctrl+N", "New sale", f, self.new_sale, window=w,
+        self.new_sale_button = fkey_button("Ctrl+N", tr("New sale"), f, self.new_sale, window=w,
                                            name="button-new-sale")
         self.bar_buttons = [self.rewards_button, self.manager_button, self.park_button, self.recall_button,
                             self.reprint_button, self.new_sale_button]
@@ -280,26 +286,27 @@ class RegisterWindow(QMainWindow):
             self.fkeys.add(button)
 
         customer_buttons = self.customer_panel.buttons
-        self.enroll_button = fkey_button("F9", "Enroll", self.customer_panel, self.open_enroll, window=w)
-        self.clear_customer_button = fkey_button("Shift+F2", "Clear", self.customer_panel, self.clear_customer,
+        self.enroll_button = fkey_button("F9", tr("Enroll", "F9 key: a new member"), self.customer_panel, self.open_enroll, window=w,
+                                         name="button-enroll")
+        self.clear_customer_button = fkey_button("Shift+F2", tr("Clear"), self.customer_panel, self.clear_customer,
                                                  window=w, name="button-clear-customer")
         customer_buttons.addWidget(self.enroll_button)
         customer_buttons.addWidget(self.clear_customer_button)
 
         cart_buttons = self.cart_panel.buttons
-        self.more_button = fkey_button("F5", "Qty +1", self.cart_panel,
+        self.more_button = fkey_button("F5", tr("Qty +1"), self.cart_panel,
                                        lambda: self.cart_panel.change_selected_quantity(1), window=w,
                                        name="button-qty-plus")
-        self.less_button = fkey_button("F7", "Qty −1", self.cart_panel,
+        self.less_button = fkey_button("F7", tr("Qty −1"), self.cart_panel,
                                        lambda: self.cart_panel.change_selected_quantity(-1), window=w,
                                        name="button-qty-minus")
-        self.remove_button = fkey_button("F8", "Remove", self.cart_panel, self.cart_panel.remove_selected,
+        self.remove_button = fkey_button("F8", tr("Remove"), self.cart_panel, self.cart_panel.remove_selected,
                                          window=w, name="button-remove")
         for b in (self.more_button, self.less_button, self.remove_button):
             cart_buttons.addWidget(b)
         cart_buttons.addStretch(1)
 
-        self.pay_button = fkey_button("F12", "Pay", self.totals_panel, self.checkout, window=w, name="button-pay")
+        self.pay_button = fkey_button("F12", tr("Pay"), self.totals_panel, self.checkout, window=w, name="button-pay")
         self.pay_button.setEnabled(False)
         self.totals_panel.due.addWidget(self.pay_button)
 
@@ -384,7 +391,8 @@ class RegisterWindow(QMainWindow):
 
     def _signed_in_answer(self, result: Authenticated | Refused) -> None:
         if isinstance(result, Refused):
-            self.sign_in.refuse(result.message[0].upper() + result.message[1:])
+            message = refusal_words(result)
+            self.sign_in.refuse(message[:1].upper() + message[1:])
             return
         account = result.account
         cashier = Cashier(account.id, account.name, account.role)
@@ -415,7 +423,7 @@ class RegisterWindow(QMainWindow):
         self.cashier = None
         self._show_sign_in(cashier)
         if reason == "idle":
-            self.sign_in.say(f"Locked after {int(self.ctx.idle_lock_s // 60) or 1} min without a key.")
+            self.sign_in.say(tr("Locked after %n min without a key.", "", int(self.ctx.idle_lock_s // 60) or 1))
         self.locked.emit()
 
     def sign_out(self) -> None:
@@ -509,7 +517,7 @@ class RegisterWindow(QMainWindow):
             elif isinstance(found, Candidates):
                 self.customer_panel.show_answer(found.customers, found.by, found.more, None)
             else:
-                self.customer_panel.show_answer((), "", False, found.message)
+                self.customer_panel.show_answer((), "", False, refusal_words(found))
 
         self.runner.run_read(lambda: self.ops.identify(text), on_success=answered, label="find customer",
                              latest_only="customer-search")
@@ -535,7 +543,8 @@ class RegisterWindow(QMainWindow):
         def done(answer) -> None:
             found, card, update = answer
             if card is None:
-                self.customer_panel.show_answer((), "", False, getattr(found, "message", "unknown card"))
+                self.customer_panel.show_answer((), "", False, refusal_words(found) if isinstance(found, Refused)
+                                                else tr("unknown card"))
                 return
             self._show_card(card)
             self._sale_updated(update, generation)
@@ -549,7 +558,7 @@ class RegisterWindow(QMainWindow):
 
     def _show_card(self, card: CustomerCard | Refused) -> None:
         if isinstance(card, Refused):
-            self.customer_panel.show_answer((), "", False, card.message)
+            self.customer_panel.show_answer((), "", False, refusal_words(card))
             return
         self.card = card
         self.customer_panel.show_card(card, self.ctx.clock().date())
@@ -619,13 +628,13 @@ class RegisterWindow(QMainWindow):
             return  # an answer for a sale that was already finished or abandoned
         self.draft = update.draft
         if update.refused is not None and update.about == "code":
-            self.codes_panel.refuse_code(update.refused.message)
+            self.codes_panel.refuse_code(refusal_words(update.refused))
         elif update.refused is not None and update.about == "points":
-            self.codes_panel.say_points(update.refused.message, "danger")
+            self.codes_panel.say_points(refusal_words(update.refused), "danger")
         elif update.refused is not None and update.about == "reward":
-            self.show_message(update.refused.message, "danger")
+            self.show_message(refusal_words(update.refused), "danger")
         elif update.refused is not None:
-            self.cart_panel.say(update.refused.message, "danger")
+            self.cart_panel.say(refusal_words(update.refused), "danger")
         elif update.message:
             self.cart_panel.say(update.message, "muted")
         self._show_sale(update.view, update.changes)
@@ -672,7 +681,7 @@ class RegisterWindow(QMainWindow):
 
     def redeem(self, request: int | str) -> None:
         if self.card is None and request:
-            self.codes_panel.say_points("Identify the customer first (F2) to pay with points", "danger")
+            self.codes_panel.say_points(tr("Identify the customer first (F2) to pay with points"), "danger")
             return
         self._run_sale(lambda d: self.sale_ops.redeem(d, request), "redeem points")
 
@@ -741,7 +750,7 @@ class RegisterWindow(QMainWindow):
                                               connectivity=connectivity, expected_total=shown)
 
         self.pay_button.setEnabled(False)
-        self.cart_panel.say("Recording the sale…")
+        self.cart_panel.say(tr("Recording the sale…"))
         self.runner.run_write(work, on_success=self._checked_out, label="checkout", lane="sale")
 
     def _connectivity(self) -> Connectivity:
@@ -760,10 +769,10 @@ class RegisterWindow(QMainWindow):
             return
         result = changed.result
         if isinstance(result, Refused):
-            self.cart_panel.say(result.message, "danger")
+            self.cart_panel.say(refusal_words(result), "danger")
             self.pay_button.setEnabled(True)
             if result.reason == "price_changed":  # show the amount the sale costs now, then pay again
-                self._run_sale(lambda d: self.sale_ops.price(d, message=result.message), "re-price")
+                self._run_sale(lambda d: self.sale_ops.price(d, message=refusal_words(result)), "re-price")
             return
         self.sale_completed.emit(result)
         receipt = result.receipt
@@ -789,16 +798,16 @@ class RegisterWindow(QMainWindow):
 
         def printed(_none) -> None:
             if dialog is not None:
-                dialog.say("Printed.", "success")
+                dialog.say(tr("Printed."), "success")
             self.receipt_printed.emit(receipt.order_number)
 
         def failed(failure: TaskFailure) -> None:
             if dialog is not None:
-                dialog.say(f"Printer problem: {failure.error}. The sale is saved; print again later (Ctrl+P).",
-                           "danger")
+                dialog.say(tr("Printer problem: %1. The sale is saved; print again later (Ctrl+P).").replace(
+                    "%1", str(failure.error)), "danger")
 
         if dialog is not None:
-            dialog.say("Printing…")
+            dialog.say(tr("Printing…"))
         print_receipt_in_background(self.runner, self.ctx.printer, receipt, on_printed=printed, on_failure=failed)
 
     # -- parking, recalling, printing again --------------------------------------------------------
@@ -806,14 +815,14 @@ class RegisterWindow(QMainWindow):
     def park(self, *, cashier_id: str | None = None, then: Callable[[], None] | None = None) -> None:
         """Ctrl+H: put the sale aside (kept in the store) and start the next one."""
         if not self.draft.lines:
-            self.show_message("Nothing to park: the sale is empty")
+            self.show_message(tr("Nothing to park: the sale is empty"))
             if then is not None:
                 then()
             return
         signed = self.cashier or self._locked_by
         who = cashier_id or (signed.id if signed else None)
         draft, view = self.draft, self.view
-        label_text = self.card.customer.name if self.card is not None else "Anonymous sale"
+        label_text = self.card.customer.name if self.card is not None else tr("Anonymous sale")
         generation = self._chain.generation
 
         def work() -> ParkedSale | Refused:
@@ -824,11 +833,11 @@ class RegisterWindow(QMainWindow):
 
         def parked(result: ParkedSale | Refused) -> None:
             if isinstance(result, Refused):
-                self.show_message(result.message, "danger")
+                self.show_message(refusal_words(result), "danger")
             else:
                 self.new_sale()
-                self.show_message(f"Parked: {result.label}, {count(result.item_count, 'item')} "
-                                  f"(Ctrl+R brings it back)", "success")
+                self.show_message(tr("Parked: %1, %n item(s) (Ctrl+R brings it back)", "", result.item_count).replace(
+                    "%1", result.label), "success")
             self.refresh_parked()
             if then is not None:
                 then()
@@ -841,7 +850,8 @@ class RegisterWindow(QMainWindow):
 
     def _parked_counted(self, parked: list[ParkedSale]) -> None:
         self.parked_count = len(parked)
-        self.recall_button.setText(f"Ctrl+R  Recall ({len(parked)})" if parked else "Ctrl+R  Recall")
+        self.recall_button.setText("Ctrl+R  " + (tr("Recall (%1)").replace("%1", str(len(parked))) if parked
+                                                  else tr("Recall")))
 
     def open_recall(self) -> None:
         """Ctrl+R: the parked sales; the one chosen comes back (the sale on screen is parked in its place)."""
@@ -870,11 +880,11 @@ class RegisterWindow(QMainWindow):
     def _recalled(self, result: Recalled | Refused) -> None:
         self.refresh_parked()
         if isinstance(result, Refused):
-            self.show_message(result.message, "danger")
+            self.show_message(refusal_words(result), "danger")
             return
-        note = f"Recalled: {result.parked.label}"
+        note = tr("Recalled: %1").replace("%1", result.parked.label)
         if result.missing:
-            note += f" — no longer sold, left out: {', '.join(result.missing)}"
+            note += tr(" — no longer sold, left out: %1").replace("%1", ", ".join(result.missing))
         self.load_draft(result.draft, message=note)
         self.show_message(note, "danger" if result.missing else "success")
 
@@ -896,7 +906,7 @@ class RegisterWindow(QMainWindow):
         The sale is priced again first, so the points the dialog says the customer can spend are now's.
         """
         if self.card is None:
-            self.show_message("Identify the customer first (F2) to claim a reward")
+            self.show_message(tr("Identify the customer first (F2) to claim a reward"))
             return
         name = self.card.customer.name
         chain, generation = self._chain, self._chain.generation
@@ -939,14 +949,14 @@ class RegisterWindow(QMainWindow):
         def enrolled(changed: Changed) -> None:
             result = changed.result
             if isinstance(result, Refused):
-                dialog.refuse(result.message)
+                dialog.refuse(refusal_words(result))
                 return
             assert isinstance(result, Enrolled)
             dialog.accept()
             self.choose_customer(result.customer.id)
-            note = f"Enrolled {result.customer.name}"
+            note = tr("Enrolled %1").replace("%1", result.customer.name)
             if result.welcome_code is not None:
-                note += f" — welcome code {result.welcome_code.display or result.welcome_code.code}"
+                note += tr(" — welcome code %1").replace("%1", result.welcome_code.display or result.welcome_code.code)
             self.show_message(note)
             self.refresh_status()
 
@@ -970,7 +980,8 @@ class RegisterWindow(QMainWindow):
 
         def answered(result, pin: str) -> None:
             if isinstance(result, Refused):
-                dialog.refuse(result.message[0].upper() + result.message[1:])
+                message = refusal_words(result)
+                dialog.refuse(message[:1].upper() + message[1:])
                 return
             assert isinstance(result, Authenticated)
             dialog.accept()
@@ -986,13 +997,14 @@ class RegisterWindow(QMainWindow):
                                cashier_name=self.cashier.name if self.cashier else None,
                                connection=self._connection_words(), currency=self.ctx.currency,
                                pair=pairing.pair if pairing is not None else None, export_dir=self.ctx.export_dir,
-                               on_print=lambda receipt: self.print_receipt(receipt, self._return_receipt_dialog()))
+                               on_print=lambda receipt: self.print_receipt(receipt, self._return_receipt_dialog()),
+                               save_language=self.ctx.save_language)
         dialog.setObjectName("manager-dialog")
         dialog.changed.connect(self._manager_changed)
         dialog.pairing.paired.connect(lambda _paired: self.start_syncing())
         dialog.finished.connect(lambda _r: self._manager_closed())
         self.manager_dialog = dialog
-        self.identity.setText(self.identity.text() + f"  ·  MANAGER {name}")
+        self.identity.setText(self.identity.text() + "  ·  " + tr("MANAGER %1").replace("%1", name))
         dialog.open()
         dialog.adjust_customer.refresh()
         dialog.transfer_from.refresh()
@@ -1003,11 +1015,12 @@ class RegisterWindow(QMainWindow):
     def _connection_words(self) -> str:
         loop = self.ctx.sync_loop
         if loop is None:
-            return "Not paired: this register keeps its ledger locally (entries wait in the outbox)."
+            return tr("Not paired: this register keeps its ledger locally (entries wait in the outbox).")
         client = getattr(loop, "client", None)
         where = getattr(client, "base_url", "?")
         paired = getattr(client, "register_id", None)
-        return f"{where} — paired as {paired}" if paired else f"{where} — not paired"
+        return (tr("%1 — paired as %2").replace("%2", str(paired)) if paired else tr("%1 — not paired")).replace(
+            "%1", str(where))
 
     def _manager_changed(self, changes: OpChanges) -> None:
         if changes.customer:
@@ -1072,9 +1085,10 @@ class RegisterWindow(QMainWindow):
         self.status_outbox.setText(texts.outbox)
         self.status_last_sync.setText(texts.last_sync)
         self.status_cache.setText(texts.cache)
-        who = f"Cashier {cashier.name}" if cashier else ("Locked" if self._locked_by else "Signed out")
-        self.header_line.show_line(f"{self.ctx.store_name}  ·  Register {self.ctx.register_id}  ·  {who}",
-                                   texts.banner)
+        who = tr("Cashier %1").replace("%1", cashier.name) if cashier else (
+            tr("Locked") if self._locked_by else tr("Signed out", "nobody at the till"))
+        where = tr("%1  ·  Register %2").replace("%1", self.ctx.store_name).replace("%2", self.ctx.register_id)
+        self.header_line.show_line(f"{where}  ·  {who}", texts.banner)
         self.session_keys.setVisible(cashier is not None)
 
     def toggle_demo_network(self) -> None:
@@ -1094,8 +1108,8 @@ class RegisterWindow(QMainWindow):
 
         def done(running: bool) -> None:
             self.network_button.setEnabled(True)
-            self.network_button.setText("Ctrl+K  Demo: go offline" if running else "Ctrl+K  Demo: go online")
-            self.show_message("Demo: central service stopped" if not running else "Demo: central service back")
+            self.network_button.setText("Ctrl+K  " + (tr("Demo: go offline") if running else tr("Demo: go online")))
+            self.show_message(tr("Demo: central service stopped") if not running else tr("Demo: central service back"))
 
         self.runner.run_write(work, on_success=done, label="demo network", lane="demo-network")
 
@@ -1106,7 +1120,7 @@ class RegisterWindow(QMainWindow):
             self.message_shown.emit(text)
 
     def _task_failed(self, failure: TaskFailure) -> None:
-        self.show_message(failure.message, "danger")
+        self.show_message(tr("Something went wrong: %1").replace("%1", str(failure.error)), "danger")
 
     # -- closing ------------------------------------------------------------------------------
 
@@ -1116,11 +1130,12 @@ class RegisterWindow(QMainWindow):
             event.ignore()
             view = self.view
             dialog = self.close_dialog = ConfirmDialog(
-                self, title="Close the register?",
-                question=f"A sale is open ({count(view.item_count, 'item')}, {money(view.total, view.currency)}"
-                         f"{', ' + self.card.customer.name if self.card else ''}). It is parked before the "
-                         "register closes, and Ctrl+R brings it back.",
-                confirm="Park it and close", cancel="Keep selling (Esc)")
+                self, title=tr("Close the register?"),
+                question=tr("A sale is open (%n item(s), %1%2). It is parked before the register closes, and "
+                            "Ctrl+R brings it back.", "", view.item_count).replace(
+                    "%1", money(view.total, view.currency)).replace(
+                    "%2", ", " + self.card.customer.name if self.card else ""),
+                confirm=tr("Park it and close"), cancel=tr("Keep selling (Esc)"))
             dialog.setObjectName("close-confirm")
             dialog.accepted.connect(lambda: self.park(then=self._close_now))
             dialog.open()

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QPushButton, QWidget
 
+from pos_app.qt.language import tr
+from pos_app.qt.refusals import refusal_words
 from pos_app.qt.task_runner import TaskFailure, TaskRunner
 from pos_app.qt.widgets import label, set_role
 from pos_app.services.outcome import Refused
@@ -33,55 +35,56 @@ class PairingPanel(QWidget):
         form = QFormLayout(self)
         form.setVerticalSpacing(12)
         self.connection = label(connection, None, wrap=True, name="pairing-connection")
-        form.addRow("Now", self.connection)
+        form.addRow(tr("Now"), self.connection)
         self.url = QLineEdit()
         self.url.setObjectName("pairing-url")
         self.url.setPlaceholderText("http://central.example:8765")
         self.code = QLineEdit()
         self.code.setObjectName("pairing-code")
-        self.code.setPlaceholderText("ABCD-EFGH-JKLM (from pos-central pair-register)")
+        self.code.setPlaceholderText(tr("ABCD-EFGH-JKLM (from pos-central pair-register)"))
         self.url.returnPressed.connect(self.code.setFocus)
         self.code.returnPressed.connect(self.submit)
-        self.button = QPushButton("Pair this register")
+        self.button = QPushButton(tr("Pair this register"))
         self.button.setObjectName("pairing-apply")
         self.button.setAutoDefault(False)
         self.button.clicked.connect(self.submit)
         self.message = label("", "muted", wrap=True, name="pairing-message")
-        form.addRow("Central service", self.url)
-        form.addRow("Pairing code", self.code)
+        form.addRow(tr("Central service"), self.url)
+        form.addRow(tr("Pairing code"), self.code)
         form.addRow("", self.button)
         form.addRow("", self.message)
         if pair is None:
             self.button.setEnabled(False)
-            self._say("Pairing is not available in this register (the demo pairs itself).", "muted")
+            self._say(tr("Pairing is not available in this register (the demo pairs itself)."), "muted")
 
     def submit(self) -> None:
         url, code = self.url.text().strip(), self.code.text().strip()
         if self._pair is None:
             return
         if not url or not code:
-            self._say("Type the central service's address and the pairing code.", "danger")
+            self._say(tr("Type the central service's address and the pairing code."), "danger")
             (self.url if not url else self.code).setFocus()
             return
         pair = self._pair
         self.button.setEnabled(False)
-        self._say(f"Pairing with {url}…", "muted")
+        self._say(tr("Pairing with %1…").replace("%1", url), "muted")
         self._runner.run_write(lambda: pair(url, code), on_success=self._answered, on_failure=self._failed,
                                label="pair with the central service", lane="pairing")
 
     def _answered(self, result: Paired | Refused) -> None:
         self.button.setEnabled(True)
         if isinstance(result, Refused):
-            self._say(result.message, "danger")
+            self._say(refusal_words(result), "danger")
             return
         self.code.clear()
-        self.connection.setText(f"{result.url} — paired as {result.register_id}")
-        self._say(f"Paired as {result.register_id} (store {result.store_id}); syncing starts now.", "success")
+        self.connection.setText(tr("%1 — paired as %2").replace("%1", result.url).replace("%2", result.register_id))
+        self._say(tr("Paired as %1 (store %2); syncing starts now.").replace("%1", result.register_id).replace(
+            "%2", result.store_id), "success")
         self.paired.emit(result)
 
     def _failed(self, failure: TaskFailure) -> None:
         self.button.setEnabled(True)
-        self._say(f"Pairing failed: {failure.error}", "danger")
+        self._say(tr("Pairing failed: %1").replace("%1", str(failure.error)), "danger")
 
     def _say(self, text: str, role: str) -> None:
         self.message.setText(text)

@@ -11,18 +11,22 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from pos_app.qt import formats
+from pos_app.qt.language import tr
 from pos_app.qt.widgets import label
-from pos_app.qt.wording import count, money
+from pos_app.qt.wording import money
 from pos_app.storage.parked_sales import ParkedSale
 
 
 def parked_text(parked: ParkedSale, names: dict[str, str]) -> str:
     """ "10:42 · Zoë Martin · 3 items · $21.72 · parked by Sam Cashier"."""
     at = parked.parked_at.astimezone() if parked.parked_at.tzinfo else parked.parked_at
-    when = f"{at:%H:%M}" if at.date() == datetime.now().astimezone().date() else f"{at:%b %d %H:%M}"
+    when = formats.time_of_day(at) if at.date() == datetime.now().astimezone().date() \
+        else f"{formats.short_day(at.date())} {formats.time_of_day(at)}"
     by = names.get(parked.cashier_id or "", parked.cashier_id or "?")
-    return (f"{when}  ·  {parked.label}  ·  {count(parked.item_count, 'item')}  ·  "
-            f"{money(parked.total_minor, parked.currency)}  ·  parked by {by}")
+    items = tr("%n item(s)", "", parked.item_count)
+    return "  ·  ".join((when, parked.label, items, money(parked.total_minor, parked.currency),
+                         tr("parked by %1").replace("%1", by)))
 
 
 class RecallDialog(QDialog):
@@ -31,12 +35,12 @@ class RecallDialog(QDialog):
     def __init__(self, parked: list[ParkedSale], names: dict[str, str], parent: QWidget | None = None, *,
                  swapping: bool = False) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Parked sales")
+        self.setWindowTitle(tr("Parked sales"))
         self.setModal(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(label("Recall a parked sale", "heading"))
-        note = ("The sale on screen is parked in its place." if swapping
-                else "The sale comes back re-priced: prices and offers as they are now.")
+        layout.addWidget(label(tr("Recall a parked sale"), "heading"))
+        note = (tr("The sale on screen is parked in its place.") if swapping
+                else tr("The sale comes back re-priced: prices and offers as they are now."))
         layout.addWidget(label(note, "muted", wrap=True))
         self.list = QListWidget()
         self.list.setObjectName("parked-list")
@@ -50,9 +54,9 @@ class RecallDialog(QDialog):
         self.list.itemActivated.connect(self._activated)
         layout.addWidget(self.list, 1)
         if not parked:
-            layout.addWidget(label("No sale is parked (Ctrl+H parks the one on screen).", "muted", wrap=True))
+            layout.addWidget(label(tr("No sale is parked (Ctrl+H parks the one on screen)."), "muted", wrap=True))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Recall")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Recall"))
         buttons.accepted.connect(lambda: self._activated(self.list.currentItem()))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 from pos_app.printing.escpos_output import PrinterConfig, print_to_configured_printer
 from pos_app.printing.preview import render_receipt_png
 from pos_app.printing.receipt import Receipt
+from pos_app.qt.language import tr
 from pos_app.qt.task_runner import FailureCallback, Task, TaskRunner
 
 PRINTER_LANE = "printer"
@@ -35,7 +36,7 @@ class ReceiptPreview(QScrollArea):
         self._runner = runner
         self._image = QLabel()
         self._image.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self._image.setAccessibleName("Receipt preview")
+        self._image.setAccessibleName(tr("Receipt preview"))
         self.setWidget(self._image)
         self.setWidgetResizable(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # arrow keys scroll the slip

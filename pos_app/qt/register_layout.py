@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.qt.customer_panel import CustomerPanel
+from pos_app.qt.language import tr
 from pos_app.qt.sale_panels import CartPanel, CodesPanel, PromotionsPanel, TotalsPanel
 from pos_app.qt.sale_view import SaleView
 from pos_app.qt.widgets import ElidedLabel
-from pos_app.qt.wording import count
 
 WIDE_FROM_PX = 1240  # three columns from this window width; two (promotions in a tab) below it
 
@@ -155,8 +155,8 @@ class SaleArrangement:
                 grid.setColumnStretch(col, stretch)
                 grid.setColumnMinimumWidth(col, least)
         else:
-            tabs.addTab(self.cart, "Sale")  # the tab's title counts the items: the panel's own is hidden
-            tabs.addTab(self.promotions, "Promotions")
+            tabs.addTab(self.cart, tr("Sale"))  # the tab's title counts the items: the panel's own is hidden
+            tabs.addTab(self.promotions, tr("Promotions"))
             grid.addWidget(self.customer, 0, 0)
             grid.addWidget(self.codes, 1, 0)
             grid.addWidget(tabs, 0, 1)
@@ -188,10 +188,10 @@ class SaleArrangement:
 
     def title_tabs(self, view: SaleView) -> None:
         if self.tabs.count() == 2:
-            self.tabs.setTabText(0, f"Sale · {count(view.item_count, 'item')}" if view.rows else "Sale")
+            self.tabs.setTabText(0, tr("Sale · %n item(s)", "", view.item_count) if view.rows else tr("Sale"))
             applied = len(view.applied)
-            self.tabs.setTabText(1, f"Promotions · {applied} applied (Ctrl+Tab)" if applied
-                                 else "Promotions (Ctrl+Tab)")
+            self.tabs.setTabText(1, tr("Promotions · %n applied (Ctrl+Tab)", "", applied) if applied
+                                 else tr("Promotions (Ctrl+Tab)"))
 
     def show_sale(self) -> None:
         """The sale's tab, when the promotions are folded."""

@@ -28,7 +28,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QMargins, QPointF, Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, QDate, QMargins, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -53,14 +53,16 @@ from PySide6.QtWidgets import (
 from pos_app.domain.report.loyalty_report import LoyaltyReport, report_csv
 from pos_app.domain.report.periods import Grain, RangeError
 from pos_app.qt import report_model
+from pos_app.qt.language import tr
 from pos_app.qt.report_ops import ReportOps
 from pos_app.qt.task_runner import TaskRunner
 from pos_app.qt.widgets import label, set_role
 
 SERIES_COLORS = ("#ffd400", "#4fc3f7", "#b0bec5", "#ff8a80", "#5cff8a")
-PRESETS = (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365),
-           ("Custom range", 0))
-GRAINS = (("Automatic", None), ("By day", Grain.DAY), ("By week", Grain.WEEK), ("By month", Grain.MONTH))
+PRESETS = ((QT_TR_NOOP("Last 7 days"), 7), (QT_TR_NOOP("Last 30 days"), 30), (QT_TR_NOOP("Last 90 days"), 90),
+           (QT_TR_NOOP("Last 12 months"), 365), (QT_TR_NOOP("Custom range"), 0))
+GRAINS = ((QT_TR_NOOP("Automatic"), None), (QT_TR_NOOP("By day"), Grain.DAY), (QT_TR_NOOP("By week"), Grain.WEEK),
+          (QT_TR_NOOP("By month"), Grain.MONTH))
 HERE, STORE = "here", "store"
 # The report reads as a slide wherever it is shown (and exported): its own dark canvas and type scale.
 CANVAS_STYLE = """
@@ -106,7 +108,7 @@ class ChartPanel(QFrame):
     def show_chart(self, spec: report_model.Chart) -> None:
         self.chart = spec
         self.title.setText(spec.title)
-        self.hover.setText("Point at a bar for its value")
+        self.hover.setText(tr("Point at a bar for its value"))
         chart = QChart()
         chart.setBackgroundBrush(QColor("#161c24"))
         chart.setBackgroundRoundness(0)
@@ -202,22 +204,22 @@ class ReportPanel(QWidget):
 
         bar = QHBoxLayout()
         self.source = QButtonGroup(self)
-        self.here_button = self._toggle("This &register", HERE)
-        self.store_button = self._toggle("&Store · central", STORE)
+        self.here_button = self._toggle(tr("This &register"), HERE)
+        self.store_button = self._toggle(tr("&Store · central"), STORE)
         self.store_button.setEnabled(ops.has_central)
-        self.store_button.setToolTip("Every register of this store, as the central service counts it"
-                                     if ops.has_central else "This register is not paired with a central service")
+        self.store_button.setToolTip(tr("Every register of this store, as the central service counts it")
+                                     if ops.has_central else tr("This register is not paired with a central service"))
         self.here_button.setChecked(True)
         self.preset = QComboBox()
         self.preset.setObjectName("report-range")
         for name, days in PRESETS:
-            self.preset.addItem(name, days)
+            self.preset.addItem(tr(name), days)
         self.preset.setCurrentIndex(3)
         self.grain = QComboBox()
         self.grain.setObjectName("report-grain")
         for name, grain in GRAINS:
-            self.grain.addItem(name, grain.value if grain else "")
-        self.show_button = QPushButton("Show")
+            self.grain.addItem(tr(name), grain.value if grain else "")
+        self.show_button = QPushButton(tr("Show"))
         self.show_button.setObjectName("report-show")
         for widget in (self.here_button, self.store_button, self.preset, self.grain, self.show_button):
             bar.addWidget(widget)
@@ -230,12 +232,12 @@ class ReportPanel(QWidget):
             edit.setObjectName(name)
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        for widget in (label("From"), self.first, label("to"), self.last):
+        for widget in (label(tr("From", "a range of dates")), self.first, label(tr("to", "a range of dates")), self.last):
             bar.addWidget(widget)
         bar.addStretch(1)
-        self.png_button = QPushButton("Save &PNG")
+        self.png_button = QPushButton(tr("Save &PNG"))
         self.png_button.setObjectName("report-export-png")
-        self.csv_button = QPushButton("Save &CSV")
+        self.csv_button = QPushButton(tr("Save &CSV"))
         self.csv_button.setObjectName("report-export-csv")
         for button in (self.png_button, self.csv_button):
             button.setAutoDefault(False)
@@ -247,7 +249,7 @@ class ReportPanel(QWidget):
         canvas = QVBoxLayout(self.canvas)
         canvas.setContentsMargins(6, 6, 6, 6)
         head = QHBoxLayout()
-        self.title = label("Loyalty Program report", "heading", name="report-title")
+        self.title = label(tr("Loyalty Program report"), "heading", name="report-title")
         self.scope = label("", "muted", wrap=True, name="report-scope")
         head.addWidget(self.title)
         head.addSpacing(16)
@@ -274,11 +276,11 @@ class ReportPanel(QWidget):
         self.chart_panels: dict[str, ChartPanel] = {}
         for key in ("coverage", "aov", "participants", "discount", "points", "purchase"):
             self.chart_panels[key] = ChartPanel(key)
-        self.coverage_toggle = QPushButton("by &orders")
+        self.coverage_toggle = QPushButton(tr("by &orders"))
         self.coverage_toggle.setObjectName("report-coverage-toggle")
         self.coverage_toggle.setAutoDefault(False)
         self.coverage_toggle.setStyleSheet("font-size: 14px; padding: 2px 10px;")
-        self.coverage_toggle.setToolTip("Switch coverage between the share of revenue and the share of orders")
+        self.coverage_toggle.setToolTip(tr("Switch coverage between the share of revenue and the share of orders"))
         self.chart_panels["coverage"].head.addWidget(self.coverage_toggle)
         canvas.addLayout(self.charts_grid, 1)
         self._columns = 0
@@ -355,8 +357,8 @@ class ReportPanel(QWidget):
         first, last = self.range
         grain = Grain(self.grain.currentData()) if self.grain.currentData() else None
         from_store = self.source.checkedId() == 1
-        self.message.setText("Loading the store's figures from the central service…" if from_store
-                             else "Counting this register's sales…")
+        self.message.setText(tr("Loading the store's figures from the central service…") if from_store
+                             else tr("Counting this register's sales…"))
         set_role(self.message, "muted")
         ops = self._ops
 
@@ -368,12 +370,12 @@ class ReportPanel(QWidget):
                     except RangeError:
                         raise
                     except Exception as exc:  # offline or refused: the register's own figures instead
-                        return ops.here(first, last, grain), (
-                            f"The central service could not answer ({_short(exc)}): showing this register's "
-                            "own figures.")
+                        return ops.here(first, last, grain), tr(
+                            "The central service could not answer (%1): showing this register's own figures."
+                        ).replace("%1", _short(exc))
                 return ops.here(first, last, grain), None
             except RangeError as exc:
-                return None, str(exc)
+                return None, tr("This range cannot be shown: %1").replace("%1", str(exc))
 
         self._runner.run_read(work, on_success=self._loaded, label="loyalty report", latest_only="loyalty-report")
 
@@ -390,9 +392,10 @@ class ReportPanel(QWidget):
 
     def show_report(self, report: LoyaltyReport) -> None:
         self.report = report
-        self.scope.setText(report_model.scope_title(report) + f" · participants: {report.participants_rule}")
+        self.scope.setText(report_model.scope_title(report) + " · " + tr("participants: %1").replace(
+            "%1", report_model.participants_words(report.participants_rule)))
         empty = report.is_empty
-        self.message.setText("No sales in this range yet." if empty else "")
+        self.message.setText(tr("No sales in this range yet.") if empty else "")
         set_role(self.message, "muted")
         for (title, value, detail), card in zip(self.card_labels, report_model.cards(report), strict=True):
             title.setText(card.title.upper())
@@ -411,7 +414,7 @@ class ReportPanel(QWidget):
 
     def toggle_coverage(self) -> None:
         self.coverage_by = report_model.ORDERS if self.coverage_by == report_model.REVENUE else report_model.REVENUE
-        self.coverage_toggle.setText("by &revenue" if self.coverage_by == report_model.ORDERS else "by &orders")
+        self.coverage_toggle.setText(tr("by &revenue") if self.coverage_by == report_model.ORDERS else tr("by &orders"))
         if self.report is not None:
             self._draw_charts()
 
@@ -424,7 +427,8 @@ class ReportPanel(QWidget):
         name = f"loyalty-report-{report.store or report.brand or 'chain'}-{report.first}-{report.last}.{suffix}"
         if self._export_dir is not None:
             return self._export_dir / name
-        chosen, _filter = QFileDialog.getSaveFileName(self, f"Export the report as {kind}", name, f"{kind} (*.{suffix})")
+        chosen, _filter = QFileDialog.getSaveFileName(self, tr("Export the report as %1").replace("%1", kind), name,
+                                                      f"{kind} (*.{suffix})")
         return Path(chosen) if chosen else None
 
     def export_png(self, path: Path | None = None) -> Path | None:
@@ -433,9 +437,9 @@ class ReportPanel(QWidget):
         if path is None:
             return None
         if not self.canvas.grab().save(str(path), "PNG"):
-            self._say(f"Could not write {path}", "danger")
+            self._say(tr("Could not write %1").replace("%1", str(path)), "danger")
             return None
-        self._say(f"Saved {path}", "success")
+        self._say(tr("Saved %1").replace("%1", str(path)), "success")
         return path
 
     def export_csv(self, path: Path | None = None) -> Path | None:
@@ -445,9 +449,9 @@ class ReportPanel(QWidget):
         try:
             path.write_text(report_csv(self.report), encoding="utf-8")
         except OSError as exc:
-            self._say(f"Could not write {path}: {exc.strerror}", "danger")
+            self._say(tr("Could not write %1: %2").replace("%1", str(path)).replace("%2", str(exc.strerror)), "danger")
             return None
-        self._say(f"Saved {path}", "success")
+        self._say(tr("Saved %1").replace("%1", str(path)), "success")
         return path
 
     def _say(self, text: str, role: str) -> None:
@@ -486,7 +490,7 @@ def add_report_tab(tabs: QTabWidget, runner: TaskRunner, ops: object, *, export_
     """
     panel = ReportPanel(runner, ReportOps(ops.uow, ops.clock, ops.chain),  # type: ignore[attr-defined]
                         export_dir=export_dir)
-    tabs.insertTab(max(tabs.count() - 1, 0), panel, "Re&port")  # the audit log stays the last tab
+    tabs.insertTab(max(tabs.count() - 1, 0), panel, tr("Re&port"))  # the audit log stays the last tab
     return panel
 
 

@@ -23,8 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.printing.receipt import Receipt
+from pos_app.qt import formats
 from pos_app.qt.dialogs import fit_to_screen, scroll_keys
+from pos_app.qt.language import tr
 from pos_app.qt.receipt_preview import ReceiptPreview
+from pos_app.qt.refusals import refusal_words
 from pos_app.qt.register_ops import RegisterOps
 from pos_app.qt.task_runner import TaskRunner
 from pos_app.qt.widgets import fkey_button, label, set_role
@@ -37,15 +40,15 @@ class ReprintDialog(QDialog):
     def __init__(self, runner: TaskRunner, ops: RegisterOps, on_print: Callable[[Receipt], None],
                  parent: QWidget | None = None, *, order: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Print a receipt again")
+        self.setWindowTitle(tr("Print a receipt again"))
         self.setModal(True)
         self._runner, self._ops, self._on_print = runner, ops, on_print
         self.kept: KeptReceipts | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(label("Print a receipt again", "heading"))
+        layout.addWidget(label(tr("Print a receipt again"), "heading"))
         self.order_entry = QLineEdit()
         self.order_entry.setObjectName("reprint-order")
-        self.order_entry.setPlaceholderText("Scan the receipt's barcode or type its order number, Enter")
+        self.order_entry.setPlaceholderText(tr("Scan the receipt's barcode or type its order number, Enter"))
         self.order_entry.returnPressed.connect(lambda: self.load(self.order_entry.text()))
         layout.addWidget(self.order_entry)
         body = QHBoxLayout()
@@ -61,9 +64,9 @@ class ReprintDialog(QDialog):
         self.message = label("", "muted", wrap=True, name="reprint-message")
         layout.addWidget(self.message)
         row = QHBoxLayout()
-        self.print_button = fkey_button("F5", "Print a copy", self, self._print, window=self, name="button-reprint")
+        self.print_button = fkey_button("F5", tr("Print a copy"), self, self._print, window=self, name="button-reprint")
         self.print_button.setEnabled(False)
-        close = fkey_button("", "Close (Esc)", self, self.reject, name="button-reprint-close")
+        close = fkey_button("", tr("Close (Esc)"), self, self.reject, name="button-reprint-close")
         row.addWidget(self.print_button)
         row.addStretch(1)
         row.addWidget(close)
@@ -75,7 +78,7 @@ class ReprintDialog(QDialog):
             self.order_entry.setText(order)
             self.load(order)
         else:
-            self._say("Looking for the last receipt…")
+            self._say(tr("Looking for the last receipt…"))
             runner.run_read(ops.last_receipts, on_success=self._show, label="last receipt",
                             latest_only="reprint")
 
@@ -89,24 +92,25 @@ class ReprintDialog(QDialog):
         text = scanned.strip()
         if not text:
             return
-        self._say("Looking up the order…")
+        self._say(tr("Looking up the order…"))
         self._runner.run_read(lambda: self._ops.receipts_of(text), on_success=self._show, label="find receipt",
                               latest_only="reprint")
 
     def _show(self, kept: KeptReceipts | Refused) -> None:
         if isinstance(kept, Refused):
-            self._say(kept.message, "danger")
+            self._say(refusal_words(kept), "danger")
             return
         self.kept = kept
         self.order_entry.setText(kept.order_id)
         self.slips.clear()
         for receipt in kept.receipts:
-            kind = "Return" if receipt.kind == "return" else "Sale"
-            item = QListWidgetItem(f"{kind}  ·  {receipt.issued_at:%H:%M}  ·  {money(receipt.total, receipt.currency)}")
+            kind = tr("Return") if receipt.kind == "return" else tr("Sale")
+            item = QListWidgetItem(f"{kind}  ·  {formats.time_of_day(receipt.issued_at)}  ·  "
+                                   f"{money(receipt.total, receipt.currency)}")
             self.slips.addItem(item)
         self.slips.setCurrentRow(len(kept.receipts) - 1)
         self.print_button.setEnabled(True)
-        self._say(f"Order {kept.order_id}: F5 prints the slip shown as a copy.")
+        self._say(tr("Order %1: F5 prints the slip shown as a copy.").replace("%1", kept.order_id))
         self.print_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_slip(self, row: int) -> None:

@@ -14,8 +14,9 @@ voids nothing if another sale became the last one meanwhile.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TR_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,24 +31,37 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.printing.receipt import Receipt
+from pos_app.qt import formats
 from pos_app.qt.dialogs import ConfirmDialog, ReceiptDialog
+from pos_app.qt.language import tr
+from pos_app.qt.refusals import refusal_words
 from pos_app.qt.register_ops import Changed, OpChanges, OrderOnFile, RegisterOps, ReturnDone
 from pos_app.qt.task_runner import TaskRunner
 from pos_app.qt.widgets import ElidedLabel, label, on_enter, set_role
-from pos_app.qt.wording import count, money
+from pos_app.qt.wording import money
 from pos_app.services.outcome import Refused
 from pos_app.services.returns import VoidedOrder, new_return_id
 
-_COLUMNS = ("Item", "Sold", "Returned", "Net paid", "Return")
+_COLUMNS = (QT_TR_NOOP("Item"), QT_TR_NOOP("Sold"), QT_TR_NOOP("Returned"), QT_TR_NOOP("Net paid"),
+            QT_TR_NOOP("Return"))
 
 
 def order_words(found: OrderOnFile) -> str:
     """ "Order R1-000042 · Zoë Martin · 2026-11-23 11:00 · paid $21.72 · 32 points earned"."""
     order = found.order
     at = order.created_at.astimezone() if order.created_at.tzinfo else order.created_at
-    status = "  ·  VOIDED" if order.status == "voided" else ""
-    return (f"Order {order.id}  ·  {found.customer_name or 'anonymous sale'}  ·  {at:%Y-%m-%d %H:%M}  ·  "
-            f"paid {money(order.total_minor, order.currency)}  ·  {order.points_earned:,} points earned{status}")
+    status = "  ·  " + tr("VOIDED") if order.status == "voided" else ""
+    return "  ·  ".join((tr("Order %1").replace("%1", order.id), found.customer_name or tr("anonymous sale"),
+                         formats.moment(at), tr("paid %1").replace("%1", money(order.total_minor, order.currency)),
+                         tr("%Ln point(s) earned", "", order.points_earned))) + status
+
+
+def _qty(value: object) -> str:
+    """A quantity in a cell: "2", "0.532" ("0,532" in Russian)."""
+    try:
+        return formats.number(Decimal(str(value)))
+    except ArithmeticError:
+        return str(value)
 
 
 class ReturnsPanel(QWidget):
@@ -71,13 +85,13 @@ class ReturnsPanel(QWidget):
         row = QHBoxLayout()
         self.order_entry = QLineEdit()
         self.order_entry.setObjectName("return-order")
-        self.order_entry.setPlaceholderText("Scan the receipt's barcode, or type the order number (S1-R1-000042)")
+        self.order_entry.setPlaceholderText(tr("Scan the receipt's barcode, or type the order number (S1-R1-000042)"))
         self.order_entry.returnPressed.connect(lambda: self.load_order(self.order_entry.text()))
         row.addWidget(self.order_entry, 1)
-        self.void_button = QPushButton("&Void the last sale")
+        self.void_button = QPushButton(tr("&Void the last sale"))
         self.void_button.setObjectName("void-last")
         self.void_button.setAutoDefault(False)
-        self.void_button.setToolTip("Alt+V: the order shown, when it is this register's last; else the last one")
+        self.void_button.setToolTip(tr("Alt+V: the order shown, when it is this register's last; else the last one"))
         self.void_button.clicked.connect(self.void_last)
         row.addWidget(self.void_button)
         layout.addLayout(row)
@@ -85,7 +99,7 @@ class ReturnsPanel(QWidget):
         layout.addWidget(self.order_label)
         self.table = QTableWidget(0, len(_COLUMNS))
         self.table.setObjectName("return-lines")
-        self.table.setHorizontalHeaderLabels(_COLUMNS)
+        self.table.setHorizontalHeaderLabels([tr(column) for column in _COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(44)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -100,7 +114,7 @@ class ReturnsPanel(QWidget):
         header.setMinimumSectionSize(100)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
-        self.return_button = QPushButton("Return the items (Enter)")
+        self.return_button = QPushButton(tr("Return the items (Enter)"))
         self.return_button.setObjectName("return-apply")
         self.return_button.setAutoDefault(False)
         self.return_button.setEnabled(False)
@@ -128,7 +142,7 @@ class ReturnsPanel(QWidget):
         if text == "":
             return
         if not self._after_load:
-            self._say("Looking up the order…", "muted")
+            self._say(tr("Looking up the order…"), "muted")
         self._runner.run_read(lambda: self._ops.order_on_file(text), on_success=lambda f: self._show(f, then),
                               label="find order", latest_only="return-order")
 
@@ -137,7 +151,7 @@ class ReturnsPanel(QWidget):
             self.found = None
             self.table.setRowCount(0)
             self.return_button.setEnabled(False)
-            self._say(found.message, "danger")
+            self._say(refusal_words(found), "danger")
             return
         self.found = found
         order = found.order
@@ -147,7 +161,7 @@ class ReturnsPanel(QWidget):
         for r, line in enumerate(order.lines):
             # What the line cost after discounts and points; the refund per unit is the return
             # use case's to compute (it shares the net out exactly), not the screen's.
-            cells = (line.name, line.qty, line.qty_returned, money(line.net_minor, order.currency))
+            cells = (line.name, _qty(line.qty), _qty(line.qty_returned), money(line.net_minor, order.currency))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -166,7 +180,7 @@ class ReturnsPanel(QWidget):
             self._say(self._after_load, "success")
             self._after_load = ""
         else:
-            self._say("Choose how many of each item come back (Tab to the next), then Enter.", "muted")
+            self._say(tr("Choose how many of each item come back (Tab to the next), then Enter."), "muted")
         first = self.table.cellWidget(0, 4) if order.lines else None
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -198,25 +212,26 @@ class ReturnsPanel(QWidget):
         if found is None or (self.confirm_dialog is not None and self.confirm_dialog.isVisible()):
             return
         if not quantities:
-            self._say("Set the quantity of at least one item to return.", "danger")
+            self._say(tr("Set the quantity of at least one item to return."), "danger")
             return
         quote = self._ops.quote_return(found.order, quantities)
         if isinstance(quote, Refused):
-            self._say(quote.message, "danger")
+            self._say(refusal_words(quote), "danger")
             return
         refund = sum(line.refund_minor for line in quote)
         units = ", ".join(f"{line.qty} × {line.name}" for line in quote)
         dialog = self.confirm_dialog = ConfirmDialog(
-            self.window(), title="Return these items?",
-            question=f"Order {found.order.id} · {found.customer_name or 'anonymous sale'}: refund "
-                     f"{money(refund, found.order.currency)} for {count(len(quote), 'line')}.",
-            details=units, confirm=f"Refund {money(refund, found.order.currency)}")
+            self.window(), title=tr("Return these items?"),
+            question=tr("Order %1 · %2: refund %3 for %n line(s).", "", len(quote)).replace(
+                "%1", found.order.id).replace("%2", found.customer_name or tr("anonymous sale")).replace(
+                "%3", money(refund, found.order.currency)),
+            details=units, confirm=tr("Refund %1").replace("%1", money(refund, found.order.currency)))
         dialog.setObjectName("return-confirm")
         dialog.accepted.connect(lambda: self._record_return(found, quantities))
         dialog.open()
 
     def _record_return(self, found: OrderOnFile, quantities: dict[str, int]) -> None:
-        self._say("Recording the return…", "muted")
+        self._say(tr("Recording the return…"), "muted")
         unsettled = self._unsettled
         if unsettled is not None and unsettled[:2] == (found.order.id, quantities):
             return_id = unsettled[2]
@@ -233,24 +248,24 @@ class ReturnsPanel(QWidget):
         self._unsettled = None  # answered: recorded or refused, either way settled
         done = changed.result
         if isinstance(done, Refused):
-            self._say(done.message, "danger")
+            self._say(refusal_words(done), "danger")
             return
         assert isinstance(done, ReturnDone)
         result = done.result
-        text = f"Refund {money(result.refund_minor, result.currency)}."
+        text = tr("Refund %1.").replace("%1", money(result.refund_minor, result.currency))
         if result.points_given_back:
-            text += f" {result.points_given_back:,} points given back."
+            text += " " + tr("%Ln point(s) given back.", "", result.points_given_back)
         if result.points_taken_back:
-            text += f" {result.points_taken_back:,} points taken back."
+            text += " " + tr("%Ln point(s) taken back.", "", result.points_taken_back)
         if result.points_not_recovered:
-            text += f" {result.points_not_recovered:,} points already spent (not recovered)."
+            text += " " + tr("%Ln point(s) already spent (not recovered).", "", result.points_not_recovered)
         self._on_changed(changed.changes)
         self._after_load = text  # shown once the order is reloaded with its new returned quantities
         self.load_order(result.order_id)
         on_print = self._on_print
         dialog = self.receipt_dialog = ReceiptDialog(
             self._runner, done.receipt, lambda: on_print(done.receipt) if on_print else None, self.window(),
-            summary=text, heading="Return recorded", next_text="Done (Enter)")
+            summary=text, heading=tr("Return recorded"), next_text=tr("Done (Enter)"))
         dialog.setObjectName("return-receipt")
         dialog.open()
 
@@ -269,17 +284,18 @@ class ReturnsPanel(QWidget):
             return
         order = found.order
         dialog = self.confirm_dialog = ConfirmDialog(
-            self.window(), title="Void this sale?",
-            question=f"Void order {order.id} · {found.customer_name or 'anonymous sale'} · "
-                     f"{money(order.total_minor, order.currency)}? Every point it moved goes back.",
-            details="Only the register's last sale can be voided; an older one is returned instead.",
-            confirm=f"Void {order.id}")
+            self.window(), title=tr("Void this sale?"),
+            question=tr("Void order %1 · %2 · %3? Every point it moved goes back.").replace("%1", order.id).replace(
+                "%2", found.customer_name or tr("anonymous sale")).replace(
+                "%3", money(order.total_minor, order.currency)),
+            details=tr("Only the register's last sale can be voided; an older one is returned instead."),
+            confirm=tr("Void %1").replace("%1", order.id))
         dialog.setObjectName("void-confirm")
         dialog.accepted.connect(lambda: self._void(order.id))
         dialog.open()
 
     def _void(self, order_id: str) -> None:
-        self._say(f"Voiding {order_id}…", "muted")
+        self._say(tr("Voiding %1…").replace("%1", order_id), "muted")
         self._runner.run_write(lambda: self._ops.void_order(order_id=order_id, manager_id=self._manager_id,
                                                             pin=self._pin),
                                on_success=self._voided, label=f"void {order_id}")
@@ -287,13 +303,14 @@ class ReturnsPanel(QWidget):
     def _voided(self, changed: Changed) -> None:
         result = changed.result
         if isinstance(result, Refused):
-            self._say(result.message, "danger")
+            self._say(refusal_words(result), "danger")
             return
         assert isinstance(result, VoidedOrder)
         currency = self.order.currency if self.order is not None else "USD"
         self._on_changed(changed.changes)
-        self._after_load = (f"Order {result.order_id} voided: refund {money(result.refund_minor, currency)}; "
-                            f"{count(len(result.reversals), 'ledger entry', 'ledger entries')} reversed.")
+        self._after_load = tr("Order %1 voided: refund %2; %n ledger entry(s) reversed.", "",
+                              len(result.reversals)).replace("%1", result.order_id).replace(
+            "%2", money(result.refund_minor, currency))
         self.load_order(result.order_id)
 
     def _say(self, text: str, role: str) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pos_app.printing.receipt import Receipt
+from pos_app.qt import formats
+from pos_app.qt.language import tr
 from pos_app.qt.register_ops import Changed, OpChanges
 from pos_app.qt.sale_view import SaleView, sale_view
 from pos_app.qt.wording import money
@@ -99,15 +101,17 @@ class SaleOps:
         receipt = done.receipt
         assert receipt is not None
         total = money(done.order.total_minor, done.order.currency)
-        summary = f"Order {done.order_number} paid: {total}."
+        summary = tr("Order %1 paid: %2.").replace("%1", done.order_number).replace("%2", total)
         if customer is not None:
-            summary += (f" {customer.name} earned {done.order.points_earned:,} points"
-                        + (f", spent {done.order.points_redeemed:,}" if done.order.points_redeemed else "")
-                        + f" — balance {done.points_after:,}.")
+            earned, spent = done.order.points_earned, done.order.points_redeemed
+            summary += " " + (tr("%1 earned %Ln point(s), spent %2 — balance %3.", "", earned) if spent
+                              else tr("%1 earned %Ln point(s) — balance %3.", "", earned)).replace(
+                "%1", customer.name).replace("%2", formats.number(spent)).replace(
+                "%3", formats.number(done.points_after))
         if done.next_visit is not None:
-            summary += f" Next-visit code {done.next_visit.code_text} is on the receipt."
+            summary += " " + tr("Next-visit code %1 is on the receipt.").replace("%1", done.next_visit.code_text)
         for name, code in done.partner_codes:
-            summary += f" {name}: code {code} is on the receipt."
+            summary += " " + tr("%1: code %2 is on the receipt.").replace("%1", name).replace("%2", code)
         return Changed(CheckedOut(done, receipt, summary), OpChanges(cart=True, promotions=True, totals=True,
                                                                      customer=True, outbox=True))
 
@@ -123,7 +127,8 @@ class SaleOps:
         if star and times.strip().isdigit():
             qty, scanned = int(times.strip()), code
         after = sale.add_item(self.uow(read_only=True), draft, scanned, qty)
-        added = "" if isinstance(after, Refused) else f"Added {after.lines[-1].name}" if after.lines else ""
+        added = "" if isinstance(after, Refused) else tr("Added %1").replace("%1", after.lines[-1].name) \
+            if after.lines else ""
         if not isinstance(after, Refused) and len(after.lines) == len(draft.lines):
             changed = next((a for a, b in zip(after.lines, draft.lines, strict=True) if a != b), None)
             added = f"{changed.name} × {changed.qty}" if changed else added
@@ -151,7 +156,7 @@ class SaleOps:
 
     def claim_reward(self, draft: Draft, reward_id: str) -> SaleUpdate:
         after = claim_reward(self.uow(read_only=True), draft, reward_id, now=self.clock())
-        name = "" if isinstance(after, Refused) else f"Reward claimed: {after.rewards[-1].name}"
+        name = "" if isinstance(after, Refused) else tr("Reward claimed: %1").replace("%1", after.rewards[-1].name)
         return self._changed(draft, after, name, about="reward")
 
     def cancel_reward(self, draft: Draft, reward_id: str) -> SaleUpdate:

@@ -24,13 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.qt.cart_model import CartTableModel
+from pos_app.qt import formats
+from pos_app.qt.cart_model import CartTableModel, weight_words
+from pos_app.qt.language import tr
 from pos_app.qt.sale_view import SaleView
 from pos_app.qt.widgets import ElidedLabel, Panel, label, set_role
-from pos_app.qt.wording import NOT_PROVEN_WORDS, earns_words, money
+from pos_app.qt.wording import NOT_PROVEN_WORDS, earns_words, money, points
 
-# The widest text of each fixed column: a weighed line's quantity, prices and discounts up to $999.99.
-QTY_PRICE_SAMPLES = {1: "99.999 kg", 2: "$999.99", 3: "-$999.99", 4: "$9,999.99"}
+# The widest value of each fixed column, in minor units: prices and discounts up to 999.99, a net up to 9,999.99.
+PRICE_SAMPLES = {2: 99999, 3: -99999, 4: 999999}
 CELL_PADDING = 24  # the cell's left and right padding in the style sheet, and a little air
 
 
@@ -41,12 +43,12 @@ class CartPanel(Panel):
     line_removed = Signal(str)  # line id
 
     def __init__(self, currency: str, parent: QWidget | None = None) -> None:
-        super().__init__("Sale", parent)
+        super().__init__(tr("Sale"), parent)
         entry = QHBoxLayout()
         self.item = QLineEdit()
         self.item.setObjectName("item-entry")
-        self.item.setPlaceholderText("F3  Scan or type a barcode or SKU (3* = three)")
-        self.item.setAccessibleName("Item entry")
+        self.item.setPlaceholderText(tr("F3  Scan or type a barcode or SKU (3* = three)"))
+        self.item.setAccessibleName(tr("Item entry"))
         self.item.returnPressed.connect(self._enter)
         entry.addWidget(self.item, 1)
         self.body.addLayout(entry)
@@ -70,7 +72,8 @@ class CartPanel(Panel):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table for the next field, not the next cell
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, sample in QTY_PRICE_SAMPLES.items():
+        samples = {1: weight_words("99.999"), **{col: money(minor, currency) for col, minor in PRICE_SAMPLES.items()}}
+        for col, sample in samples.items():
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(col, self._column_width(sample))
         self.table.installEventFilter(self)
@@ -147,9 +150,9 @@ class CartPanel(Panel):
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
         if view.rows:
-            self.title.setText(f"Sale  ·  {view.item_count} item{'s' if view.item_count != 1 else ''}")
+            self.title.setText(tr("Sale  ·  %n item(s)", "", view.item_count))
         else:
-            self.title.setText("Sale")
+            self.title.setText(tr("Sale"))
 
     def say(self, text: str, role: str = "muted") -> None:
         self.message.setText(text)
@@ -160,7 +163,7 @@ class PromotionsPanel(Panel):
     """What applies and why the rest does not: applied (with amounts), rewards claimed, refused, nudges."""
 
     def __init__(self, currency: str, parent: QWidget | None = None) -> None:
-        super().__init__("Promotions", parent)
+        super().__init__(tr("Promotions"), parent)
         self.currency = currency
         # One small widget per line (not one rich-text label): plain labels wrap and size reliably.
         self.claims = _Lines("promotions-claims")
@@ -168,7 +171,7 @@ class PromotionsPanel(Panel):
         self.refused = _Lines("promotions-refused")
         self.nudges = _Lines("promotions-nudges")
         # The best combination is searched within a budget; when it could not be proven, the cashier is told.
-        self.not_proven = label(NOT_PROVEN_WORDS, "warning", wrap=True, name="promotions-not-proven")
+        self.not_proven = label(tr(NOT_PROVEN_WORDS), "warning", wrap=True, name="promotions-not-proven")
         self.not_proven.setVisible(False)
         # The lists scroll inside the panel: a long cart never pushes the panel off the screen.
         lists = QWidget()
@@ -195,19 +198,19 @@ class PromotionsPanel(Panel):
         m = lambda v: money(v, view.currency)  # noqa: E731
         self.not_proven.setVisible(bool(view.rows) and not view.optimal)
         self.applied.set_lines(
-            [(f"✔ {p.name}", "−" + m(p.amount) if p.amount else f"+{p.points:,} pts", "success", None)
+            [(f"✔ {p.name}", "−" + m(p.amount) if p.amount else "+" + points(p.points), "success", None)
              for p in view.applied]
-            or ([("No promotion applies yet", "", "muted", None)] if view.rows else []))
-        self.claims.set_lines([(f"★ {name}", f"{points:,} pts", "shortcut", None) for _id, name, points in view.claims])
+            or ([(tr("No promotion applies yet"), "", "muted", None)] if view.rows else []))
+        self.claims.set_lines([(f"★ {name}", points(cost), "shortcut", None) for _id, name, cost in view.claims])
         refused = [(f"✘ {p.name}", "", None, p.words) for p in view.refused[:6]] if view.rows else []
         if view.rows and len(view.refused) > 6:
-            refused.append((f"… and {len(view.refused) - 6} more", "", "muted", None))
+            refused.append((tr("… and %n more", "", len(view.refused) - 6), "", "muted", None))
         self.refused.set_lines(refused)
         self.nudges.set_lines([(f"➜ {n}", "", "muted", None) for n in view.nudges[:3]]
-                              or ([("Promotions show here as items are scanned: what applies, what does not "
-                                    "and why.", "", "muted", None)] if not view.rows else []))
+                              or ([(tr("Promotions show here as items are scanned: what applies, what does not "
+                                       "and why."), "", "muted", None)] if not view.rows else []))
         applied = len(view.applied)
-        self.title.setText(f"Promotions  ·  {applied} applied" if applied else "Promotions")
+        self.title.setText(tr("Promotions  ·  %n applied", "", applied) if applied else tr("Promotions"))
 
 
 class CodesPanel(Panel):
@@ -217,15 +220,15 @@ class CodesPanel(Panel):
     redeem_requested = Signal(object)  # int points, "max", or 0 to stop redeeming
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Codes and points", parent)
+        super().__init__(tr("Codes and points"), parent)
         self.title.setVisible(False)  # the F4 / F6 labels say what the fields are for
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
         self.code = QLineEdit()
         self.code.setObjectName("code-entry")
-        self.code.setPlaceholderText("Code")
-        self.code.setAccessibleName("Promo code")
+        self.code.setPlaceholderText(tr("Code"))
+        self.code.setAccessibleName(tr("Promo code"))
         self.code.returnPressed.connect(self._code)
         self._codes: tuple = ()
         self._code_refusal = ""
@@ -233,14 +236,14 @@ class CodesPanel(Panel):
         self.codes.setTextFormat(Qt.TextFormat.RichText)
         self.points = QLineEdit()
         self.points.setObjectName("points-entry")
-        self.points.setPlaceholderText("Points or M")
-        self.points.setAccessibleName("Points to pay with")
+        self.points.setPlaceholderText(tr("Points or M"))
+        self.points.setAccessibleName(tr("Points to pay with"))
         self.points.returnPressed.connect(self._points)
         self.redemption = label("", "muted", wrap=True, name="redemption")
-        grid.addWidget(label("F4 Code", "shortcut"), 0, 0)
+        grid.addWidget(label(tr("F4 Code"), "shortcut"), 0, 0)
         grid.addWidget(self.code, 0, 1)
         grid.addWidget(self.codes, 1, 0, 1, 2)
-        grid.addWidget(label("F6 Points", "shortcut"), 2, 0)
+        grid.addWidget(label(tr("F6 Points"), "shortcut"), 2, 0)
         grid.addWidget(self.points, 2, 1)
         grid.addWidget(self.redemption, 3, 0, 1, 2)
         grid.setColumnStretch(1, 1)
@@ -254,14 +257,14 @@ class CodesPanel(Panel):
 
     def _points(self) -> None:
         text = self.points.text().strip().lower()
-        if text in ("m", "max", "all"):
+        if text in ("m", "max", "all", tr("m", "the most points allowed").lower()):
             self.redeem_requested.emit("max")
         elif text.replace(",", "").isdigit():
             self.redeem_requested.emit(int(text.replace(",", "")))
         elif text == "":
             self.redeem_requested.emit(0)
         else:
-            self.say_points("Type a number of points, or M for the most allowed", "danger")
+            self.say_points(tr("Type a number of points, or M for the most allowed"), "danger")
 
     def say_points(self, text: str, role: str = "muted") -> None:
         self.redemption.setText(text)
@@ -302,14 +305,16 @@ class CodesPanel(Panel):
         self._draw_codes()
         r = view.redemption
         if r is None:
-            self.say_points("" if view.customer_points is None else f"{view.customer_points:,} points spendable now")
+            self.say_points("" if view.customer_points is None
+                            else tr("%Ln point(s) spendable now", "", view.customer_points))
         else:
-            asked = "max" if r.requested == "max" else f"{int(r.requested):,}"
-            text = f"Paying {r.redeemed:,} pts = {m(r.value)}  (asked {asked})"
+            asked = tr("max", "the most points allowed") if r.requested == "max" else formats.number(int(r.requested))
+            text = tr("Paying %1 = %2  (asked %3)").replace("%1", points(r.redeemed)).replace(
+                "%2", m(r.value)).replace("%3", asked)
             if r.words and r.limited_by != "share":
                 text += f"\n{r.words}"
             if r.limited_by in ("share", "step") and r.cap:
-                text += f"\nAt most {r.cap:,} pts may pay for this order"
+                text += "\n" + tr("At most %1 may pay for this order").replace("%1", points(r.cap))
             self.say_points(text, "success" if r.redeemed and not r.limited_by else "muted"
                             if r.redeemed else "danger")
 
@@ -391,7 +396,7 @@ class TotalsPanel(Panel):
     pay_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Total", parent)
+        super().__init__(tr("Total"), parent)
         self.title.setVisible(False)  # the amount due speaks for itself
         grid = QGridLayout()
         grid.setVerticalSpacing(2)
@@ -399,8 +404,8 @@ class TotalsPanel(Panel):
         self.discounts = label("", "amount", name="discounts")
         self.points_paid = label("", "amount", name="points-paid")
         self.earned = label("", "muted", name="points-earned")
-        for row, (text, value) in enumerate((("Subtotal", self.subtotal), ("Discounts", self.discounts),
-                                             ("Paid with points", self.points_paid))):
+        for row, (text, value) in enumerate(((tr("Subtotal"), self.subtotal), (tr("Discounts"), self.discounts),
+                                             (tr("Paid with points"), self.points_paid))):
             grid.addWidget(label(text, "muted"), row, 0)
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(value, row, 1)
@@ -411,7 +416,7 @@ class TotalsPanel(Panel):
         row.setAlignment(grid, Qt.AlignmentFlag.AlignTop)
         due = self.due = QVBoxLayout()  # the amount due, what it earns, and the window's pay key under them
         due.setSpacing(4)
-        self.total = label("$0.00", "total", name="total")
+        self.total = label(money(0), "total", name="total")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         due.addWidget(self.total)
         self.earned.setAlignment(Qt.AlignmentFlag.AlignRight)

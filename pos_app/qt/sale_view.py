@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from pos_app.domain.engine.result import EvaluationResult
 from pos_app.qt.cart_model import CartRow
+from pos_app.qt.language import SOURCE_LANGUAGE, current_language, tr
 from pos_app.qt.wording import code_status_words, reason_words, redemption_words
 
 # Refusals a cashier can act on come first; "not for this customer" noise is hidden from the list.
@@ -114,7 +115,7 @@ def sale_view(
         applied=applied,
         refused=refused,
         hidden_refusals=len(result.rejected) - len(refused),
-        nudges=tuple(n.message[0].upper() + n.message[1:] for n in result.nudges if n.message),
+        nudges=_nudges(result),
         codes=tuple(CodeLine(c.code, c.status, code_status_words(c.status)) for c in result.codes),
         redemption=redemption,
         subtotal=result.subtotal,
@@ -127,6 +128,17 @@ def sale_view(
         claims=claims,
         optimal=result.optimal,
     )
+
+
+def _nudges(result: EvaluationResult) -> tuple[str, ...]:
+    """What the customer could add: the engine's words (English, with the amounts and items) in English,
+    else the promotion it would unlock, in the register's language."""
+    english = current_language().code == SOURCE_LANGUAGE
+    names = {p.id: p.name for p in (*result.applied, *result.rejected)}
+    return tuple(
+        (n.message[0].upper() + n.message[1:]) if english
+        else tr("Add a little more to get: %1").replace("%1", names.get(n.promotion, n.promotion))
+        for n in result.nudges if n.message)
 
 
 __all__ = ["CodeLine", "PromotionLine", "RedemptionView", "SaleView", "sale_view"]

@@ -30,8 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.account import Role, UserAccount
+from pos_app.qt.language import tr
 from pos_app.qt.widgets import label, set_role
 from pos_app.qt.window_events import WindowWatch
+
+
+def role_words(role: Role) -> str:
+    """An account's role as shown: "cashier", "manager"."""
+    return tr("manager") if role is Role.MANAGER else tr("cashier") if role is Role.CASHIER else role.value
 
 
 class SignInPage(QWidget):
@@ -49,22 +55,22 @@ class SignInPage(QWidget):
         column = QVBoxLayout(card)
         column.setContentsMargins(28, 24, 28, 24)
         column.setSpacing(12)
-        self.heading = label("Sign in", "heading", name="sign-in-heading")
+        self.heading = label(tr("Sign in"), "heading", name="sign-in-heading")
         column.addWidget(self.heading)
         self.where = label(where, "muted", wrap=True, name="sign-in-where")
         column.addWidget(self.where)
-        column.addWidget(label("Who is at the till (↑/↓)", "subheading"))
+        column.addWidget(label(tr("Who is at the till (↑/↓)"), "subheading"))
         self.people = QListWidget()
         self.people.setObjectName("sign-in-people")
         self.people.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the PIN field keeps the focus; ↑/↓ choose
         column.addWidget(self.people, 1)
-        column.addWidget(label("PIN, then Enter", "subheading"))
+        column.addWidget(label(tr("PIN, then Enter"), "subheading"))
         self.pin = QLineEdit()
         self.pin.setObjectName("sign-in-pin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(8)
         self.pin.setValidator(QRegularExpressionValidator(r"\d{0,8}", self.pin))
-        self.pin.setAccessibleName("PIN")
+        self.pin.setAccessibleName(tr("PIN"))
         self.pin.returnPressed.connect(self._submit)
         self.pin.installEventFilter(self)
         column.addWidget(self.pin)
@@ -89,18 +95,18 @@ class SignInPage(QWidget):
                                                          a.name.casefold()))
         self.people.clear()
         for account in self._accounts:
-            item = QListWidgetItem(f"{account.name}  ·  {account.role.value}")
+            item = QListWidgetItem(f"{account.name}  ·  {role_words(account.role)}")
             item.setData(Qt.ItemDataRole.UserRole, account.id)
             self.people.addItem(item)
         if self._accounts:
             self.people.setCurrentRow(0)
         else:
-            self.say("No account at this register yet: create one with "
-                     "`pos-companion user add ID NAME --role manager`.", "danger")
+            self.say(tr("No account at this register yet: create one with "
+                        "`pos-companion user add ID NAME --role manager`."), "danger")
 
     def locked_by(self, name: str | None) -> None:
         """The heading: a fresh sign-in, or a register someone locked and may come back to."""
-        self.heading.setText(f"Locked  ·  {name}" if name else "Sign in")
+        self.heading.setText(tr("Locked  ·  %1").replace("%1", name) if name else tr("Sign in"))
 
     def start(self) -> None:
         self.pin.clear()
@@ -125,7 +131,7 @@ class SignInPage(QWidget):
                 self.people.setCurrentRow(row)
 
     def handle_scan(self, code: str) -> bool:
-        self.say("Sign in first: scans are taken once a cashier is at the till.", "danger")
+        self.say(tr("Sign in first: scans are taken once a cashier is at the till."), "danger")
         return True
 
     # -- keys ------------------------------------------------------------------------------------
@@ -135,9 +141,9 @@ class SignInPage(QWidget):
         if user_id is None:
             return
         if len(pin) < 4:
-            self.refuse("A PIN is 4 to 8 digits.")
+            self.refuse(tr("A PIN is 4 to 8 digits."))
             return
-        self.say("Checking…")
+        self.say(tr("Checking…"))
         self.sign_in_requested.emit(user_id, pin)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
@@ -189,4 +195,4 @@ class IdleWatch(QObject):
         self._timer.stop()
 
 
-__all__ = ["IdleWatch", "SignInPage"]
+__all__ = ["IdleWatch", "SignInPage", "role_words"]

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, QObject, Qt, Signal
 
+from pos_app.qt.language import tr
 from pos_app.qt.sale_ops import SaleOps
 from pos_app.services.till_checks import CheckPaid, CheckShown, TillChecks
 
-PAY_AT_THE_TILL = "The till takes payment for this check"
+PAY_AT_THE_TILL = QT_TR_NOOP("The till takes payment for this check")
 
 
 class TillMirror(QObject):
@@ -47,21 +48,22 @@ class TillMirror(QObject):
 
     def _show(self, event: CheckShown) -> None:
         self.window.adopt_sale(event.priced.draft, SaleOps.view_of(event.priced))
-        note = f"Till {event.till}: check {event.check_id}"
+        note = tr("Till %1: check %2").replace("%1", str(event.till)).replace("%2", str(event.check_id))
         self.window.show_message("  ·  ".join([note, *event.messages]))
 
     def _paid(self, event: CheckPaid) -> None:
         if self.window.draft.sale_id == event.sale_id:
             self.window.new_sale()
-        self.window.show_message(f"Till {event.till} paid check {event.check_id}: order {event.order_id}")
+        self.window.show_message(tr("Till %1 paid check %2: order %3").replace("%1", str(event.till)).replace(
+            "%2", str(event.check_id)).replace("%3", str(event.order_id)))
         self.window.refresh_status()  # the sale's entries wait to sync
 
     def _sale_changed(self, _view: object) -> None:
         if self.checks.changed_by_cashier(self.window.draft):
             self.window.pay_button.setEnabled(False)
-            self.window.pay_button.setToolTip(PAY_AT_THE_TILL)
+            self.window.pay_button.setToolTip(tr(PAY_AT_THE_TILL))
         else:
-            self.window.pay_button.setToolTip("Pay (F12)")
+            self.window.pay_button.setToolTip(tr("Pay") + " (F12)")
 
 
 __all__ = ["PAY_AT_THE_TILL", "TillMirror"]

@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
-from pos_app.app import AppSettings, build_register, demo_hint, prepare_demo
+from pos_app.app import AppSettings, build_register, demo_hint, demo_pins, prepare_demo
 from pos_app.demo import DEMO_DAY, generate_demo_store
 from pos_app.qt.scanner import ScanDetector, ScanRules
 from tests.gui.register_helpers import demo_clock
@@ -155,7 +155,7 @@ def open_register(qtbot, demo_db, demo_template, scan_detector, tmp_path, qapp):
     def open_one(*, cashier_id: str | None = "cashier", cashier_name: str | None = "Sam Cashier",
                  size: tuple[int, int] = (1440, 860), idle_lock_s: float | None = None, **changes):
         settings = AppSettings(database=demo_db, cashier_id=cashier_id, cashier_name=cashier_name,
-                               hint=demo_hint(demo_template[1]),
+                               hint=demo_hint(demo_template[1]), demo_pins=demo_pins(demo_template[1]),
                                printer={"kind": "file", "path": str(printer_file)},
                                store_address=("12 High Street", "Springfield"), **changes)
         window = build_register(settings, clock=demo_clock, scanner=scan_detector)

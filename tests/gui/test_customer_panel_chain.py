@@ -19,7 +19,7 @@ def shown(qtbot, **card: object) -> str:
 
 
 def test_a_kept_tier_says_until_when(qtbot):
-    assert shown(qtbot, tier="gold", tier_kept_until=date(2027, 3, 9)) == "Gold kept until Mar 09, 2027"
+    assert shown(qtbot, tier="gold", tier_kept_until=date(2027, 3, 9)) == "Gold kept until Mar 9, 2027"
     assert shown(qtbot, tier="silver", tier_kept_until=date(2027, 3, 9), next_tier="gold", to_next_tier=12600,
-                 currency="USD") == "Silver kept until Mar 09, 2027; $126.00 more spend this year for Gold"
+                 currency="USD") == "Silver kept until Mar 9, 2027; $126.00 more spend this year for Gold"
     assert shown(qtbot, tier="gold") == "Top tier"

@@ -231,7 +231,7 @@ def test_a_manager_pairs_the_register_and_it_starts_syncing(qtbot, open_register
 
 def test_the_programs_settings_show_money_as_money(qtbot, register):
     manager = manager_mode(qtbot, register)
-    manager.tabs.setCurrentWidget(manager.settings_form.parentWidget())
+    manager.tabs.setCurrentWidget(manager.settings_page)
     values = manager.settings_values
     qtbot.waitUntil(lambda: values["redeem_value"].text() != "", timeout=5000)
     assert values["redeem_value"].text() == "$0.01 a point"

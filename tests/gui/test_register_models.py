@@ -151,7 +151,7 @@ def test_the_sale_view_explains_a_capped_redemption():
 
 
 def test_words_for_money_reasons_and_limits():
-    assert money(1250) == "$12.50" and money(-30) == "-$0.30" and money(5, "JPY") == "5 JPY"
+    assert money(1250) == "$12.50" and money(-30) == "-$0.30" and money(5, "JPY") == "¥5"
     assert money(500_000) == "$5,000.00"
     assert reason_words("lost_to_better", "") == "A better offer applies"
     assert reason_words("min_subtotal", "needs 30.00 of eligible items") == "Needs 30.00 of eligible items"

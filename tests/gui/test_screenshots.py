@@ -1,10 +1,16 @@
-"""Screenshots of every state of the register, at 1024x768 and 1920x1080, from the real widgets on the demo store.
+"""Screenshots of every state of the register, at 1024x768 and 1920x1080, in English and in Russian.
 
-The pictures go to `test-artifacts/screenshots/<size>/` (or `$POS_SCREENSHOT_DIR`);
-the test prints the folder. With `POS_UPDATE_DOC_SCREENSHOTS=1` they are also
-copied, reduced to a 256-colour palette to stay small, into
-`docs/screenshots/<size>/`, which `docs/screenshots/README.md` shows. A dialog
-is pictured over the dimmed window, as the cashier sees it.
+From the real widgets on the demo store. The pictures go to
+`test-artifacts/screenshots/<size>/` (Russian: `ru/<size>/`, or under
+`$POS_SCREENSHOT_DIR`); the test prints the folder. With
+`POS_UPDATE_DOC_SCREENSHOTS=1` they are also copied, reduced to a 256-colour
+palette to stay small, into `docs/screenshots/<size>/` and
+`docs/screenshots/ru/<size>/`, which `docs/screenshots/README.md` shows. A
+dialog is pictured over the dimmed window, as the cashier sees it.
+
+In Russian, every state is also read word by word (`english_words`): a text
+of the window left in English (an untranslated or unmarked string) fails
+the test, naming the text and its words.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from PySide6.QtCore import Qt
 
 from pos_app.demo.barcodes import card_number
 from pos_app.qt.connection_status import ConnectionView
+from pos_app.qt.language import install_language, tr
+from tests.gui.english_words import demo_data_names, english_words, shown_texts
 from tests.gui.register_helpers import (
     DEMO_NOW,
     ZOE_CARD,
@@ -31,20 +39,37 @@ from tests.gui.register_helpers import (
 
 MONICA_CARD = card_number(5)  # "points redemption capped at half the order"
 SIZES = [(1024, 768), (1920, 1080)]
+LANGUAGES = ["en", "ru"]
+
+
+@pytest.fixture
+def language(request, qapp):
+    """The register's language for one test (English again after it)."""
+    install_language(request.param, qapp)
+    yield request.param
+    install_language("en", qapp)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_screenshots_of_every_state(qtbot, open_register, wedge, demo_store, capsys, size):
-    subfolder = f"{size[0]}x{size[1]}"
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+def test_screenshots_of_every_state(qtbot, language, open_register, wedge, demo_store, capsys, size):
+    subfolder = f"{size[0]}x{size[1]}" if language == "en" else f"{language}/{size[0]}x{size[1]}"
     folder = screenshot_folder() / subfolder
     folder.mkdir(parents=True, exist_ok=True)
     shots = []
+    left_in_english: dict[str, dict[str, set[str]]] = {}
 
     def shot(name: str, dialog=None) -> None:
         qtbot.wait(60)
         shots.append(save_screenshot(register, folder, name, dialog))
+        if language != "en":
+            found = english_words(shown_texts(register), data)
+            if found:
+                left_in_english[name] = found
 
     register = open_register(cashier_id=None, size=size)
+    note = "Broken eggs in the last order"  # what the manager types is the manager's, in any language
+    data = demo_data_names(register, demo_store) | {note}
     qtbot.waitUntil(lambda: register.sign_in.people.count() > 0, timeout=5000)
     assert register.sign_in.chosen() == "cashier"  # cashiers first, then managers
     shot("01-sign-in")
@@ -123,7 +148,8 @@ def test_screenshots_of_every_state(qtbot, open_register, wedge, demo_store, cap
     enroll.consent_terms.setChecked(True)
     enroll.consent_email.setChecked(True)
     enroll._submit()
-    qtbot.waitUntil(lambda: "phone" in enroll.message.text(), timeout=5000)  # refused: not a valid number
+    qtbot.waitUntil(lambda: enroll.message.property("role") == "danger", timeout=5000)  # not a valid number
+    assert enroll.phone.hasFocus()
     shot("10-enroll", enroll)
     enroll.reject()
 
@@ -131,9 +157,9 @@ def test_screenshots_of_every_state(qtbot, open_register, wedge, demo_store, cap
     qtbot.waitUntil(lambda: register.customer_panel.current is not None, timeout=5000)
     manager = manager_mode(qtbot, register)
     manager.adjust_points.setValue(250)
-    qtbot.keyClicks(manager.adjust_note, "Broken eggs in the last order")
+    qtbot.keyClicks(manager.adjust_note, note)
     manager.adjust_button.click()
-    qtbot.waitUntil(lambda: "Done" in manager.adjust_message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: manager.adjust_message.property("role") == "success", timeout=5000)
     shot("11-manager-adjust", manager)
 
     manager.tabs.setCurrentWidget(manager.transfer_tab)
@@ -157,12 +183,13 @@ def test_screenshots_of_every_state(qtbot, open_register, wedge, demo_store, cap
     qtbot.waitUntil(lambda: not manager.returns.receipt_dialog.preview.pixmap().isNull(), timeout=5000)
     shot("14-return-slip", manager.returns.receipt_dialog)
     manager.returns.receipt_dialog.accept()
-    qtbot.waitUntil(lambda: manager.returns.message.text().startswith("Refund"), timeout=5000)
+    qtbot.waitUntil(lambda: manager.returns.message.property("role") == "success", timeout=5000)
     shot("15-return", manager)
     manager.returns.found = None
     manager.returns.void_button.click()
     qtbot.waitUntil(lambda: manager.returns.confirm_dialog is not None
-                    and "Void order" in manager.returns.confirm_dialog.question.text(), timeout=5000)
+                    and manager.returns.confirm_dialog.objectName() == "void-confirm"
+                    and manager.returns.confirm_dialog.isVisible(), timeout=5000)
     shot("16-void-asks", manager.returns.confirm_dialog)
     manager.returns.confirm_dialog.reject()
 
@@ -171,6 +198,12 @@ def test_screenshots_of_every_state(qtbot, open_register, wedge, demo_store, cap
     manager.tabs.setCurrentWidget(manager.audit)
     qtbot.waitUntil(lambda: manager.audit_model.rowCount() >= 5, timeout=5000)
     shot("18-audit-log", manager)
+    manager.tabs.setCurrentWidget(manager.settings_page)
+    qtbot.waitUntil(lambda: bool(manager.settings_values["currency"].text()), timeout=5000)
+    shot("22-manager-settings", manager)
+    manager.tabs.setCurrentWidget(manager.report)
+    qtbot.waitUntil(lambda: manager.report.report is not None, timeout=30000)
+    shot("23-report", manager)
     manager.reject()
 
     register.set_connection_status(ConnectionView("offline", offline_since=DEMO_NOW - timedelta(minutes=12),
@@ -178,8 +211,8 @@ def test_screenshots_of_every_state(qtbot, open_register, wedge, demo_store, cap
     register.refresh_status()
     sell(qtbot, register, wedge, [coffee], card=None)
     wedge.scan(register, coffee.barcode)
-    qtbot.waitUntil(lambda: register.view.item_count == 1 and "waiting" in register.status_outbox.text(),
-                    timeout=5000)
+    qtbot.waitUntil(lambda: register.view.item_count == 1
+                    and register.status_outbox.text() != tr("Nothing waiting to sync"), timeout=5000)
     shot("19-offline-banner")
 
     press(register, Qt.Key.Key_F11)
@@ -189,6 +222,9 @@ def test_screenshots_of_every_state(qtbot, open_register, wedge, demo_store, cap
     for path in shots:
         with Image.open(path) as picture:
             assert picture.size == size  # the window at the size asked, dialogs over it
+    assert not left_in_english, "English left in the window: " + "; ".join(
+        f"{name}: " + ", ".join(f"{text!r} {sorted(words)}" for text, words in found.items())
+        for name, found in left_in_english.items())
     publish_screenshots(shots, subfolder)
     with capsys.disabled():
         print(f"\nscreenshots: {folder}")

@@ -32,6 +32,7 @@ def window_and_till(qtbot, demo_template, tmp_path, scan_detector):  # noqa: ANN
     window.show()
     qtbot.waitExposed(window)
     yield window, api.till(), api
+    window.new_sale()  # closing with a sale open only asks (and the window would stay, watching every window)
     window.close()
     api.stop()
 
