@@ -87,6 +87,8 @@ REFUSAL_WORDS = {
     "return_window_closed": QT_TR_NOOP("The return window has closed: a manager's PIN is needed."),
     "reversal_of_reversal": QT_TR_NOOP("A reversal cannot be reversed."),
     "reward_not_in_sale": QT_TR_NOOP("Add the item the reward gives to the sale, or cancel the claim."),
+    "sale_too_large": QT_TR_NOOP("This sale's total or points are beyond what a sale can be: check the quantities "
+                                 "and prices."),
     "reward_unavailable": QT_TR_NOOP("This reward is no longer available: cancel the claim."),
     "same_customer": QT_TR_NOOP("Points cannot be transferred to the same customer."),
     "too_many_codes": QT_TR_NOOP("Too many codes in one sale."),

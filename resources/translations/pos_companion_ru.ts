@@ -1402,6 +1402,10 @@
         <translation>Добавьте в продажу товар, который даёт приз, или отмените его.</translation>
     </message>
     <message>
+        <source>This sale&apos;s total or points are beyond what a sale can be: check the quantities and prices.</source>
+        <translation>Сумма или баллы этой продажи больше, чем бывает у продажи: проверьте количество и цены.</translation>
+    </message>
+    <message>
         <source>This reward is no longer available: cancel the claim.</source>
         <translation>Этот приз больше недоступен: отмените его.</translation>
     </message>
