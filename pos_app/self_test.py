@@ -12,7 +12,9 @@ failed. The steps, in order:
 4. that sale's receipt is laid out, rendered as an image with its Code128
    barcode, and as the bytes an ESC/POS printer would receive;
 5. Qt loads (offscreen): the widgets module, the shipped fonts, the theme;
-6. the till's POS API starts over that database on a free loopback port,
+6. every shipped translation loads and translates, with Qt's own catalogue,
+   and money reads in its locale (Babel's locale data is there);
+7. the till's POS API starts over that database on a free loopback port,
    serves its `/openapi.json`, refuses a call without a key (401), and stops.
 """
 
@@ -152,6 +154,13 @@ def check_qt(context: SelfTestContext) -> str:
     return describe_qt_offscreen()
 
 
+def check_translations(context: SelfTestContext) -> str:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from pos_app.qt.language import describe_translations
+
+    return describe_translations()
+
+
 def check_pos_api(context: SelfTestContext) -> str:
     from dataclasses import replace
 
@@ -184,6 +193,7 @@ BUILT_IN_STEPS: tuple[tuple[str, Step], ...] = (
     ("promotion engine", check_engine),
     ("receipt with barcode", check_receipt),
     ("Qt", check_qt),
+    ("translations", check_translations),
     ("POS API", check_pos_api),
 )
 

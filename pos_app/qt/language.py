@@ -110,8 +110,31 @@ def install_language(setting: str, app: QCoreApplication | None = None) -> Langu
     return language
 
 
+def describe_translations() -> str:
+    """Each shipped catalogue loads and translates, with Qt's own, and money reads in its locale (the
+    self-test's step: a bundle missing a catalogue or Babel's locale data fails here, not at a till)."""
+    parts = []
+    before = formats.current_locale()
+    try:
+        for code in sorted(set(LANGUAGES) - {SOURCE_LANGUAGE}):
+            ours = QTranslator()
+            if not ours.load(str(resource_file("translations", CATALOGUE.format(code)))):
+                raise RuntimeError(f"the {code} catalogue cannot be read")
+            if not ours.translate("", "Pay"):
+                raise RuntimeError(f"the {code} catalogue does not translate 'Pay'")
+            qt_own = QTranslator().load(f"qtbase_{code}",
+                                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+            formats.set_locale(DEFAULT_LOCALES[code])
+            parts.append(f"{code}: 'Pay' is {ours.translate('', 'Pay')!r}, {formats.money(123456, 'RUB')}"
+                         f"{'' if qt_own else ' (no Qt dialog catalogue)'}")
+    finally:
+        formats.set_locale(before)
+    return "; ".join(parts)
+
+
 def current_language() -> Language:
     return Language(formats.current_locale().split("_")[0], formats.current_locale())
 
 
-__all__ = ["LANGUAGES", "Language", "choose_language", "current_language", "install_language", "tr"]
+__all__ = ["LANGUAGES", "Language", "choose_language", "current_language", "describe_translations",
+           "install_language", "tr"]

@@ -28,9 +28,10 @@ def test_the_self_test_passes_in_an_empty_home_and_creates_the_database(tmp_path
     assert lines[2] == "ok    promotion engine: sample sale 58.30 -> 45.50 USD (COFFEE-2FOR25, SAVE5; 31 points earned)"
     assert lines[3].startswith("ok    receipt with barcode: ") and "Code128" in lines[3]
     assert lines[4].startswith("ok    Qt: PySide6 ")
-    assert lines[5].startswith("ok    POS API: served its contract (5 paths) on http://127.0.0.1:")
-    assert lines[5].endswith("refused a call without a key (401), stopped")
-    assert lines[-1] == "self-test: 6 passed, 0 failed, 0 skipped"
+    assert lines[5] == "ok    translations: ru: 'Pay' is 'Оплата', 1\xa0234,56\xa0₽"
+    assert lines[6].startswith("ok    POS API: served its contract (5 paths) on http://127.0.0.1:")
+    assert lines[6].endswith("refused a call without a key (401), stopped")
+    assert lines[-1] == "self-test: 7 passed, 0 failed, 0 skipped"
     assert "Traceback" not in done.stderr
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
 
@@ -43,4 +44,4 @@ def test_a_failing_step_fails_the_run_and_says_why(tmp_path, monkeypatch) -> Non
 
     assert code == 1
     assert "FAIL  broken part: ZeroDivisionError: division by zero" in lines
-    assert lines[-1] == "self-test: 6 passed, 1 failed, 0 skipped"
+    assert lines[-1] == "self-test: 7 passed, 1 failed, 0 skipped"
