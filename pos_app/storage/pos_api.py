@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from pos_app.storage.tables import PosKeyRow, PosTransactionRow
@@ -33,6 +33,9 @@ class StoredAnswer:
     answer: str
 
 
+_NAME_FOR_HASH = select(PosKeyRow.name).where(PosKeyRow.key_hash == bindparam("key_hash"))  # every call
+
+
 class PosKeyRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -48,7 +51,7 @@ class PosKeyRepository:
         return self._session.execute(delete(PosKeyRow).where(PosKeyRow.name == name)).rowcount > 0
 
     def name_for(self, key_hash: str) -> str | None:
-        return self._session.scalar(select(PosKeyRow.name).where(PosKeyRow.key_hash == key_hash))
+        return self._session.scalar(_NAME_FOR_HASH, {"key_hash": key_hash})
 
     def all(self) -> list[PosKey]:
         rows = self._session.scalars(select(PosKeyRow).order_by(PosKeyRow.name))
