@@ -95,6 +95,14 @@ _MEMBER_COLUMNS = (
 _MEMBER_BY_ID = select(*_MEMBER_COLUMNS).where(CustomerRow.id == bindparam("key"))
 _MEMBER_BY_CARD = select(*_MEMBER_COLUMNS).where(CustomerRow.card_number == bindparam("key"))
 
+# Every ledger entry of a member moves their pending points: built once (still an ORM UPDATE, so a member's
+# row loaded in the same session is kept in step).
+_ADD_PENDING = (
+    update(CustomerRow)
+    .where(CustomerRow.id == bindparam("customer_id"))
+    .values(pending_points=CustomerRow.pending_points + bindparam("delta"))
+)
+
 
 def _chain_figures(row: Any) -> ChainFigures:
     lots = tuple(ExpiringLot(date.fromisoformat(lot["on"]), int(lot["points"])) for lot in row.expiring or ())
@@ -274,11 +282,7 @@ class CustomerRepository:
         )
 
     def add_pending_points(self, customer_id: str, delta: int) -> None:
-        self._session.execute(
-            update(CustomerRow)
-            .where(CustomerRow.id == customer_id)
-            .values(pending_points=CustomerRow.pending_points + delta)
-        )
+        self._session.execute(_ADD_PENDING, {"customer_id": customer_id, "delta": delta})
 
     def confirm_points(self, customer_id: str, delta: int) -> None:
         """Move `delta` from pending to confirmed: the central service acknowledged those entries."""

@@ -114,11 +114,12 @@ _OPEN_LOTS = text(_LOTS_SQL.format(where="AND l.expires_on >= :today AND l.point
 _INSERT_ENTRY = insert(LedgerEntryRow.__table__)
 _INSERT_OUTBOX = insert(OutboxRow.__table__)
 _INSERT_LOT = insert(PointLotRow.__table__)
+_SEQUENCES = RegisterSequenceRow.__table__.c  # a plain UPDATE: no ORM object of the table is ever loaded
 _NEXT_SEQ = (
-    update(RegisterSequenceRow)
-    .where(RegisterSequenceRow.register_id == bindparam("b_register_id"))
-    .values(last_seq=RegisterSequenceRow.last_seq + 1)
-    .returning(RegisterSequenceRow.last_seq)
+    update(RegisterSequenceRow.__table__)
+    .where(_SEQUENCES.register_id == bindparam("b_register_id"))
+    .values(last_seq=_SEQUENCES.last_seq + 1)
+    .returning(_SEQUENCES.last_seq)
 )
 _EXPIRY_MONTHS = select(ProgramSettingsRow.expiry_months).where(ProgramSettingsRow.id == 1)
 _POINTS = select(CustomerRow.confirmed_points, CustomerRow.pending_points).where(

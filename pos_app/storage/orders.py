@@ -44,11 +44,12 @@ _SPEND_BETWEEN = select(func.coalesce(func.sum(OrderRow.total_minor - OrderRow.r
 _INSERT_ORDER = insert(OrderRow.__table__)
 _INSERT_LINES = insert(OrderLineRow.__table__)
 _ORDER_OF_SALE = select(OrderRow.id).where(OrderRow.sale_id == bindparam("sale_id"))
+_COUNTERS = OrderCounterRow.__table__.c  # a plain UPDATE: no ORM object of the table is ever loaded
 _NEXT_NUMBER = (
-    update(OrderCounterRow)
-    .where(OrderCounterRow.register_id == bindparam("b_register_id"))
-    .values(last_number=OrderCounterRow.last_number + 1)
-    .returning(OrderCounterRow.last_number)
+    update(OrderCounterRow.__table__)
+    .where(_COUNTERS.register_id == bindparam("b_register_id"))
+    .values(last_number=_COUNTERS.last_number + 1)
+    .returning(_COUNTERS.last_number)
 )
 
 
