@@ -93,7 +93,7 @@ class CatalogRepository:
             return {}
         # Plain rows, not ORM objects, and the few distinct category and tag lists decoded once: a till's
         # check looks up 50 SKUs at once, on every inquire.
-        rows = self._session.execute(_ITEMS_AMONG, {"skus": wanted}).tuples()
+        rows = self._session.execute(_ITEMS_AMONG, {"skus": wanted})
         return {
             sku: CatalogItem(sku, name, price, barcode, _names(categories), brand, _names(tags), no_discount,
                              no_points, min_price, weighted)
