@@ -228,7 +228,9 @@ class UnitOfWorkFactory:
         """A factory whose read-only units of work are one, open for the block: a series of lookups
         (a till's whole inquire) reads one snapshot in one transaction instead of opening one each.
 
-        Writing units of work are made as usual.
+        Within the snapshot a member's row, their balance and open lots and the pricing revision are read
+        once and remembered (nothing can change them under a read transaction); a commit, rollback or flush
+        of the shared unit of work forgets them. Writing units of work are made as usual.
         """
         shared = UnitOfWork(self._reading, self.register_id, self.store_id, self.register_name, shared=True)
         with shared:
