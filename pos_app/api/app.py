@@ -330,7 +330,7 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
             card = None
             if priced.customer is not None:
                 with reads(read_only=True) as uow:
-                    card = card_in(uow, priced.customer.id, now, priced.settings)
+                    card = card_in(uow, priced.customer.id, now, priced.settings, cache=ctx.cache)
                 card = None if isinstance(card, Refused) else card
         messages = [*built.messages, *priced_messages(priced)]
         online = ctx.connectivity().online

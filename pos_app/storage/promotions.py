@@ -49,6 +49,22 @@ _PERSONAL_IN_FORCE = (
     )
     .order_by(PromotionRow.priority, PromotionRow.id)
 )
+_PERSONAL_CANDIDATES = (
+    select(PromotionRow.id, func.json_extract(PromotionRow.body, "$.name"),
+           func.json_extract(PromotionRow.body, "$.audience"), PromotionRow.valid_from, PromotionRow.valid_to)
+    .where(PromotionRow.active, PERSONAL_AUDIENCE == "object",
+           ~exists().where(PromotionCodeRow.promotion_id == PromotionRow.id))
+    .order_by(PromotionRow.priority, PromotionRow.id)
+)
+
+
+def in_force_at(moment: datetime, candidates: list[tuple[str | None, str | None, dict[str, Any]]]
+                ) -> list[dict[str, Any]]:
+    """The candidates (`PromotionRepository.personal_candidates`) in force at `moment` (local time): the same
+    list `personal_in_force(moment)` reads."""
+    at = moment.replace(tzinfo=None).isoformat()
+    return [offer for starts, ends, offer in candidates
+            if (starts is None or starts <= at) and (ends is None or ends >= at)]
 
 
 class PromotionRepository:
@@ -123,6 +139,17 @@ class PromotionRepository:
         moment = now.replace(tzinfo=None).isoformat()
         rows = self._session.execute(_PERSONAL_IN_FORCE, {"moment": moment}).all()
         return [{"id": row[0], "name": row[1] or row[0], "audience": json.loads(row[2])} for row in rows]
+
+    def personal_candidates(self) -> list[tuple[str | None, str | None, dict[str, Any]]]:
+        """`(valid_from, valid_to, {"id", "name", "audience"})` of every active promotion with an audience and no
+        code, in `personal_in_force`'s order: what it answers at any moment, before the window is checked.
+
+        The windows are the stored local ISO texts, compared as SQLite compares them (as strings) by
+        `in_force_at`. Kept by the pricing cache per pricing revision, which every change to these rows bumps.
+        """
+        rows = self._session.execute(_PERSONAL_CANDIDATES).all()
+        return [(row[3], row[4], {"id": row[0], "name": row[1] or row[0], "audience": json.loads(row[2])})
+                for row in rows]
 
     def all_active(self) -> list[dict[str, Any]]:
         rows = self._session.scalars(
@@ -281,4 +308,4 @@ class PromotionRepository:
         return _to_code(row)
 
 
-__all__ = ["PromotionRepository"]
+__all__ = ["PromotionRepository", "in_force_at"]
