@@ -36,7 +36,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# As a script this folder comes first on sys.path and bench/sync.py would hide the `sync` package:
+# the package is imported first, then this folder goes last (for bench/store.py and bench/checkout.py).
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import sync  # noqa: E402, F401
+
+sys.path.append(str(_HERE))
 
 from store import card_number, generate  # noqa: E402  (bench/store.py)
 
@@ -44,14 +50,14 @@ from pos_app.domain.loyalty_settings import LoyaltySettings, TierRule  # noqa: E
 from pos_app.services.checkout import CompletedSale, checkout  # noqa: E402
 from pos_app.services.identification import Identified, identify_by_card  # noqa: E402
 from pos_app.services.pricing import PricedSale, PricingEngineCache, price_sale  # noqa: E402
-from pos_app.services.sale import (
+from pos_app.services.sale import (  # noqa: E402
     SaleDraft,
     add_item,
     apply_code,
     attach_customer,
     new_sale,
     request_redemption,
-)  # noqa: E402
+)
 from pos_app.storage.database import open_store  # noqa: E402
 from pos_app.storage.unit_of_work import UnitOfWorkFactory  # noqa: E402
 

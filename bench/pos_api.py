@@ -43,7 +43,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# As a script this folder comes first on sys.path and bench/sync.py would hide the `sync` package:
+# the package is imported first, then this folder goes last (for bench/store.py and bench/checkout.py).
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import sync  # noqa: E402, F401
+
+sys.path.append(str(_HERE))
 
 from checkout import percentile, prepare  # noqa: E402  (bench/checkout.py: the store with 1,000 promotions)
 from store import card_number, generate  # noqa: E402  (bench/store.py)
@@ -120,7 +126,8 @@ class Till:
 def report(label: str, wall: list[float], cpu: list[float], target: float | None = None) -> str:
     p99 = percentile(wall, 0.99)
     verdict = "" if target is None else f"  target p99 <= {target:g} ms: {'met' if p99 <= target else 'MISSED'}"
-    line = (f"{label:<48} n={len(wall):>5}  wall p50={statistics.median(wall):7.3f} p99={p99:7.3f} "
+    line = (f"{label:<48} n={len(wall):>5}  wall p50={statistics.median(wall):7.3f} "
+            f"p90={percentile(wall, 0.90):7.3f} p99={p99:7.3f} "
             f"max={max(wall):7.3f}  register cpu p50={statistics.median(cpu):6.3f} p99={percentile(cpu, 0.99):6.3f} ms"
             f"{verdict}")
     print(line, flush=True)
@@ -141,6 +148,8 @@ def main() -> None:
                         help="bench/store.py's file to copy (generated when absent)")
     parser.add_argument("--reuse", action="store_true", help="measure the file at --path as it is")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--dump", type=Path, default=None,
+                        help="write every timed call's wall and register CPU time (ms) to this JSON file")
     options = parser.parse_args()
     rng = random.Random(options.seed)
 
@@ -212,6 +221,9 @@ def main() -> None:
             inquire_cpu.append(till.server_cpu[-2])
             commit_cpu.append(till.server_cpu[-1])
             applied.append(len(answer["result"]["applied"]))
+    if options.dump:
+        options.dump.write_text(json.dumps({"inquire": inquire, "inquire_cpu": inquire_cpu, "commit": commit,
+                                            "commit_cpu": commit_cpu}))
     report(f"inquire: {LINES}-line check, member by card, max points", inquire, inquire_cpu, 10)
     report("commit: the same check after its inquire", commit, commit_cpu, 25)
     print(f"promotions applied per check: mean {statistics.mean(applied):.1f}, max {max(applied)}; "

@@ -196,8 +196,11 @@ def _replay(body: bytes) -> Callable[[], Any]:
 bearer = HTTPBearer(auto_error=False, description="a till's key, made with `pos-companion pos-key add NAME`")
 
 
-def till_of(request: Request, _key: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
-    """The calling till's name, set by `TillGate` (the dependency on `bearer` documents the scheme)."""
+async def till_of(request: Request, _key: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
+    """The calling till's name, set by `TillGate` (the dependency on `bearer` documents the scheme).
+
+    A coroutine, so FastAPI does not hand it to a worker thread and back for a dictionary lookup.
+    """
     return request.scope["state"]["till"]
 
 
@@ -314,7 +317,12 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
     @app.post("/v1/checks/inquire", response_model=InquireAnswer, tags=["checks"],
               summary="Price a check; nothing is written",
               responses={**_COMMON, **_BODY})
-    def inquire(till: Till, body: CheckIn) -> Response:
+    async def inquire(till: Till, body: CheckIn) -> Response:
+        # Served on the event loop, not a worker thread: an inquire only reads, and in WAL mode a reader
+        # never waits for a writer, so it holds the loop no longer than its own few milliseconds of CPU
+        # (which a thread would hold the interpreter for anyway) and spares two thread hand-overs, which
+        # on a busy machine each wait for the scheduler. Calls that write (and may wait for the write lock)
+        # stay on worker threads.
         with ctx.uow.reads() as reads:  # every lookup of the inquire in one read transaction
             request = check_request(till, body, currency(reads))
             if isinstance(request, Response):
@@ -329,7 +337,7 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
             card = None
             if priced.customer is not None:
                 with reads(read_only=True) as uow:
-                    card = card_in(uow, priced.customer.id, now, priced.settings)
+                    card = card_in(uow, priced.customer.id, now, priced.settings, cache=ctx.cache)
                 card = None if isinstance(card, Refused) else card
         messages = [*built.messages, *priced_messages(priced)]
         online = ctx.connectivity().online

@@ -36,7 +36,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -94,6 +94,8 @@ class CompletedSale:
     next_visit: NextVisitOffer | None = None  # the personal code this sale earned, printed on the receipt
     partner_codes: tuple[tuple[str, str], ...] = ()  # (reward name, partner code) handed out, printed too
     receipt: Receipt | None = None  # the slip, kept with the sale when checkout was given its header
+    # The result JSON as checkout wrote it with the order (read by the receipt and the till's answer; not changed).
+    result_document: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def order_number(self) -> str:
@@ -114,6 +116,8 @@ class CompletedSale:
 
     def result_json(self) -> dict[str, Any]:
         """The FORMAT.md section 7 result."""
+        if self.result_document is not None:
+            return dict(self.result_document)
         return result_to_json(self.priced.result)
 
     def promotions_json(self) -> list[dict[str, Any]]:
@@ -283,6 +287,7 @@ def checkout(
             )
             for position, (line, outcome) in enumerate(zip(draft.lines, result.lines, strict=True))
         )
+        document = result_to_json(result)
         record = SaleRecord(
             id=order_id,
             register_id=uow.register_id,
@@ -300,7 +305,7 @@ def checkout(
             points_redeemed=redeemed + claims,
             accrual_available_on=available_on,
             codes=tuple(draft.all_codes),
-            result_json=json.dumps(result_to_json(result), sort_keys=True, ensure_ascii=False),
+            result_json=json.dumps(document, sort_keys=True, ensure_ascii=False),
         )
         uow.orders.add(record, sale_id=draft.sale_id or None)
 
@@ -395,6 +400,7 @@ def checkout(
             accrual_available_on=available_on,
             next_visit=next_visit,
             partner_codes=tuple(partner_codes),
+            result_document=document,
         )
         if receipt is not None:
             slip = sale_receipt(completed, receipt, now)

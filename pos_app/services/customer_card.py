@@ -30,7 +30,7 @@ from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.promotion import Audience
 from pos_app.domain.tiers import next_tier
 from pos_app.services.outcome import Refused
-from pos_app.services.pricing import to_engine_customer
+from pos_app.services.pricing import PricingEngineCache, to_engine_customer
 from pos_app.services.tiers import rolling_year_start
 from pos_app.storage.unit_of_work import UnitOfWork
 
@@ -75,11 +75,13 @@ def customer_card(uow: UnitOfWork, customer_id: str, now: datetime) -> CustomerC
 
 
 def card_in(
-    uow: UnitOfWork, customer_id: str, now: datetime, settings: LoyaltySettings | None = None
+    uow: UnitOfWork, customer_id: str, now: datetime, settings: LoyaltySettings | None = None, *,
+    cache: PricingEngineCache | None = None,
 ) -> CustomerCard | Refused:
     """`customer_card` inside a unit of work the caller has entered (it sees the caller's own writes).
 
-    `settings`: the program's settings when the caller has them at hand (a priced sale's).
+    `settings`: the program's settings when the caller has them at hand (a priced sale's); `cache`: the
+    application's pricing cache, which keeps the promotions that may be personal offers per pricing revision.
     """
     today = now.date()
     balance = uow.ledger.balance(customer_id, today)
@@ -98,7 +100,8 @@ def card_in(
         lots = [(lot.expires_on, lot.remaining) for lot in uow.ledger.open_lots(customer_id, today)]
     customer = to_engine_customer(profile, balance.available)
     offers = _personal_codes(uow, customer_id)
-    offers += _audience_offers(uow.promotions.personal_in_force(now), customer, {o.name for o in offers})
+    in_force = cache.personal_offers(uow, now) if cache is not None else uow.promotions.personal_in_force(now)
+    offers += _audience_offers(in_force, customer, {o.name for o in offers})
     soon = [(on, points) for on, points in lots if (on - today).days <= EXPIRING_SOON_DAYS]
     upcoming = next_tier(settings.tiers, spend, profile.tier)
     return CustomerCard(

@@ -27,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from pos_app.domain.cart import CartLine
 from pos_app.domain.customer import Customer
@@ -40,6 +41,7 @@ from pos_app.domain.scenario_json import parse_promotion, parse_settings
 from pos_app.domain.settings import ProgramSettings
 from pos_app.services.outcome import Refused
 from pos_app.services.sale import SaleDraft
+from pos_app.storage.promotions import in_force_at
 from pos_app.storage.unit_of_work import UnitOfWork
 
 # A code no scanner or keyboard produces: keeps a code-gated promotion code-gated in the cached engine.
@@ -107,6 +109,7 @@ class PricingEngineCache:
         self._results: OrderedDict[tuple[object, ...], tuple[PromotionEngine, EvaluationResult]] = (
             OrderedDict()
         )
+        self._personal: tuple[int, list[tuple[str | None, str | None, dict[str, Any]]]] | None = None
         self.rebuilds = 0  # for tests and the benchmark
         self.reused = 0  # evaluations answered from the memo
 
@@ -151,6 +154,16 @@ class PricingEngineCache:
         index = PromotionIndex(promotions.values())
         boundaries = _boundaries(promotions.values(), day)
         return _Built((revision, day), settings, program, promotions, index, engine, boundaries)
+
+    def personal_offers(self, uow: UnitOfWork, now: datetime) -> list[dict[str, Any]]:
+        """`uow.promotions.personal_in_force(now)`, from the candidates kept per pricing revision (one indexed
+        read when nothing changed): a member's card lists them on every inquire of a till."""
+        revision = uow.promotions.pricing_revision()
+        kept = self._personal
+        if kept is None or kept[0] != revision:
+            kept = (revision, uow.promotions.personal_candidates())  # the same snapshot as the revision
+            self._personal = kept
+        return in_force_at(now, kept[1])
 
     def settings(self, uow: UnitOfWork, day: date) -> LoyaltySettings:
         """The program's settings as the engine of `day` was built with (one read when nothing changed)."""

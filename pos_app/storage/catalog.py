@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from functools import lru_cache
 
-from sqlalchemy import Text, func, select, type_coerce
+from sqlalchemy import Text, bindparam, func, select, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,7 @@ _ITEM_COLUMNS = (
     type_coerce(ProductRow.tags, Text).label("tags"), ProductRow.no_discount, ProductRow.no_points,
     ProductRow.min_unit_price_minor, ProductRow.weighted,
 )
+_ITEMS_AMONG = select(*_ITEM_COLUMNS).where(ProductRow.sku.in_(bindparam("skus", expanding=True)), ProductRow.active)
 
 
 @lru_cache(maxsize=4096)
@@ -92,22 +93,12 @@ class CatalogRepository:
             return {}
         # Plain rows, not ORM objects, and the few distinct category and tag lists decoded once: a till's
         # check looks up 50 SKUs at once, on every inquire.
-        rows = self._session.execute(select(*_ITEM_COLUMNS).where(ProductRow.sku.in_(wanted), ProductRow.active))
+        rows = self._session.execute(_ITEMS_AMONG, {"skus": wanted})
         return {
-            row.sku: CatalogItem(
-                sku=row.sku,
-                name=row.name,
-                unit_price_minor=row.unit_price_minor,
-                barcode=row.barcode,
-                categories=_names(row.categories),
-                brand=row.brand,
-                tags=_names(row.tags),
-                no_discount=row.no_discount,
-                no_points=row.no_points,
-                min_unit_price_minor=row.min_unit_price_minor,
-                weighted=row.weighted,
-            )
-            for row in rows
+            sku: CatalogItem(sku, name, price, barcode, _names(categories), brand, _names(tags), no_discount,
+                             no_points, min_price, weighted)
+            for sku, name, price, barcode, categories, brand, tags, no_discount, no_points, min_price, weighted
+            in rows
         }
 
     def upsert_many(self, items: Iterable[CatalogItem]) -> int:

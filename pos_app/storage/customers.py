@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -83,22 +84,62 @@ _CENTRAL_EXTRAS = ("consent_email", "consent_sms", "merged_into", "tier_spend_mi
                    "tier_kept_until", "expiring", "lots_at")
 
 
+# A member's whole row as plain columns (no ORM object), the chain's figures with it: the till's hot reads.
+_MEMBER_COLUMNS = (
+    CustomerRow.id, CustomerRow.name, CustomerRow.card_number, CustomerRow.phone, CustomerRow.email,
+    CustomerRow.birthday, CustomerRow.tier, CustomerRow.segments, CustomerRow.consent_email,
+    CustomerRow.consent_sms, CustomerRow.confirmed_points, CustomerRow.pending_points, CustomerRow.first_order,
+    CustomerRow.promo_uses, CustomerRow.merged_into, CustomerRow.tier_spend_minor, CustomerRow.tier_spend_until,
+    CustomerRow.tier_kept_until, CustomerRow.expiring, CustomerRow.lots_at,
+)
+_MEMBER_BY_ID = select(*_MEMBER_COLUMNS).where(CustomerRow.id == bindparam("key"))
+_MEMBER_BY_CARD = select(*_MEMBER_COLUMNS).where(CustomerRow.card_number == bindparam("key"))
+
+# Every ledger entry of a member moves their pending points: built once (still an ORM UPDATE, so a member's
+# row loaded in the same session is kept in step).
+_ADD_PENDING = (
+    update(CustomerRow)
+    .where(CustomerRow.id == bindparam("customer_id"))
+    .values(pending_points=CustomerRow.pending_points + bindparam("delta"))
+)
+
+
+def _chain_figures(row: Any) -> ChainFigures:
+    lots = tuple(ExpiringLot(date.fromisoformat(lot["on"]), int(lot["points"])) for lot in row.expiring or ())
+    return ChainFigures(row.tier_spend_minor, row.tier_spend_until, row.tier_kept_until, lots, row.lots_at)
+
+
 class CustomerRepository:
-    def __init__(self, session: Session) -> None:
+    """`snapshot`: a dict kept for the life of a read-only transaction (`UnitOfWorkFactory.reads()`), in
+    which a member read once is not read again (the transaction sees one snapshot); None elsewhere."""
+
+    def __init__(self, session: Session, snapshot: dict[object, Any] | None = None) -> None:
         self._session = session
+        self._snapshot = snapshot
 
     def get(self, customer_id: str) -> CustomerProfile | None:
-        row = self._row(customer_id)
-        return None if row is None else to_profile(row)
+        member = self._member(_MEMBER_BY_ID, customer_id)
+        return None if member is None else member[0]
+
+    def _member(self, statement: Any, key: str) -> tuple[CustomerProfile, ChainFigures] | None:
+        """The member whose id (or card) is `key`: profile and chain figures, from one plain-row read."""
+        memo_key = (statement is _MEMBER_BY_ID, key)
+        if self._snapshot is not None and memo_key in self._snapshot:
+            return self._snapshot[memo_key]
+        row = self._session.execute(statement, {"key": key}).one_or_none()
+        member = None if row is None else (to_profile(row), _chain_figures(row))
+        if self._snapshot is not None:
+            self._snapshot[memo_key] = member
+            if member is not None:
+                self._snapshot[(True, member[0].id)] = member
+        return member
 
     def _row(self, customer_id: str) -> CustomerRow | None:
         return self._session.scalars(select(CustomerRow).where(CustomerRow.id == customer_id)).one_or_none()
 
     def by_card(self, card_number: str) -> CustomerProfile | None:
-        row = self._session.scalars(
-            select(CustomerRow).where(CustomerRow.card_number == card_number)
-        ).one_or_none()
-        return None if row is None else to_profile(row)
+        member = self._member(_MEMBER_BY_CARD, card_number)
+        return None if member is None else member[0]
 
     def by_phone(self, e164: str, limit: int = 20) -> list[CustomerProfile]:
         rows = self._session.scalars(
@@ -229,14 +270,8 @@ class CustomerRepository:
 
     def chain_figures(self, customer_id: str) -> ChainFigures | None:
         """What the central service computed for the member over every store (None: unknown member)."""
-        row = self._session.execute(
-            select(CustomerRow.tier_spend_minor, CustomerRow.tier_spend_until, CustomerRow.tier_kept_until,
-                   CustomerRow.expiring, CustomerRow.lots_at).where(CustomerRow.id == customer_id)
-        ).one_or_none()
-        if row is None:
-            return None
-        lots = tuple(ExpiringLot(date.fromisoformat(lot["on"]), int(lot["points"])) for lot in row.expiring or ())
-        return ChainFigures(row.tier_spend_minor, row.tier_spend_until, row.tier_kept_until, lots, row.lots_at)
+        member = self._member(_MEMBER_BY_ID, customer_id)
+        return None if member is None else member[1]
 
     def set_tier(self, customer_id: str, tier: str | None) -> None:
         self._session.execute(update(CustomerRow).where(CustomerRow.id == customer_id).values(tier=tier))
@@ -247,11 +282,7 @@ class CustomerRepository:
         )
 
     def add_pending_points(self, customer_id: str, delta: int) -> None:
-        self._session.execute(
-            update(CustomerRow)
-            .where(CustomerRow.id == customer_id)
-            .values(pending_points=CustomerRow.pending_points + delta)
-        )
+        self._session.execute(_ADD_PENDING, {"customer_id": customer_id, "delta": delta})
 
     def confirm_points(self, customer_id: str, delta: int) -> None:
         """Move `delta` from pending to confirmed: the central service acknowledged those entries."""

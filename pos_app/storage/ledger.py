@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import uuid6
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from pos_app.domain.ledger import (
@@ -110,12 +110,29 @@ _ALL_LOTS = text(_LOTS_SQL.format(where=""))
 # Only what first-to-expire consumption may take: not expired, with points left.
 _OPEN_LOTS = text(_LOTS_SQL.format(where="AND l.expires_on >= :today AND l.points > COALESCE(u.used, 0)"))
 
+# The statements of every sale's entries, built once; inserts into the tables themselves (no ORM objects).
+_INSERT_ENTRY = insert(LedgerEntryRow.__table__)
+_INSERT_OUTBOX = insert(OutboxRow.__table__)
+_INSERT_LOT = insert(PointLotRow.__table__)
+_SEQUENCES = RegisterSequenceRow.__table__.c  # a plain UPDATE: no ORM object of the table is ever loaded
+_NEXT_SEQ = (
+    update(RegisterSequenceRow.__table__)
+    .where(_SEQUENCES.register_id == bindparam("b_register_id"))
+    .values(last_seq=_SEQUENCES.last_seq + 1)
+    .returning(_SEQUENCES.last_seq)
+)
+_EXPIRY_MONTHS = select(ProgramSettingsRow.expiry_months).where(ProgramSettingsRow.id == 1)
+_POINTS = select(CustomerRow.confirmed_points, CustomerRow.pending_points).where(
+    CustomerRow.id == bindparam("customer_id"))
+
 
 class LedgerRepository:
-    def __init__(self, session: Session, register_id: str, customers: CustomerRepository) -> None:
+    def __init__(self, session: Session, register_id: str, customers: CustomerRepository,
+                 snapshot: dict[object, Any] | None = None) -> None:
         self._session = session
         self.register_id = register_id
         self._customers = customers
+        self._snapshot = snapshot  # a read-only transaction's lookups (see `CustomerRepository`)
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -177,7 +194,8 @@ class LedgerRepository:
             note=note,
         )
         self._session.execute(
-            insert(LedgerEntryRow).values(
+            _INSERT_ENTRY,
+            dict(
                 id=entry.id,
                 register_id=entry.register_id,
                 seq=entry.seq,
@@ -195,7 +213,7 @@ class LedgerRepository:
                 note=note,
                 discount_minor=discount_minor,
                 order_total_minor=order_total_minor,
-            )
+            ),
         )
         if customer_id is not None and points != 0:
             if kind is EntryKind.REVERSAL:
@@ -211,23 +229,19 @@ class LedgerRepository:
                 self._consume(entry, consume_first_to_expire(self.open_lots(customer_id, today), -points, today))
             self._customers.add_pending_points(customer_id, points)
         self._session.execute(
-            insert(OutboxRow).values(
+            _INSERT_OUTBOX,
+            dict(
                 entry_id=entry.id,
                 register_id=entry.register_id,
                 seq=entry.seq,
                 payload=canonical_json(_wire(entry, discount_minor, order_total_minor)),
                 created_at=at,
-            )
+            ),
         )
         return entry
 
     def _next_seq(self) -> int:
-        seq = self._session.execute(
-            update(RegisterSequenceRow)
-            .where(RegisterSequenceRow.register_id == self.register_id)
-            .values(last_seq=RegisterSequenceRow.last_seq + 1)
-            .returning(RegisterSequenceRow.last_seq)
-        ).scalar_one_or_none()
+        seq = self._session.execute(_NEXT_SEQ, {"b_register_id": self.register_id}).scalar_one_or_none()
         if seq is None:
             self._session.execute(
                 insert(RegisterSequenceRow).values(register_id=self.register_id, last_seq=1)
@@ -236,7 +250,7 @@ class LedgerRepository:
         return seq
 
     def _expiry_months(self) -> int:
-        months = self._session.scalar(select(ProgramSettingsRow.expiry_months).where(ProgramSettingsRow.id == 1))
+        months = self._session.scalar(_EXPIRY_MONTHS)
         return 12 if months is None else months
 
     def default_expiry(self, at: datetime) -> date:
@@ -247,7 +261,7 @@ class LedgerRepository:
         if sum(lot.points for lot in lots) != entry.points:
             raise ValueError("the lots of an entry must add up to its points")
         self._session.execute(
-            insert(PointLotRow),
+            _INSERT_LOT,
             [
                 {
                     "entry_id": entry.id,
@@ -339,8 +353,14 @@ class LedgerRepository:
 
     def open_lots(self, customer_id: str, today: date) -> list[PointLot]:
         """The lots that still hold points and have not expired on `today`, first to expire first."""
+        key = ("open_lots", customer_id, today)
+        if self._snapshot is not None and key in self._snapshot:
+            return list(self._snapshot[key])
         params = {"customer_id": customer_id, "today": today.isoformat()}
-        return self._to_lots(self._session.execute(_OPEN_LOTS, params).all())
+        lots = self._to_lots(self._session.execute(_OPEN_LOTS, params).all())
+        if self._snapshot is not None:
+            self._snapshot[key] = tuple(lots)
+        return lots
 
     @staticmethod
     def _to_lots(rows: Sequence[Any]) -> list[PointLot]:
@@ -371,11 +391,11 @@ class LedgerRepository:
 
     def balance(self, customer_id: str, today: date) -> PointsBalance | None:
         """Confirmed + pending points, with the part held until the return window closes."""
-        row = self._session.execute(
-            select(CustomerRow.confirmed_points, CustomerRow.pending_points).where(
-                CustomerRow.id == customer_id
-            )
-        ).one_or_none()
+        if self._snapshot is not None:  # the member's row is read once per snapshot, with their points
+            member = self._customers.get(customer_id)
+            row = None if member is None else (member.confirmed_points, member.pending_points)
+        else:
+            row = self._session.execute(_POINTS, {"customer_id": customer_id}).one_or_none()
         if row is None:
             return None
         held = sum(lot.remaining for lot in self.open_lots(customer_id, today) if not lot.is_available(today))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from pos_app.storage.tables import PosKeyRow, PosTransactionRow
@@ -33,6 +33,14 @@ class StoredAnswer:
     answer: str
 
 
+# Every call reads its till's key, every commit its transaction's answer: built once, plain rows.
+_NAME_FOR_HASH = select(PosKeyRow.name).where(PosKeyRow.key_hash == bindparam("key_hash"))
+_ANSWER = select(PosTransactionRow.call, PosTransactionRow.request_hash, PosTransactionRow.status,
+                 PosTransactionRow.answer).where(PosTransactionRow.key_name == bindparam("key_name"),
+                                                 PosTransactionRow.transaction_id == bindparam("transaction_id"))
+_INSERT_ANSWER = insert(PosTransactionRow.__table__)
+
+
 class PosKeyRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -48,7 +56,7 @@ class PosKeyRepository:
         return self._session.execute(delete(PosKeyRow).where(PosKeyRow.name == name)).rowcount > 0
 
     def name_for(self, key_hash: str) -> str | None:
-        return self._session.scalar(select(PosKeyRow.name).where(PosKeyRow.key_hash == key_hash))
+        return self._session.scalar(_NAME_FOR_HASH, {"key_hash": key_hash})
 
     def all(self) -> list[PosKey]:
         rows = self._session.scalars(select(PosKeyRow).order_by(PosKeyRow.name))
@@ -60,12 +68,13 @@ class PosTransactionRepository:
         self._session = session
 
     def get(self, key_name: str, transaction_id: str) -> StoredAnswer | None:
-        row = self._session.get(PosTransactionRow, (key_name, transaction_id))
-        return None if row is None else StoredAnswer(row.call, row.request_hash, row.status, row.answer)
+        row = self._session.execute(_ANSWER, {"key_name": key_name, "transaction_id": transaction_id}).one_or_none()
+        return None if row is None else StoredAnswer(*row)
 
     def add(self, key_name: str, transaction_id: str, answer: StoredAnswer, at: datetime) -> None:
-        self._session.add(
-            PosTransactionRow(
+        self._session.execute(
+            _INSERT_ANSWER,
+            dict(
                 key_name=key_name,
                 transaction_id=transaction_id,
                 call=answer.call,
@@ -73,9 +82,8 @@ class PosTransactionRepository:
                 status=answer.status,
                 answer=answer.answer,
                 created_at=at,
-            )
+            ),
         )
-        self._session.flush()
 
 
 __all__ = ["PosKey", "PosKeyRepository", "PosTransactionRepository", "StoredAnswer"]

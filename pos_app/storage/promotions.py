@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
@@ -33,9 +33,44 @@ def _to_code(row: PromotionCodeRow) -> PromotionCode:
     return PromotionCode(row.code, row.promotion_id, row.customer_id, row.uses_left, row.display)
 
 
+# The statements a till's every call runs, built once (building one costs more than SQLite's answer).
+_PRICING_REVISION = select(StoreRevisionRow.value).where(StoreRevisionRow.name == "pricing")
+_CODES_AMONG = select(PromotionCodeRow).where(PromotionCodeRow.code.in_(bindparam("keys", expanding=True)))
+_CODES_OF_CUSTOMER = select(PromotionCodeRow).where(PromotionCodeRow.customer_id == bindparam("customer_id"))
+_PERSONAL_IN_FORCE = (
+    select(PromotionRow.id, func.json_extract(PromotionRow.body, "$.name"),
+           func.json_extract(PromotionRow.body, "$.audience"))
+    .where(
+        PromotionRow.active,
+        or_(PromotionRow.valid_from.is_(None), PromotionRow.valid_from <= bindparam("moment")),
+        or_(PromotionRow.valid_to.is_(None), PromotionRow.valid_to >= bindparam("moment")),
+        PERSONAL_AUDIENCE == "object",
+        ~exists().where(PromotionCodeRow.promotion_id == PromotionRow.id),
+    )
+    .order_by(PromotionRow.priority, PromotionRow.id)
+)
+_PERSONAL_CANDIDATES = (
+    select(PromotionRow.id, func.json_extract(PromotionRow.body, "$.name"),
+           func.json_extract(PromotionRow.body, "$.audience"), PromotionRow.valid_from, PromotionRow.valid_to)
+    .where(PromotionRow.active, PERSONAL_AUDIENCE == "object",
+           ~exists().where(PromotionCodeRow.promotion_id == PromotionRow.id))
+    .order_by(PromotionRow.priority, PromotionRow.id)
+)
+
+
+def in_force_at(moment: datetime, candidates: list[tuple[str | None, str | None, dict[str, Any]]]
+                ) -> list[dict[str, Any]]:
+    """The candidates (`PromotionRepository.personal_candidates`) in force at `moment` (local time): the same
+    list `personal_in_force(moment)` reads."""
+    at = moment.replace(tzinfo=None).isoformat()
+    return [offer for starts, ends, offer in candidates
+            if (starts is None or starts <= at) and (ends is None or ends >= at)]
+
+
 class PromotionRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, snapshot: dict[object, Any] | None = None) -> None:
         self._session = session
+        self._snapshot = snapshot  # a read-only transaction's lookups (see `CustomerRepository`)
 
     def upsert(self, promotion: dict[str, Any]) -> None:
         """Store one FORMAT.md promotion, replacing any earlier version and its codes."""
@@ -102,20 +137,19 @@ class PromotionRepository:
         without loading every promotion in force.
         """
         moment = now.replace(tzinfo=None).isoformat()
-        has_codes = exists().where(PromotionCodeRow.promotion_id == PromotionRow.id)
-        rows = self._session.execute(
-            select(PromotionRow.id, func.json_extract(PromotionRow.body, "$.name"),
-                   func.json_extract(PromotionRow.body, "$.audience"))
-            .where(
-                PromotionRow.active,
-                or_(PromotionRow.valid_from.is_(None), PromotionRow.valid_from <= moment),
-                or_(PromotionRow.valid_to.is_(None), PromotionRow.valid_to >= moment),
-                PERSONAL_AUDIENCE == "object",
-                ~has_codes,
-            )
-            .order_by(PromotionRow.priority, PromotionRow.id)
-        ).all()
+        rows = self._session.execute(_PERSONAL_IN_FORCE, {"moment": moment}).all()
         return [{"id": row[0], "name": row[1] or row[0], "audience": json.loads(row[2])} for row in rows]
+
+    def personal_candidates(self) -> list[tuple[str | None, str | None, dict[str, Any]]]:
+        """`(valid_from, valid_to, {"id", "name", "audience"})` of every active promotion with an audience and no
+        code, in `personal_in_force`'s order: what it answers at any moment, before the window is checked.
+
+        The windows are the stored local ISO texts, compared as SQLite compares them (as strings) by
+        `in_force_at`. Kept by the pricing cache per pricing revision, which every change to these rows bumps.
+        """
+        rows = self._session.execute(_PERSONAL_CANDIDATES).all()
+        return [(row[3], row[4], {"id": row[0], "name": row[1] or row[0], "audience": json.loads(row[2])})
+                for row in rows]
 
     def all_active(self) -> list[dict[str, Any]]:
         rows = self._session.scalars(
@@ -141,7 +175,12 @@ class PromotionRepository:
         Bumped by triggers (revision 0002) on promotions, settings and tiers, and
         when a promotion gains its first code or loses its last one.
         """
-        return self._session.scalar(select(StoreRevisionRow.value).where(StoreRevisionRow.name == "pricing")) or 0
+        if self._snapshot is not None and "pricing_revision" in self._snapshot:
+            return self._snapshot["pricing_revision"]
+        revision = self._session.scalar(_PRICING_REVISION) or 0
+        if self._snapshot is not None:
+            self._snapshot["pricing_revision"] = revision
+        return revision
 
     def pricing_rows(self, start: datetime, end: datetime) -> list[tuple[str, str, bool]]:
         """(id, body JSON without codes, has codes) of active promotions whose window meets [start, end].
@@ -168,7 +207,7 @@ class PromotionRepository:
         keys = sorted({normalise_code(t) for t in texts if t and t.strip()})
         if not keys:
             return []
-        rows = self._session.scalars(select(PromotionCodeRow).where(PromotionCodeRow.code.in_(keys)))
+        rows = self._session.scalars(_CODES_AMONG, {"keys": keys})
         return [_to_code(row) for row in rows]
 
     def release_code(self, text: str) -> bool:
@@ -226,9 +265,7 @@ class PromotionRepository:
         return None if row is None else _to_code(row)
 
     def codes_of_customer(self, customer_id: str) -> list[PromotionCode]:
-        rows = self._session.scalars(
-            select(PromotionCodeRow).where(PromotionCodeRow.customer_id == customer_id)
-        )
+        rows = self._session.scalars(_CODES_OF_CUSTOMER, {"customer_id": customer_id})
         return [_to_code(row) for row in rows]
 
     def use_code(self, text: str) -> bool:
@@ -271,4 +308,4 @@ class PromotionRepository:
         return _to_code(row)
 
 
-__all__ = ["PromotionRepository"]
+__all__ = ["PromotionRepository", "in_force_at"]

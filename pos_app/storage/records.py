@@ -62,6 +62,9 @@ def _summary(kind: str, data: Mapping[str, Any]) -> str:
     return kind
 
 
+_INSERT_RECORD = insert(RecordOutboxRow.__table__)  # one or more per sale: built once
+
+
 class RecordOutboxRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -69,7 +72,7 @@ class RecordOutboxRepository:
     def add(self, kind: str, data: Mapping[str, Any], at: datetime) -> str:
         """Write a record to publish; returns its id (the central service's idempotency key)."""
         record_id = str(uuid6.uuid7())
-        self._session.execute(insert(RecordOutboxRow).values(
+        self._session.execute(_INSERT_RECORD, dict(
             id=record_id, kind=kind, payload=canonical_json(dict(data)), created_at=at))
         return record_id
 

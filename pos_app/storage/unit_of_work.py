@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
@@ -86,6 +87,7 @@ class UnitOfWork:
         self._hold = False
         self._commit_requested = False
         self._shared = shared  # `UnitOfWorkFactory.reads()`: nested `with` blocks reuse the open one
+        self._snapshot: dict[object, Any] | None = None  # shared reads: lookups kept until the snapshot ends
         self._depth = 0
 
     def __enter__(self) -> UnitOfWork:
@@ -97,11 +99,14 @@ class UnitOfWork:
         self._depth = 1
         session = self._session = self._session_factory()
         self._committed = False
-        self.customers = CustomerRepository(session)
+        # Shared reads are one read-only snapshot: what was read once in it need not be read again.
+        snapshot: dict[object, Any] | None = {} if self._shared else None
+        self._snapshot = snapshot
+        self.customers = CustomerRepository(session, snapshot)
         self.catalog = CatalogRepository(session)
-        self.promotions = PromotionRepository(session)
+        self.promotions = PromotionRepository(session, snapshot)
         self.settings = SettingsRepository(session)
-        self.ledger = LedgerRepository(session, self.register_id, self.customers)
+        self.ledger = LedgerRepository(session, self.register_id, self.customers, snapshot)
         self.orders = OrderRepository(session)
         self.users = UserRepository(session)
         self.audit = AuditRepository(session)
@@ -137,8 +142,13 @@ class UnitOfWork:
         """What this register's order ids start with: its store and its own id (`S1-R1`), unique in the chain."""
         return f"{self.store_id}-{self.register_name}"
 
+    def _forget_snapshot(self) -> None:
+        if self._snapshot is not None:
+            self._snapshot.clear()  # the transaction ends (or writes): the next read sees a new snapshot
+
     def commit(self) -> None:
         assert self._session is not None, "commit() outside the with block"
+        self._forget_snapshot()
         if self._hold:
             self._session.flush()
             self._commit_requested = True
@@ -175,6 +185,7 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         assert self._session is not None
+        self._forget_snapshot()
         self._session.rollback()
 
     @contextmanager
@@ -187,6 +198,7 @@ class UnitOfWork:
     def flush(self) -> None:
         """Send pending ORM changes to the database (e.g. to read them back in the same transaction)."""
         assert self._session is not None
+        self._forget_snapshot()
         self._session.flush()
 
 
@@ -216,7 +228,9 @@ class UnitOfWorkFactory:
         """A factory whose read-only units of work are one, open for the block: a series of lookups
         (a till's whole inquire) reads one snapshot in one transaction instead of opening one each.
 
-        Writing units of work are made as usual.
+        Within the snapshot a member's row, their balance and open lots and the pricing revision are read
+        once and remembered (nothing can change them under a read transaction); a commit, rollback or flush
+        of the shared unit of work forgets them. Writing units of work are made as usual.
         """
         shared = UnitOfWork(self._reading, self.register_id, self.store_id, self.register_name, shared=True)
         with shared:

@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta
 
 from pos_app.domain.ledger import EntryKind
 from pos_app.domain.sale_record import SaleRecord
-from pos_app.services.customer_card import PersonalOffer, customer_by_id, customer_card
+from pos_app.services.customer_card import PersonalOffer, card_in, customer_by_id, customer_card
 from pos_app.services.outcome import Refused
+from pos_app.services.pricing import PricingEngineCache
 from pos_app.storage.ledger import NewLot, new_entry_id
 
 from .conftest import NOW
@@ -146,6 +147,37 @@ def test_a_customer_outside_every_audience_has_no_offers(uow, settings, add_cust
                      promotion("P-PUBLIC", "Everyone: 5% off"))
 
     assert card_of(uow, "C1").offers == ()
+
+
+def test_the_tills_card_lists_the_same_offers_from_the_pricing_cache_at_any_moment(uow, settings,
+                                                                                    add_customer) -> None:
+    add_customer("C1", "Ana Pérez", tier="gold")
+    store_promotions(
+        uow,
+        promotion("P-GOLD", "Gold members: 5% off", {"tiers": ["gold"]}),
+        promotion("P-NOV", "Gold, this November", {"tiers": ["gold"]},
+                  valid={"from": "2026-11-01", "to": "2026-11-23T14:00:00"}),
+        promotion("P-LATER", "Gold, from tonight", {"tiers": ["gold"]}, valid={"from": "2026-11-23T18:00:00"}),
+        promotion("P-CODED", "Gold with a code", {"tiers": ["gold"]},
+                  codes=[{"code": "GOLD-NOW", "customer": None, "uses_left": None}]),
+    )
+    cache = PricingEngineCache()
+
+    def both(now: datetime) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        with uow(read_only=True) as work:
+            kept = card_in(work, "C1", now, cache=cache)
+            read = card_in(work, "C1", now)
+        return tuple(o.promotion_id for o in kept.offers), tuple(o.promotion_id for o in read.offers)
+
+    morning, evening = NOW.replace(hour=9), NOW.replace(hour=19)
+    assert both(morning) == (("P-GOLD", "P-NOV"),) * 2
+    assert both(NOW) == (("P-GOLD",),) * 2  # P-NOV ended at 14:00, P-LATER starts at 18:00
+    assert both(evening) == (("P-GOLD", "P-LATER"),) * 2
+    store_promotions(uow, promotion("P-ANA", "Just for Ana", {"customers": ["C1"]}))  # a new revision
+    with uow() as work:
+        work.promotions.upsert(promotion("P-GOLD", "Gold members: 5% off", {"tiers": ["silver"]}))
+        work.commit()
+    assert both(evening) == (("P-ANA", "P-LATER"),) * 2
 
 
 # -- birthday badge ---------------------------------------------------------------------------------------------
