@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -42,6 +43,7 @@ from pos_app.domain.report.loyalty_report import PromotionFigures, RewardFigures
 from pos_app.domain.report.periods import day_bounds
 from sync.central.report.config import ReportConfig
 from sync.central.report.dialect import as_date, bulk_insert, day_of, is_postgres, json_field, prepare, total
+from sync.central.report.side import SideReads
 from sync.central.tables import (
     LedgerEntryRow,
     OfferAudienceRow,
@@ -132,18 +134,40 @@ class _Sql:
         return where
 
 
-def compute(session: Session, cfg: ReportConfig, scope: CellScope | None) -> Cells:
+@dataclass(frozen=True)
+class SourceReads:
+    """The reads of a computation that need no member's row, under way (see `read_sources`)."""
+
+    promotions: Future[list[tuple[tuple[date, str, str], PromotionFigures]]]
+    offer_orders: Future[list[tuple[Any, ...]]]
+    returned_lines: Future[dict[str, list[ReturnedLine]]]
+
+
+def read_sources(side: SideReads, cfg: ReportConfig, scope: CellScope | None) -> SourceReads:
+    """Start the reads that need no member (`report_members`, which a rebuild writes in its own
+    transaction) on `side`: the applied promotions, the offer audiences' orders, the returned lines."""
+    return SourceReads(side.submit(lambda s: _promotions(s, cfg, scope)),
+                       side.submit(lambda s: _offer_orders(s, cfg, scope)),
+                       side.submit(lambda s: _returned_lines(s, cfg, scope)))
+
+
+def compute(session: Session, cfg: ReportConfig, scope: CellScope | None, sources: SourceReads | None = None
+            ) -> Cells:
+    """The cells of `scope` (None: every cell); `sources` are its reads already started elsewhere."""
+    if sources is None:
+        sources = read_sources(SideReads(session, parallel=False), cfg, scope)
     sql = _Sql(session, cfg, scope)
     cells = Cells()
     orders_from = ORDERS.outerjoin(M, M.c.customer_id == ORDERS.c.customer_id)
     day, aud = sql.order_day.label("day"), sql.audience(ORDERS.c.customer_id, sql.order_day, ORDERS.c.store_id).label("aud")
 
-    # Orders nothing was returned of: summed by what the rules look at, with the participants who bought.
+    # Orders nothing was returned of: summed by what the rules look at, with the participants who bought
+    # (each ordinal as often as they bought: the bitmap keeps one, and the database need not sort them).
     is_participant = aud == Audience.PARTICIPANT.value
     if is_postgres(session):
-        who = sa.func.array_agg(sa.distinct(M.c.ordinal)).filter(is_participant)
+        who = sa.func.array_agg(M.c.ordinal).filter(is_participant)
     else:
-        who = sa.func.group_concat(sa.distinct(M.c.ordinal)).filter(is_participant)
+        who = sa.func.group_concat(M.c.ordinal).filter(is_participant)
     for row in session.execute(
             sa.select(day, ORDERS.c.store_id, aud, ORDERS.c.status, sa.func.count(), total(session, ORDERS.c.total_minor),
                       total(session, ORDERS.c.refunded_minor), total(session, ORDERS.c.discount_minor),
@@ -162,37 +186,47 @@ def compute(session: Session, cfg: ReportConfig, scope: CellScope | None) -> Cel
         sa.select(ORDERS.c.id, day, ORDERS.c.store_id, aud, M.c.ordinal, ORDERS.c.status, ORDERS.c.total_minor, ORDERS.c.refunded_minor,
                   ORDERS.c.discount_minor, ORDERS.c.points_value_minor, ORDERS.c.applied, ORDERS.c.customer_id, ORDERS.c.created_at)
         .select_from(orders_from).where(*sql.orders_where(returned=True))).all()
-    lines: dict[str, list[ReturnedLine]] = defaultdict(list)
-    if returned:
-        line_query = (sa.select(LINES.c.order_id, LINES.c.qty, LINES.c.qty_returned, LINES.c.discount_minor,
-                                LINES.c.points_value_minor, LINES.c.allocations)
-                      .select_from(LINES.join(ORDERS, ORDERS.c.id == LINES.c.order_id))
-                      .where(*sql.orders_where(returned=True)))
-        for row in session.execute(line_query):
-            lines[row[0]].append(ReturnedLine(row[1], row[2], int(row[3]), int(row[4]),
-                                              {k: int(v) for k, v in json.loads(row[5] or "{}").items()}))
+    points = _points(session, sql)
+    lines = sources.returned_lines.result()
     returned_figures: dict[str, tuple[date, str, OrderFigures]] = {}
     for row in returned:
         order_day = as_date(row[1])
-        figures = order_figures(row[5], row[6], row[7], row[8], row[9], returned_lines=lines[row[0]])
+        figures = order_figures(row[5], row[6], row[7], row[8], row[9], returned_lines=lines.get(row[0], ()))
         returned_figures[row[0]] = (order_day, row[2], figures)
         if not figures.is_zero:
             _add(cells.orders, (order_day, row[2], row[3]), figures)
         if figures.orders and row[3] == Audience.PARTICIPANT.value:
             cells.buyers[(order_day, row[2])].add(int(row[4]))
         applied = [(a["id"], int(a["amount_minor"])) for a in json.loads(row[10] or "[]")]
-        for pid, cost in promotion_costs(row[5], applied, lines[row[0]]).items():
+        for pid, cost in promotion_costs(row[5], applied, lines.get(row[0], ())).items():
             _add(cells.promotions, (order_day, row[2], pid),
                  PromotionFigures(figures.orders, cost, figures.revenue_minor))
-
-    _promotions(session, sql, cells)
-    _points(session, sql, cells)
-    _offer_orders(session, sql, cells, returned, returned_figures)
+    for key, figures in sources.promotions.result():
+        _add(cells.promotions, key, figures)
+    cells.points, cells.rewards = points
+    cells.offer_orders = sources.offer_orders.result()
+    _returned_offer_orders(session, cells, returned, returned_figures)
     return cells
 
 
-def _promotions(session: Session, sql: _Sql, cells: Cells) -> None:
+def _returned_lines(session: Session, cfg: ReportConfig, scope: CellScope | None) -> dict[str, list[ReturnedLine]]:
+    """The lines of the orders something was returned of, by order."""
+    sql = _Sql(session, cfg, scope)
+    lines: dict[str, list[ReturnedLine]] = defaultdict(list)
+    line_query = (sa.select(LINES.c.order_id, LINES.c.qty, LINES.c.qty_returned, LINES.c.discount_minor,
+                            LINES.c.points_value_minor, LINES.c.allocations)
+                  .select_from(LINES.join(ORDERS, ORDERS.c.id == LINES.c.order_id))
+                  .where(*sql.orders_where(returned=True)))
+    for row in session.execute(line_query):
+        lines[row[0]].append(ReturnedLine(row[1], row[2], int(row[3]), int(row[4]),
+                                          {k: int(v) for k, v in json.loads(row[5] or "{}").items()}))
+    return lines
+
+
+def _promotions(session: Session, cfg: ReportConfig, scope: CellScope | None
+                ) -> list[tuple[tuple[date, str, str], PromotionFigures]]:
     """Each promotion's orders and cost, from the orders' applied promotions (nothing returned of them)."""
+    sql = _Sql(session, cfg, scope)
     where = sa.and_(*sql.orders_where(returned=False), ORDERS.c.applied != "[]")
     if is_postgres(session):
         element = sa.func.json_array_elements(sa.cast(ORDERS.c.applied, sa.JSON)).table_valued("value").lateral("a")
@@ -205,17 +239,20 @@ def _promotions(session: Session, sql: _Sql, cells: Cells) -> None:
         amount = sa.func.json_extract(element.c.value, "$.amount_minor")
         source = ORDERS.join(element, sa.true())
     day = sql.order_day
+    out = []
     for row in session.execute(
             sa.select(day, ORDERS.c.store_id, pid, ORDERS.c.status, sa.func.count(), sa.func.sum(amount),
                       total(session, ORDERS.c.total_minor), total(session, ORDERS.c.refunded_minor))
             .select_from(source).where(where).group_by(day, ORDERS.c.store_id, pid, ORDERS.c.status)):
         figures = order_figures(row[3], int(row[6]), int(row[7]), 0, 0, orders=int(row[4]))
         for promotion_id, cost in promotion_costs(row[3], [(row[2], int(row[5]))]).items():
-            _add(cells.promotions, (as_date(row[0]), row[1], promotion_id),
-                 PromotionFigures(figures.orders, cost, figures.revenue_minor))
+            out.append(((as_date(row[0]), row[1], promotion_id),
+                        PromotionFigures(figures.orders, cost, figures.revenue_minor)))
+    return out
 
 
-def _points(session: Session, sql: _Sql, cells: Cells) -> None:
+def _points(session: Session, sql: _Sql) -> tuple[dict[tuple[date, str, str], PointsFigures],
+                                                   dict[tuple[date, str, str], RewardFigures]]:
     day = sql.entry_day
     aud = sql.audience(L.c.customer_id, day, R.c.store_id)
     reason = sa.case((L.c.kind.in_(("adjustment", "redemption")), json_field(session, L.c.details, "reason")),
@@ -224,29 +261,38 @@ def _points(session: Session, sql: _Sql, cells: Cells) -> None:
     query = (sa.select(day, R.c.store_id, aud, L.c.kind, positive, reason, sa.func.count(), total(session, L.c.points))
              .select_from(L.join(R, R.c.id == L.c.register_id).outerjoin(M, M.c.customer_id == L.c.customer_id))
              .where(*sql.entries_where()).group_by(day, R.c.store_id, aud, L.c.kind, positive, reason))
+    points: dict[tuple[date, str, str], PointsFigures] = {}
+    rewards: dict[tuple[date, str, str], RewardFigures] = {}
     for row in session.execute(query).all():
         key = (as_date(row[0]), row[1], row[2])
         figures = points_figures(row[3], int(row[7]), row[5])
         if not figures.is_zero:
-            _add(cells.points, key, figures)
+            _add(points, key, figures)
         reward = reward_of(row[3], row[5])
         if reward is not None and row[2] == Audience.PARTICIPANT.value:
-            _add(cells.rewards, (key[0], key[1], reward), RewardFigures(int(row[6]), -int(row[7])))
+            _add(rewards, (key[0], key[1], reward), RewardFigures(int(row[6]), -int(row[7])))
+    return points, rewards
 
 
-def _offer_orders(session: Session, sql: _Sql, cells: Cells, returned: list[Any],
-                  returned_figures: dict[str, tuple[date, str, OrderFigures]]) -> None:
-    """Counted orders of offer audiences' members, placed after each member was assigned."""
+def _offer_orders(session: Session, cfg: ReportConfig, scope: CellScope | None) -> list[tuple[Any, ...]]:
+    """Counted orders of offer audiences' members, placed after each member was assigned (nothing returned)."""
+    sql = _Sql(session, cfg, scope)
     day = sql.order_day
     query = (sa.select(A.c.promotion_id, ORDERS.c.id, ORDERS.c.customer_id, A.c.group, day, ORDERS.c.store_id, ORDERS.c.status,
                        ORDERS.c.total_minor, ORDERS.c.refunded_minor)
              .select_from(ORDERS.join(A, sa.and_(A.c.customer_id == ORDERS.c.customer_id, ORDERS.c.created_at >= A.c.assigned_at)))
              .where(*sql.orders_where(returned=False)))
+    out = []
     for row in session.execute(query):
         figures = order_figures(row[6], int(row[7]), int(row[8]), 0, 0)
         if figures.orders:
-            cells.offer_orders.append((row[0], row[1], row[2], row[3], as_date(row[4]), row[5],
-                                       figures.revenue_minor))
+            out.append((row[0], row[1], row[2], row[3], as_date(row[4]), row[5], figures.revenue_minor))
+    return out
+
+
+def _returned_offer_orders(session: Session, cells: Cells, returned: list[Any],
+                           returned_figures: dict[str, tuple[date, str, OrderFigures]]) -> None:
+    """The orders with returns of offer audiences' members, placed after each member was assigned."""
     members = {row[11] for row in returned if row[11] is not None}
     if not members:
         return
@@ -325,4 +371,4 @@ def _serialize(bitmap: BitMap) -> bytes:
     return bitmap.serialize()
 
 
-__all__ = ["CHAIN", "CellScope", "Cells", "compute", "refresh_chain_buyers", "replace"]
+__all__ = ["CHAIN", "CellScope", "Cells", "SourceReads", "compute", "read_sources", "refresh_chain_buyers", "replace"]

@@ -32,6 +32,7 @@ from sync.central.report import cells as report_cells
 from sync.central.report import participants
 from sync.central.report.config import ReportConfig, load_config
 from sync.central.report.dialect import analyze, as_date, lock, tune
+from sync.central.report.side import SideReads
 from sync.central.tables import (
     ChangeRow,
     LedgerEntryRow,
@@ -89,8 +90,12 @@ def rebuild(session: Session, now: datetime | None = None) -> RefreshResult:
     today = cfg.today(now or utcnow())
     head = feed.head_seq(session)
     session.execute(_DIRTY.delete())
-    members = participants.rebuild_members(session, cfg, today)
-    computed = report_cells.compute(session, cfg, None)
+    with SideReads(session) as side:
+        # The reads that need no member's row run on a second connection while this one writes the
+        # members and scans the orders and entries against them.
+        sources = report_cells.read_sources(side, cfg, None)
+        members = participants.rebuild_members(session, cfg, today)
+        computed = report_cells.compute(session, cfg, None, sources)
     report_cells.replace(session, computed, None)
     analyze(session, REPORT_TABLES)
     _save(session, **{FINGERPRINT: cfg.fingerprint, FEED_SEQ: head, POINTS_DAY: today.isoformat()})
