@@ -12,7 +12,9 @@ its own share of the line's discount.
 
 Participants who bought are kept per (day, store) as roaring bitmaps of
 member ordinals (`pyroaring`), and per day for the chain (`*`, their union),
-so a distinct count over any range is a union of bitmaps, not a scan.
+so a distinct count over any range is a union of bitmaps, not a scan. A
+store's cell also keeps those of its buyers whose home store it is (not
+merged away): its purchase rate's numerator, without reading its members.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class Cells:
     rewards: dict[tuple[date, str, str], RewardFigures] = field(default_factory=dict)
     promotions: dict[tuple[date, str, str], PromotionFigures] = field(default_factory=dict)
     buyers: dict[tuple[date, str], BitMap] = field(default_factory=lambda: defaultdict(BitMap))
+    home_buyers: dict[tuple[date, str], BitMap] = field(default_factory=lambda: defaultdict(BitMap))
     offer_orders: list[tuple[Any, ...]] = field(default_factory=list)
 
 
@@ -164,27 +167,28 @@ def compute(session: Session, cfg: ReportConfig, scope: CellScope | None, source
     # Orders nothing was returned of: summed by what the rules look at, with the participants who bought
     # (each ordinal as often as they bought: the bitmap keeps one, and the database need not sort them).
     is_participant = aud == Audience.PARTICIPANT.value
-    if is_postgres(session):
-        who = sa.func.array_agg(M.c.ordinal).filter(is_participant)
-    else:
-        who = sa.func.group_concat(M.c.ordinal).filter(is_participant)
+    at_home = sa.and_(is_participant, M.c.home_store == ORDERS.c.store_id, M.c.merged.is_(False))
+    collect = sa.func.array_agg if is_postgres(session) else sa.func.group_concat
+    who, home = collect(M.c.ordinal).filter(is_participant), collect(M.c.ordinal).filter(at_home)
     for row in session.execute(
             sa.select(day, ORDERS.c.store_id, aud, ORDERS.c.status, sa.func.count(), total(session, ORDERS.c.total_minor),
                       total(session, ORDERS.c.refunded_minor), total(session, ORDERS.c.discount_minor),
-                      total(session, ORDERS.c.points_value_minor), who)
+                      total(session, ORDERS.c.points_value_minor), who, home)
             .select_from(orders_from).where(*sql.orders_where(returned=False))
             .group_by(day, ORDERS.c.store_id, aud, ORDERS.c.status)).all():
         figures = order_figures(row[3], int(row[5]), int(row[6]), int(row[7]), int(row[8]), orders=int(row[4]))
         if not figures.is_zero:
             _add(cells.orders, (as_date(row[0]), row[1], row[2]), figures)
         if row[9] and figures.orders:
-            ordinals = row[9] if isinstance(row[9], list) else [int(x) for x in str(row[9]).split(",")]
-            cells.buyers[(as_date(row[0]), row[1])].update(ordinals)
+            cells.buyers[(as_date(row[0]), row[1])].update(_ordinals(row[9]))
+            if row[10]:
+                cells.home_buyers[(as_date(row[0]), row[1])].update(_ordinals(row[10]))
 
     # Orders with returns: one by one, with their lines.
     returned = session.execute(
         sa.select(ORDERS.c.id, day, ORDERS.c.store_id, aud, M.c.ordinal, ORDERS.c.status, ORDERS.c.total_minor, ORDERS.c.refunded_minor,
-                  ORDERS.c.discount_minor, ORDERS.c.points_value_minor, ORDERS.c.applied, ORDERS.c.customer_id, ORDERS.c.created_at)
+                  ORDERS.c.discount_minor, ORDERS.c.points_value_minor, ORDERS.c.applied, ORDERS.c.customer_id, ORDERS.c.created_at,
+                  M.c.home_store, M.c.merged)
         .select_from(orders_from).where(*sql.orders_where(returned=True))).all()
     points = _points(session, sql)
     lines = sources.returned_lines.result()
@@ -197,6 +201,8 @@ def compute(session: Session, cfg: ReportConfig, scope: CellScope | None, source
             _add(cells.orders, (order_day, row[2], row[3]), figures)
         if figures.orders and row[3] == Audience.PARTICIPANT.value:
             cells.buyers[(order_day, row[2])].add(int(row[4]))
+            if row[13] == row[2] and not row[14]:
+                cells.home_buyers[(order_day, row[2])].add(int(row[4]))
         applied = [(a["id"], int(a["amount_minor"])) for a in json.loads(row[10] or "[]")]
         for pid, cost in promotion_costs(row[5], applied, lines.get(row[0], ())).items():
             _add(cells.promotions, (order_day, row[2], pid),
@@ -207,6 +213,11 @@ def compute(session: Session, cfg: ReportConfig, scope: CellScope | None, source
     cells.offer_orders = sources.offer_orders.result()
     _returned_offer_orders(session, cells, returned, returned_figures)
     return cells
+
+
+def _ordinals(collected: Any) -> list[int]:
+    """An aggregate of ordinals: an array (PostgreSQL) or comma-separated text (SQLite)."""
+    return collected if isinstance(collected, list) else [int(x) for x in str(collected).split(",")]
 
 
 def _returned_lines(session: Session, cfg: ReportConfig, scope: CellScope | None) -> dict[str, list[ReturnedLine]]:
@@ -343,8 +354,9 @@ def replace(session: Session, cells: Cells, scope: CellScope | None) -> None:
                 ((*k, f.orders, f.cost_minor, f.revenue_minor) for k, f in cells.promotions.items()))
     bulk_insert(session, OFFER_ORDERS, ["promotion_id", "order_id", "customer_id", "group", "day", "store_id",
                                         "revenue_minor"], cells.offer_orders)
-    bulk_insert(session, BUYER_CELLS, ["day", "scope", "buyers", "bitmap"],
-                ((d, s, len(bm), _serialize(bm)) for (d, s), bm in cells.buyers.items() if bm))
+    bulk_insert(session, BUYER_CELLS, ["day", "scope", "buyers", "bitmap", "home_bitmap"],
+                ((d, s, len(bm), _serialize(bm), _serialize(cells.home_buyers.get((d, s), BitMap())))
+                 for (d, s), bm in cells.buyers.items() if bm))
     if scope is None:
         chain: dict[date, BitMap] = defaultdict(BitMap)
         for (d, _store), bm in cells.buyers.items():

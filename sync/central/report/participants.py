@@ -72,7 +72,8 @@ class MemberRow(NamedTuple):
 
     @property
     def span(self) -> tuple[Any, ...]:
-        return (self.brand_mask, self.merged, self.since_day, self.until_day)
+        """What the cells and scoped copies keep of a member: a change means counting them again."""
+        return (self.brand_mask, self.merged, self.since_day, self.until_day, self.home_store)
 
 
 COLUMNS = list(MemberRow._fields)
