@@ -476,7 +476,6 @@ class ReportMemberRow(Base):
     """
 
     __tablename__ = "report_members"
-    __table_args__ = (Index("ix_report_members_home_store", "home_store"),)
 
     ordinal: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     customer_id: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,6 +1,7 @@
 """loyalty report at chain scale: home buyers' bitmaps, offer audiences and tier moves with their member's scope
 
-`report_buyer_cells.home_bitmap` keeps, for a store's day, the buyers whose
+`report_members` loses its index on the home store (nothing reads by it
+now). `report_buyer_cells.home_bitmap` keeps, for a store's day, the buyers whose
 home store it is; `report_audience_members` and `report_tier_moves` copy the
 offer audiences and the tier history with each member's home store and
 brands, so a brand's or a store's report reads them without joining a
@@ -24,6 +25,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Nothing looks members up by home store any more; the index only slowed the rebuild's insert.
+    with op.batch_alter_table("report_members", schema=None) as batch_op:
+        batch_op.drop_index("ix_report_members_home_store")
     with op.batch_alter_table("report_buyer_cells", schema=None) as batch_op:
         batch_op.add_column(sa.Column("home_bitmap", sa.LargeBinary(), nullable=True))
     op.create_table(
@@ -65,3 +69,5 @@ def downgrade() -> None:
     op.drop_table("report_audience_members")
     with op.batch_alter_table("report_buyer_cells", schema=None) as batch_op:
         batch_op.drop_column("home_bitmap")
+    with op.batch_alter_table("report_members", schema=None) as batch_op:
+        batch_op.create_index("ix_report_members_home_store", ["home_store"], unique=False)
