@@ -139,8 +139,9 @@ class _Sql:
 
 @dataclass(frozen=True)
 class SourceReads:
-    """The reads of a computation that need no member's row, under way (see `read_sources`)."""
+    """The reads of a computation that need no member's row, under way (see `read_sources`), and where."""
 
+    side: SideReads
     promotions: Future[list[tuple[tuple[date, str, str], PromotionFigures]]]
     offer_orders: Future[list[tuple[Any, ...]]]
     returned_lines: Future[dict[str, list[ReturnedLine]]]
@@ -149,7 +150,7 @@ class SourceReads:
 def read_sources(side: SideReads, cfg: ReportConfig, scope: CellScope | None) -> SourceReads:
     """Start the reads that need no member (`report_members`, which a rebuild writes in its own
     transaction) on `side`: the applied promotions, the offer audiences' orders, the returned lines."""
-    return SourceReads(side.submit(lambda s: _promotions(s, cfg, scope)),
+    return SourceReads(side, side.submit(lambda s: _promotions(s, cfg, scope)),
                        side.submit(lambda s: _offer_orders(s, cfg, scope)),
                        side.submit(lambda s: _returned_lines(s, cfg, scope)))
 
@@ -190,8 +191,29 @@ def compute(session: Session, cfg: ReportConfig, scope: CellScope | None, source
                   ORDERS.c.discount_minor, ORDERS.c.points_value_minor, ORDERS.c.applied, ORDERS.c.customer_id, ORDERS.c.created_at,
                   M.c.home_store, M.c.merged)
         .select_from(orders_from).where(*sql.orders_where(returned=True))).all()
+    # Counting them is Python's work: on the side thread while this connection waits for the entries' scan.
+    counted = sources.side.submit(lambda _s: _count_returned(returned, sources.returned_lines.result()))
     points = _points(session, sql)
-    lines = sources.returned_lines.result()
+    part, returned_figures = counted.result()
+    for key, figures in part.orders.items():
+        _add(cells.orders, key, figures)
+    for target, source in ((cells.buyers, part.buyers), (cells.home_buyers, part.home_buyers)):
+        for key, bitmap in source.items():
+            target[key] |= bitmap
+    for key, promotion in part.promotions.items():
+        _add(cells.promotions, key, promotion)
+    for key, figures in sources.promotions.result():
+        _add(cells.promotions, key, figures)
+    cells.points, cells.rewards = points
+    cells.offer_orders = sources.offer_orders.result()
+    _returned_offer_orders(session, cells, returned, returned_figures)
+    return cells
+
+
+def _count_returned(returned: list[Any], lines: dict[str, list[ReturnedLine]]
+                    ) -> tuple[Cells, dict[str, tuple[date, str, OrderFigures]]]:
+    """The orders something was returned of, each with its lines: their cells, and each order's figures."""
+    cells = Cells()
     returned_figures: dict[str, tuple[date, str, OrderFigures]] = {}
     for row in returned:
         order_day = as_date(row[1])
@@ -207,12 +229,7 @@ def compute(session: Session, cfg: ReportConfig, scope: CellScope | None, source
         for pid, cost in promotion_costs(row[5], applied, lines.get(row[0], ())).items():
             _add(cells.promotions, (order_day, row[2], pid),
                  PromotionFigures(figures.orders, cost, figures.revenue_minor))
-    for key, figures in sources.promotions.result():
-        _add(cells.promotions, key, figures)
-    cells.points, cells.rewards = points
-    cells.offer_orders = sources.offer_orders.result()
-    _returned_offer_orders(session, cells, returned, returned_figures)
-    return cells
+    return cells, returned_figures
 
 
 def _ordinals(collected: Any) -> list[int]:
