@@ -85,3 +85,24 @@ def test_a_rebuild_writes_every_member_as_the_rule_computes_them_one_by_one(eith
     assert written["F"].brand_mask == 0b01 and written["F"].since_day == date(2026, 3, 31)  # 19:00 in New York
     assert written["G"].since_day == date(2026, 3, 1)  # 21:30 in New York
     assert written["A"].balance == 430
+
+
+@pytest.mark.parametrize("either_central", ["sqlite", "postgresql"], indirect=True)
+def test_the_entries_read_in_two_parts_add_up_to_the_entries_read_at_once(either_central) -> None:
+    """A rebuild reads the entries of members not merged beside the members' pass (their span from the
+    customer row), and those of merged members (E) with the span they took from their target (A)."""
+    from sync.central.report.cells import _points
+
+    with either_central.session() as session, session.begin():
+        _chain(session)
+    with either_central.session() as session, session.begin():
+        cfg = load_config(session)
+        rebuild_members(session, cfg, TODAY)
+        at_once = _points(session, cfg, None)
+        in_parts = _points(session, cfg, None, "merged", into=_points(session, cfg, None, "not merged"))
+    assert in_parts == at_once
+    points, _rewards = at_once
+    # S1's participants on 2026-03-01 (New York): E's accrual of 40, as A's (A participates at S1 since 01-10).
+    assert points[(date(2026, 3, 1), "S1", "participant")].accrued == 40
+    # D left on 03-20 but spent on 02-01 (05:00 in New York) as a participant of the default brand, at S1.
+    assert points[(date(2026, 2, 1), "S1", "participant")].redeemed == 50

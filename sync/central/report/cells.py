@@ -45,8 +45,10 @@ from pos_app.domain.report.loyalty_report import PromotionFigures, RewardFigures
 from pos_app.domain.report.periods import day_bounds
 from sync.central.report.config import ReportConfig
 from sync.central.report.dialect import as_date, bulk_insert, day_of, is_postgres, json_field, prepare, total
+from sync.central.report.participants import span_sql
 from sync.central.report.side import SideReads
 from sync.central.tables import (
+    CustomerRow,
     LedgerEntryRow,
     OfferAudienceRow,
     OrderLineRow,
@@ -64,7 +66,7 @@ from sync.central.tables import (
 
 CHAIN = "*"
 ORDERS, L, R = OrderRow.__table__, LedgerEntryRow.__table__, RegisterRow.__table__
-M, A = ReportMemberRow.__table__, OfferAudienceRow.__table__
+M, A, CUSTOMERS = ReportMemberRow.__table__, OfferAudienceRow.__table__, CustomerRow.__table__
 LINES, RETURNS = OrderLineRow.__table__, OrderReturnRow.__table__
 ORDER_CELLS, POINTS_CELLS = ReportOrderCellRow.__table__, ReportPointsCellRow.__table__
 REWARD_CELLS, PROMOTION_CELLS = ReportRewardCellRow.__table__, ReportPromotionCellRow.__table__
@@ -88,6 +90,9 @@ class Cells:
     buyers: dict[tuple[date, str], BitMap] = field(default_factory=lambda: defaultdict(BitMap))
     home_buyers: dict[tuple[date, str], BitMap] = field(default_factory=lambda: defaultdict(BitMap))
     offer_orders: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+Points = tuple[dict[tuple[date, str, str], PointsFigures], dict[tuple[date, str, str], RewardFigures]]
 
 
 def _add(target: dict[Any, Any], key: Any, value: Any) -> None:
@@ -114,10 +119,12 @@ class _Sql:
         named = {s: 1 << i for i, brand in enumerate(self.cfg.rules.brands) for s in brand.stores}
         return sa.case(named, value=store, else_=1) if named else sa.literal(1)
 
-    def audience(self, customer: Any, day: Any, store: Any) -> Any:
-        """facts.audience over the member's precomputed span (`report_members`)."""
-        takes_part = sa.and_(M.c.brand_mask.op("&")(self.store_bit(store)) != 0, day >= M.c.since_day,
-                             sa.or_(M.c.until_day.is_(None), day < M.c.until_day))
+    def audience(self, customer: Any, day: Any, store: Any, span: tuple[Any, Any, Any] | None = None) -> Any:
+        """facts.audience over the member's span (brand mask, first day, day left): by default the one
+        precomputed in `report_members`."""
+        mask, since, until = span or (M.c.brand_mask, M.c.since_day, M.c.until_day)
+        takes_part = sa.and_(mask.op("&")(self.store_bit(store)) != 0, day >= since,
+                             sa.or_(until.is_(None), day < until))
         return sa.case((customer.is_(None), Audience.ANONYMOUS.value),
                        (takes_part, Audience.PARTICIPANT.value), else_=Audience.MEMBER.value)
 
@@ -145,6 +152,7 @@ class SourceReads:
     promotions: Future[list[tuple[tuple[date, str, str], PromotionFigures]]]
     offer_orders: Future[list[tuple[Any, ...]]]
     returned_lines: Future[dict[str, list[ReturnedLine]]]
+    points: Future[Points] | None  # the entries of members not merged, when read on a side connection
 
 
 def read_sources(side: SideReads, cfg: ReportConfig, scope: CellScope | None) -> SourceReads:
@@ -152,7 +160,8 @@ def read_sources(side: SideReads, cfg: ReportConfig, scope: CellScope | None) ->
     transaction) on `side`: the applied promotions, the offer audiences' orders, the returned lines."""
     return SourceReads(side, side.submit(lambda s: _promotions(s, cfg, scope)),
                        side.submit(lambda s: _offer_orders(s, cfg, scope)),
-                       side.submit(lambda s: _returned_lines(s, cfg, scope)))
+                       side.submit(lambda s: _returned_lines(s, cfg, scope)),
+                       side.submit(lambda s: _points(s, cfg, scope, "not merged")) if side.parallel else None)
 
 
 def compute(session: Session, cfg: ReportConfig, scope: CellScope | None, sources: SourceReads | None = None
@@ -193,7 +202,10 @@ def compute(session: Session, cfg: ReportConfig, scope: CellScope | None, source
         .select_from(orders_from).where(*sql.orders_where(returned=True))).all()
     # Counting them is Python's work: on the side thread while this connection waits for the entries' scan.
     counted = sources.side.submit(lambda _s: _count_returned(returned, sources.returned_lines.result()))
-    points = _points(session, sql)
+    if sources.points is None:
+        points = _points(session, cfg, scope)
+    else:  # the members not merged were read on the side
+        points = _points(session, cfg, scope, "merged", into=sources.points.result())
     part, returned_figures = counted.result()
     for key, figures in part.orders.items():
         _add(cells.orders, key, figures)
@@ -279,18 +291,32 @@ def _promotions(session: Session, cfg: ReportConfig, scope: CellScope | None
     return out
 
 
-def _points(session: Session, sql: _Sql) -> tuple[dict[tuple[date, str, str], PointsFigures],
-                                                   dict[tuple[date, str, str], RewardFigures]]:
+def _points(session: Session, cfg: ReportConfig, scope: CellScope | None, members: str = "all",
+            into: Points | None = None) -> Points:
+    """The entries' points and rewards by day, store and audience: of `all` members, read with their span
+    in `report_members`; or in two parts that add up to the same (every group has one sign, so each
+    figure is a sum): those `not merged`, their span computed from the customer row (no `report_members`
+    needed: a side read), and those `merged` into another member (few), with the span they took."""
+    sql = _Sql(session, cfg, scope)
     day = sql.entry_day
-    aud = sql.audience(L.c.customer_id, day, R.c.store_id)
+    source = L.join(R, R.c.id == L.c.register_id)
+    where = sql.entries_where()
+    if members == "not merged":
+        customer = CUSTOMERS.alias("c")
+        aud = sql.audience(L.c.customer_id, day, R.c.store_id, span_sql(session, cfg, customer))
+        source = source.outerjoin(customer, customer.c.id == L.c.customer_id)
+        where.append(customer.c.merged_into.is_(None))
+    else:
+        aud = sql.audience(L.c.customer_id, day, R.c.store_id)
+        source = source.outerjoin(M, M.c.customer_id == L.c.customer_id)
+        if members == "merged":
+            where.append(L.c.customer_id.in_(sa.select(CUSTOMERS.c.id).where(CUSTOMERS.c.merged_into.is_not(None))))
     reason = sa.case((L.c.kind.in_(("adjustment", "redemption")), json_field(session, L.c.details, "reason")),
                      else_=None)
     positive = sa.case((L.c.points > 0, 1), else_=0)
     query = (sa.select(day, R.c.store_id, aud, L.c.kind, positive, reason, sa.func.count(), total(session, L.c.points))
-             .select_from(L.join(R, R.c.id == L.c.register_id).outerjoin(M, M.c.customer_id == L.c.customer_id))
-             .where(*sql.entries_where()).group_by(day, R.c.store_id, aud, L.c.kind, positive, reason))
-    points: dict[tuple[date, str, str], PointsFigures] = {}
-    rewards: dict[tuple[date, str, str], RewardFigures] = {}
+             .select_from(source).where(*where).group_by(day, R.c.store_id, aud, L.c.kind, positive, reason))
+    points, rewards = into or ({}, {})
     for row in session.execute(query).all():
         key = (as_date(row[0]), row[1], row[2])
         figures = points_figures(row[3], int(row[7]), row[5])

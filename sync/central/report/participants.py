@@ -172,21 +172,19 @@ def rebuild_members(session: Session, cfg: ReportConfig, today: date) -> int:
     """Every member's row, computed by the database in one statement, then the counts from them.
 
     The statement is `compute_members` for a member who was not merged: `facts.participation` of their
-    own enrollment, leaving and segments (`_span_sql`), `facts.member_points` of their ledger sums
+    own enrollment, leaving and segments (`span_sql`), `facts.member_points` of their ledger sums
     (`_points_sql`). The few merged members take their target's span as `compute_members` finds it.
     """
     prepare(session)
     session.execute(MEMBERS.delete())  # not TRUNCATE: readers keep reading the old rows meanwhile
     c, r = CustomerRow.__table__, RegisterRow.__table__
     sums = _ledger_sums_query(session, cfg, today).subquery("s")
-    mask, since, until = _span_sql(session, cfg, c)
+    mask, since, until = span_sql(session, cfg, c)
     balance, pending, e30, e90 = _points_sql(session, sums)
-    counted = sa.and_(c.c.merged_into.is_(None), c.c.enrolled_at.is_not(None), mask != 0)
     rows = sa.select(
         sa.func.row_number().over(), c.c.id,  # any dense numbering will do: ordinals only name members
         sa.func.coalesce(sa.func.nullif(r.c.store_id, ""), HQ_STORE),
-        sa.case((counted, mask), else_=0), c.c.merged_into.is_not(None),
-        sa.case((counted, since), else_=None), sa.case((counted, until), else_=None),
+        mask, c.c.merged_into.is_not(None), since, until,
         sa.func.coalesce(c.c.tier, ""), balance, pending, e30, e90,
     ).select_from(c.outerjoin(r, r.c.id == c.c.enrolled_register_id).outerjoin(sums, sums.c.customer_id == c.c.id))
     session.execute(MEMBERS.insert().from_select(["ordinal", *COLUMNS], rows))
@@ -197,9 +195,11 @@ def rebuild_members(session: Session, cfg: ReportConfig, today: date) -> int:
     return int(session.scalar(sa.select(sa.func.count()).select_from(MEMBERS)) or 0)
 
 
-def _span_sql(session: Session, cfg: ReportConfig, c: Any) -> tuple[Any, Any, Any]:
-    """`facts.participation` of a customer row: the brand mask (`ParticipantRules.member_mask` of the
-    segments held), the first local day and the day they left (never before the first)."""
+def span_sql(session: Session, cfg: ReportConfig, c: Any) -> tuple[Any, Any, Any]:
+    """`facts.participation` of a customer row (`c`, the customers table or an alias), as SQL: the brand
+    mask (`ParticipantRules.member_mask` of the segments held), the first local day and the day they left
+    (never before the first); 0, NULL, NULL for a member merged away, never enrolled or in no brand's segment.
+    A merged member takes their target's span: `report_members` has it, this does not."""
     mask: Any = sa.literal(0)
     for i, brand in enumerate(cfg.rules.brands):
         held = sa.true() if brand.segment is None else _holds(session, c.c.segments, brand.segment)
@@ -207,7 +207,9 @@ def _span_sql(session: Session, cfg: ReportConfig, c: Any) -> tuple[Any, Any, An
     since = day_of(session, c.c.enrolled_at, cfg.tz_name)
     left = day_of(session, c.c.left_at, cfg.tz_name)
     until = sa.case((c.c.left_at.is_(None), None), (left < since, since), else_=left)
-    return mask, since, until
+    counted = sa.and_(c.c.merged_into.is_(None), c.c.enrolled_at.is_not(None), mask != 0)
+    return (sa.case((counted, mask), else_=0), sa.case((counted, since), else_=None),
+            sa.case((counted, until), else_=None))
 
 
 def _holds(session: Session, segments: Any, name: str) -> Any:
@@ -361,5 +363,5 @@ def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
         yield items[i:i + size]
 
 
-__all__ = ["COLUMNS", "MemberRow", "compute_members", "ledger_sums", "rebuild_counts", "rebuild_members",
+__all__ = ["COLUMNS", "MemberRow", "compute_members", "ledger_sums", "rebuild_counts", "rebuild_members", "span_sql",
            "recompute_points", "refresh_members"]
