@@ -290,17 +290,32 @@ def _control_groups(session: Session, scope: _Scope, first: date, last: date, en
             per_member = per_member.join(m, sa.and_(m.c.promotion_id == oo.c.promotion_id,
                                                     m.c.customer_id == oo.c.customer_id)).where(*in_scope)
         stats: dict[str, list[int]] = {"target": [0, 0, 0, 0], "control": [0, 0, 0, 0]}
-        for group, _cid, n, revenue in session.execute(per_member):
+        for group, buyers, orders, revenue, squares in _group_sums(session, per_member.subquery()):
             if group in stats:
-                revenue = int(revenue or 0)
-                cell = stats[group]
-                cell[0] += 1
-                cell[1] += int(n)
-                cell[2] += revenue
-                cell[3] += revenue * revenue
+                stats[group] = [int(buyers), int(orders), int(revenue or 0), int(squares or 0)]
         groups = {g: GroupStats(sizes[pid][g], *stats[g]) for g in ("target", "control")}
         out.append((pid, names.get(pid, pid), groups["target"], groups["control"]))
     return out
+
+
+def _group_sums(session: Session, per_member: Any) -> list[tuple[Any, ...]]:
+    """Per group: members who bought, their orders, revenue and sum of squared revenue per member.
+
+    PostgreSQL sums in the database (the squares as exact numerics), so a year's tens of thousands of
+    members are not sent over; SQLite, whose integer sums overflow, sums here."""
+    if is_postgres(session):
+        revenue = sa.func.coalesce(per_member.c.revenue, 0)
+        squares = sa.func.sum(sa.cast(revenue, sa.Numeric) * sa.cast(revenue, sa.Numeric))
+        return list(session.execute(
+            sa.select(per_member.c.group, sa.func.count(), sa.func.sum(per_member.c.n), sa.func.sum(revenue), squares)
+            .group_by(per_member.c.group)))
+    sums: dict[str, list[int]] = {}
+    for group, _cid, n, revenue in session.execute(sa.select(per_member)):
+        value = int(revenue or 0)
+        cell = sums.setdefault(group, [0, 0, 0, 0])
+        for i, add in enumerate((1, int(n), value, value * value)):
+            cell[i] += add
+    return [(group, *cell) for group, cell in sums.items()]
 
 
 __all__ = ["MAX_CONTROL_GROUPS", "loyalty_report", "parse_grain"]
