@@ -157,7 +157,8 @@ class SourceReads:
 
 def read_sources(side: SideReads, cfg: ReportConfig, scope: CellScope | None) -> SourceReads:
     """Start the reads that need no member (`report_members`, which a rebuild writes in its own
-    transaction) on `side`: the applied promotions, the offer audiences' orders, the returned lines."""
+    transaction) on `side`: the applied promotions, the offer audiences' orders, the returned lines, and,
+    when `side` is a connection of its own, the entries of the members not merged."""
     return SourceReads(side, side.submit(lambda s: _promotions(s, cfg, scope)),
                        side.submit(lambda s: _offer_orders(s, cfg, scope)),
                        side.submit(lambda s: _returned_lines(s, cfg, scope)),
