@@ -476,7 +476,6 @@ class ReportMemberRow(Base):
     """
 
     __tablename__ = "report_members"
-    __table_args__ = (Index("ix_report_members_home_store", "home_store"),)
 
     ordinal: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     customer_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -559,6 +558,8 @@ class ReportBuyerCellRow(Base):
     scope: Mapped[str] = mapped_column(String(64), primary_key=True)
     buyers: Mapped[int] = mapped_column(BigInteger, default=0)
     bitmap: Mapped[bytes] = mapped_column(LargeBinary)
+    # Revision 0050, a store's cells only: those of the buyers whose home store it is (a store's purchase rate).
+    home_bitmap: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class ReportEnrollmentCellRow(Base):
@@ -604,6 +605,34 @@ class ReportOfferOrderRow(Base):
     day: Mapped[date] = mapped_column(Date)
     store_id: Mapped[str] = mapped_column(String(64))
     revenue_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportAudienceMemberRow(Base):
+    """A member of a personal offer's audience, with their scope as `report_members` has it (revision 0050)."""
+
+    __tablename__ = "report_audience_members"
+
+    promotion_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    group: Mapped[str] = mapped_column(String(8))
+    assigned_at: Mapped[datetime] = mapped_column(Stamp)
+    home_store: Mapped[str] = mapped_column(String(64))
+    brand_mask: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportTierMoveRow(Base):
+    """A tier change (`tier_changes`, same id), with its member's scope as `report_members` has it (revision 0050)."""
+
+    __tablename__ = "report_tier_moves"
+    __table_args__ = (Index("ix_report_tier_moves_changed", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    from_tier: Mapped[str | None] = mapped_column(String(32))
+    to_tier: Mapped[str | None] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(Stamp)
+    home_store: Mapped[str] = mapped_column(String(64))
+    brand_mask: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ReportDirtyRow(Base):

@@ -302,3 +302,27 @@ def test_a_report_is_live_a_new_order_counts_at_once(chain):
     assert (moved.orders_participants, moved.orders_non_participants) == (
         before.orders_participants, before.orders_non_participants + 1)
     assert moved.leavers == before.leavers + 1
+
+
+def test_a_stores_tier_moves_and_offer_audiences_are_those_of_its_members_and_follow_the_jobs(chain):
+    # C2 (home S2) moved bronze -> silver; nobody S1 enrolled moved. The win-back's control group is C2 alone
+    # (home S2), so neither store has both groups to compare.
+    s1, s2 = report(chain, store="S1"), report(chain, store="S2")
+    assert (s1.tier_moves, s1.control_groups) == ((), ())
+    assert [(m.from_tier, m.to_tier, m.members) for m in s2.tier_moves] == [("bronze", "silver", 1)]
+    # The program's jobs go on after that report: C1 (home S1) moves silver -> gold, and a second offer holds
+    # out C3 (home S1) against C1; C2 (home S2) is targeted too. The next report of S1 counts its own.
+    with chain.session() as s, s.begin():
+        s.execute(sa.text("INSERT INTO tier_changes (customer_id, from_tier, to_tier, changed_at, reason) "
+                          "VALUES ('C1', 'silver', 'gold', :t, 'progression')"), {"t": at(25)})
+        s.execute(sa.text('INSERT INTO offer_audiences (promotion_id, customer_id, "group", assigned_at, source) '
+                          "VALUES ('WB2', 'C1', 'target', :t, 'test'), ('WB2', 'C2', 'target', :t, 'test'), "
+                          "('WB2', 'C3', 'control', :t, 'test')"), {"t": at(2, 0)})
+    s1 = report(chain, store="S1")
+    assert [(m.from_tier, m.to_tier, m.members) for m in s1.tier_moves] == [("silver", "gold", 1)]
+    (wb2,) = s1.control_groups
+    assert (wb2.promotion_id, wb2.target.members, wb2.control.members) == ("WB2", 1, 1)
+    chain_wide = report(chain)
+    assert sorted((m.from_tier, m.to_tier) for m in chain_wide.tier_moves) == [("bronze", "silver"), ("silver", "gold")]
+    assert {g.promotion_id: (g.target.members, g.control.members) for g in chain_wide.control_groups} == {
+        "WB": (2, 1), "WB2": (2, 1)}

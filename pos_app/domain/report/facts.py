@@ -80,12 +80,20 @@ class OrderFigures(Sums):
     points_value_minor: int = 0
 
 
+@functools.lru_cache(maxsize=4096)
+def _quantity(text: str | None) -> Fraction:
+    """A quantity as the records write it (`"2"`, `"0.350"`), exactly; a rebuild parses the same few often."""
+    return Fraction(Decimal(text or "0"))
+
+
 def returned_share(amount: int, qty: str, qty_returned: str) -> int:
     """The part of a line's frozen `amount` its returned units carried (cumulative floor, as returns refund)."""
-    sold = Fraction(Decimal(qty))
-    back = min(Fraction(Decimal(qty_returned or "0")), sold)
-    if sold <= 0 or back <= 0:
+    sold = _quantity(qty)
+    back = min(_quantity(qty_returned), sold)
+    if sold <= 0 or back <= 0 or not amount:
         return 0
+    if back == sold:
+        return amount  # every unit back: the whole amount (floor of an integer)
     return floor_minor(Fraction(amount) * back / sold)
 
 
@@ -114,7 +122,7 @@ def order_figures(status: str, total_minor: int, refunded_minor: int, discount_m
     lines = list(returned_lines)
     discount_back = sum(returned_share(line.discount_minor, line.qty, line.qty_returned) for line in lines)
     points_back = sum(returned_share(line.points_value_minor, line.qty, line.qty_returned) for line in lines)
-    if lines and all(Fraction(Decimal(line.qty_returned or "0")) >= Fraction(Decimal(line.qty)) for line in lines):
+    if lines and all(_quantity(line.qty_returned) >= _quantity(line.qty) for line in lines):
         return OrderFigures()  # wholly returned
     return OrderFigures(1, total_minor - refunded_minor, discount_minor - discount_back,
                         points_value_minor - points_back)

@@ -12,7 +12,9 @@ its own share of the line's discount.
 
 Participants who bought are kept per (day, store) as roaring bitmaps of
 member ordinals (`pyroaring`), and per day for the chain (`*`, their union),
-so a distinct count over any range is a union of bitmaps, not a scan.
+so a distinct count over any range is a union of bitmaps, not a scan. A
+store's cell also keeps those of its buyers whose home store it is (not
+merged away): its purchase rate's numerator, without reading its members.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -42,7 +45,10 @@ from pos_app.domain.report.loyalty_report import PromotionFigures, RewardFigures
 from pos_app.domain.report.periods import day_bounds
 from sync.central.report.config import ReportConfig
 from sync.central.report.dialect import as_date, bulk_insert, day_of, is_postgres, json_field, prepare, total
+from sync.central.report.participants import span_sql
+from sync.central.report.side import SideReads
 from sync.central.tables import (
+    CustomerRow,
     LedgerEntryRow,
     OfferAudienceRow,
     OrderLineRow,
@@ -60,7 +66,7 @@ from sync.central.tables import (
 
 CHAIN = "*"
 ORDERS, L, R = OrderRow.__table__, LedgerEntryRow.__table__, RegisterRow.__table__
-M, A = ReportMemberRow.__table__, OfferAudienceRow.__table__
+M, A, CUSTOMERS = ReportMemberRow.__table__, OfferAudienceRow.__table__, CustomerRow.__table__
 LINES, RETURNS = OrderLineRow.__table__, OrderReturnRow.__table__
 ORDER_CELLS, POINTS_CELLS = ReportOrderCellRow.__table__, ReportPointsCellRow.__table__
 REWARD_CELLS, PROMOTION_CELLS = ReportRewardCellRow.__table__, ReportPromotionCellRow.__table__
@@ -82,7 +88,11 @@ class Cells:
     rewards: dict[tuple[date, str, str], RewardFigures] = field(default_factory=dict)
     promotions: dict[tuple[date, str, str], PromotionFigures] = field(default_factory=dict)
     buyers: dict[tuple[date, str], BitMap] = field(default_factory=lambda: defaultdict(BitMap))
+    home_buyers: dict[tuple[date, str], BitMap] = field(default_factory=lambda: defaultdict(BitMap))
     offer_orders: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+Points = tuple[dict[tuple[date, str, str], PointsFigures], dict[tuple[date, str, str], RewardFigures]]
 
 
 def _add(target: dict[Any, Any], key: Any, value: Any) -> None:
@@ -109,10 +119,12 @@ class _Sql:
         named = {s: 1 << i for i, brand in enumerate(self.cfg.rules.brands) for s in brand.stores}
         return sa.case(named, value=store, else_=1) if named else sa.literal(1)
 
-    def audience(self, customer: Any, day: Any, store: Any) -> Any:
-        """facts.audience over the member's precomputed span (`report_members`)."""
-        takes_part = sa.and_(M.c.brand_mask.op("&")(self.store_bit(store)) != 0, day >= M.c.since_day,
-                             sa.or_(M.c.until_day.is_(None), day < M.c.until_day))
+    def audience(self, customer: Any, day: Any, store: Any, span: tuple[Any, Any, Any] | None = None) -> Any:
+        """facts.audience over the member's span (brand mask, first day, day left): by default the one
+        precomputed in `report_members`."""
+        mask, since, until = span or (M.c.brand_mask, M.c.since_day, M.c.until_day)
+        takes_part = sa.and_(mask.op("&")(self.store_bit(store)) != 0, day >= since,
+                             sa.or_(until.is_(None), day < until))
         return sa.case((customer.is_(None), Audience.ANONYMOUS.value),
                        (takes_part, Audience.PARTICIPANT.value), else_=Audience.MEMBER.value)
 
@@ -132,67 +144,130 @@ class _Sql:
         return where
 
 
-def compute(session: Session, cfg: ReportConfig, scope: CellScope | None) -> Cells:
+@dataclass(frozen=True)
+class SourceReads:
+    """The reads of a computation that need no member's row, under way (see `read_sources`), and where."""
+
+    side: SideReads
+    promotions: Future[list[tuple[tuple[date, str, str], PromotionFigures]]]
+    offer_orders: Future[list[tuple[Any, ...]]]
+    returned_lines: Future[dict[str, list[ReturnedLine]]]
+    points: Future[Points] | None  # the entries of members not merged, when read on a side connection
+
+
+def read_sources(side: SideReads, cfg: ReportConfig, scope: CellScope | None) -> SourceReads:
+    """Start the reads that need no member (`report_members`, which a rebuild writes in its own
+    transaction) on `side`: the applied promotions, the offer audiences' orders, the returned lines, and,
+    when `side` is a connection of its own, the entries of the members not merged."""
+    return SourceReads(side, side.submit(lambda s: _promotions(s, cfg, scope)),
+                       side.submit(lambda s: _offer_orders(s, cfg, scope)),
+                       side.submit(lambda s: _returned_lines(s, cfg, scope)),
+                       side.submit(lambda s: _points(s, cfg, scope, "not merged")) if side.parallel else None)
+
+
+def compute(session: Session, cfg: ReportConfig, scope: CellScope | None, sources: SourceReads | None = None
+            ) -> Cells:
+    """The cells of `scope` (None: every cell); `sources` are its reads already started elsewhere."""
+    if sources is None:
+        sources = read_sources(SideReads(session, parallel=False), cfg, scope)
     sql = _Sql(session, cfg, scope)
     cells = Cells()
     orders_from = ORDERS.outerjoin(M, M.c.customer_id == ORDERS.c.customer_id)
     day, aud = sql.order_day.label("day"), sql.audience(ORDERS.c.customer_id, sql.order_day, ORDERS.c.store_id).label("aud")
 
-    # Orders nothing was returned of: summed by what the rules look at, with the participants who bought.
+    # Orders nothing was returned of: summed by what the rules look at, with the participants who bought
+    # (each ordinal as often as they bought: the bitmap keeps one, and the database need not sort them).
     is_participant = aud == Audience.PARTICIPANT.value
-    if is_postgres(session):
-        who = sa.func.array_agg(sa.distinct(M.c.ordinal)).filter(is_participant)
-    else:
-        who = sa.func.group_concat(sa.distinct(M.c.ordinal)).filter(is_participant)
+    at_home = sa.and_(is_participant, M.c.home_store == ORDERS.c.store_id, M.c.merged.is_(False))
+    collect = sa.func.array_agg if is_postgres(session) else sa.func.group_concat
+    who, home = collect(M.c.ordinal).filter(is_participant), collect(M.c.ordinal).filter(at_home)
     for row in session.execute(
             sa.select(day, ORDERS.c.store_id, aud, ORDERS.c.status, sa.func.count(), total(session, ORDERS.c.total_minor),
                       total(session, ORDERS.c.refunded_minor), total(session, ORDERS.c.discount_minor),
-                      total(session, ORDERS.c.points_value_minor), who)
+                      total(session, ORDERS.c.points_value_minor), who, home)
             .select_from(orders_from).where(*sql.orders_where(returned=False))
             .group_by(day, ORDERS.c.store_id, aud, ORDERS.c.status)).all():
         figures = order_figures(row[3], int(row[5]), int(row[6]), int(row[7]), int(row[8]), orders=int(row[4]))
         if not figures.is_zero:
             _add(cells.orders, (as_date(row[0]), row[1], row[2]), figures)
         if row[9] and figures.orders:
-            ordinals = row[9] if isinstance(row[9], list) else [int(x) for x in str(row[9]).split(",")]
-            cells.buyers[(as_date(row[0]), row[1])].update(ordinals)
+            cells.buyers[(as_date(row[0]), row[1])].update(_ordinals(row[9]))
+            if row[10]:
+                cells.home_buyers[(as_date(row[0]), row[1])].update(_ordinals(row[10]))
 
     # Orders with returns: one by one, with their lines.
     returned = session.execute(
         sa.select(ORDERS.c.id, day, ORDERS.c.store_id, aud, M.c.ordinal, ORDERS.c.status, ORDERS.c.total_minor, ORDERS.c.refunded_minor,
-                  ORDERS.c.discount_minor, ORDERS.c.points_value_minor, ORDERS.c.applied, ORDERS.c.customer_id, ORDERS.c.created_at)
+                  ORDERS.c.discount_minor, ORDERS.c.points_value_minor, ORDERS.c.applied, ORDERS.c.customer_id, ORDERS.c.created_at,
+                  M.c.home_store, M.c.merged)
         .select_from(orders_from).where(*sql.orders_where(returned=True))).all()
-    lines: dict[str, list[ReturnedLine]] = defaultdict(list)
-    if returned:
-        line_query = (sa.select(LINES.c.order_id, LINES.c.qty, LINES.c.qty_returned, LINES.c.discount_minor,
-                                LINES.c.points_value_minor, LINES.c.allocations)
-                      .select_from(LINES.join(ORDERS, ORDERS.c.id == LINES.c.order_id))
-                      .where(*sql.orders_where(returned=True)))
-        for row in session.execute(line_query):
-            lines[row[0]].append(ReturnedLine(row[1], row[2], int(row[3]), int(row[4]),
-                                              {k: int(v) for k, v in json.loads(row[5] or "{}").items()}))
+    # Counting them is Python's work: on the side thread while this connection waits for the entries' scan.
+    counted = sources.side.submit(lambda _s: _count_returned(returned, sources.returned_lines.result()))
+    if sources.points is None:
+        points = _points(session, cfg, scope)
+    else:  # the members not merged were read on the side
+        points = _points(session, cfg, scope, "merged", into=sources.points.result())
+    part, returned_figures = counted.result()
+    for key, figures in part.orders.items():
+        _add(cells.orders, key, figures)
+    for target, source in ((cells.buyers, part.buyers), (cells.home_buyers, part.home_buyers)):
+        for key, bitmap in source.items():
+            target[key] |= bitmap
+    for key, promotion in part.promotions.items():
+        _add(cells.promotions, key, promotion)
+    for key, figures in sources.promotions.result():
+        _add(cells.promotions, key, figures)
+    cells.points, cells.rewards = points
+    cells.offer_orders = sources.offer_orders.result()
+    _returned_offer_orders(session, cells, returned, returned_figures)
+    return cells
+
+
+def _count_returned(returned: list[Any], lines: dict[str, list[ReturnedLine]]
+                    ) -> tuple[Cells, dict[str, tuple[date, str, OrderFigures]]]:
+    """The orders something was returned of, each with its lines: their cells, and each order's figures."""
+    cells = Cells()
     returned_figures: dict[str, tuple[date, str, OrderFigures]] = {}
     for row in returned:
         order_day = as_date(row[1])
-        figures = order_figures(row[5], row[6], row[7], row[8], row[9], returned_lines=lines[row[0]])
+        figures = order_figures(row[5], row[6], row[7], row[8], row[9], returned_lines=lines.get(row[0], ()))
         returned_figures[row[0]] = (order_day, row[2], figures)
         if not figures.is_zero:
             _add(cells.orders, (order_day, row[2], row[3]), figures)
         if figures.orders and row[3] == Audience.PARTICIPANT.value:
             cells.buyers[(order_day, row[2])].add(int(row[4]))
+            if row[13] == row[2] and not row[14]:
+                cells.home_buyers[(order_day, row[2])].add(int(row[4]))
         applied = [(a["id"], int(a["amount_minor"])) for a in json.loads(row[10] or "[]")]
-        for pid, cost in promotion_costs(row[5], applied, lines[row[0]]).items():
+        for pid, cost in promotion_costs(row[5], applied, lines.get(row[0], ())).items():
             _add(cells.promotions, (order_day, row[2], pid),
                  PromotionFigures(figures.orders, cost, figures.revenue_minor))
-
-    _promotions(session, sql, cells)
-    _points(session, sql, cells)
-    _offer_orders(session, sql, cells, returned, returned_figures)
-    return cells
+    return cells, returned_figures
 
 
-def _promotions(session: Session, sql: _Sql, cells: Cells) -> None:
+def _ordinals(collected: Any) -> list[int]:
+    """An aggregate of ordinals: an array (PostgreSQL) or comma-separated text (SQLite)."""
+    return collected if isinstance(collected, list) else [int(x) for x in str(collected).split(",")]
+
+
+def _returned_lines(session: Session, cfg: ReportConfig, scope: CellScope | None) -> dict[str, list[ReturnedLine]]:
+    """The lines of the orders something was returned of, by order."""
+    sql = _Sql(session, cfg, scope)
+    lines: dict[str, list[ReturnedLine]] = defaultdict(list)
+    line_query = (sa.select(LINES.c.order_id, LINES.c.qty, LINES.c.qty_returned, LINES.c.discount_minor,
+                            LINES.c.points_value_minor, LINES.c.allocations)
+                  .select_from(LINES.join(ORDERS, ORDERS.c.id == LINES.c.order_id))
+                  .where(*sql.orders_where(returned=True)))
+    for row in session.execute(line_query):
+        lines[row[0]].append(ReturnedLine(row[1], row[2], int(row[3]), int(row[4]),
+                                          {k: int(v) for k, v in json.loads(row[5] or "{}").items()}))
+    return lines
+
+
+def _promotions(session: Session, cfg: ReportConfig, scope: CellScope | None
+                ) -> list[tuple[tuple[date, str, str], PromotionFigures]]:
     """Each promotion's orders and cost, from the orders' applied promotions (nothing returned of them)."""
+    sql = _Sql(session, cfg, scope)
     where = sa.and_(*sql.orders_where(returned=False), ORDERS.c.applied != "[]")
     if is_postgres(session):
         element = sa.func.json_array_elements(sa.cast(ORDERS.c.applied, sa.JSON)).table_valued("value").lateral("a")
@@ -205,48 +280,74 @@ def _promotions(session: Session, sql: _Sql, cells: Cells) -> None:
         amount = sa.func.json_extract(element.c.value, "$.amount_minor")
         source = ORDERS.join(element, sa.true())
     day = sql.order_day
+    out = []
     for row in session.execute(
             sa.select(day, ORDERS.c.store_id, pid, ORDERS.c.status, sa.func.count(), sa.func.sum(amount),
                       total(session, ORDERS.c.total_minor), total(session, ORDERS.c.refunded_minor))
             .select_from(source).where(where).group_by(day, ORDERS.c.store_id, pid, ORDERS.c.status)):
         figures = order_figures(row[3], int(row[6]), int(row[7]), 0, 0, orders=int(row[4]))
         for promotion_id, cost in promotion_costs(row[3], [(row[2], int(row[5]))]).items():
-            _add(cells.promotions, (as_date(row[0]), row[1], promotion_id),
-                 PromotionFigures(figures.orders, cost, figures.revenue_minor))
+            out.append(((as_date(row[0]), row[1], promotion_id),
+                        PromotionFigures(figures.orders, cost, figures.revenue_minor)))
+    return out
 
 
-def _points(session: Session, sql: _Sql, cells: Cells) -> None:
+def _points(session: Session, cfg: ReportConfig, scope: CellScope | None, members: str = "all",
+            into: Points | None = None) -> Points:
+    """The entries' points and rewards by day, store and audience: of `all` members, read with their span
+    in `report_members`; or in two parts that add up to the same (every group has one sign, so each
+    figure is a sum): those `not merged`, their span computed from the customer row (no `report_members`
+    needed: a side read), and those `merged` into another member (few), with the span they took."""
+    sql = _Sql(session, cfg, scope)
     day = sql.entry_day
-    aud = sql.audience(L.c.customer_id, day, R.c.store_id)
+    source = L.join(R, R.c.id == L.c.register_id)
+    where = sql.entries_where()
+    if members == "not merged":
+        customer = CUSTOMERS.alias("c")
+        aud = sql.audience(L.c.customer_id, day, R.c.store_id, span_sql(session, cfg, customer))
+        source = source.outerjoin(customer, customer.c.id == L.c.customer_id)
+        where.append(customer.c.merged_into.is_(None))
+    else:
+        aud = sql.audience(L.c.customer_id, day, R.c.store_id)
+        source = source.outerjoin(M, M.c.customer_id == L.c.customer_id)
+        if members == "merged":
+            where.append(L.c.customer_id.in_(sa.select(CUSTOMERS.c.id).where(CUSTOMERS.c.merged_into.is_not(None))))
     reason = sa.case((L.c.kind.in_(("adjustment", "redemption")), json_field(session, L.c.details, "reason")),
                      else_=None)
     positive = sa.case((L.c.points > 0, 1), else_=0)
     query = (sa.select(day, R.c.store_id, aud, L.c.kind, positive, reason, sa.func.count(), total(session, L.c.points))
-             .select_from(L.join(R, R.c.id == L.c.register_id).outerjoin(M, M.c.customer_id == L.c.customer_id))
-             .where(*sql.entries_where()).group_by(day, R.c.store_id, aud, L.c.kind, positive, reason))
+             .select_from(source).where(*where).group_by(day, R.c.store_id, aud, L.c.kind, positive, reason))
+    points, rewards = into or ({}, {})
     for row in session.execute(query).all():
         key = (as_date(row[0]), row[1], row[2])
         figures = points_figures(row[3], int(row[7]), row[5])
         if not figures.is_zero:
-            _add(cells.points, key, figures)
+            _add(points, key, figures)
         reward = reward_of(row[3], row[5])
         if reward is not None and row[2] == Audience.PARTICIPANT.value:
-            _add(cells.rewards, (key[0], key[1], reward), RewardFigures(int(row[6]), -int(row[7])))
+            _add(rewards, (key[0], key[1], reward), RewardFigures(int(row[6]), -int(row[7])))
+    return points, rewards
 
 
-def _offer_orders(session: Session, sql: _Sql, cells: Cells, returned: list[Any],
-                  returned_figures: dict[str, tuple[date, str, OrderFigures]]) -> None:
-    """Counted orders of offer audiences' members, placed after each member was assigned."""
+def _offer_orders(session: Session, cfg: ReportConfig, scope: CellScope | None) -> list[tuple[Any, ...]]:
+    """Counted orders of offer audiences' members, placed after each member was assigned (nothing returned)."""
+    sql = _Sql(session, cfg, scope)
     day = sql.order_day
     query = (sa.select(A.c.promotion_id, ORDERS.c.id, ORDERS.c.customer_id, A.c.group, day, ORDERS.c.store_id, ORDERS.c.status,
                        ORDERS.c.total_minor, ORDERS.c.refunded_minor)
              .select_from(ORDERS.join(A, sa.and_(A.c.customer_id == ORDERS.c.customer_id, ORDERS.c.created_at >= A.c.assigned_at)))
              .where(*sql.orders_where(returned=False)))
+    out = []
     for row in session.execute(query):
         figures = order_figures(row[6], int(row[7]), int(row[8]), 0, 0)
         if figures.orders:
-            cells.offer_orders.append((row[0], row[1], row[2], row[3], as_date(row[4]), row[5],
-                                       figures.revenue_minor))
+            out.append((row[0], row[1], row[2], row[3], as_date(row[4]), row[5], figures.revenue_minor))
+    return out
+
+
+def _returned_offer_orders(session: Session, cells: Cells, returned: list[Any],
+                           returned_figures: dict[str, tuple[date, str, OrderFigures]]) -> None:
+    """The orders with returns of offer audiences' members, placed after each member was assigned."""
     members = {row[11] for row in returned if row[11] is not None}
     if not members:
         return
@@ -297,8 +398,9 @@ def replace(session: Session, cells: Cells, scope: CellScope | None) -> None:
                 ((*k, f.orders, f.cost_minor, f.revenue_minor) for k, f in cells.promotions.items()))
     bulk_insert(session, OFFER_ORDERS, ["promotion_id", "order_id", "customer_id", "group", "day", "store_id",
                                         "revenue_minor"], cells.offer_orders)
-    bulk_insert(session, BUYER_CELLS, ["day", "scope", "buyers", "bitmap"],
-                ((d, s, len(bm), _serialize(bm)) for (d, s), bm in cells.buyers.items() if bm))
+    bulk_insert(session, BUYER_CELLS, ["day", "scope", "buyers", "bitmap", "home_bitmap"],
+                ((d, s, len(bm), _serialize(bm), _serialize(cells.home_buyers.get((d, s), BitMap())))
+                 for (d, s), bm in cells.buyers.items() if bm))
     if scope is None:
         chain: dict[date, BitMap] = defaultdict(BitMap)
         for (d, _store), bm in cells.buyers.items():
@@ -325,4 +427,4 @@ def _serialize(bitmap: BitMap) -> bytes:
     return bitmap.serialize()
 
 
-__all__ = ["CHAIN", "CellScope", "Cells", "compute", "refresh_chain_buyers", "replace"]
+__all__ = ["CHAIN", "CellScope", "Cells", "SourceReads", "compute", "read_sources", "refresh_chain_buyers", "replace"]

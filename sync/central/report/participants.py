@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from pos_app.domain.report.facts import (
@@ -36,7 +37,7 @@ from pos_app.domain.report.facts import (
 )
 from pos_app.domain.report.periods import day_bounds
 from sync.central.report.config import ReportConfig
-from sync.central.report.dialect import bulk_insert, is_postgres, total, upsert_add
+from sync.central.report.dialect import bulk_insert, day_of, is_postgres, prepare, total, upsert_add
 from sync.central.tables import (
     CustomerRow,
     LedgerEntryRow,
@@ -71,7 +72,8 @@ class MemberRow(NamedTuple):
 
     @property
     def span(self) -> tuple[Any, ...]:
-        return (self.brand_mask, self.merged, self.since_day, self.until_day)
+        """What the cells and scoped copies keep of a member: a change means counting them again."""
+        return (self.brand_mask, self.merged, self.since_day, self.until_day, self.home_store)
 
 
 COLUMNS = list(MemberRow._fields)
@@ -101,9 +103,9 @@ def _with_targets(session: Session, found: dict[str, Membership]) -> dict[str, M
     return found
 
 
-def ledger_sums(session: Session, cfg: ReportConfig, today: date, ids: Sequence[str] | None
-                ) -> dict[str, MemberLedgerSums]:
-    """Each member's ledger summed as `MemberLedgerSums` says (`creates_lot`, `consumption` in SQL)."""
+def _ledger_sums_query(session: Session, cfg: ReportConfig, today: date) -> sa.Select[Any]:
+    """Each member's ledger summed as `MemberLedgerSums` says (`creates_lot`, `consumption` in SQL):
+    customer_id, balance, consumed, lots_by_30, lots_by_90, recent_accrued."""
     tz = cfg.tz
     c30 = last_lot_day(today + timedelta(days=30), cfg.expiry_months)
     c90 = last_lot_day(today + timedelta(days=90), cfg.expiry_months)
@@ -115,14 +117,21 @@ def ledger_sums(session: Session, cfg: ReportConfig, today: date, ids: Sequence[
     lot = sa.and_(t.c.points > 0, t.c.kind != "reversal")  # facts.creates_lot
     taken = sa.case((sa.or_(t.c.kind == "reversal", t.c.points < 0), -t.c.points), else_=0)  # facts.consumption
     when = t.c.created_at_register
-    query = sa.select(
-        t.c.customer_id, total(session, t.c.points), total(session, taken),
-        total(session, sa.case((sa.and_(lot, when < by_30), t.c.points), else_=0)),
-        total(session, sa.case((sa.and_(lot, when < by_90), t.c.points), else_=0)),
-        total(session, sa.case((sa.and_(t.c.kind == "accrual", when >= recent), t.c.points), else_=0)),
+    return sa.select(
+        t.c.customer_id, total(session, t.c.points).label("balance"), total(session, taken).label("consumed"),
+        total(session, sa.case((sa.and_(lot, when < by_30), t.c.points), else_=0)).label("lots_by_30"),
+        total(session, sa.case((sa.and_(lot, when < by_90), t.c.points), else_=0)).label("lots_by_90"),
+        total(session, sa.case((sa.and_(t.c.kind == "accrual", when >= recent), t.c.points), else_=0)
+              ).label("recent_accrued"),
     ).where(t.c.customer_id.is_not(None)).group_by(t.c.customer_id)
+
+
+def ledger_sums(session: Session, cfg: ReportConfig, today: date, ids: Sequence[str] | None
+                ) -> dict[str, MemberLedgerSums]:
+    """Each member's ledger summed as `MemberLedgerSums` says."""
+    query = _ledger_sums_query(session, cfg, today)
     if ids is not None:
-        query = query.where(t.c.customer_id.in_(ids))
+        query = query.where(_LEDGER.c.customer_id.in_(ids))
     return {cid: MemberLedgerSums(int(balance or 0), int(consumed or 0), int(by30 or 0), int(by90 or 0),
                                   int(fresh or 0))
             for cid, balance, consumed, by30, by90, fresh in session.execute(query).all()}
@@ -160,18 +169,68 @@ def compute_members(session: Session, cfg: ReportConfig, today: date, ids: Seque
 
 
 def rebuild_members(session: Session, cfg: ReportConfig, today: date) -> int:
+    """Every member's row, computed by the database in one statement, then the counts from them.
+
+    The statement is `compute_members` for a member who was not merged: `facts.participation` of their
+    own enrollment, leaving and segments (`span_sql`), `facts.member_points` of their ledger sums
+    (`_points_sql`). The few merged members take their target's span as `compute_members` finds it.
+    """
+    prepare(session)
     session.execute(MEMBERS.delete())  # not TRUNCATE: readers keep reading the old rows meanwhile
-    rows = compute_members(session, cfg, today, None)
-    rows.sort(key=lambda r: r.customer_id)
-    bulk_insert(session, MEMBERS, ["ordinal", *COLUMNS], ((n, *row) for n, row in enumerate(rows, start=1)))
-    session.execute(ENROLLMENT_CELLS.delete())
-    session.execute(MEMBER_CELLS.delete())
-    enroll, counts = _counts(rows)
-    bulk_insert(session, ENROLLMENT_CELLS, ["day", "home_store", "brand_mask", "enrolled", "left"],
-                ((*key, *value) for key, value in enroll.items()))
-    bulk_insert(session, MEMBER_CELLS, ["home_store", "brand_mask", "tier", "members", "balance", "pending",
-                                        "expiring_30", "expiring_90"], ((*key, *value) for key, value in counts.items()))
-    return len(rows)
+    c, r = CustomerRow.__table__, RegisterRow.__table__
+    sums = _ledger_sums_query(session, cfg, today).subquery("s")
+    mask, since, until = span_sql(session, cfg, c)
+    balance, pending, e30, e90 = _points_sql(session, sums)
+    rows = sa.select(
+        sa.func.row_number().over(), c.c.id,  # any dense numbering will do: ordinals only name members
+        sa.func.coalesce(sa.func.nullif(r.c.store_id, ""), HQ_STORE),
+        mask, c.c.merged_into.is_not(None), since, until,
+        sa.func.coalesce(c.c.tier, ""), balance, pending, e30, e90,
+    ).select_from(c.outerjoin(r, r.c.id == c.c.enrolled_register_id).outerjoin(sums, sums.c.customer_id == c.c.id))
+    session.execute(MEMBERS.insert().from_select(["ordinal", *COLUMNS], rows))
+    merged = list(session.scalars(sa.select(c.c.id).where(c.c.merged_into.is_not(None))))
+    for chunk in _chunks(merged, 1000):
+        _upsert_members(session, compute_members(session, cfg, today, chunk))
+    rebuild_counts(session)
+    return int(session.scalar(sa.select(sa.func.count()).select_from(MEMBERS)) or 0)
+
+
+def span_sql(session: Session, cfg: ReportConfig, c: Any) -> tuple[Any, Any, Any]:
+    """`facts.participation` of a customer row (`c`, the customers table or an alias), as SQL: the brand
+    mask (`ParticipantRules.member_mask` of the segments held), the first local day and the day they left
+    (never before the first); 0, NULL, NULL for a member merged away, never enrolled or in no brand's segment.
+    A merged member takes their target's span: `report_members` has it, this does not."""
+    mask: Any = sa.literal(0)
+    for i, brand in enumerate(cfg.rules.brands):
+        held = sa.true() if brand.segment is None else _holds(session, c.c.segments, brand.segment)
+        mask = mask + sa.case((held, 1 << i), else_=0)
+    since = day_of(session, c.c.enrolled_at, cfg.tz_name)
+    left = day_of(session, c.c.left_at, cfg.tz_name)
+    until = sa.case((c.c.left_at.is_(None), None), (left < since, since), else_=left)
+    counted = sa.and_(c.c.merged_into.is_(None), c.c.enrolled_at.is_not(None), mask != 0)
+    return (sa.case((counted, mask), else_=0), sa.case((counted, since), else_=None),
+            sa.case((counted, until), else_=None))
+
+
+def _holds(session: Session, segments: Any, name: str) -> Any:
+    """The JSON list of segments names `name`."""
+    if is_postgres(session):
+        return sa.cast(sa.func.coalesce(segments, "[]"), JSONB).has_key(name)
+    each = sa.func.json_each(sa.func.coalesce(segments, "[]")).table_valued("value").alias("held")
+    return sa.exists().select_from(each).where(each.c.value == name)
+
+
+def _points_sql(session: Session, sums: Any) -> tuple[Any, Any, Any, Any]:
+    """`facts.member_points` of the ledger sums (a member without entries: all zero)."""
+    most, least = (sa.func.greatest, sa.func.least) if is_postgres(session) else (sa.func.max, sa.func.min)
+
+    def value(column: Any) -> Any:
+        return sa.cast(sa.func.coalesce(column, 0), sa.BigInteger)
+
+    balance = most(value(sums.c.balance), 0)
+    return (balance, least(most(value(sums.c.recent_accrued), 0), balance),
+            least(most(value(sums.c.lots_by_30) - value(sums.c.consumed), 0), balance),
+            least(most(value(sums.c.lots_by_90) - value(sums.c.consumed), 0), balance))
 
 
 def _counts(rows: Iterable[MemberRow], sign: int = 1, enroll: dict[Any, list[int]] | None = None,
@@ -304,5 +363,5 @@ def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
         yield items[i:i + size]
 
 
-__all__ = ["COLUMNS", "MemberRow", "compute_members", "ledger_sums", "rebuild_counts", "rebuild_members",
+__all__ = ["COLUMNS", "MemberRow", "compute_members", "ledger_sums", "rebuild_counts", "rebuild_members", "span_sql",
            "recompute_points", "refresh_members"]

@@ -44,17 +44,17 @@ from sync.central.tables import (
     OfferAudienceRow,
     PromotionRow,
     RegisterRow,
+    ReportAudienceMemberRow,
     ReportBuyerCellRow,
     ReportEnrollmentCellRow,
     ReportMemberCellRow,
-    ReportMemberRow,
     ReportOfferOrderRow,
     ReportOrderCellRow,
     ReportPointsCellRow,
     ReportPromotionCellRow,
     ReportRewardCellRow,
+    ReportTierMoveRow,
     RewardRow,
-    TierChangeRow,
 )
 
 MAX_CONTROL_GROUPS = 10
@@ -197,15 +197,14 @@ def _buyers(session: Session, scope: _Scope, bounds: tuple[Any, ...], first: dat
         where += [b.c.scope != CHAIN, b.c.scope.not_in(sorted(scope.outside))]
     per_period = [BitMap() for _ in bounds]
     starts = [period.first for period in bounds]
-    for day, blob in session.execute(sa.select(b.c.day, b.c.bitmap).where(*where)):
+    # A store's purchase rate counts its home members who bought there (`home_bitmap`).
+    column = b.c.home_bitmap if scope.store is not None else b.c.bitmap
+    for day, blob in session.execute(sa.select(b.c.day, column).where(*where)):
+        if blob is None:
+            continue
         day = as_date(day)
         index = max(i for i, s in enumerate(starts) if s <= day)
         per_period[index] |= BitMap.deserialize(blob)
-    if scope.store is not None:  # the store's purchase rate: its home members who bought there
-        m = ReportMemberRow.__table__
-        home = BitMap(int(o) for (o,) in session.execute(sa.select(m.c.ordinal).where(
-            *scope.members(m), m.c.merged.is_(False))))
-        per_period = [bm & home for bm in per_period]
     total = BitMap.union(*per_period) if per_period else BitMap()
     return [len(bm) for bm in per_period], len(total)
 
@@ -240,10 +239,9 @@ def _promotions(session: Session, scope: _Scope, first: date, last: date
 
 
 def _tier_moves(session: Session, scope: _Scope, start: datetime, end: datetime) -> dict[tuple[str, str], int]:
-    t, m = TierChangeRow.__table__, ReportMemberRow.__table__
+    t = ReportTierMoveRow.__table__  # the tier history with each member's scope
     query = (sa.select(t.c.from_tier, t.c.to_tier, sa.func.count())
-             .select_from(t.join(m, m.c.customer_id == t.c.customer_id))
-             .where(t.c.changed_at >= start, t.c.changed_at < end, *scope.members(m))
+             .where(t.c.changed_at >= start, t.c.changed_at < end, *scope.members(t))
              .group_by(t.c.from_tier, t.c.to_tier))
     return {(a or "", b or ""): int(n) for a, b, n in session.execute(query)}
 
@@ -263,12 +261,15 @@ def _leakage(session: Session, scope: _Scope, start: datetime, end: datetime) ->
 
 def _control_groups(session: Session, scope: _Scope, first: date, last: date, end: datetime
                     ) -> list[tuple[str, str, GroupStats, GroupStats]]:
-    a, m, oo = OfferAudienceRow.__table__, ReportMemberRow.__table__, ReportOfferOrderRow.__table__
+    oo = ReportOfferOrderRow.__table__
+    # The chain counts every member of an audience; a brand or a store those in its scope, read from the
+    # audiences' copy with each member's scope.
+    a = ReportAudienceMemberRow.__table__ if scope.store or scope.brand else OfferAudienceRow.__table__
+    m = ReportAudienceMemberRow.__table__
     in_scope = [*scope.members(m)] if scope.store or scope.brand else []
-    audience = a.join(m, m.c.customer_id == a.c.customer_id) if in_scope else a
     sizes: dict[str, dict[str, int]] = defaultdict(dict)
     for pid, group, n in session.execute(
-            sa.select(a.c.promotion_id, a.c.group, sa.func.count()).select_from(audience)
+            sa.select(a.c.promotion_id, a.c.group, sa.func.count())
             .where(a.c.assigned_at < end, *in_scope).group_by(a.c.promotion_id, a.c.group)):
         sizes[pid][group] = int(n)
     compared = sorted((pid for pid, g in sizes.items() if g.get("target") and g.get("control")),
@@ -286,19 +287,35 @@ def _control_groups(session: Session, scope: _Scope, first: date, last: date, en
                       .where(oo.c.promotion_id == pid, oo.c.day >= first, oo.c.day <= last)
                       .group_by(oo.c.group, oo.c.customer_id))
         if in_scope:
-            per_member = per_member.join(m, m.c.customer_id == oo.c.customer_id).where(*in_scope)
+            per_member = per_member.join(m, sa.and_(m.c.promotion_id == oo.c.promotion_id,
+                                                    m.c.customer_id == oo.c.customer_id)).where(*in_scope)
         stats: dict[str, list[int]] = {"target": [0, 0, 0, 0], "control": [0, 0, 0, 0]}
-        for group, _cid, n, revenue in session.execute(per_member):
+        for group, buyers, orders, revenue, squares in _group_sums(session, per_member.subquery()):
             if group in stats:
-                revenue = int(revenue or 0)
-                cell = stats[group]
-                cell[0] += 1
-                cell[1] += int(n)
-                cell[2] += revenue
-                cell[3] += revenue * revenue
+                stats[group] = [int(buyers), int(orders), int(revenue or 0), int(squares or 0)]
         groups = {g: GroupStats(sizes[pid][g], *stats[g]) for g in ("target", "control")}
         out.append((pid, names.get(pid, pid), groups["target"], groups["control"]))
     return out
+
+
+def _group_sums(session: Session, per_member: Any) -> list[tuple[Any, ...]]:
+    """Per group: members who bought, their orders, revenue and sum of squared revenue per member.
+
+    PostgreSQL sums in the database (the squares as exact numerics), so a year's tens of thousands of
+    members are not sent over; SQLite, whose integer sums overflow, sums here."""
+    if is_postgres(session):
+        revenue = sa.func.coalesce(per_member.c.revenue, 0)
+        squares = sa.func.sum(sa.cast(revenue, sa.Numeric) * sa.cast(revenue, sa.Numeric))
+        return list(session.execute(
+            sa.select(per_member.c.group, sa.func.count(), sa.func.sum(per_member.c.n), sa.func.sum(revenue), squares)
+            .group_by(per_member.c.group)))
+    sums: dict[str, list[int]] = {}
+    for group, _cid, n, revenue in session.execute(sa.select(per_member)):
+        value = int(revenue or 0)
+        cell = sums.setdefault(group, [0, 0, 0, 0])
+        for i, add in enumerate((1, int(n), value, value * value)):
+            cell[i] += add
+    return [(group, *cell) for group, cell in sums.items()]
 
 
 __all__ = ["MAX_CONTROL_GROUPS", "loyalty_report", "parse_grain"]

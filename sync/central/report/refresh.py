@@ -29,14 +29,16 @@ from sqlalchemy.orm import Session
 from sync.central import feed
 from sync.central.db import utcnow
 from sync.central.report import cells as report_cells
-from sync.central.report import participants
+from sync.central.report import member_scopes, participants
 from sync.central.report.config import ReportConfig, load_config
 from sync.central.report.dialect import analyze, as_date, lock, tune
+from sync.central.report.side import SideReads
 from sync.central.tables import (
     ChangeRow,
     LedgerEntryRow,
     OrderRow,
     RegisterRow,
+    ReportAudienceMemberRow,
     ReportBuyerCellRow,
     ReportDirtyRow,
     ReportEnrollmentCellRow,
@@ -48,13 +50,15 @@ from sync.central.tables import (
     ReportPromotionCellRow,
     ReportRewardCellRow,
     ReportStateRow,
+    ReportTierMoveRow,
 )
 
 _DIRTY = ReportDirtyRow.__table__
 REPORT_TABLES = tuple(row.__table__ for row in (
     ReportMemberRow, ReportEnrollmentCellRow, ReportMemberCellRow, ReportOrderCellRow, ReportPointsCellRow,
-    ReportRewardCellRow, ReportPromotionCellRow, ReportBuyerCellRow, ReportOfferOrderRow))
-FINGERPRINT, FEED_SEQ, POINTS_DAY = "fingerprint", "feed_seq", "points_day"
+    ReportRewardCellRow, ReportPromotionCellRow, ReportBuyerCellRow, ReportOfferOrderRow, ReportAudienceMemberRow,
+    ReportTierMoveRow))
+FINGERPRINT, FEED_SEQ, POINTS_DAY, SCOPES = "fingerprint", "feed_seq", "points_day", "member_scopes"
 
 
 @dataclass(frozen=True)
@@ -89,11 +93,17 @@ def rebuild(session: Session, now: datetime | None = None) -> RefreshResult:
     today = cfg.today(now or utcnow())
     head = feed.head_seq(session)
     session.execute(_DIRTY.delete())
-    members = participants.rebuild_members(session, cfg, today)
-    computed = report_cells.compute(session, cfg, None)
+    with SideReads(session) as side:
+        # The reads that need no member's row run on a second connection while this one writes the
+        # members and scans the orders and entries against them.
+        sources = report_cells.read_sources(side, cfg, None)
+        members = participants.rebuild_members(session, cfg, today)
+        scopes = member_scopes.rebuild(session)
+        computed = report_cells.compute(session, cfg, None, sources)
     report_cells.replace(session, computed, None)
     analyze(session, REPORT_TABLES)
-    _save(session, **{FINGERPRINT: cfg.fingerprint, FEED_SEQ: head, POINTS_DAY: today.isoformat()})
+    _save(session, **{FINGERPRINT: cfg.fingerprint, FEED_SEQ: head, POINTS_DAY: today.isoformat(),
+                      SCOPES: scopes})
     return RefreshResult(True, members, len(computed.orders), time.perf_counter() - started)
 
 
@@ -120,8 +130,9 @@ def refresh(session: Session, now: datetime | None = None, *, wait: bool = True)
         ChangeRow.topic == "customer", ChangeRow.seq > watermark, ChangeRow.seq <= head)))
     moved = participants.refresh_members(session, cfg, today, changed)
     _mark_member_cells(session, moved)
+    scopes = member_scopes.refresh(session, json.loads(state[SCOPES]) if SCOPES in state else None, moved)
     done = _refresh_cells(session, cfg)
-    _save(session, **{FEED_SEQ: head, POINTS_DAY: today.isoformat()})
+    _save(session, **{FEED_SEQ: head, POINTS_DAY: today.isoformat(), SCOPES: scopes})
     return RefreshResult(False, len(changed), done, time.perf_counter() - started)
 
 
