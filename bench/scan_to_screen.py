@@ -104,11 +104,13 @@ def cold_start_child(path: Path) -> None:
     from pos_app.app import build_register
     from pos_app.qt.pyside_workarounds import apply_pyside_workarounds
     from pos_app.qt.scanner import ScanDetector
+    from pos_app.qt.gui_collector import collect_on_gui_thread
     from pos_app.qt.theme import apply_theme
 
     apply_pyside_workarounds()
     app = QApplication([])
     apply_theme(app)
+    collect_on_gui_thread(app)  # as register_application does
     scanner = ScanDetector()
     scanner.install(app)
     window = build_register(settings_for(path), clock=lambda: NOW, scanner=scanner)
@@ -145,11 +147,13 @@ def measure_scans(path: Path, scans: int, customers: int, products: int, rng: ra
     from pos_app.app import build_register
     from pos_app.qt.pyside_workarounds import apply_pyside_workarounds
     from pos_app.qt.scanner import ScanDetector
+    from pos_app.qt.gui_collector import collect_on_gui_thread
     from pos_app.qt.theme import apply_theme
 
     apply_pyside_workarounds()
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
+    collect_on_gui_thread(app)  # as register_application does
     scanner = ScanDetector()
     scanner.install(app)
     window = build_register(settings_for(path), clock=lambda: NOW, scanner=scanner)

@@ -1,4 +1,5 @@
-"""The Qt application of the register: created once, with its icon and shipped fonts, themed, with the scanner installed."""
+"""The Qt application of the register: created once, with its icon and shipped fonts, themed, with the scanner
+installed and Python's cycle collector run on the GUI thread."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QLabel
 
+from pos_app.qt.gui_collector import collect_on_gui_thread
 from pos_app.qt.language import install_language
 from pos_app.qt.pyside_workarounds import apply_pyside_workarounds
 from pos_app.qt.scanner import ScanDetector
@@ -28,6 +30,7 @@ def register_application(language: str = "") -> tuple[QApplication, ScanDetector
     apply_theme(app)
     scanner = ScanDetector()
     scanner.install(app)
+    collect_on_gui_thread(app)  # never a Qt object's destructor on a worker thread
     return app, scanner
 
 

@@ -475,13 +475,13 @@ class RegisterWindow(QMainWindow):
         elif ORDER_NUMBER.fullmatch(code.upper()):
             self._scanned_receipt(code.upper())
         else:
-            self.add_code(code)
+            self._run_sale(lambda d: self.sale_ops.add_scanned(d, code), f"scanned {code}")
 
     def _scanned_receipt(self, code: str) -> None:
-        """A receipt's barcode on the sale screen: that receipt, to print again (a code when it is none)."""
+        """A receipt's barcode on the sale screen: that receipt, to print again (else a SKU label or a code)."""
         def answered(kept: KeptReceipts | Refused) -> None:
             if isinstance(kept, Refused):
-                self.add_code(code)
+                self._run_sale(lambda d: self.sale_ops.add_scanned(d, code), f"scanned {code}")
             else:
                 self.open_reprint(order=kept.order_id)
 

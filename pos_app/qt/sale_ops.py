@@ -23,6 +23,7 @@ from pos_app.services.chain import ChainCalls
 from pos_app.services.checkout import ONLINE, CompletedSale, Connectivity, pay
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import PricedSale, PricingEngineCache, price_sale
+from pos_app.services.products import find_products
 from pos_app.services.receipts import ReceiptHeader, StoreFacts
 from pos_app.services.rewards import cancel_reward, claim_reward, list_rewards
 from pos_app.services.sale import SaleDraft
@@ -150,6 +151,13 @@ class SaleOps:
 
     def add_code(self, draft: Draft, code: str) -> SaleUpdate:
         return self._changed(draft, sale.apply_code(self.uow(read_only=True), draft, code), about="code")
+
+    def add_scanned(self, draft: Draft, scanned: str) -> SaleUpdate:
+        """A scan that is neither a card, a barcode's digits nor a receipt: a product's SKU label when the
+        catalogue knows it, else a promo code (a coupon's barcode)."""
+        if find_products(self.uow(read_only=True), {scanned}):
+            return self.add_item(draft, scanned)
+        return self.add_code(draft, scanned)
 
     def redeem(self, draft: Draft, request: int | str) -> SaleUpdate:
         return self._changed(draft, sale.request_redemption(draft, request), about="points")

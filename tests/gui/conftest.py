@@ -23,6 +23,7 @@ from PySide6.QtTest import QTest
 
 from pos_app.app import AppSettings, build_register, demo_hint, demo_pins, prepare_demo
 from pos_app.demo import DEMO_DAY, generate_demo_store
+from pos_app.qt.gui_collector import collect_on_gui_thread
 from pos_app.qt.scanner import ScanDetector, ScanRules
 from tests.gui.register_helpers import demo_clock
 
@@ -103,6 +104,13 @@ def clock() -> FakeClock:
 @pytest.fixture
 def wedge(clock) -> Wedge:
     return Wedge(clock)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_collector(qapp):
+    """As in the register (`register_application`): cycles are collected on the GUI thread only."""
+    collector = collect_on_gui_thread(qapp)
+    yield collector
 
 
 @pytest.fixture

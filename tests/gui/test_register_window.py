@@ -401,3 +401,15 @@ def test_a_personal_code_in_capitals_scanned_with_shift_is_a_code_not_an_item(qt
     qtbot.waitUntil(lambda: any(c.code == code for c in register.view.codes), timeout=5000)
     assert "no such product" not in register.cart_panel.message.text()
     assert register.cart_panel.item.text() == ""
+
+
+def test_a_scanned_sku_label_adds_the_product_and_other_text_is_a_promo_code(qtbot, register, wedge, demo_store):
+    product = next(p for p in demo_store.products if not p.weighted)
+
+    wedge.scan(register, product.sku)  # a shelf label's Code 128: capitals and a dash, Shift included
+    qtbot.waitUntil(lambda: len(register.cart_panel.model.rows) == 1, timeout=5000)
+    wedge.scan(register, "NOSUCHCOUPON")
+    wait_idle(qtbot, register)
+
+    assert register.cart_panel.model.rows[0].name == product.name
+    assert "NOSUCHCOUPON" in register.codes_panel.codes.text()  # refused as a code, said where codes are
