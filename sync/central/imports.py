@@ -94,12 +94,13 @@ def import_customers(session: Session, path: Path, chunk: int = 5000) -> ImportR
     """
     report = ImportReport()
     region = str(_setting(session, "program.default_phone_region") or "US")
+    tiers = frozenset(str(t.get("name")) for t in _setting(session, "tiers") or () if isinstance(t, dict))
     batch: list[tuple[int, dict[str, Any]]] = []
     seen_ids: set[str] = set()
     seen_keys: dict[tuple[str, str], str] = {}
     for line, row in _rows(path, report, {"id"}, set(CUSTOMER_COLUMNS)):
         try:
-            parsed = _parse_member(row, region)
+            parsed = _parse_member(row, region, tiers)
         except ValueError as exc:
             report.errors.append(f"line {line}: {exc}")
             continue
@@ -133,8 +134,10 @@ def _key(column: str, value: str) -> str:
     return value.lower() if column == "email" else value
 
 
-def _parse_member(values: dict[str, str], region: str) -> dict[str, Any]:
-    """The row's fields in their stored form, only those the file has; raises ValueError with the reason."""
+def _parse_member(values: dict[str, str], region: str, tiers: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The row's fields in their stored form, only those the file has; raises ValueError with the reason.
+
+    `tiers`: the program's tier names; a tier outside them is refused (none set: any name is kept)."""
     member_id = values.get("id", "")
     if not member_id:
         raise ValueError("id: required")
@@ -160,6 +163,8 @@ def _parse_member(values: dict[str, str], region: str) -> dict[str, Any]:
     if "tier" in values:
         if len(values["tier"]) > 32:
             raise ValueError("tier: longer than 32 characters")
+        if values["tier"] and tiers and values["tier"] not in tiers:
+            raise ValueError(f"tier: {values['tier']!r} is not one of the program's ({', '.join(sorted(tiers))})")
         parsed["tier"] = values["tier"] or None
     return parsed
 

@@ -65,6 +65,11 @@ def test_a_program_file_is_set_whole_or_not_at_all(central, make_store, tmp_path
     code, out, _ = run(capsys, "jobs", *db)
     assert out.splitlines()[1].split()[:2] == ["tiers", "01:30"]
 
+    members = tmp_path / "members.csv"
+    members.write_text("id,name,tier\nC1,Ann,gold\nC2,Bob,platinum\n", encoding="utf-8")
+    code, out, err = run(capsys, "import-customers", str(members), *db)
+    assert "1 imported" in out and "line 3: tier: 'platinum' is not one of the program's (gold, silver)" in err
+
 
 def test_the_segment_job_computes_each_rule(central, make_store, tmp_path):
     today = datetime.now(UTC).date()
