@@ -102,9 +102,9 @@ def cold_start_child(path: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from pos_app.app import build_register
+    from pos_app.qt.gui_collector import collect_on_gui_thread
     from pos_app.qt.pyside_workarounds import apply_pyside_workarounds
     from pos_app.qt.scanner import ScanDetector
-    from pos_app.qt.gui_collector import collect_on_gui_thread
     from pos_app.qt.theme import apply_theme
 
     apply_pyside_workarounds()
@@ -145,9 +145,9 @@ def measure_scans(path: Path, scans: int, customers: int, products: int, rng: ra
     from store import card_number
 
     from pos_app.app import build_register
+    from pos_app.qt.gui_collector import collect_on_gui_thread
     from pos_app.qt.pyside_workarounds import apply_pyside_workarounds
     from pos_app.qt.scanner import ScanDetector
-    from pos_app.qt.gui_collector import collect_on_gui_thread
     from pos_app.qt.theme import apply_theme
 
     apply_pyside_workarounds()
