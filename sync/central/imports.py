@@ -244,13 +244,16 @@ def import_catalog(session: Session, path: Path) -> ImportReport:
     report = ImportReport()
     currency = Currency.of(_setting(session, "currency") or "USD")
     records: list[tuple[str, dict[str, Any]]] = []
-    for line, row in _rows(path, report, {"sku", "price"}, None):
+    for line, row in _rows(path, report, {"sku", "name", "price"}, None):
         sku = row.get("sku", "")
         if not sku:
             report.errors.append(f"line {line}: sku: required")
             continue
         if len(sku) > 64 or len(row.get("name", "")) > 200:
             report.errors.append(f"line {line}: sku (64) or name (200 characters) too long")
+            continue
+        if not row.get("name", "").strip():
+            report.errors.append(f"line {line}: name: required (the cashier and the receipt show it)")
             continue
         try:
             price_minor = currency.parse_minor(row.get("price", ""))

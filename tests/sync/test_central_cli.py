@@ -94,10 +94,10 @@ def test_import_promotions_validates_and_reports_paths(central, tmp_path, capsys
 
 def test_import_catalog_reports_bad_prices_by_line(central, tmp_path, capsys):
     catalog = tmp_path / "catalog.csv"
-    catalog.write_text("sku,name,price\nA,Pen,1.50\nB,Bad,1.505\nC,Float,abc\nD,Ink,2\n")
+    catalog.write_text("sku,name,price\nA,Pen,1.50\nB,Bad,1.505\nC,Float,abc\nD,Ink,2\nE,,3.00\n")
     code, out, err = run(capsys, "import-catalog", str(catalog), "--db", central.db_url)
     assert code == 0 and "2 imported" in out
-    assert "line 3: price" in err and "line 4: price" in err
+    assert "line 3: price" in err and "line 4: price" in err and "line 6: name: required" in err
 
 
 def test_pos_central_serve_just_works_on_a_fresh_directory(tmp_path):
