@@ -136,16 +136,13 @@ class TillGate:
         scope.setdefault("state", {})["till"] = till
         if scope["method"] in ("POST", "PUT", "PATCH"):
             kind = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
-            if kind and kind != JSON_TYPE and not kind.endswith("+json"):
-                await self._send(send, 415, error_body("unsupported_media_type",
-                                                       f"send JSON with Content-Type: {JSON_TYPE}"))
-                return
-            body = await self._body(headers, receive)
+            json_type = kind == JSON_TYPE or kind.endswith("+json")
+            body = b"" if kind and not json_type else await self._body(headers, receive)
             if body is None:
                 await self._send(send, 413, error_body("too_large", f"a request body has at most {MAX_BODY_BYTES:,} "
                                                                     "bytes"))
                 return
-            if body and not kind:  # a body without its type: the same answer as a wrong type
+            if not json_type and (kind or body):  # a wrong type, or a body without its type
                 await self._send(send, 415, error_body("unsupported_media_type",
                                                        f"send JSON with Content-Type: {JSON_TYPE}"))
                 return

@@ -92,22 +92,32 @@ def install_language(setting: str, app: QCoreApplication | None = None) -> Langu
             app.removeTranslator(old)
     _installed.clear()
     if language.code != SOURCE_LANGUAGE:  # English is the source: no catalogue
-        ours = QTranslator()
         try:
-            if ours.load(str(resource_file("translations", CATALOGUE.format(language.code)))):
-                _installed.append(ours)
-            else:
-                log.warning("the %s catalogue cannot be read; its texts stay in English", language.code)
-        except FileNotFoundError as missing:
+            _installed.append(_catalogue(language.code))
+        except (FileNotFoundError, RuntimeError) as missing:
             log.warning("%s; the texts stay in English", missing)
-        qt_own = QTranslator()
-        if qt_own.load(f"qtbase_{language.code}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        if (qt_own := _qt_catalogue(language.code)) is not None:
             _installed.append(qt_own)
     if app is not None:
         for translator in _installed:
             app.installTranslator(translator)
     formats.set_locale(language.locale)  # and Qt's default locale
     return language
+
+
+def _catalogue(code: str) -> QTranslator:
+    """The shipped catalogue of `code`, loaded; raises when it is missing or unreadable."""
+    translator = QTranslator()
+    if not translator.load(str(resource_file("translations", CATALOGUE.format(code)))):
+        raise RuntimeError(f"the {code} catalogue cannot be read")
+    return translator
+
+
+def _qt_catalogue(code: str) -> QTranslator | None:
+    """Qt's own catalogue of `code` (the standard dialogs' buttons), when Qt ships one."""
+    translator = QTranslator()
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    return translator if translator.load(f"qtbase_{code}", path) else None
 
 
 def describe_translations() -> str:
@@ -117,13 +127,10 @@ def describe_translations() -> str:
     before = formats.current_locale()
     try:
         for code in sorted(set(LANGUAGES) - {SOURCE_LANGUAGE}):
-            ours = QTranslator()
-            if not ours.load(str(resource_file("translations", CATALOGUE.format(code)))):
-                raise RuntimeError(f"the {code} catalogue cannot be read")
+            ours = _catalogue(code)
             if not ours.translate("", "Pay"):
                 raise RuntimeError(f"the {code} catalogue does not translate 'Pay'")
-            qt_own = QTranslator().load(f"qtbase_{code}",
-                                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+            qt_own = _qt_catalogue(code) is not None
             formats.set_locale(DEFAULT_LOCALES[code])
             parts.append(f"{code}: 'Pay' is {ours.translate('', 'Pay')!r}, {formats.money(123456, 'RUB')}"
                          f"{'' if qt_own else ' (no Qt dialog catalogue)'}")
