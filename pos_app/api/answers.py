@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pos_app.domain.customer_profile import CustomerProfile
+from pos_app.domain.ledger import PointsBalance
 from pos_app.domain.money import Currency
 from pos_app.domain.scenario_json import result_to_json
 from pos_app.printing.receipt import Receipt, loyalty_lines
@@ -45,7 +46,7 @@ def member(card: CustomerCard, *, online: bool) -> dict[str, Any]:
         "points": {
             "confirmed": card.confirmed,
             "pending": card.pending,
-            "available": max(0, card.confirmed + card.pending - card.held),  # spendable now: held ones wait
+            "available": PointsBalance(card.customer.id, card.confirmed, card.pending, card.held).spendable,
             "expiring": [{"points": points, "on": day.isoformat()} for points, day in card.expiring],
         },
         "offers": [
