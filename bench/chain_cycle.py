@@ -25,30 +25,25 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE))
+import sqlalchemy as sa
+from register_drain import Central
+from sqlalchemy.orm import Session
 
-import sqlalchemy as sa  # noqa: E402
-from register_drain import Central  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
-
-from pos_app.services import sale  # noqa: E402
-from pos_app.services.checkout import CompletedSale, pay  # noqa: E402
-from pos_app.services.enrollment import Enrolled, enroll_customer  # noqa: E402
-from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox  # noqa: E402
-from pos_app.storage.database import open_store  # noqa: E402
-from pos_app.storage.unit_of_work import UnitOfWorkFactory  # noqa: E402
-from sync.central import imports  # noqa: E402
-from sync.central import settings as central_settings  # noqa: E402
-from sync.client import RetryPolicy, SyncClient, SyncLoop  # noqa: E402
+from pos_app.services import sale
+from pos_app.services.checkout import CompletedSale, pay
+from pos_app.services.enrollment import Enrolled, enroll_customer
+from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox
+from pos_app.storage.database import open_store
+from pos_app.storage.unit_of_work import UnitOfWorkFactory
+from sync.central import imports
+from sync.central import settings as central_settings
+from sync.client import RetryPolicy, SyncClient, SyncLoop
 
 CATALOG = "sku,name,price\nMUG,Mug,12.00\nCOF,Coffee,3.50\n"
 PROMOTIONS = '[{"id": "NV", "name": "10% off your next visit", "reward": {"type": "percent", "value": "10", ' \

@@ -30,27 +30,18 @@ import os
 import random
 import shutil
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-# As a script this folder comes first on sys.path and bench/sync.py would hide the `sync` package:
-# the package is imported first, then this folder goes last (for bench/store.py and bench/checkout.py).
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-import sync  # noqa: E402, F401
+from store import card_number, generate  # bench/store.py
 
-sys.path.append(str(_HERE))
-
-from store import card_number, generate  # noqa: E402  (bench/store.py)
-
-from pos_app.domain.loyalty_settings import LoyaltySettings, TierRule  # noqa: E402
-from pos_app.services.checkout import CompletedSale, checkout  # noqa: E402
-from pos_app.services.identification import Identified, identify_by_card  # noqa: E402
-from pos_app.services.pricing import PricedSale, PricingEngineCache, price_sale  # noqa: E402
-from pos_app.services.sale import (  # noqa: E402
+from pos_app.domain.loyalty_settings import LoyaltySettings, TierRule
+from pos_app.services.checkout import CompletedSale, checkout
+from pos_app.services.identification import Identified, identify_by_card
+from pos_app.services.pricing import PricedSale, PricingEngineCache, price_sale
+from pos_app.services.sale import (
     SaleDraft,
     add_item,
     apply_code,
@@ -58,8 +49,8 @@ from pos_app.services.sale import (  # noqa: E402
     new_sale,
     request_redemption,
 )
-from pos_app.storage.database import open_store  # noqa: E402
-from pos_app.storage.unit_of_work import UnitOfWorkFactory  # noqa: E402
+from pos_app.storage.database import open_store
+from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 SETTINGS = LoyaltySettings(

@@ -27,19 +27,14 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]  # bench/sync.py must not hide `sync`
+import sqlalchemy as sa
+from program_data import generate, rows_in, scratch_schema
+from sqlalchemy.orm import Session
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
-
-from sync.central.db import create_engine  # noqa: E402
-from sync.central.jobs import jobs, run_job  # noqa: E402
-from sync.central.program_file import import_settings  # noqa: E402
-from sync.central.rewards import import_rewards  # noqa: E402
-
-sys.path.append(str(_HERE))
-from program_data import generate, rows_in, scratch_schema  # noqa: E402
+from sync.central.db import create_engine
+from sync.central.jobs import jobs, run_job
+from sync.central.program_file import import_settings
+from sync.central.rewards import import_rewards
 
 PROGRAM = {
     "tiers": [{"name": "bronze", "threshold_minor": 0, "multiplier": "1"},

@@ -38,21 +38,12 @@ import os
 import random
 import shutil
 import statistics
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-# As a script this folder comes first on sys.path and bench/sync.py would hide the `sync` package:
-# the package is imported first, then this folder goes last (for bench/store.py and bench/checkout.py).
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-import sync  # noqa: E402, F401
-
-sys.path.append(str(_HERE))
-
-from checkout import percentile, prepare  # noqa: E402  (bench/checkout.py: the store with 1,000 promotions)
-from store import card_number, generate  # noqa: E402  (bench/store.py)
+from checkout import percentile, prepare  # bench/checkout.py: the store with 1,000 promotions
+from store import card_number, generate  # bench/store.py
 
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 LINES = 50

@@ -3,7 +3,7 @@
     .venv/bin/python bench/register_drain.py                    # 5,000 entries, SyncLoop's defaults
     .venv/bin/python bench/register_drain.py --entries 10000 --per-commit 1
 
-`bench/sync.py` drains the reference store; this one drains `pos_app.storage`
+`bench/register_sync.py` drains the reference store; this one drains `pos_app.storage`
 through `pos_app.services.sync_ports.StoreOutbox`, as the register app does
 (`pos_app/app.py`: `SyncLoop` with its default batch of 200 and pages of 500).
 
@@ -33,22 +33,18 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-# As a script this folder comes first on sys.path and bench/sync.py would hide the `sync` package.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
-
-from pos_app.domain.customer_profile import CustomerProfile  # noqa: E402
-from pos_app.domain.ledger import EntryKind  # noqa: E402
-from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox  # noqa: E402
-from pos_app.storage.database import open_store  # noqa: E402
-from pos_app.storage.unit_of_work import UnitOfWorkFactory  # noqa: E402
-from sync.central import registers  # noqa: E402
-from sync.central.db import create_engine  # noqa: E402
-from sync.central.schema import upgrade  # noqa: E402
-from sync.client import RetryPolicy, SyncClient, SyncLoop  # noqa: E402
+from pos_app.domain.customer_profile import CustomerProfile
+from pos_app.domain.ledger import EntryKind
+from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox
+from pos_app.storage.database import open_store
+from pos_app.storage.unit_of_work import UnitOfWorkFactory
+from sync.central import registers
+from sync.central.db import create_engine
+from sync.central.schema import upgrade
+from sync.client import RetryPolicy, SyncClient, SyncLoop
 
 
 def write_offline(factory: UnitOfWorkFactory, entries: int, customers: int, per_commit: int) -> int:

@@ -29,26 +29,22 @@ import json
 import os
 import random
 import statistics
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
-
-from pos_app.demo.history import HistorySpec, generate_history  # noqa: E402
-from pos_app.domain.report.periods import Grain  # noqa: E402
-from sync.central import feed  # noqa: E402
-from sync.central.bulk_history import load_history  # noqa: E402
-from sync.central.db import create_engine  # noqa: E402
-from sync.central.report.live import mark  # noqa: E402
-from sync.central.report.query import loyalty_report  # noqa: E402
-from sync.central.report.refresh import rebuild, refresh  # noqa: E402
-from sync.central.schema import upgrade  # noqa: E402
-from sync.central.settings import set_setting  # noqa: E402
+from pos_app.demo.history import HistorySpec, generate_history
+from pos_app.domain.report.periods import Grain
+from sync.central import feed
+from sync.central.bulk_history import load_history
+from sync.central.db import create_engine
+from sync.central.report.live import mark
+from sync.central.report.query import loyalty_report
+from sync.central.report.refresh import rebuild, refresh
+from sync.central.schema import upgrade
+from sync.central.settings import set_setting
 
 LAST_DAY = date(2026, 11, 30)
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)

@@ -39,13 +39,6 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-# As a script this folder comes first on sys.path and bench/sync.py would hide the `sync` package:
-# the package is imported first, then this folder goes last (for bench/store.py and bench/checkout.py).
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-import sync  # noqa: E402, F401
-
-sys.path.append(str(_HERE))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]

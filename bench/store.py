@@ -19,7 +19,6 @@ import json
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 import unicodedata
@@ -27,16 +26,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-# As a script this folder comes first on sys.path and bench/sync.py would hide the `sync` package.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+from stdnum import ean
 
-from stdnum import ean  # noqa: E402
-
-from pos_app.domain.ledger import EntryKind  # noqa: E402
-from pos_app.domain.loyalty_settings import LoyaltySettings  # noqa: E402
-from pos_app.domain.sale_record import SaleRecord, SoldLine  # noqa: E402
-from pos_app.services.identification import (  # noqa: E402
+from pos_app.domain.ledger import EntryKind
+from pos_app.domain.loyalty_settings import LoyaltySettings
+from pos_app.domain.sale_record import SaleRecord, SoldLine
+from pos_app.services.identification import (
     Candidates,
     Identified,
     identify_by_card,
@@ -44,9 +39,9 @@ from pos_app.services.identification import (  # noqa: E402
     identify_by_phone,
     search_by_name,
 )
-from pos_app.storage.database import open_store  # noqa: E402
-from pos_app.storage.ledger import new_entry_id  # noqa: E402
-from pos_app.storage.unit_of_work import UnitOfWorkFactory  # noqa: E402
+from pos_app.storage.database import open_store
+from pos_app.storage.ledger import new_entry_id
+from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
 FIRST = (
     "Ana José María Jürgen Zoë Chloé Søren Łukasz Noémie Renée Björn François Inès Ömer Çağla Dmitri Olga Fatima "

@@ -1,8 +1,8 @@
 """Benchmark of register <-> central sync (run by hand, not in tests).
 
-    .venv/bin/python bench/sync.py                                  # SQLite central
-    .venv/bin/python bench/sync.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
-    .venv/bin/python bench/sync.py --entries 10000 --registers 20 --per-register 2500 --customers 1000000
+    .venv/bin/python bench/register_sync.py                         # SQLite central
+    .venv/bin/python bench/register_sync.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/register_sync.py --entries 10000 --registers 20 --per-register 2500 --customers 1000000
 
 The central service runs as a real `pos-central serve` child process on
 loopback; the registers are threads of this process with their own
@@ -34,19 +34,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-# This file is bench/sync.py: as a script its folder comes first on sys.path and would hide the `sync` package.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
-
-from sync.central import registers  # noqa: E402
-from sync.central.db import create_engine  # noqa: E402
-from sync.central.schema import upgrade  # noqa: E402
-from sync.client import RetryPolicy, SyncClient, SyncLoop  # noqa: E402
-from sync.client.reference_store import ReferenceRegisterStore  # noqa: E402
-from sync.protocol import EntryKind, EntryResult, LedgerEntry  # noqa: E402
+from sync.central import registers
+from sync.central.db import create_engine
+from sync.central.schema import upgrade
+from sync.client import RetryPolicy, SyncClient, SyncLoop
+from sync.client.reference_store import ReferenceRegisterStore
+from sync.protocol import EntryKind, EntryResult, LedgerEntry
 
 
 class MemoryOutbox:
