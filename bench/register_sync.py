@@ -36,6 +36,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from store import card_number, phone_number  # bench/store.py: valid cards (EAN-13) and phones
 
 from sync.central import registers
 from sync.central.db import create_engine
@@ -168,7 +169,7 @@ def bench_initial_sync(central: Central, customers: int, workdir: Path) -> str:
     with csv_path.open("w") as handle:
         handle.write("id,name,email,phone,card,birthday,tier\n")
         for i in range(customers):
-            handle.write(f"M{i:07d},Customer {i},m{i}@example.com,+1555{i:07d},CARD{i:09d},1980-01-01,silver\n")
+            handle.write(f"M{i:07d},Customer {i},m{i}@example.com,{phone_number(i)},{card_number(i)},1980-01-01,silver\n")
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "sync.central.cli", "import-customers", str(csv_path),
                     "--db", central.db_url], check=True, stdout=subprocess.DEVNULL)
