@@ -2,8 +2,8 @@
 
 Two steps, so the slow one is done once:
 
-    python bench/report.py generate [--orders 5000000] [--members 1000000] [--schema report_bench]
-    python bench/report.py run [--schema report_bench] [--rebuilds 3] [--queries 300]
+    .venv/bin/python bench/report.py generate [--orders 5000000] [--members 1000000] [--schema report_bench]
+    .venv/bin/python bench/report.py run [--schema report_bench] [--rebuilds 3] [--queries 300]
 
 `generate` makes the year (`pos_app.demo.history`: seasonality, members and
 anonymous buyers, returns, voids, tiers, rewards, a win-back offer with a
