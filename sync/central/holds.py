@@ -30,13 +30,10 @@ from sync.protocol.records import HoldAnswer
 HOLD_TTL = timedelta(minutes=10)
 
 
-def held_points(session: Session, customer_id: str, now: datetime, *, but: str | None = None) -> int:
-    """Points kept by unexpired holds of the member (except hold `but`)."""
-    query = sa.select(sa.func.coalesce(sa.func.sum(HoldRow.remaining), 0)).where(
-        HoldRow.customer_id == customer_id, HoldRow.expires_at > now, HoldRow.remaining > 0)
-    if but is not None:
-        query = query.where(HoldRow.id != but)
-    return int(session.scalar(query) or 0)
+def held_points(session: Session, customer_id: str, now: datetime) -> int:
+    """Points kept by unexpired holds of the member."""
+    return int(session.scalar(sa.select(sa.func.coalesce(sa.func.sum(HoldRow.remaining), 0)).where(
+        HoldRow.customer_id == customer_id, HoldRow.expires_at > now, HoldRow.remaining > 0)) or 0)
 
 
 def place_hold(session: Session, register: RegisterRow, customer_id: str, hold_id: str, points: int,
