@@ -11,8 +11,8 @@
     pos-central duplicates [--json]             # members sharing a phone or an email: merge them
     pos-central merge-customers KEEP OTHER      # OTHER's points, orders and codes move to KEEP
     pos-central balances CUSTOMER
-    pos-central set-setting KEY JSON              # e.g. program.welcome_points 100
-    pos-central import-settings FILE.json         # the program's settings from a file, all or nothing
+    pos-central set-setting KEY JSON [--switch-currency]     # e.g. program.welcome_points 100
+    pos-central import-settings FILE.json [--switch-currency]   # the program's settings from a file, all or nothing
     pos-central run-jobs [--job NAME] [--as-of YYYY-MM-DD] [--again]
     pos-central jobs [--json]                     # each job's time, last run, duration and result
     pos-central expiring --days 30 [--format csv] [--channel email|sms]
@@ -63,6 +63,7 @@ from sync.central import settings as central_settings
 from sync.central.app import list_conflicts, run_in_transaction
 from sync.central.db import DEFAULT_DB_URL, create_engine, sqlite_path, utcnow
 from sync.central.errors import CentralError
+from sync.central.program_file import SWITCH_CURRENCY_FLAG, check_setting, import_settings
 from sync.central.schema import upgrade
 
 T = TypeVar("T")
@@ -118,6 +119,10 @@ def _parser() -> argparse.ArgumentParser:
     setting.add_argument("value")
     program = sub.add_parser("import-settings", parents=[common], help="the program's settings from a JSON file")
     program.add_argument("file", type=Path)
+    for cmd in (setting, program):
+        cmd.add_argument(SWITCH_CURRENCY_FLAG, action="store_true",
+                         help="allow a different currency once the program has sales: every booked amount is "
+                              "re-labelled in it, nothing is converted")
     run_jobs = sub.add_parser("run-jobs", parents=[common], help="run the program's jobs now (by hand)")
     run_jobs.add_argument("--job", choices=list(jobs.jobs()), help="only this job (default: all, in order)")
     run_jobs.add_argument("--as-of", type=date.fromisoformat, help="the day to run for (default: today)")
@@ -356,15 +361,13 @@ def _balances(engine: Any, args: argparse.Namespace) -> int:
 
 
 def _set_setting(engine: Any, args: argparse.Namespace) -> int:
-    from sync.central.program_file import check_setting
-
     try:
         value = json.loads(args.value)
     except json.JSONDecodeError:
         value = args.value
 
     def work(session: Session) -> str | None:
-        problem = check_setting(session, args.key, value)
+        problem = check_setting(session, args.key, value, switch_currency=args.switch_currency)
         if problem is None:
             central_settings.set_setting(session, args.key, value)
         return problem
@@ -378,12 +381,10 @@ def _set_setting(engine: Any, args: argparse.Namespace) -> int:
 
 
 def _import_settings(engine: Any, args: argparse.Namespace) -> int:
-    from sync.central.program_file import import_settings
-
     if not args.file.exists():
         print(f"error: {args.file}: no such file", file=sys.stderr)
         return 1
-    keys, errors = _tx(engine, lambda s: import_settings(s, args.file))
+    keys, errors = _tx(engine, lambda s: import_settings(s, args.file, switch_currency=args.switch_currency))
     for error in errors:
         print(f"{args.file}: {error}", file=sys.stderr)
     if errors:

@@ -8,7 +8,10 @@ entry arrives (`consume_holds`, in the push that books the entry) or the hold
 expires (ten minutes: a sale abandoned after the hold gives the points back
 by itself, or at once when the register releases it). A second register
 asking meanwhile sees only what is left. A hold is asked with an id chosen
-by the register, so a retried request is answered as the first was.
+by the register, so a retried request is answered as the first was. Every
+answer gives the member's figures after it: `held` counts the hold just
+granted, and `available` (balance less everything held) is what the next
+request may take.
 """
 
 from __future__ import annotations
@@ -27,36 +30,35 @@ from sync.protocol.records import HoldAnswer
 HOLD_TTL = timedelta(minutes=10)
 
 
-def held_points(session: Session, customer_id: str, now: datetime, *, but: str | None = None) -> int:
-    """Points kept by unexpired holds of the member (except hold `but`)."""
-    query = sa.select(sa.func.coalesce(sa.func.sum(HoldRow.remaining), 0)).where(
-        HoldRow.customer_id == customer_id, HoldRow.expires_at > now, HoldRow.remaining > 0)
-    if but is not None:
-        query = query.where(HoldRow.id != but)
-    return int(session.scalar(query) or 0)
+def held_points(session: Session, customer_id: str, now: datetime) -> int:
+    """Points kept by unexpired holds of the member."""
+    return int(session.scalar(sa.select(sa.func.coalesce(sa.func.sum(HoldRow.remaining), 0)).where(
+        HoldRow.customer_id == customer_id, HoldRow.expires_at > now, HoldRow.remaining > 0)) or 0)
 
 
 def place_hold(session: Session, register: RegisterRow, customer_id: str, hold_id: str, points: int,
                now: datetime) -> HoldAnswer:
+    """Hold `points` of the member for the register, when what is available covers them.
+
+    The answer's figures are the member's as they stand once the request is
+    settled, the granted hold included: the same figures a retry of the
+    request or another register's next request reads.
+    """
     if session.get(CustomerRow, customer_id) is None:
         raise NotFound(f"no member {customer_id}")
     member = resolve_member(session, customer_id)
     customer = lock_customers(session, [member], now)[member]
-    existing = session.get(HoldRow, hold_id)
-    if existing is not None and existing.register_id == register.id:
-        held = held_points(session, member, now, but=hold_id)
-        return HoldAnswer(customer_id=member, granted=True, balance=customer.balance, held=held,
-                          available=customer.balance - held, expires_at=as_utc(existing.expires_at))
+    hold = session.get(HoldRow, hold_id)
+    if hold is None and points <= customer.balance - held_points(session, member, now):
+        hold = HoldRow(id=hold_id, customer_id=member, register_id=register.id, points=points, remaining=points,
+                       created_at=now, expires_at=now + HOLD_TTL)
+        session.add(hold)
+        session.flush()
+    granted = hold is not None and hold.register_id == register.id  # an id another register took is not this one's
     held = held_points(session, member, now)
-    available = customer.balance - held
-    if existing is not None or points > available:
-        return HoldAnswer(customer_id=member, granted=False, balance=customer.balance, held=held,
-                          available=available)
-    expires = now + HOLD_TTL
-    session.add(HoldRow(id=hold_id, customer_id=member, register_id=register.id, points=points, remaining=points,
-                        created_at=now, expires_at=expires))
-    return HoldAnswer(customer_id=member, granted=True, balance=customer.balance, held=held,
-                      available=available, expires_at=expires)
+    return HoldAnswer(customer_id=member, granted=granted, balance=customer.balance, held=held,
+                      available=customer.balance - held,
+                      expires_at=as_utc(hold.expires_at) if granted and hold is not None else None)
 
 
 def release_hold(session: Session, register: RegisterRow, hold_id: str) -> bool:

@@ -17,6 +17,13 @@ read (`points.earn_rate`, `offline.offline_customer_cap`, ...: a key whose
 last dotted part names a field of the register's `LoyaltySettings`) are set as
 they are; any other key is refused as a probable typo, since nothing would
 ever read it.
+
+The currency labels every amount the program holds (orders, priced ledger
+entries, offers), stored as integer minor units without a currency of their
+own. A program that has no order yet may set it freely; once money is booked
+(`has_money`), a different currency is refused, since it would re-label every
+booked amount without converting any: an operator who really means it says
+so (`switch_currency`, the commands' `--switch-currency`).
 """
 
 from __future__ import annotations
@@ -27,11 +34,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pos_app.domain.loyalty_settings import LoyaltySettings
 from pos_app.domain.money import Currency, MoneyError
 from sync.central.settings import DEFAULT_SETTINGS, get_setting, set_setting
+from sync.central.tables import LedgerEntryRow, OrderRow
+
+SWITCH_CURRENCY_FLAG = "--switch-currency"
 
 
 def _whole(low: int) -> Callable[[Any], None]:
@@ -105,14 +116,51 @@ def _known(key: str) -> bool:
     return key in DEFAULT_SETTINGS or key.rsplit(".", 1)[-1] in _REGISTER_FIELDS
 
 
-def check_setting(session: Session, key: str, value: Any, currency: str | None = None) -> str | None:
+def has_money(session: Session) -> bool:
+    """Whether the program has booked money: an order, or a ledger entry with an amount (a sale's total or
+    discount), each in minor units of the program's currency."""
+    order = sa.select(OrderRow.id).limit(1)
+    priced = sa.select(LedgerEntryRow.server_seq).where(
+        sa.or_(LedgerEntryRow.order_total_minor.is_not(None), LedgerEntryRow.discount_minor.is_not(None))).limit(1)
+    return session.scalar(order) is not None or session.scalar(priced) is not None
+
+
+def _program_currency(session: Session) -> str:
+    return str(get_setting(session, "currency") or DEFAULT_SETTINGS["currency"])
+
+
+def _is_currency(value: Any) -> bool:
+    try:
+        Currency.of(value)
+    except MoneyError:
+        return False
+    return True
+
+
+def _currency(session: Session, value: Any, switch_currency: bool) -> str | None:
+    """Why `value` cannot be the program's currency now (None: it can)."""
+    if not _is_currency(value):
+        return f'currency: {value!r} is not a currency code (e.g. "EUR")'
+    current = _program_currency(session)
+    if value != current and not switch_currency and has_money(session):
+        return (f"currency: the program already has sales booked in {current}, and booked amounts carry no "
+                f"currency of their own: {value} would re-label every one of them as {value} without "
+                f"converting any. The currency stays {current}; if every booked amount really is meant as "
+                f"{value}, run the command again with {SWITCH_CURRENCY_FLAG}")
+    return None
+
+
+def check_setting(session: Session, key: str, value: Any, currency: str | None = None, *,
+                  switch_currency: bool = False) -> str | None:
     """Why `value` cannot be the program's `key` (None: it can); offers are priced in `currency` (default: the
-    program's)."""
+    program's). A different currency once the program has money needs `switch_currency`."""
+    if key == "currency":
+        return _currency(session, value, switch_currency)
     try:
         if key in _CHECKS:
             _CHECKS[key](value)
         elif key in _PRICED_CHECKS:
-            _PRICED_CHECKS[key](Currency.of(currency or get_setting(session, "currency") or "USD"), value)
+            _PRICED_CHECKS[key](Currency.of(currency or _program_currency(session)), value)
         elif key.startswith("offers."):
             return f"{key}: no such offer (offers.welcome, offers.birthday, offers.winback)"
         elif not _known(key):
@@ -123,8 +171,8 @@ def check_setting(session: Session, key: str, value: Any, currency: str | None =
     return None
 
 
-def import_settings(session: Session, path: Path) -> tuple[list[str], list[str]]:
-    """(keys set, errors): the file's settings, all of them or none."""
+def import_settings(session: Session, path: Path, *, switch_currency: bool = False) -> tuple[list[str], list[str]]:
+    """(keys set, errors): the file's settings, all of them or none (each checked by `check_setting`)."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
@@ -134,18 +182,14 @@ def import_settings(session: Session, path: Path) -> tuple[list[str], list[str]]
     if not isinstance(document, dict):
         return [], ["the file must be one JSON object of settings: {\"key\": value, ...}"]
     errors = []
-    currency = document.get("currency")
-    if currency is not None:
-        try:
-            Currency.of(currency)
-        except MoneyError:
-            errors.append(f"currency: {currency!r} is not a currency code (e.g. \"EUR\")")
-            currency = None
+    currency = document.get("currency")  # the file's offers are priced in the currency it sets
+    if not _is_currency(currency):
+        currency = None
     for key, value in document.items():
         if not 1 <= len(key) <= 64:
             errors.append(f"{key!r}: a setting's name is 1 to 64 characters")
             continue
-        problem = check_setting(session, key, value, currency)
+        problem = check_setting(session, key, value, currency, switch_currency=switch_currency)
         if problem:
             errors.append(problem)
     if errors:
@@ -155,4 +199,4 @@ def import_settings(session: Session, path: Path) -> tuple[list[str], list[str]]
     return sorted(document), []
 
 
-__all__ = ["check_setting", "import_settings"]
+__all__ = ["SWITCH_CURRENCY_FLAG", "check_setting", "has_money", "import_settings"]

@@ -244,8 +244,8 @@ class HoldAnswer(_Wire):
     customer_id: str
     granted: bool
     balance: int  # the member's confirmed balance at the central service
-    held: int  # points held by other sales not yet booked
-    available: int  # balance - held
+    held: int  # points held for sales not yet booked, the hold this answer grants included
+    available: int  # balance - held: what the next hold may take
     expires_at: AwareDatetime | None = None
 
 

@@ -12,9 +12,11 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from pos_app.domain.ledger import add_months
+from sync.central import grants
 from sync.central.cli import main as pos_central
 from sync.central.jobs import run_job
 from sync.client import SyncLoop
+from sync.protocol import EntryKind
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -146,3 +148,51 @@ def test_members_whose_points_expire_soon_are_listed_for_messaging(central, make
         ("C1", "ann@example.com", "300", add_months(earned.date(), 1).isoformat())]
     code, out, _ = run(capsys, "expiring", "--days", "40", *db)  # everyone, told or not
     assert "2 members have points expiring" in out
+
+
+def test_the_currency_of_a_program_with_sales_changes_only_when_the_operator_says_so(
+        either_central, make_store, tmp_path, capsys):
+    central = either_central
+    db = ["--db", central.db_url]
+
+    def currency() -> object:
+        value = central.scalar("SELECT value FROM settings WHERE key = 'currency'")
+        return json.loads(value) if value is not None else None
+
+    def program(name: str, settings: dict[str, object]) -> str:
+        path = tmp_path / name
+        path.write_text(json.dumps(settings), encoding="utf-8")
+        return str(path)
+
+    # No sale yet (opening points carry no money): the program picks its currency freely.
+    with central.session() as s, s.begin():
+        grants.book_central_entries(s, [("C1", EntryKind.ADJUSTMENT, 100, "opening")])
+    assert run(capsys, "set-setting", "currency", "GBP", *db)[0] == 0
+    code, out, _ = run(capsys, "import-settings", program("eur.json", {"currency": "EUR"}), *db)
+    assert code == 0 and "settings: 1 set (currency)" in out
+    assert currency() == "EUR"
+    code, _, err = run(capsys, "set-setting", "currency", "EURO", *db)
+    assert code == 2 and "'EURO' is not a currency code" in err
+
+    store = make_store("S1.R1")
+    store.record("accrual", "C1", 120, order_id="O1", order_total_minor=12000)  # a sale of 120.00 EUR
+    assert SyncLoop(central.client("S1", "R1"), store, store).run_once()
+
+    code, _, err = run(capsys, "set-setting", "currency", "USD", *db)
+    assert code == 2
+    assert "already has sales booked in EUR" in err and "without converting any" in err
+    assert "The currency stays EUR" in err and "again with --switch-currency" in err
+    code, out, err = run(capsys, "import-settings", program("usd.json", {"currency": "USD", "points.expiry_months": 6}),
+                         *db)
+    assert code == 2 and "nothing set, 1 errors" in out and "already has sales booked in EUR" in err
+    assert currency() == "EUR"
+    assert central.scalar("SELECT COUNT(*) FROM settings WHERE key = 'points.expiry_months'") == 0
+
+    # The program's own file, read again, names the currency it has: nothing switches, it is set.
+    assert run(capsys, "import-settings", program("same.json", {"currency": "EUR", "points.expiry_months": 6}),
+               *db)[0] == 0
+    # An operator who means it says so.
+    assert run(capsys, "set-setting", "currency", "USD", "--switch-currency", *db)[0] == 0
+    assert currency() == "USD"
+    code, out, _ = run(capsys, "import-settings", program("gbp.json", {"currency": "GBP"}), "--switch-currency", *db)
+    assert code == 0 and currency() == "GBP"
