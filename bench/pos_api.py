@@ -31,6 +31,7 @@ Targets (shared/POS-API.md): inquire p99 <= 10 ms, commit p99 <= 25 ms.
 from __future__ import annotations
 
 import argparse
+import gc
 import http.client
 import json
 import multiprocessing
@@ -65,12 +66,31 @@ def serve(path: str, ready: multiprocessing.Queue) -> None:  # type: ignore[type
     server = PosApiServer(Timed(create_pos_api(context)), "127.0.0.1:0")
     warm_up(context)  # as the composition root does (pos_app.app.build_pos_api, run_headless)
     freeze_startup_objects()
+    gc.callbacks.append(COLLECTOR.heard)
     ready.put(server.port)
     server.serve()
 
 
+class CollectorTime:
+    """The CPU time the register's garbage collector took, in all (a `gc.callbacks` listener)."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self._started = 0.0
+
+    def heard(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.total += time.process_time() - self._started
+
+
+COLLECTOR = CollectorTime()
+
+
 class Timed:
-    """The register's side of each call: wall time and the server process's CPU time, in `Server-Timing`.
+    """The register's side of each call: wall time, the server process's CPU time and the part of it the
+    garbage collector took, in `Server-Timing`.
 
     One call at a time, so the process's CPU time between the request and its answer is that call's.
     """
@@ -82,12 +102,13 @@ class Timed:
         if scope["type"] != "http":
             await self.app(scope, receive, send)  # type: ignore[operator]
             return
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, collected = time.perf_counter(), time.process_time(), COLLECTOR.total
 
         async def timed_send(message) -> None:  # noqa: ANN001
             if message["type"] == "http.response.start":
                 took = (f"app;dur={(time.perf_counter() - wall) * 1000:.3f}, "
-                        f"cpu;dur={(time.process_time() - cpu) * 1000:.3f}")
+                        f"cpu;dur={(time.process_time() - cpu) * 1000:.3f}, "
+                        f"gc;dur={(COLLECTOR.total - collected) * 1000:.3f}")
                 message["headers"] = [*message.get("headers", []), (b"server-timing", took.encode())]
             await send(message)
 
@@ -99,6 +120,7 @@ class Till:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.headers = {"Content-Type": "application/json"}
         self.server_cpu: list[float] = []  # the register's CPU time of each call (ms)
+        self.server_gc: list[float] = []  # the part of it the garbage collector took (ms)
         if key:
             self.headers["Authorization"] = f"Bearer {key}"
 
@@ -111,6 +133,7 @@ class Till:
         elapsed = (time.perf_counter() - started) * 1000
         timing = dict(part.strip().split(";dur=") for part in response.getheader("server-timing", "").split(","))
         self.server_cpu.append(float(timing.get("cpu", "nan")))
+        self.server_gc.append(float(timing.get("gc", "nan")))
         return elapsed, response.status, json.loads(payload)
 
 
@@ -198,7 +221,7 @@ def main() -> None:
             search.append(elapsed)
     report("search a member by card", search, till.server_cpu[options.warmup:])
 
-    inquire, commit, applied, inquire_cpu, commit_cpu = [], [], [], [], []
+    inquire, commit, applied, inquire_cpu, commit_cpu, inquire_gc, commit_gc = [], [], [], [], [], [], []
     for k in range(total_runs):
         body = check(k)
         elapsed, status, answer = till.call("POST", "/v1/checks/inquire", body)
@@ -211,12 +234,18 @@ def main() -> None:
             commit.append(paid_ms)
             inquire_cpu.append(till.server_cpu[-2])
             commit_cpu.append(till.server_cpu[-1])
+            inquire_gc.append(till.server_gc[-2])
+            commit_gc.append(till.server_gc[-1])
             applied.append(len(answer["result"]["applied"]))
     if options.dump:
-        options.dump.write_text(json.dumps({"inquire": inquire, "inquire_cpu": inquire_cpu, "commit": commit,
-                                            "commit_cpu": commit_cpu}))
+        options.dump.write_text(json.dumps({"inquire": inquire, "inquire_cpu": inquire_cpu, "inquire_gc": inquire_gc,
+                                            "commit": commit, "commit_cpu": commit_cpu, "commit_gc": commit_gc}))
     report(f"inquire: {LINES}-line check, member by card, max points", inquire, inquire_cpu, 10)
     report("commit: the same check after its inquire", commit, commit_cpu, 25)
+    for label, spent in (("inquire", inquire_gc), ("commit", commit_gc)):
+        passes = [ms for ms in spent if ms > 0]
+        print(f"garbage collector in {label}s: {len(passes)} of {len(spent)} calls, {sum(spent):.1f} ms in all, "
+              f"worst {max(spent):.2f} ms", flush=True)
     print(f"promotions applied per check: mean {statistics.mean(applied):.1f}, max {max(applied)}; "
           f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     register.terminate()
