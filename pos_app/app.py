@@ -91,6 +91,7 @@ SETTING_ENV: dict[str, str] = {
     "backup_dir": "POS_BACKUP_DIR",
     "min_free_disk_mb": "POS_MIN_FREE_DISK_MB",
     "outbox_max_age_hours": "POS_OUTBOX_MAX_AGE_HOURS",
+    "sync_failure_max_hours": "POS_SYNC_FAILURE_MAX_HOURS",
     "pos_api_listen": "POS_API_LISTEN",
 }
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -121,6 +122,7 @@ class AppSettings:
     backup_dir: Path | None = None  # None: `backups` in the data folder
     min_free_disk_mb: int = 500  # doctor warns below this on the database's disk
     outbox_max_age_hours: float = 24.0  # doctor warns when the oldest unsynced entry is older
+    sync_failure_max_hours: float = 4.0  # doctor reports a problem when sync cycles have failed longer
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, config_path: Path | None = None) -> AppSettings:
@@ -148,6 +150,7 @@ class AppSettings:
             backup_dir=values.path("backup_dir"),
             min_free_disk_mb=values.number("min_free_disk_mb", int, 500),
             outbox_max_age_hours=values.number("outbox_max_age_hours", float, 24.0),
+            sync_failure_max_hours=values.number("sync_failure_max_hours", float, 4.0),
         )
 
     @property
@@ -488,7 +491,7 @@ class RegisterPairing:
 def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[Any, Any]:
     """The demo's central service on loopback, the register paired with it, and its sync loop (not started)."""
     from pos_app.demo.embedded_sync import EmbeddedCentral
-    from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox
+    from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox, StoreSyncJournal
     from pos_app.storage.database import open_store
     from sync.client import SyncClient, SyncLoop
 
@@ -510,7 +513,7 @@ def start_demo_sync(settings: AppSettings, directory: Path, demo: Any) -> tuple[
     # its snapshot must not deactivate what it does not hold at the register.
     sink = StoreChangeSink(factory, snapshot_prunes=())
     loop = SyncLoop(client, StoreOutbox(factory, paired.register_id), sink, interval=5.0,
-                    exposure=offline_exposure(factory))
+                    exposure=offline_exposure(factory), journal=StoreSyncJournal(factory))
     return central, loop
 
 
@@ -545,7 +548,7 @@ def configured_sync_loop(settings: AppSettings) -> Any:
     """The sync loop for a register paired with a central service (URL, token and register id configured)."""
     if not (settings.central_url and settings.central_token and settings.central_register_id):
         return None
-    from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox
+    from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox, StoreSyncJournal
     from pos_app.storage.database import open_store
     from sync.client import SyncClient, SyncLoop
 
@@ -553,7 +556,7 @@ def configured_sync_loop(settings: AppSettings) -> Any:
                         register_id=settings.central_register_id)
     factory = settings.store_factory(open_store(settings.database))
     return SyncLoop(client, StoreOutbox(factory, settings.central_register_id), StoreChangeSink(factory),
-                    exposure=offline_exposure(factory))
+                    exposure=offline_exposure(factory), journal=StoreSyncJournal(factory))
 
 
 def require_window_libraries() -> None:

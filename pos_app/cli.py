@@ -8,7 +8,7 @@
     pos-companion pair URL CODE   pair this register with a central service (see pos_app.pairing_cli)
     pos-companion user add ID NAME --role manager   create a register account (PIN asked twice)
     pos-companion --self-test     prove this installation works (database, engine, receipt, Qt), exit 0
-    pos-companion doctor          check database, disk, central service, clock, printer, outbox, audit
+    pos-companion doctor          check database, disk, central service, clock, printer, outbox, sync, audit
     pos-companion backup [FILE]   copy the register's database while it runs (SQLite online backup)
     pos-companion restore FILE    put a backup in place (refused over unsynced entries)
     pos-companion config          where the settings come from, and their values

@@ -74,6 +74,7 @@ def run_doctor(args: list[str]) -> int:
     if engine is not None:
         try:
             findings.append(health.check_outbox(uow, paired=paired, max_age_hours=settings.outbox_max_age_hours))
+            findings.append(health.check_sync_cycles(uow, paired=paired, max_hours=settings.sync_failure_max_hours))
             findings.append(health.check_audit_chain(uow))
             findings.append(health.check_sync_state(uow, paired=paired))
         finally:

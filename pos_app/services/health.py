@@ -28,6 +28,8 @@ from pos_app.services.audit import verify_audit_chain
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 
 OK, WARNING, PROBLEM, SKIPPED = "ok", "warning", "problem", "skipped"
+# Sync cycles failing in a row before `doctor` warns: one or two are a blip the loop retries through.
+SYNC_WARN_AFTER_CYCLES = 3
 # The Date header counts whole seconds, and servers refresh it once a second: ours may read up to 2 s old.
 DATE_HEADER_SLACK_S = 2
 
@@ -256,6 +258,54 @@ def check_sync_state(uow: UnitOfWorkFactory, *, paired: bool) -> Finding:
     return Finding("sync state", OK, summary)
 
 
+# What to do when the sync keeps failing, by `sync.client.errors.failure_reason`.
+SYNC_FAILURE_ADVICE = {
+    "unreachable": "the central service cannot be reached: check the network cable or Wi-Fi and that the central "
+                   "service runs (`systemctl status pos-central` there); sales go on offline and sync later",
+    "credential": "the central service refuses this register's credential (revoked, or the register paired "
+                  "again elsewhere): ask the chain's administrator for a code (`pos-central pair-register STORE "
+                  "REGISTER`) and run `pos-companion pair URL CODE` here; it refuses while sales wait to sync: "
+                  "then call support",
+    "certificate": "the central service's certificate is not trusted (expired, another host's, an unknown CA): "
+                   "renew it, or set central_ca_bundle to the chain's CA certificate",
+    "version": "this register's program and the central service do not speak the same protocol: upgrade the "
+               "register (or the central service)",
+    "refused": "the central service refuses what this register sends: take a backup (`pos-companion backup`), "
+               "do not restore or pair again, and give support the register's log and `pos-central conflicts`",
+    "other": "the register's log has the whole error: restart the register; if the failures go on, give "
+             "support the log",
+}
+
+
+def check_sync_cycles(uow: UnitOfWorkFactory, *, paired: bool, max_hours: float) -> Finding:
+    """Does the register's sync loop fail cycle after cycle? Since when, how many, why and what to do.
+
+    A warning from `SYNC_WARN_AFTER_CYCLES` failed cycles in a row, a problem once they have failed for more
+    than `max_hours` (counted up to the last try: a register switched off does not fail meanwhile). The sync
+    loop keeps the record (`pos_app.services.sync_ports.StoreSyncJournal`); one good cycle clears it.
+    """
+    from pos_app.services.sync_ports import sync_failures
+
+    if not paired:
+        return Finding("sync cycles", SKIPPED, "not paired")
+    failures = sync_failures(uow)
+    if failures is None:
+        return Finding("sync cycles", OK, "no failed sync cycle since the last successful one")
+    hours = failures.failing_for_hours
+    synced = (f"last synced {failures.last_synced_at.astimezone():%Y-%m-%d %H:%M}" if failures.last_synced_at
+              else "no successful sync known")
+    summary = (f"sync failing since {failures.since.astimezone():%Y-%m-%d %H:%M} ({hours:,.1f} h, "
+               f"{failures.cycles} cycles in a row, the last at "
+               f"{failures.last_failed_at.astimezone():%Y-%m-%d %H:%M}; "
+               f"{synced}): {failures.message}")
+    advice = SYNC_FAILURE_ADVICE.get(failures.reason, SYNC_FAILURE_ADVICE["other"])
+    if hours > max_hours:
+        return Finding("sync cycles", PROBLEM, summary, advice)
+    if failures.cycles >= SYNC_WARN_AFTER_CYCLES:
+        return Finding("sync cycles", WARNING, summary, advice)
+    return Finding("sync cycles", OK, summary + " (the register retries)")
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:200]
@@ -265,6 +315,7 @@ __all__ = [
     "OK",
     "PROBLEM",
     "SKIPPED",
+    "SYNC_WARN_AFTER_CYCLES",
     "WARNING",
     "Finding",
     "check_audit_chain",
@@ -274,6 +325,7 @@ __all__ = [
     "check_free_disk",
     "check_outbox",
     "check_printer",
-    "check_window_libraries",
+    "check_sync_cycles",
     "check_sync_state",
+    "check_window_libraries",
 ]

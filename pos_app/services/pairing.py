@@ -64,4 +64,8 @@ def pair_register(
             f"{answer.register_id}; ask for a code for {previous_register_id} (the used code is spent)",
         )
     save(url, answer.token, answer.register_id)
+    if uow is not None:
+        from pos_app.services.sync_ports import forget_sync_failures
+
+        forget_sync_failures(uow)  # they were the old credential's
     return Paired(answer.register_id, answer.store_id, url)

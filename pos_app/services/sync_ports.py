@@ -29,6 +29,12 @@ in), registers, customers, catalogue, promotions, codes, then rewards.
 
 `load_exposure_state` / `save_exposure_state` keep `sync.client.exposure`'s
 counters (the cache age consumed, offline redemptions) across restarts.
+
+`StoreSyncJournal` is the loop's `SyncJournal`: one `sync_state` row holding
+the current run of failed cycles (since when, how many, the last one's reason
+and message, masked as the log is) or, once a cycle succeeds, only that it
+did. A healthy register does not write it every cycle: only a failure, and the
+first success after failures. `sync_failures` reads it back for `doctor`.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from typing import Any
 from pos_app.domain.catalog_item import CatalogItem
 from pos_app.domain.loyalty_settings import LoyaltySettings, TierRule
 from pos_app.domain.money import Currency, MoneyError
+from pos_app.domain.personal_data import mask_personal_data
 from pos_app.domain.promotion_code import PromotionCode, normalise_code
 from pos_app.domain.scenario_json import parse_promotion
 from pos_app.services.contact import normalise_phone
@@ -65,6 +72,7 @@ REFRESH_KEY = "refresh_customers"  # members whose confirmed balance is to be re
 SETTING_PREFIX = "setting:"
 NEWER_TOPICS_KEY = "feed:newer_topics"  # topics of a newer central service this version skipped
 REGISTER_PREFIX = "register:"
+SYNC_CYCLES_KEY = "sync:cycles"  # the current run of failed sync cycles, or the success that ended it
 RESERVE_PREFIX = "reserve:"  # a reward-topic key `reserve:<register>:<reward>`: partner codes held by a register
 CUSTOMER_CHUNK = 5000
 
@@ -628,15 +636,98 @@ def save_exposure_state(uow: UnitOfWorkFactory, state: ExposureState) -> None:
         unit.commit()
 
 
+# -- how the sync cycles end -----------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SyncFailures:
+    """The sync cycles that failed one after another, up to now: none has succeeded since `since`."""
+
+    since: datetime  # the first failed cycle of the run
+    cycles: int
+    reason: str  # `sync.client.errors.failure_reason`: unreachable, credential, certificate, version, refused, other
+    message: str  # the last failure's, personal data masked
+    last_failed_at: datetime
+    last_synced_at: datetime | None  # the last successful cycle known, if any
+
+    @property
+    def failing_for_hours(self) -> float:
+        """How long the cycles have been failing while the register tried (its time switched off not counted
+        after the last try)."""
+        return (self.last_failed_at - self.since).total_seconds() / 3600
+
+
+class StoreSyncJournal:
+    """`SyncJournal` over the register's store (one `sync_state` row, `SYNC_CYCLES_KEY`)."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self.uow = uow
+        self._quiet = False  # the row already says the last cycle succeeded: nothing to write
+
+    def cycle_succeeded(self, at: datetime) -> None:
+        if self._quiet:
+            return
+        with self.uow(read_only=True) as unit:
+            held = unit.sync_state.get(SYNC_CYCLES_KEY)
+        if held is None or held.get("failures"):
+            with self.uow() as unit:
+                unit.sync_state.put(SYNC_CYCLES_KEY, {"last_synced_at": at.isoformat()})
+                unit.commit()
+        self._quiet = True
+
+    def cycle_failed(self, at: datetime, reason: str, message: str, last_synced_at: datetime | None) -> None:
+        self._quiet = False
+        with self.uow() as unit:
+            held = unit.sync_state.get(SYNC_CYCLES_KEY) or {}
+            failures = int(held.get("failures") or 0)
+            unit.sync_state.put(SYNC_CYCLES_KEY, {
+                "failing_since": held["failing_since"] if failures else at.isoformat(),
+                "failures": failures + 1,
+                "reason": reason,
+                "message": mask_personal_data(message)[:500],
+                "last_failed_at": at.isoformat(),
+                "last_synced_at": last_synced_at.isoformat() if last_synced_at else held.get("last_synced_at"),
+            })
+            unit.commit()
+
+
+def sync_failures(uow: UnitOfWorkFactory) -> SyncFailures | None:
+    """The current run of failed sync cycles; None when the last cycle succeeded or none has run."""
+    with uow(read_only=True) as unit:
+        held = unit.sync_state.get(SYNC_CYCLES_KEY)
+    if not held or not held.get("failures"):
+        return None
+    synced = held.get("last_synced_at")
+    return SyncFailures(
+        since=datetime.fromisoformat(held["failing_since"]),
+        cycles=int(held["failures"]),
+        reason=str(held.get("reason") or "other"),
+        message=str(held.get("message") or ""),
+        last_failed_at=datetime.fromisoformat(held["last_failed_at"]),
+        last_synced_at=datetime.fromisoformat(synced) if synced else None,
+    )
+
+
+def forget_sync_failures(uow: UnitOfWorkFactory) -> None:
+    """Forget the failed cycles (a new credential: the old one's failures say nothing of it)."""
+    with uow() as unit:
+        unit.sync_state.delete(SYNC_CYCLES_KEY)
+        unit.commit()
+
+
 __all__ = [
     "StoreChangeSink",
     "StoreOutbox",
+    "StoreSyncJournal",
+    "SyncFailures",
     "answer_text",
     "catalog_item",
     "customer_values",
+    "forget_sync_failures",
     "load_exposure_state",
     "register_in_chain",
     "reward_of",
     "save_exposure_state",
     "settings_update",
+    "sync_failures",
 ]

@@ -1,9 +1,10 @@
 """The register's sync client: HTTP calls with retries, push/pull, and a background loop.
 
 The register's storage implements `OutboxSource` and `ChangeSink`
-(`sync.client.ports`); the GUI watches `SyncLoop.status` or passes
-`on_status`. `sync.client.reference_store` is a small SQLite implementation of
-both ports, used by the tests and as a model for `pos_app.storage`.
+(`sync.client.ports`), and may keep a `SyncJournal` of how the cycles end;
+the GUI watches `SyncLoop.status` or passes `on_status`.
+`sync.client.reference_store` is a small SQLite implementation of both
+ports, used by the tests and as a model for `pos_app.storage`.
 """
 
 from sync.client.errors import (
@@ -22,7 +23,14 @@ from sync.client.errors import (
 from sync.client.exposure import ExposureLimits, ExposureState, OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
 from sync.client.loop import SyncLoop, SyncState, SyncStatus
-from sync.client.ports import ChangeSink, NewerTopicsSink, OutboxSource, RecordSource, ResendableOutbox
+from sync.client.ports import (
+    ChangeSink,
+    NewerTopicsSink,
+    OutboxSource,
+    RecordSource,
+    ResendableOutbox,
+    SyncJournal,
+)
 
 __all__ = [
     "AuthError",
@@ -45,6 +53,7 @@ __all__ = [
     "SnapshotHashMismatch",
     "SyncClient",
     "SyncError",
+    "SyncJournal",
     "SyncLoop",
     "SyncState",
     "SyncStatus",

@@ -60,3 +60,25 @@ class ClientError(SyncError):
 
 class OutboxNotEmpty(SyncError):
     """Logging out or unpairing is refused while the outbox holds entries."""
+
+
+# Why a sync cycle failed, as a word the register's `doctor` turns into advice (one mapping, here by the errors).
+UNREACHABLE, CREDENTIAL, CERTIFICATE, VERSION, REFUSED, OTHER = (
+    "unreachable", "credential", "certificate", "version", "refused", "other")
+
+
+def failure_reason(exc: BaseException) -> str:
+    """The reason code of a failed sync cycle: the network or the service is down (`unreachable`), the
+    credential is refused (`credential`), the certificate is not trusted (`certificate`), the versions do not
+    match (`version`), the service refuses what the register sends (`refused`), or anything else (`other`)."""
+    if isinstance(exc, (TransientError, OSError)):
+        return UNREACHABLE
+    if isinstance(exc, AuthError):
+        return CREDENTIAL
+    if isinstance(exc, CertificateError):
+        return CERTIFICATE
+    if isinstance(exc, ProtocolUnsupported):
+        return VERSION
+    if isinstance(exc, (PayloadConflict, SeqGap, ClientError)):
+        return REFUSED
+    return OTHER

@@ -9,7 +9,9 @@ jittered, growing delay (at least any Retry-After) and tries again.
 
 The status is one of online / offline (since when) / syncing / error. The
 `on_status` callback runs on the loop's thread: a GUI must hand it over to its
-own thread (e.g. a Qt signal with a queued connection).
+own thread (e.g. a Qt signal with a queued connection). The status lives as
+long as the process; a `journal` (`sync.client.ports.SyncJournal`) keeps how
+the cycles end, so a sync that fails cycle after cycle is known afterwards.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sync.client.errors import (
     SeqGap,
     SyncError,
     TransientError,
+    failure_reason,
 )
 from sync.client.exposure import OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
@@ -43,6 +46,7 @@ from sync.client.ports import (
     RecordSource,
     RefreshableBalances,
     ResendableOutbox,
+    SyncJournal,
 )
 from sync.protocol import LedgerEntry, format_cursor
 
@@ -86,6 +90,7 @@ class SyncLoop:
         call_attempts: int = 2,
         on_status: Callable[[SyncStatus], None] | None = None,
         exposure: OfflineExposure | None = None,
+        journal: SyncJournal | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         rng: random.Random | None = None,
     ) -> None:
@@ -99,6 +104,7 @@ class SyncLoop:
         self.call_attempts = call_attempts
         self.on_status = on_status
         self.exposure = exposure
+        self.journal = journal
         self._clock = clock
         self._rng = rng or random.Random()
         self._wake = threading.Event()
@@ -153,20 +159,29 @@ class SyncLoop:
                       message=str(exc), pending=self._pending())
             log.info("sync offline: %s", exc)
             self._retry_after = exc.retry_after if isinstance(exc, TransientError) else None
+            self._journal_failure(exc)
             return False
         except (CertificateError, ProtocolUnsupported, AuthError, PayloadConflict, SeqGap, SyncError) as exc:
             self._fail(exc)
             log.error("sync error: %s", exc)
+            self._journal_failure(exc)
             return False
         except Exception as exc:  # noqa: BLE001 - e.g. the local database is busy: the loop must live on
             self._fail(exc)
             log.exception("sync failed unexpectedly")
+            self._journal_failure(exc)
             return False
         self._failures = 0
         if self.exposure is not None:
             self.exposure.mark_synced()
-        self._set(state=SyncState.ONLINE, offline_since=None, last_synced_at=self._clock(), message=None,
+        synced_at = self._clock()
+        self._set(state=SyncState.ONLINE, offline_since=None, last_synced_at=synced_at, message=None,
                   pending=self._pending(), clock_warning=self.client.last_clock_warning)
+        if self.journal is not None:
+            try:
+                self.journal.cycle_succeeded(synced_at)
+            except Exception:  # noqa: BLE001 - a busy store must not stop syncing; the next cycle notes it
+                log.warning("could not note the sync cycle", exc_info=True)
         return True
 
     def push_pending(self) -> int:
@@ -278,6 +293,16 @@ class SyncLoop:
         status = self.status
         self._set(state=SyncState.ERROR, offline_since=status.offline_since or self._clock(),
                   message=f"{type(exc).__name__}: {exc}", pending=self._pending())
+
+    def _journal_failure(self, exc: BaseException) -> None:
+        if self.journal is None:
+            return
+        status = self.status
+        try:
+            self.journal.cycle_failed(self._clock(), failure_reason(exc), status.message or type(exc).__name__,
+                                      status.last_synced_at)
+        except Exception:  # noqa: BLE001 - the store may be what fails; the loop must live on
+            log.warning("could not note the failed sync cycle", exc_info=True)
 
     def _restore_snapshot(self) -> int:
         with self.client.snapshot() as snapshot:

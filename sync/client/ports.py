@@ -7,6 +7,7 @@ transaction (SQLite, WAL, `synchronous=FULL`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from sync.protocol import Change, EntryResult, LedgerEntry
@@ -102,4 +103,19 @@ class AuditChain(Protocol):
         ...
 
     def audit_hash_at(self, seq: int) -> str | None:
+        ...
+
+
+@runtime_checkable
+class SyncJournal(Protocol):
+    """Optional: where the sync loop notes how each cycle ended, so that a sync failing cycle after cycle is
+    known after the process ends (the register's `doctor` reads it)."""
+
+    def cycle_succeeded(self, at: datetime) -> None:
+        """A cycle pushed and pulled everything: any run of failures is over."""
+        ...
+
+    def cycle_failed(self, at: datetime, reason: str, message: str, last_synced_at: datetime | None) -> None:
+        """A cycle failed (`reason`: `sync.client.errors.failure_reason`); `last_synced_at` is the loop's last
+        successful cycle, None when it has had none since it started."""
         ...

@@ -85,6 +85,41 @@ def test_sync_state_names_a_register_that_never_pulled_and_rejected_entries(uow,
     assert finding.status == health.WARNING and "1 rejected" in finding.summary
 
 
+def test_sync_failures_are_kept_masked_as_the_log_and_only_a_paired_register_is_told(uow) -> None:
+    from pos_app.services.sync_ports import StoreSyncJournal
+
+    assert health.check_sync_cycles(uow, paired=True, max_hours=4).status == health.OK  # nothing ran yet
+    journal = StoreSyncJournal(uow)
+    for minute in range(3):
+        journal.cycle_failed(NOW + timedelta(minutes=minute), "refused",
+                             "PayloadConflict: HTTP 409: entry of ana.perez@example.com, phone +14155550101", None)
+
+    finding = health.check_sync_cycles(uow, paired=True, max_hours=4)
+    assert finding.status == health.WARNING and "3 cycles in a row" in finding.summary
+    assert "a***@***" in finding.summary and "+*********01" in finding.summary
+    assert "example.com" not in finding.summary and "4155550101" not in finding.summary
+    assert "pos-companion backup" in finding.advice
+    assert health.check_sync_cycles(uow, paired=False, max_hours=4).status == health.SKIPPED
+
+
+def test_each_reason_a_sync_cycle_fails_for_has_its_advice() -> None:
+    from sync.client.errors import (
+        AuthError,
+        CertificateError,
+        PayloadConflict,
+        ProtocolUnsupported,
+        SeqGap,
+        TransientError,
+        failure_reason,
+    )
+
+    reasons = {failure_reason(exc) for exc in (
+        TransientError("down"), ConnectionRefusedError(), AuthError("revoked", 403), CertificateError("expired"),
+        ProtocolUnsupported("too old", 426), PayloadConflict("another payload", 409), SeqGap("gap", 3),
+        RuntimeError("database is locked"))}
+    assert reasons == set(health.SYNC_FAILURE_ADVICE)
+
+
 @pytest.fixture
 def central(tmp_path):
     server = CentralServer(sqlite_url(tmp_path / "central.db"))

@@ -27,21 +27,25 @@ def test_every_key_in_the_file_is_read_and_every_variable_wins(tmp_path) -> None
     config.write_text(
         'database = "/srv/r.db"\nregister_id = "R7"\nstore_address = ["12 High Street", "Springfield"]\n'
         'log_level = "debug"\nlanguage = "ru"\nmin_free_disk_mb = 900\noutbox_max_age_hours = 6.5\n'
+        'sync_failure_max_hours = 2\n'
         'backup_dir = "/srv/backups"\n[printer]\nkind = "network"\nhost = "10.0.0.9"\n', encoding="utf-8")
     from_file = AppSettings.load({}, config)
     assert (from_file.register_id, from_file.log_level, from_file.language) == ("R7", "DEBUG", "ru")
     assert from_file.store_address == ("12 High Street", "Springfield")
     assert (from_file.min_free_disk_mb, from_file.outbox_max_age_hours) == (900, 6.5)
+    assert from_file.sync_failure_max_hours == 2.0 and AppSettings.load({}, tmp_path / "none.toml").sync_failure_max_hours == 4.0
     assert from_file.backup_folder == Path("/srv/backups")
 
     overridden = AppSettings.load({
         "POS_REGISTER_ID": "R9", "POS_STORE_ADDRESS": '["1 Main St"]', "POS_LOG_LEVEL": "warning",
         "POS_PRINTER": '{"kind": "file", "path": "/dev/usb/lp0"}', "POS_MIN_FREE_DISK_MB": "100",
+        "POS_SYNC_FAILURE_MAX_HOURS": "0.5",
         "POS_LOG_DIR": str(tmp_path / "logs"),
     }, config)
     assert overridden.register_id == "R9" and overridden.store_address == ("1 Main St",)
     assert overridden.printer == {"kind": "file", "path": "/dev/usb/lp0"}
     assert (overridden.log_level, overridden.min_free_disk_mb) == ("WARNING", 100)
+    assert overridden.sync_failure_max_hours == 0.5
     assert overridden.log_folder == tmp_path / "logs"
 
 
