@@ -23,6 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -96,7 +97,7 @@ class PosApiContext:
 
 
 def _json(status: int, body: Any) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), status, media_type=JSON_TYPE)
+    return Response(orjson.dumps(body), status, media_type=JSON_TYPE)
 
 
 def _answered(answer: Answer) -> Response:

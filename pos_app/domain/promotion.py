@@ -100,6 +100,17 @@ class Audience:
     tiers: frozenset[str] = frozenset()
     customers: frozenset[str] = frozenset()
 
+    @classmethod
+    def from_stored(cls, value: object) -> Audience | None:
+        """A stored promotion's `audience` (FORMAT.md 2: "public" or lists, already checked): None when public."""
+        if not isinstance(value, dict):
+            return None
+        return cls(
+            segments=frozenset(value.get("segments") or ()),
+            tiers=frozenset(value.get("tiers") or ()),
+            customers=frozenset(value.get("customers") or ()),
+        )
+
     def includes(self, customer_id: str, tier: str | None, segments: Iterable[str]) -> bool:
         """Whether the customer with this id, tier and segments is in the audience (any one match will do)."""
         return (

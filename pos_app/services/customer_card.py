@@ -27,10 +27,14 @@ from typing import Any
 from pos_app.domain.customer import Customer
 from pos_app.domain.customer_profile import ChainFigures, CustomerProfile, ExpiringLot
 from pos_app.domain.loyalty_settings import LoyaltySettings
-from pos_app.domain.promotion import Audience
 from pos_app.domain.tiers import next_tier
 from pos_app.services.outcome import Refused
-from pos_app.services.pricing import PricingEngineCache, to_engine_customer
+from pos_app.services.pricing import (
+    PersonalPromotion,
+    PricingEngineCache,
+    personal_promotions,
+    to_engine_customer,
+)
 from pos_app.services.tiers import rolling_year_start
 from pos_app.storage.unit_of_work import UnitOfWork
 
@@ -100,7 +104,7 @@ def card_in(
         lots = [(lot.expires_on, lot.remaining) for lot in uow.ledger.open_lots(customer_id, today)]
     customer = to_engine_customer(profile, balance.available)
     offers = _personal_codes(uow, customer_id)
-    in_force = cache.personal_offers(uow, now) if cache is not None else uow.promotions.personal_in_force(now)
+    in_force = cache.personal_offers(uow, now) if cache is not None else personal_promotions(uow, now)
     offers += _audience_offers(in_force, customer, {o.name for o in offers})
     soon = [(on, points) for on, points in lots if (on - today).days <= EXPIRING_SOON_DAYS]
     upcoming = next_tier(settings.tiers, spend, profile.tier)
@@ -155,12 +159,12 @@ def _personal_codes(uow: UnitOfWork, customer_id: str) -> tuple[PersonalOffer, .
 
 
 def _audience_offers(
-    in_force: list[dict[str, Any]], customer: Customer, listed: set[str]
+    in_force: list[PersonalPromotion], customer: Customer, listed: set[str]
 ) -> tuple[PersonalOffer, ...]:
     """Promotions in force whose audience takes the customer in; code-gated ones are listed by their code."""
     offers = []
-    for promotion in in_force:
-        audience = _audience(promotion)
+    for personal in in_force:
+        promotion, audience = personal.promotion, personal.audience
         if audience is None or promotion.get("codes") or promotion.get("name") in listed:
             continue
         if audience.includes(customer.id, customer.tier, customer.segments):
@@ -174,18 +178,6 @@ def _by_day(lots: list[tuple[date, int]]) -> tuple[tuple[int, date], ...]:
     for on, points in lots:
         days[on] = days.get(on, 0) + points
     return tuple((points, day) for day, points in sorted(days.items()) if points > 0)
-
-
-def _audience(promotion: dict[str, Any]) -> Audience | None:
-    """The stored promotion's audience (FORMAT.md 2: "public" or lists), None when public."""
-    audience = promotion.get("audience")
-    if not isinstance(audience, dict):
-        return None
-    return Audience(
-        segments=frozenset(audience.get("segments") or ()),
-        tiers=frozenset(audience.get("tiers") or ()),
-        customers=frozenset(audience.get("customers") or ()),
-    )
 
 
 def _name(promotion: dict[str, Any]) -> str:

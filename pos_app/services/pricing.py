@@ -34,7 +34,7 @@ from pos_app.domain.customer import Customer
 from pos_app.domain.customer_profile import CustomerProfile
 from pos_app.domain.engine import EvaluationResult, LineResult, PromotionEngine, Sale
 from pos_app.domain.loyalty_settings import LoyaltySettings
-from pos_app.domain.promotion import PromoCode, Promotion
+from pos_app.domain.promotion import Audience, PromoCode, Promotion
 from pos_app.domain.promotion_code import normalise_code
 from pos_app.domain.promotion_index import PromotionIndex
 from pos_app.domain.scenario_json import parse_promotion, parse_settings
@@ -109,7 +109,7 @@ class PricingEngineCache:
         self._results: OrderedDict[tuple[object, ...], tuple[PromotionEngine, EvaluationResult]] = (
             OrderedDict()
         )
-        self._personal: tuple[int, list[tuple[str | None, str | None, dict[str, Any]]]] | None = None
+        self._personal: tuple[int, list[tuple[str | None, str | None, PersonalPromotion]]] | None = None
         self.rebuilds = 0  # for tests and the benchmark
         self.reused = 0  # evaluations answered from the memo
 
@@ -155,13 +155,14 @@ class PricingEngineCache:
         boundaries = _boundaries(promotions.values(), day)
         return _Built((revision, day), settings, program, promotions, index, engine, boundaries)
 
-    def personal_offers(self, uow: UnitOfWork, now: datetime) -> list[dict[str, Any]]:
-        """`uow.promotions.personal_in_force(now)`, from the candidates kept per pricing revision (one indexed
-        read when nothing changed): a member's card lists them on every inquire of a till."""
+    def personal_offers(self, uow: UnitOfWork, now: datetime) -> list[PersonalPromotion]:
+        """`personal_promotions(uow, now)`, from the candidates kept per pricing revision with their audiences
+        read once (one indexed read when nothing changed): a member's card lists them on every inquire."""
         revision = uow.promotions.pricing_revision()
         kept = self._personal
         if kept is None or kept[0] != revision:
-            kept = (revision, uow.promotions.personal_candidates())  # the same snapshot as the revision
+            candidates = uow.promotions.personal_candidates()  # the same snapshot as the revision
+            kept = (revision, [(starts, ends, _personal(offer)) for starts, ends, offer in candidates])
             self._personal = kept
         return in_force_at(now, kept[1])
 
@@ -254,6 +255,23 @@ def _boundaries(promotions: Iterable[Promotion], day: date) -> list[datetime]:
     return sorted(m for m in moments if start < m <= end)
 
 
+@dataclass(frozen=True, slots=True)
+class PersonalPromotion:
+    """A promotion in force that may be a personal offer: its stored JSON and its audience (None: public)."""
+
+    promotion: dict[str, Any]
+    audience: Audience | None
+
+
+def _personal(promotion: dict[str, Any]) -> PersonalPromotion:
+    return PersonalPromotion(promotion, Audience.from_stored(promotion.get("audience")))
+
+
+def personal_promotions(uow: UnitOfWork, now: datetime) -> list[PersonalPromotion]:
+    """The promotions in force at `now` that may be personal offers (`personal_in_force`), with audiences."""
+    return [_personal(offer) for offer in uow.promotions.personal_in_force(now)]
+
+
 def to_engine_customer(profile: CustomerProfile, points: int) -> Customer:
     return Customer(
         id=profile.id,
@@ -325,4 +343,12 @@ def price_sale(
         return price_in(uow, draft, now, cache)
 
 
-__all__ = ["PricedSale", "PricingEngineCache", "price_in", "price_sale", "to_engine_customer"]
+__all__ = [
+    "PersonalPromotion",
+    "PricedSale",
+    "PricingEngineCache",
+    "personal_promotions",
+    "price_in",
+    "price_sale",
+    "to_engine_customer",
+]

@@ -36,11 +36,11 @@ from pos_app.domain.cart import CartLine
 from pos_app.domain.catalog_item import CatalogItem
 from pos_app.domain.money import Currency
 from pos_app.domain.promotion_code import normalise_code
+from pos_app.services.catalog_cache import CatalogCache
 from pos_app.services.customer_card import customer_by_id
 from pos_app.services.identification import Identified, identify_by_card
 from pos_app.services.outcome import Refused
 from pos_app.services.pricing import PricedSale
-from pos_app.services.products import find_products
 from pos_app.services.sale import (
     MAX_LINES,
     ClaimedReward,
@@ -139,8 +139,10 @@ class TillChecks:
     """The open checks of every till on this register, and which one the screen shows. Thread-safe."""
 
     def __init__(self, store_id: str | None = None, max_open: int = MAX_OPEN_CHECKS,
-                 clock: Callable[[], datetime] = lambda: datetime.now().astimezone()) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+                 catalog: CatalogCache | None = None) -> None:
         self.store_id = store_id
+        self.catalog = catalog or CatalogCache()  # the checks' products, read once per catalogue revision
         self._max_open = max_open
         self._clock = clock
         self._lock = threading.Lock()
@@ -198,7 +200,7 @@ class TillChecks:
         redeem = before.redeem if before is not None and request.redeem == before.sent_redeem else request.redeem
         cashier_codes = before.cashier_codes if before is not None else ()
         rewards = before.rewards if before is not None and before.customer_id == customer_id else ()
-        catalogue = find_products(factory(read_only=True), {t.line.sku for t in request.lines})
+        catalogue = self.catalog.among(factory(read_only=True), {t.line.sku for t in request.lines})
         draft = SaleDraft(
             lines=tuple(_draft_line(t, catalogue.get(t.line.sku), qty) for t, qty in zip(request.lines, lines,
                                                                                          strict=True)),

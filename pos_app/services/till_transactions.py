@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+import orjson
+
 from pos_app.services.outcome import Refused
 from pos_app.storage.pos_api import StoredAnswer
 from pos_app.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -44,7 +46,7 @@ class Answer:
 
     @classmethod
     def of(cls, status: int, body: Any) -> Answer:
-        return cls(status, json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+        return cls(status, orjson.dumps(body).decode())  # compact UTF-8, as json.dumps(ensure_ascii=False) writes
 
 
 def fingerprint(call: str, request: Mapping[str, Any]) -> str:

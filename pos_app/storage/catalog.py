@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from pos_app.domain.catalog_item import CatalogItem
-from pos_app.storage.tables import ProductRow
+from pos_app.storage.tables import ProductRow, StoreRevisionRow
 
 
 def normalise_barcode(scanned: str) -> str:
@@ -46,6 +46,7 @@ _ITEM_COLUMNS = (
     type_coerce(ProductRow.tags, Text).label("tags"), ProductRow.no_discount, ProductRow.no_points,
     ProductRow.min_unit_price_minor, ProductRow.weighted,
 )
+_CATALOG_REVISION = select(StoreRevisionRow.value).where(StoreRevisionRow.name == "catalog")
 _ITEMS_AMONG = select(*_ITEM_COLUMNS).where(ProductRow.sku.in_(bindparam("skus", expanding=True)), ProductRow.active)
 
 
@@ -93,13 +94,17 @@ class CatalogRepository:
             return {}
         # Plain rows, not ORM objects, and the few distinct category and tag lists decoded once: a till's
         # check looks up 50 SKUs at once, on every inquire.
-        rows = self._session.execute(_ITEMS_AMONG, {"skus": wanted})
+        rows = self._session.connection().execute(_ITEMS_AMONG, {"skus": wanted})
         return {
             sku: CatalogItem(sku, name, price, barcode, _names(categories), brand, _names(tags), no_discount,
                              no_points, min_price, weighted)
             for sku, name, price, barcode, categories, brand, tags, no_discount, no_points, min_price, weighted
             in rows
         }
+
+    def revision(self) -> int:
+        """A counter that changes whenever a product is added, changed or removed (triggers, revision 0012)."""
+        return self._session.connection().scalar(_CATALOG_REVISION) or 0
 
     def upsert_many(self, items: Iterable[CatalogItem]) -> int:
         values = [_values(item) for item in items]

@@ -126,7 +126,7 @@ class CustomerRepository:
         memo_key = (statement is _MEMBER_BY_ID, key)
         if self._snapshot is not None and memo_key in self._snapshot:
             return self._snapshot[memo_key]
-        row = self._session.execute(statement, {"key": key}).one_or_none()
+        row = self._session.connection().execute(statement, {"key": key}).one_or_none()
         member = None if row is None else (to_profile(row), _chain_figures(row))
         if self._snapshot is not None:
             self._snapshot[memo_key] = member

@@ -357,7 +357,7 @@ class LedgerRepository:
         if self._snapshot is not None and key in self._snapshot:
             return list(self._snapshot[key])
         params = {"customer_id": customer_id, "today": today.isoformat()}
-        lots = self._to_lots(self._session.execute(_OPEN_LOTS, params).all())
+        lots = self._to_lots(self._session.connection().execute(_OPEN_LOTS, params).all())
         if self._snapshot is not None:
             self._snapshot[key] = tuple(lots)
         return lots

@@ -210,7 +210,8 @@ class OrderRepository:
 
     def spend_between(self, customer_id: str, start: datetime, end: datetime) -> int:
         """Net spend (paid totals less refunds) of the customer's orders in [start, end)."""
-        return self._session.scalar(_SPEND_BETWEEN, {"customer_id": customer_id, "start": start, "end": end}) or 0
+        return self._session.connection().scalar(
+            _SPEND_BETWEEN, {"customer_id": customer_id, "start": start, "end": end}) or 0
 
     def customers_with_orders_since(self, start: datetime) -> list[str]:
         return list(

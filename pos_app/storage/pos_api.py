@@ -56,7 +56,7 @@ class PosKeyRepository:
         return self._session.execute(delete(PosKeyRow).where(PosKeyRow.name == name)).rowcount > 0
 
     def name_for(self, key_hash: str) -> str | None:
-        return self._session.scalar(_NAME_FOR_HASH, {"key_hash": key_hash})
+        return self._session.connection().scalar(_NAME_FOR_HASH, {"key_hash": key_hash})
 
     def all(self) -> list[PosKey]:
         rows = self._session.scalars(select(PosKeyRow).order_by(PosKeyRow.name))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -58,8 +58,10 @@ _PERSONAL_CANDIDATES = (
 )
 
 
-def in_force_at(moment: datetime, candidates: list[tuple[str | None, str | None, dict[str, Any]]]
-                ) -> list[dict[str, Any]]:
+_Offer = TypeVar("_Offer")  # a stored promotion, or what the caller made of it
+
+
+def in_force_at(moment: datetime, candidates: list[tuple[str | None, str | None, _Offer]]) -> list[_Offer]:
     """The candidates (`PromotionRepository.personal_candidates`) in force at `moment` (local time): the same
     list `personal_in_force(moment)` reads."""
     at = moment.replace(tzinfo=None).isoformat()
@@ -177,7 +179,7 @@ class PromotionRepository:
         """
         if self._snapshot is not None and "pricing_revision" in self._snapshot:
             return self._snapshot["pricing_revision"]
-        revision = self._session.scalar(_PRICING_REVISION) or 0
+        revision = self._session.connection().scalar(_PRICING_REVISION) or 0
         if self._snapshot is not None:
             self._snapshot["pricing_revision"] = revision
         return revision
