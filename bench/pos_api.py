@@ -137,6 +137,17 @@ class Till:
         return elapsed, response.status, json.loads(payload)
 
 
+def machine_speed() -> float:
+    """The median CPU time (ms) of a fixed pure-Python loop, `bench/store.py`'s control: how fast this machine
+    is now (on a shared virtual machine it drifts by half within the hour), to compare runs made apart."""
+    times = []
+    for _ in range(500):
+        started = time.process_time()
+        sum(range(30000))
+        times.append((time.process_time() - started) * 1000)
+    return statistics.median(times)
+
+
 def report(label: str, wall: list[float], cpu: list[float], target: float | None = None) -> str:
     p99 = percentile(wall, 0.99)
     verdict = "" if target is None else f"  target p99 <= {target:g} ms: {'met' if p99 <= target else 'MISSED'}"
@@ -193,6 +204,7 @@ def main() -> None:
     print(f"database: {options.path} ({options.path.stat().st_size / 2**20:,.1f} MiB); "
           f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
 
+    speed_before = machine_speed()
     ready: multiprocessing.Queue = multiprocessing.get_context("spawn").Queue()  # type: ignore[type-arg]
     register = multiprocessing.get_context("spawn").Process(target=serve, args=(str(options.path), ready),
                                                             daemon=True)
@@ -248,6 +260,8 @@ def main() -> None:
               f"worst {max(spent):.2f} ms", flush=True)
     print(f"promotions applied per check: mean {statistics.mean(applied):.1f}, max {max(applied)}; "
           f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    print(f"machine: control loop (sum(range(30000))) CPU p50 {speed_before:.3f} ms before, "
+          f"{machine_speed():.3f} ms after", flush=True)
     register.terminate()
     register.join(10)
 

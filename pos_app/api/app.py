@@ -419,10 +419,14 @@ def create_pos_api(ctx: PosApiContext) -> FastAPI:
                 return _refused(Refused("nothing_to_return", f"order {order.id} was returned in full already"))
         else:
             quantities = {}
+            weighted = {line.line_id: line.weighted for line in order.lines}
             for k, line in enumerate(body.lines):
                 if line.id in quantities:
                     return _json(422, error_body("invalid_request", f"lines[{k}].id: line {line.id!r} appears "
                                                                     "twice"))
+                if isinstance(line.qty, str) and weighted.get(line.id) is False:  # as a check's line (FORMAT.md)
+                    return _json(422, error_body("bad_quantity", f"lines[{k}].qty: must be an integer (a decimal "
+                                                                 "string only for a weighted line)"))
                 quantities[line.id] = line.qty
         now, online = ctx.clock(), ctx.connectivity().online
         manager = body.manager

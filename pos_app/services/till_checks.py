@@ -363,6 +363,8 @@ def _draft_line(till_line: TillLine, known: CatalogItem | None, qty: int | str) 
     line, sent = till_line.line, till_line.sent
     if known is None:
         known = CatalogItem(sku=line.sku, name=line.sku, unit_price_minor=line.unit_price)
+    elif not sent and line.unit_price == known.unit_price_minor and line.weighted == known.weighted:
+        return DraftLine(line.id, known, qty)  # the catalogue's product as it is (most lines of most checks)
     item = CatalogItem(
         sku=line.sku,
         name=known.name,

@@ -301,6 +301,9 @@ def test_returning_more_than_sold_or_an_unknown_order_is_refused_and_a_replay_an
     replay = till.reverse({"transaction_id": "r-4", "order_id": order_id, "lines": [{"id": "2", "qty": 1}]})
     after = till.reverse({"transaction_id": "r-5", "order_id": order_id, "lines": [{"id": "2", "qty": 1}]})
 
+    as_text = till.reverse({"transaction_id": "r-6", "order_id": order_id, "lines": [{"id": "1", "qty": "1"}]})
+    assert (as_text.status_code, as_text.json()["error"]["code"]) == (422, "bad_quantity")  # as in a check
+    assert "lines[0].qty: must be an integer" in as_text.json()["error"]["message"]
     assert (too_many.status_code, too_many.json()["error"]["code"]) == (409, "more_than_sold")
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "unknown_order")
     assert (unknown_line.status_code, unknown_line.json()["error"]["code"]) == (422, "unknown_line")

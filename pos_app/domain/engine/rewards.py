@@ -9,7 +9,7 @@ discount cap and re-spread it (3.6). A result with nothing left is `no_effect`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from math import lcm
 
@@ -35,14 +35,14 @@ class Candidate:
     eligible: tuple[int, ...]  # lines its conditions look at
     reward_lines: tuple[int, ...]  # lines its reward may touch (buy_get `get_items` may differ)
     position: int  # place in the sequence (phase, priority, id)
+    touched: frozenset[int] = field(init=False, compare=False)  # eligible | reward_lines, asked at every node
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "touched", frozenset(self.eligible).union(self.reward_lines))
 
     @property
     def id(self) -> str:
         return self.promo.id
-
-    @property
-    def touched(self) -> frozenset[int]:
-        return frozenset(self.eligible) | frozenset(self.reward_lines)
 
 
 @dataclass(frozen=True, slots=True)
