@@ -4,6 +4,7 @@
     pos-central init
     pos-central pair-register STORE REGISTER      # prints a one-time pairing code
     pos-central revoke-register REGISTER_ID       # e.g. S1.R1
+    pos-central release-reserve REGISTER_ID [--dry-run]   # a revoked register's partner codes back to the pool
     pos-central import-catalog FILE.csv
     pos-central import-customers FILE.csv
     pos-central import-promotions FILE.json
@@ -98,6 +99,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="the register is paired: move it to a machine restored from its backup")
     revoke = sub.add_parser("revoke-register", parents=[common], help="revoke a register's credential")
     revoke.add_argument("register_id", help="STORE.REGISTER as printed at pairing")
+    release = sub.add_parser("release-reserve", parents=[common],
+                             help="return a revoked register's reserved partner codes to the pool")
+    release.add_argument("register_id", help="STORE.REGISTER, revoked")
+    release.add_argument("--dry-run", action="store_true", help="list the codes, release nothing")
     for name, what in (("import-catalog", "catalog CSV"), ("import-customers", "customers CSV"),
                        ("import-promotions", "promotions JSON (FORMAT.md section 2)")):
         cmd = sub.add_parser(name, parents=[common], help=f"import a {what}")
@@ -278,6 +283,27 @@ def _pair(engine: Any, args: argparse.Namespace) -> int:
 def _revoke(engine: Any, args: argparse.Namespace) -> int:
     _tx(engine, lambda s: registers.revoke(s, args.register_id))
     print(f"register {args.register_id} revoked")
+    return 0
+
+
+def _release_reserve(engine: Any, args: argparse.Namespace) -> int:
+    done = _tx(engine, lambda s: rewards.release_reserve(s, args.register_id, dry_run=args.dry_run))
+    who = f"register {done.register_id} (revoked {done.revoked_at.isoformat()[:19]})"
+    # Partner codes in full, as `conflicts` shows them: the operator asks the partner about them by code.
+    for code in done.handed_out:
+        print(f"  {code}: reported handed out by a claim it pushed: the member's, never released")
+    if not done.released:
+        print(f"{who} holds no partner codes in reserve: nothing to release")
+        return 0
+    print(f"{who}: {done.released} partner codes still reserved to it")
+    for reward_id, codes in done.codes.items():
+        print(f"  {reward_id:<16} {len(codes):>4} codes: {', '.join(codes)}")
+    if done.dry_run:
+        print(f"dry run: nothing released. Release them only once you know {done.register_id} did not hand them "
+              "out (its last sync pushed everything, or the partner confirms them unused).")
+        return 0
+    print(f"released {done.released} partner codes to the pool ({done.topped_up} reserved at once for registers "
+          "short of codes); recorded as an alert in pos-central conflicts")
     return 0
 
 
@@ -603,6 +629,7 @@ _COMMANDS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
     "init": _init,
     "pair-register": _pair,
     "revoke-register": _revoke,
+    "release-reserve": _release_reserve,
     "import-catalog": _import("catalog"),
     "import-customers": _import("customers"),
     "import-promotions": _import("promotions"),

@@ -34,7 +34,7 @@ class NotFound(CentralError):
 
 
 class RegisterActive(CentralError):
-    """A pairing code asked for a register that is paired and in use."""
+    """A register that is paired and in use: a pairing code asked for it, or its reserve was to be released."""
 
     status = 409
     code = "register_active"

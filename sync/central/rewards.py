@@ -27,6 +27,10 @@ codes (default 5) of each partner reward reserved for every paired register and 
 redemption entry (reason `reward:<id>`, the code in `code`): `settle_claims`, run after each push, marks
 the code issued to the member and reserves another one for that register. The daily `rewards` job does
 the same for registers paired since and any claim a push did not settle.
+
+Revoking a register leaves its reserve reserved: it may have handed codes out offline before it was
+revoked. `pos-central release-reserve REGISTER [--dry-run]` returns them to the pool once the operator
+knows it did not (`release_reserve`); codes its claims reported are the members' and stay issued.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import csv
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -50,9 +54,11 @@ from pos_app.domain.scenario_json import FormatError, parse_promotion
 from sync.central import feed
 from sync.central.bulk import insert_rows
 from sync.central.db import utcnow
+from sync.central.errors import NotFound, RegisterActive
 from sync.central.registers import CENTRAL_REGISTER_ID
 from sync.central.settings import get_setting
 from sync.central.tables import (
+    AlertRow,
     ConflictRow,
     LedgerEntryRow,
     PromotionRow,
@@ -418,6 +424,81 @@ def _settle(session: Session, claims: list[_Claim]) -> int:
     return settled
 
 
+# -- the reserve of a revoked register -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReserveRelease:
+    """What `release_reserve` found for a revoked register (and, unless a dry run, did with it).
+
+    `codes`: each partner reward's codes still reserved to the register, returned to the pool (or that
+    would be); `handed_out`: codes among them its pushed claims had already reported as handed out,
+    which are the members' and never go back to the pool.
+    """
+
+    register_id: str
+    revoked_at: datetime
+    dry_run: bool
+    codes: dict[str, list[str]]
+    handed_out: list[str]
+    topped_up: int = 0  # codes reserved at once for active registers short of them
+
+    @property
+    def released(self) -> int:
+        return sum(len(codes) for codes in self.codes.values())
+
+
+ALERT_RESERVE_RELEASED = "reserve_released"
+
+
+def release_reserve(session: Session, register_id: str, *, dry_run: bool = False) -> ReserveRelease:
+    """Return to the pool the partner codes still reserved to a revoked register, on an operator's word.
+
+    Revoking a register leaves its reserve alone: it may have handed some codes out while offline, and
+    the central service cannot know until it pushes, which a revoked register no longer can. Only the
+    operator knows (its last sync pushed everything, the partner confirms the codes unused), so this is
+    their decision and never automatic. A code a claim already reported is settled to its member first
+    and never released. The register's reserve is published empty (were it paired again, it would not
+    hand out a released code), active registers short of codes are topped up at once, and an alert
+    records what was released (`pos-central conflicts`). Running it again releases nothing.
+    """
+    register = session.get(RegisterRow, register_id, with_for_update=True)
+    if register is None or register_id == CENTRAL_REGISTER_ID:
+        raise NotFound(f"no register {register_id} (registers are named STORE.REGISTER, e.g. S1.R1)")
+    if register.revoked_at is None:
+        raise RegisterActive(
+            f"register {register_id} is active: its partner codes are its reserve for claims offline. "
+            f"If it is lost or retired, revoke it first (pos-central revoke-register {register_id})")
+    rows = list(session.scalars(sa.select(RewardPoolCodeRow).where(
+        RewardPoolCodeRow.register_id == register_id, RewardPoolCodeRow.state == RESERVED)
+        .order_by(RewardPoolCodeRow.reward_id, RewardPoolCodeRow.code).with_for_update()))
+    claims = _claims(session, LedgerEntryRow.code.in_({normalize_code(row.code) for row in rows})) if rows else []
+    claimed = {claim.code for claim in claims}
+    handed_out = sorted(row.code for row in rows if normalize_code(row.code) in claimed)
+    free: dict[str, list[str]] = {}
+    for row in rows:
+        if normalize_code(row.code) not in claimed:
+            free.setdefault(row.reward_id, []).append(row.code)
+    release = ReserveRelease(register_id, register.revoked_at, dry_run, free, handed_out)
+    if dry_run:
+        return release
+    _settle(session, claims)
+    if not free:
+        return release
+    released = [code for codes in free.values() for code in codes]
+    session.execute(sa.update(RewardPoolCodeRow).where(RewardPoolCodeRow.code.in_(released),
+                                                       RewardPoolCodeRow.state == RESERVED)
+                    .values(state=FREE, register_id=None))
+    feed.emit(session, [_reserve_change(register_id, reward_id, []) for reward_id in free])
+    summary = "; ".join(f"{reward_id} {len(codes)}: {', '.join(codes)}" for reward_id, codes in free.items())
+    session.add(AlertRow(kind=ALERT_RESERVE_RELEASED, register_id=register_id, entry_id=None, created_at=utcnow(),
+                         detail=f"an operator returned {release.released} partner codes reserved to revoked register "
+                                f"{register_id} to the pool ({summary})"))
+    session.flush()
+    return ReserveRelease(register_id, register.revoked_at, dry_run, free, handed_out,
+                          topped_up=reserve_codes(session))
+
+
 def run_job(engine: Engine, as_of: date) -> dict[str, Any]:
     """Settle partner claims a push left unsettled, then top up every register's reserve."""
     from sync.central.app import run_in_transaction
@@ -446,5 +527,5 @@ def catalogue(session: Session) -> list[dict[str, Any]]:
             for row in session.scalars(sa.select(RewardRow).order_by(RewardRow.points, RewardRow.id))]
 
 
-__all__ = ["KINDS", "RewardsImport", "catalogue", "import_rewards", "reserve_codes", "reserve_key", "reward_record",
-           "run_job", "settle_claims", "validate_rewards"]
+__all__ = ["KINDS", "ReserveRelease", "RewardsImport", "catalogue", "import_rewards", "release_reserve", "reserve_codes",
+           "reserve_key", "reward_record", "run_job", "settle_claims", "validate_rewards"]

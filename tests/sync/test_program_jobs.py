@@ -329,3 +329,98 @@ def test_a_snapshot_brings_the_catalogue_and_only_this_registers_reserve(chain, 
         while (code := uow.rewards.available_code("CINEMA", excluding=mine)) is not None:
             mine.append(code)
     assert sorted(mine) == sorted(code for code, register in held.items() if register == "S1.R1")
+
+
+def test_a_revoked_registers_reserve_goes_back_to_the_pool_on_the_operators_word(chain, central, tmp_path, capsys):
+    from pos_app.services import sale
+    from pos_app.services.checkout import CompletedSale, Connectivity, pay
+    from pos_app.services.rewards import claim_reward
+    from sync.central import grants
+    from sync.central.cli import main as pos_central
+    from sync.protocol import EntryKind as Kind
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        code = pos_central([*args, "--db", central.db_url])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    def claim_cinema_offline(till: Till) -> str:
+        now = datetime.now(UTC)
+        draft = sale.attach_customer(sale.add_item(till.uow(read_only=True), sale.new_sale(till.uow.store_id), "COF"),
+                                     "C1")
+        draft = claim_reward(till.uow(read_only=True), draft, "CINEMA", now=now)
+        done = pay(till.uow, draft, now=now, cashier_id="K1",
+                   connectivity=Connectivity(online=False, offline_since=now))
+        assert isinstance(done, CompletedSale), done
+        return done.partner_codes[0][1]
+
+    def pool() -> dict[str, tuple[str, str | None, str | None]]:
+        return {code: (state, register, customer) for code, state, register, customer in central.rows(
+            "SELECT code, state, register_id, customer_id FROM reward_pool_codes")}
+
+    (tmp_path / "cinema.csv").write_text("".join(f"CC-{n:04d}\n" for n in range(1, 11)), encoding="utf-8")
+    (tmp_path / "rewards.json").write_text(json.dumps(REWARDS), encoding="utf-8")
+    configure(central, rewards__partner_reserve=3)
+    assert cli("import-rewards", str(tmp_path / "rewards.json"))[0] == 0
+    with central.session() as s, s.begin():
+        grants.book_central_entries(s, [("C1", Kind.ADJUSTMENT, 5000, "test-opening")])
+    sync_all(chain)  # S1.R1 holds CC-0001..3, S1.R2 CC-0004..6, S2.R1 CC-0007..9; CC-0010 is free
+    s1, s2 = chain["S1.R1"], chain["S1.R2"]
+
+    code, _, err = cli("release-reserve", "S1.R1")  # in use: its codes are its claims offline
+    assert code == 1 and "register S1.R1 is active" in err and "revoke it first" in err
+    code, _, err = cli("release-reserve", "S9.R9")
+    assert code == 1 and "no register S9.R9" in err
+
+    assert claim_cinema_offline(s1) == "CC-0001"
+    s1.sync()  # settled: the member's; the reserve takes the last free code, CC-0010
+    assert claim_cinema_offline(s1) == "CC-0002"
+    s1.sync()  # settled; the pool has nothing left to refill with
+    assert claim_cinema_offline(s2) == "CC-0004"
+    s2.sync()  # S1.R2 is left with two codes: CC-0005, CC-0006
+    with central.engine.begin() as conn:  # as if settling after CC-0002's push had failed (the daily job's work)
+        conn.exec_driver_sql("UPDATE reward_pool_codes SET state = 'reserved', customer_id = NULL, issued_at = NULL "
+                             "WHERE code = 'CC-0002'")
+    assert cli("revoke-register", "S1.R1")[0] == 0
+    before = pool()
+
+    code, out, _ = cli("release-reserve", "S1.R1", "--dry-run")
+    assert code == 0
+    assert "S1.R1" in out and "2 partner codes still reserved to it" in out
+    assert "CINEMA              2 codes: CC-0003, CC-0010" in out
+    assert "CC-0002: reported handed out by a claim it pushed" in out  # reported: never back in the pool
+    assert "dry run: nothing released" in out and "did not hand them out" in out
+    assert pool() == before
+    assert central.scalar("SELECT COUNT(*) FROM alerts") == 0
+
+    code, out, _ = cli("release-reserve", "S1.R1")
+    assert code == 0 and "released 2 partner codes to the pool (1 reserved at once" in out
+    after = pool()
+    assert after["CC-0001"] == after["CC-0002"] == ("issued", "S1.R1", "C1")  # handed out by S1.R1: the member's
+    assert after["CC-0003"] == ("reserved", "S1.R2", None)  # S1.R2 was short of one
+    assert after["CC-0010"] == ("free", None, None)
+    assert not any(register == "S1.R1" and state == "reserved" for state, register, _ in after.values())
+    alerts = central.rows("SELECT kind, register_id, detail FROM alerts")
+    assert [(kind, register) for kind, register, _ in alerts] == [("reserve_released", "S1.R1")]
+    assert "CINEMA 2: CC-0003, CC-0010" in alerts[0][2]
+    assert "reserve_released" in cli("conflicts")[1]
+    assert "codes: 1 free, 6 reserved, 3 issued" in cli("rewards")[1]
+
+    s2.sync()  # S1.R2's next reserve holds the released code
+    with s2.uow(read_only=True) as uow:
+        assert uow.rewards.available_count("CINEMA") == 3
+        assert uow.rewards.available_code("CINEMA", excluding=("CC-0005", "CC-0006")) == "CC-0003"
+
+    code, out, _ = cli("release-reserve", "S1.R1")  # again: nothing left to release
+    assert code == 0 and "holds no partner codes in reserve: nothing to release" in out
+    assert pool() == after
+    assert central.scalar("SELECT COUNT(*) FROM alerts") == 1
+
+    # Paired again after all, S1.R1 no longer offers the codes released from it (its reserve came back empty).
+    with s1.uow(read_only=True) as uow:
+        assert uow.rewards.available_code("CINEMA") == "CC-0003"  # what it held while revoked
+    s1.client.pair(central.pairing_code("S1", "R1"))
+    s1.sync()
+    with s1.uow(read_only=True) as uow:
+        assert uow.rewards.available_count("CINEMA") == 0
+        assert uow.rewards.code_state("CC-0001") == ("issued", "C1")
