@@ -263,9 +263,12 @@ SYNC_FAILURE_ADVICE = {
     "unreachable": "the central service cannot be reached: check the network cable or Wi-Fi and that the central "
                    "service runs (`systemctl status pos-central` there); sales go on offline and sync later",
     "credential": "the central service refuses this register's credential (revoked, or the register paired "
-                  "again elsewhere): ask the chain's administrator for a code (`pos-central pair-register STORE "
-                  "REGISTER`) and run `pos-companion pair URL CODE` here; it refuses while sales wait to sync: "
-                  "then call support",
+                  "again elsewhere): ask the chain's administrator for a code for this same register id "
+                  "(central_register_id, e.g. S1.R1: `pos-central pair-register S1 R1`, no --replace after a "
+                  "revocation; if it answers that the register is active, another machine holds it: call "
+                  "support), then pair from the window (F10, Central service) or run `pos-companion pair URL CODE` "
+                  "here and restart the register; sales waiting to sync go with the next cycle under the new "
+                  "credential",
     "certificate": "the central service's certificate is not trusted (expired, another host's, an unknown CA): "
                    "renew it, or set central_ca_bundle to the chain's CA certificate",
     "version": "this register's program and the central service do not speak the same protocol: upgrade the "

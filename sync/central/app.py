@@ -178,7 +178,7 @@ def create_app(
     @app.post("/v1/pair", response_model=PairResponse)
     def pair(body: PairRequest) -> PairResponse:
         def work(session: Session) -> PairResponse:
-            row, token = registers.pair(session, body.pairing_code)
+            row, token = registers.pair(session, body.pairing_code, register_id=body.register_id)
             return PairResponse(register_id=row.id, store_id=row.store_id, token=token)
 
         return run_in_transaction(engine, work)

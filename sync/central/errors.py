@@ -40,6 +40,13 @@ class RegisterActive(CentralError):
     code = "register_active"
 
 
+class WrongRegister(CentralError):
+    """A pairing code for another register than the one the register asked to be paired as (not spent)."""
+
+    status = 409
+    code = "wrong_register"
+
+
 class PayloadConflict(CentralError):
     """The same entry id (or register seq) arrived with another payload: nothing is written."""
 

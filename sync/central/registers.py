@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from sync.central import feed
 from sync.central.db import as_utc, utcnow
-from sync.central.errors import NotFound, RegisterActive, RegisterRevoked, Unauthorized
+from sync.central.errors import NotFound, RegisterActive, RegisterRevoked, Unauthorized, WrongRegister
 from sync.central.tables import RegisterRow
 from sync.protocol import ChangeTopic
 
@@ -45,7 +45,9 @@ def issue_pairing_code(session: Session, store_id: str, register: str, *, replac
     A register paired and not revoked is refused unless `replace`: a second machine under the same name
     would number its orders and entries again from 1, and each would be refused as another's. A new
     machine is another register (`S1 R2`); a register moved to a machine restored from its own backup is
-    re-paired with `replace` (its old credential stops working when the new one pairs).
+    re-paired with `replace` (its old credential stops working when the new one pairs). A revoked
+    register (a leaked credential) needs no `replace`: the code pairs it again under its own id, with a
+    new credential, and the revoked one stays refused.
     """
     register_id = register_id_for(store_id, register)
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
@@ -72,8 +74,14 @@ def _next_name(register: str) -> str:
     return f"{head}{int(digits) + 1}" if digits else f"{register}2"
 
 
-def pair(session: Session, pairing_code: str) -> tuple[RegisterRow, str]:
-    """Trade a pairing code for a fresh bearer token (the code is then spent)."""
+def pair(session: Session, pairing_code: str, *, register_id: str | None = None) -> tuple[RegisterRow, str]:
+    """Trade a pairing code for a fresh bearer token (the code is then spent).
+
+    The new token replaces the register's old one, which stops working, and lifts a revocation: a
+    register revoked for a leaked credential is paired again with a code from `pair-register` and
+    pushes what waits in its outbox under its own id. `register_id`, when given, is the register the
+    code must be for; a code for another is refused and stays valid.
+    """
     row = session.scalars(
         sa.select(RegisterRow)
         .where(RegisterRow.pairing_code_hash == _hash(_normalize_code(pairing_code)))
@@ -81,6 +89,8 @@ def pair(session: Session, pairing_code: str) -> tuple[RegisterRow, str]:
     ).first()
     if row is None or (as_utc(row.pairing_expires_at) or utcnow()) < utcnow():
         raise Unauthorized("unknown or expired pairing code")
+    if register_id is not None and row.id != register_id:
+        raise WrongRegister(f"this pairing code is for register {row.id}, not {register_id} (the code stays valid)")
     token = f"{row.id}:{secrets.token_urlsafe(32)}"
     row.token_hash = _hash(token)
     row.pairing_code_hash = None

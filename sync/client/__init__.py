@@ -19,6 +19,7 @@ from sync.client.errors import (
     SnapshotHashMismatch,
     SyncError,
     TransientError,
+    WrongRegister,
 )
 from sync.client.exposure import ExposureLimits, ExposureState, OfflineExposure
 from sync.client.http import RetryPolicy, SyncClient
@@ -58,4 +59,5 @@ __all__ = [
     "SyncState",
     "SyncStatus",
     "TransientError",
+    "WrongRegister",
 ]

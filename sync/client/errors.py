@@ -38,6 +38,10 @@ class PayloadConflict(SyncError):
     """409: an entry id already holds another payload at the server. An alert, never retried."""
 
 
+class WrongRegister(SyncError):
+    """409 wrong_register: the pairing code is for another register than the one asked for (not spent)."""
+
+
 class CursorExpired(SyncError):
     """410: the pull cursor is too old or the feed schema changed; a snapshot is needed."""
 

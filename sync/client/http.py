@@ -38,6 +38,7 @@ from sync.client.errors import (
     SeqGap,
     SnapshotHashMismatch,
     TransientError,
+    WrongRegister,
 )
 from sync.client.ports import AuditChain, OutboxSource
 from sync.protocol import (
@@ -152,11 +153,23 @@ class SyncClient:
 
     # -- calls -----------------------------------------------------------------------------------
 
-    def pair(self, pairing_code: str) -> PairResponse:
-        """Trade a one-time pairing code for this register's credential (kept on the client)."""
-        body = PairRequest(pairing_code=pairing_code).model_dump_json().encode()
+    def pair(self, pairing_code: str, *, register_id: str | None = None) -> PairResponse:
+        """Trade a one-time pairing code for this register's credential (kept on the client).
+
+        With `register_id`, a code for another register is refused (`WrongRegister`) and stays unspent. A
+        central service older than that field refuses the field itself, before looking at the code: the
+        code is then traded without it, and the caller checks the answer's register id.
+        """
+        body = PairRequest(pairing_code=pairing_code, register_id=register_id).model_dump_json(
+            exclude_none=True).encode()
         # A spent code cannot be traded twice, so a lost answer means a new code: no retries.
-        response = self._request("POST", "/v1/pair", body=body, attempts=1)
+        try:
+            response = self._request("POST", "/v1/pair", body=body, attempts=1)
+        except ClientError as exc:
+            if register_id is None or exc.status != 422 or "register_id" not in str(exc):
+                raise
+            body = PairRequest(pairing_code=pairing_code).model_dump_json(exclude_none=True).encode()
+            response = self._request("POST", "/v1/pair", body=body, attempts=1)
         paired = PairResponse.model_validate_json(response.content)
         self.token, self.register_id = paired.token, paired.register_id
         return paired
@@ -348,6 +361,8 @@ class SyncClient:
             return ProtocolUnsupported(message, status)
         if status in (401, 403):
             return AuthError(message, status)
+        if status == 409 and isinstance(payload, dict) and payload.get("code") == "wrong_register":
+            return WrongRegister(message, status)
         if status == 409:
             return PayloadConflict(message, status)
         if status == 410:

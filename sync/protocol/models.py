@@ -251,7 +251,15 @@ class SnapshotHeader(_Wire):
 
 
 class PairRequest(_Wire):
+    """A pairing code to trade; `register_id`, when given, is the register the code must be for.
+
+    A register whose ledger already belongs to one register id sends it: a code for another register is
+    then refused (409 `wrong_register`) and stays unspent, so a mistaken code neither strands the
+    register's entries nor takes another register's credential.
+    """
+
     pairing_code: str = Field(min_length=4, max_length=64)
+    register_id: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class PairResponse(_Wire):

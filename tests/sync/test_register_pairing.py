@@ -7,6 +7,9 @@ import stat
 import tomllib
 from pathlib import Path
 
+import pytest
+import requests
+
 from pos_app.app import AppSettings
 from pos_app.pairing_cli import run_pair
 
@@ -97,6 +100,49 @@ def test_a_register_cannot_take_another_registers_credential(central, tmp_path: 
 
     assert run_pair([central.url, central.pairing_code("S1", "R2"), "--config", str(config)]) == 1
     assert "belongs to register S1.R1" in capsys.readouterr().err
+    assert "central_token" not in config.read_text()
+
+    assert run_pair([central.url, central.pairing_code("S1", "R1"), "--config", str(config)]) == 0
+    assert tomllib.loads(config.read_text())["central_register_id"] == "S1.R1"
+
+
+class CentralBeforeTheRegisterIdField(requests.adapters.HTTPAdapter):
+    """A central service older than `PairRequest.register_id`: it answers the field as its own validation did
+    (422 before looking at the code); everything else reaches the real central service."""
+
+    def send(self, request, **kwargs):
+        if request.path_url == "/v1/pair" and b'"register_id"' in (request.body or b""):
+            answer = requests.Response()
+            answer.status_code, answer.request, answer.url = 422, request, request.url
+            answer.headers["Content-Type"] = "application/json"
+            answer._content = (b'{"detail":"body.register_id: Extra inputs are not permitted",'
+                               b'"code":"invalid_request","acked_through_seq":null}')
+            return answer
+        return super().send(request, **kwargs)
+
+
+@pytest.fixture
+def older_central(monkeypatch) -> None:
+    from sync.client import SyncClient
+
+    plain_init = SyncClient.__init__
+
+    def init(self, *args, **kwargs) -> None:
+        plain_init(self, *args, **kwargs)
+        self.session.mount("http://", CentralBeforeTheRegisterIdField())
+
+    monkeypatch.setattr(SyncClient, "__init__", init)
+
+
+def test_an_older_central_service_pairs_the_same_register_and_the_answer_is_checked(
+        central, older_central, tmp_path: Path, capsys):
+    database = tmp_path / "register.db"
+    register_with_an_entry(database, acknowledged=False)
+    config = tmp_path / "pos-companion.toml"
+    config.write_text(f'database = "{database}"\ncentral_register_id = "S1.R1"\n')
+
+    assert run_pair([central.url, central.pairing_code("S1", "R2"), "--config", str(config)]) == 1
+    assert "the code was for S1.R2 (the used code is spent)" in capsys.readouterr().err
     assert "central_token" not in config.read_text()
 
     assert run_pair([central.url, central.pairing_code("S1", "R1"), "--config", str(config)]) == 0
