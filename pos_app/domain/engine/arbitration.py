@@ -140,7 +140,7 @@ def arbitrate_best(cands: list[Candidate], ctx: SaleContext) -> Arbitration:
     chosen: list[Candidate] = []
     stacked_total = 0  # components are independent: their totals add up
     for component in _components(stackable, upper, ctx):
-        found, amount, exact = _search(component, upper, ctx)
+        found, amount, exact = _search(component, upper, ctx, solo)
         optimal &= exact
         chosen.extend(found)
         stacked_total += amount
@@ -263,25 +263,31 @@ def _components(cands: list[Candidate], upper: dict[str, int], ctx: SaleContext)
 
 
 def _search(
-    cands: list[Candidate], upper: dict[str, int], ctx: SaleContext
+    cands: list[Candidate], upper: dict[str, int], ctx: SaleContext, solo: dict[str, Outcome]
 ) -> tuple[list[Candidate], int, bool]:
     """Branch and bound over one component, in sequence order: (selection, its total, exact).
 
     The bound on what the rest of the sequence can add is `SuffixBound`'s,
     never more than the order cap's room.
     Outcomes are cached by the running amounts of the lines a candidate touches,
-    which is all its outcome depends on while the order cap cannot bind.
+    which is all its outcome depends on while the order cap cannot bind; the
+    cache starts with each candidate's outcome alone (`solo`: on the untouched
+    cart with no discount so far), which every branch that leaves its lines
+    untouched asks for again.
     """
     n = len(cands)
     if n == 1:
-        out = apply_discount(cands[0], list(ctx.subtotals), 0, ctx)
+        out = solo[cands[0].id]
         return ([], 0, True) if out.reason is not None else (list(cands), out.amount, True)
     floors = [int(f) for f in ctx.floors]  # rounded down: the capacity bound only errs upward
     bound = SuffixBound(cands, [upper[c.id] for c in cands], floors)
     share = ctx.settings.max_discount_share
     cap = (share * ctx.order_subtotal).__floor__() if share < 1 else None
     touched = [tuple(sorted(c.touched)) for c in cands]
-    cache: dict[tuple, Outcome] = {}
+    subtotals = ctx.subtotals
+    cache: dict[tuple, Outcome] = {
+        (k, 0, *[subtotals[i] for i in touched[k]]): solo[c.id] for k, c in enumerate(cands)
+    }
     best = _Best()
     nodes = 0
     exhausted = False
