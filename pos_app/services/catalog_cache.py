@@ -52,5 +52,21 @@ class CatalogCache:
                         self._kept.update(fresh)
         return {sku: item for sku, item in found.items() if item is not None}
 
+    def warm(self, uow: UnitOfWork) -> int:
+        """Load the catalogue's active products (up to the cache's size) at once; returns how many.
+
+        A register does it when it starts, so a till's first checks do not read their products one
+        check at a time; products already kept for a newer revision are left as they are.
+        """
+        with uow:
+            revision = uow.catalog.revision()
+            items = uow.catalog.active_items(self._max_kept)
+        with self._lock:
+            if self._revision is not None and self._revision > revision:
+                return 0  # a check already read a newer catalogue: what it kept stands
+            same = self._revision == revision and len(self._kept) + len(items) <= self._max_kept
+            self._revision, self._kept = revision, ({**items, **self._kept} if same else dict(items))
+        return len(items)
+
 
 __all__ = ["MAX_KEPT", "CatalogCache"]

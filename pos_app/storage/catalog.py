@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Text, bindparam, func, select, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -48,6 +49,20 @@ _ITEM_COLUMNS = (
 )
 _CATALOG_REVISION = select(StoreRevisionRow.value).where(StoreRevisionRow.name == "catalog")
 _ITEMS_AMONG = select(*_ITEM_COLUMNS).where(ProductRow.sku.in_(bindparam("skus", expanding=True)), ProductRow.active)
+
+
+_ACTIVE_ITEMS = select(*_ITEM_COLUMNS).where(ProductRow.active).order_by(ProductRow.sku).limit(bindparam("limit"))
+
+
+def _items(rows: Iterable[Any]) -> dict[str, CatalogItem]:
+    # Plain rows, not ORM objects, and the few distinct category and tag lists decoded once: a till's
+    # check looks up 50 SKUs at once, on every inquire.
+    return {
+        sku: CatalogItem(sku, name, price, barcode, _names(categories), brand, _names(tags), no_discount,
+                         no_points, min_price, weighted)
+        for sku, name, price, barcode, categories, brand, tags, no_discount, no_points, min_price, weighted
+        in rows
+    }
 
 
 @lru_cache(maxsize=4096)
@@ -92,15 +107,11 @@ class CatalogRepository:
         wanted = sorted(set(skus))
         if not wanted:
             return {}
-        # Plain rows, not ORM objects, and the few distinct category and tag lists decoded once: a till's
-        # check looks up 50 SKUs at once, on every inquire.
-        rows = self._session.connection().execute(_ITEMS_AMONG, {"skus": wanted})
-        return {
-            sku: CatalogItem(sku, name, price, barcode, _names(categories), brand, _names(tags), no_discount,
-                             no_points, min_price, weighted)
-            for sku, name, price, barcode, categories, brand, tags, no_discount, no_points, min_price, weighted
-            in rows
-        }
+        return _items(self._session.connection().execute(_ITEMS_AMONG, {"skus": wanted}))
+
+    def active_items(self, limit: int) -> dict[str, CatalogItem]:
+        """Up to `limit` active products, by SKU (one query): a register's catalogue loaded at start."""
+        return _items(self._session.connection().execute(_ACTIVE_ITEMS, {"limit": limit}))
 
     def revision(self) -> int:
         """A counter that changes whenever a product is added, changed or removed (triggers, revision 0012)."""

@@ -83,3 +83,17 @@ def test_the_cache_starts_afresh_when_full(uow: UnitOfWorkFactory) -> None:
     cache.among(uow(read_only=True), {"PEN", "PAD"})
     assert cache.among(uow(read_only=True), {"PEN", "GHOST", "OTHER"}) == {"PEN": PEN}
     assert cache.among(uow(read_only=True), {"PAD"}) == {"PAD": PAD}
+
+
+def test_a_register_loads_its_catalogue_at_start_and_then_reads_no_products(uow: UnitOfWorkFactory,
+                                                                            engine: Engine) -> None:
+    stock(uow, PEN, PAD)
+    cache = CatalogCache()
+    assert cache.warm(uow(read_only=True)) == 2
+    reads = counting_reads(engine)
+
+    assert cache.among(uow(read_only=True), {"PEN", "PAD"}) == {"PEN": PEN, "PAD": PAD}
+    assert reads == []
+
+    stock(uow, replace(PAD, unit_price_minor=450))  # and a change is still seen
+    assert cache.among(uow(read_only=True), {"PAD"})["PAD"].unit_price_minor == 450
