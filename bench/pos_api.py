@@ -25,6 +25,10 @@ of the answer, and reading the register's own CPU time for the call from a
 - commit: the same check committed at the total the inquire answered (what a
   till does after payment): re-priced, written in one transaction with its
   answer (order, 50 lines, ledger entries, outbox, `synchronous=FULL`).
+It also prints how much of the register's CPU its garbage collector took, and
+the machine's speed before and after the run (the median CPU time of a fixed
+Python loop, `bench/store.py`'s control): a shared virtual machine's speed
+drifts, so runs made apart compare only through it.
 Targets (shared/POS-API.md): inquire p99 <= 10 ms, commit p99 <= 25 ms.
 """
 
