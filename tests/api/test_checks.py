@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+
+from sqlalchemy import event
 
 from tests.api.till_client import FRANCOIS_CARD, ZOE_CARD, line
 
@@ -63,6 +66,22 @@ def test_inquire_for_a_member_by_card_or_id_spends_points_and_answers_the_member
     redemption = by_card["result"]["redemption"]
     assert redemption["requested"] == "max" and redemption["redeemed"] > 0
     assert "P19" in [a["id"] for a in by_card["result"]["applied"]]  # gold members: 5% off
+
+
+def test_the_register_knows_its_catalogue_from_the_start_and_a_changed_price_from_the_next_check(register) -> None:
+    read: list[str] = []
+    event.listen(register.factory.engine, "before_cursor_execute",
+                 lambda _c, _k, statement, *_a: read.append(statement) if "FROM products" in statement else None)
+
+    first = register.till().inquire(office_check()).json()["result"]
+    assert read == []  # loaded when the register started: the check read no product
+    with register.factory() as work:
+        work.catalog.upsert_many([replace(work.catalog.by_sku("DAI-0005"), brand="alpenhof-new")])
+        work.commit()
+    register.till().inquire({**office_check(), "check_id": "T-2"})
+
+    assert first["total"] == "10.25"
+    assert len(read) == 2  # this test reading the product it changes, then the next check reading them again
 
 
 def test_inquire_writes_nothing(register) -> None:

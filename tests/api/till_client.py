@@ -17,7 +17,7 @@ from typing import Any
 import requests
 from sqlalchemy import text
 
-from pos_app.api.app import PosApiContext, create_pos_api
+from pos_app.api.app import PosApiContext, create_pos_api, warm_up
 from pos_app.api.server import PosApiServer
 from pos_app.app import prepare_demo
 from pos_app.demo import DEMO_DAY
@@ -142,6 +142,7 @@ def start_register(template: Path, directory: Path, *, sync_loop: Any = None, ch
         store=StoreFacts("S1", "Corner Market", ("12 High Street", "Springfield")),
     )
     server = PosApiServer(create_pos_api(context), "127.0.0.1:0")
+    warm_up(context).join()  # as the composition root does (there the catalogue loads while the API serves)
     server.start()
     return RunningRegister(database, factory, checks, server, keys)
 
