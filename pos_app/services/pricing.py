@@ -221,10 +221,10 @@ class PricingEngineCache:
             if engine is not None:
                 self._variants.move_to_end(key)
                 return engine, built.settings
-        promotions = [
+        every = built.promotions
+        promotions = [  # the chosen few looked up, not every promotion in force walked (the engine sorts them)
             replace(p, codes=p.codes + extra[pid]) if pid in extra else p
-            for pid, p in built.promotions.items()
-            if chosen is None or pid in chosen
+            for pid, p in (every.items() if chosen is None else ((pid, every[pid]) for pid in chosen))
         ]
         engine = PromotionEngine(built.program, promotions)
         with self._lock:
