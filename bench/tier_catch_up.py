@@ -1,7 +1,8 @@
 """A register catching up with the tier job's first run, and its selling meanwhile (run by hand, not in tests).
 
-    .venv/bin/python bench/tier_catch_up.py                          # 100,000 members
-    .venv/bin/python bench/tier_catch_up.py --members 1000000 --orders-per-member 2
+    .venv/bin/python bench/tier_catch_up.py                          # 100,000 members, about 3 minutes
+    .venv/bin/python bench/tier_catch_up.py --members 300000 --orders-per-member 2 --sales 20   # about 7 minutes
+    .venv/bin/python bench/tier_catch_up.py --members 1000000 --orders-per-member 2   # not run yet (25+ minutes?)
     .venv/bin/python bench/tier_catch_up.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test --keep
 
 The central: `bench/program_data.py` bulk-loads N members and their year of orders into a scratch schema
