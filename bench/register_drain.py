@@ -84,7 +84,11 @@ def write_offline(factory: UnitOfWorkFactory, entries: int, customers: int, per_
 
 
 class Central:
-    """`pos-central serve` (the console script's module) as a child process on a free loopback port."""
+    """`pos-central serve --no-jobs` (the console script's module) as a child process on a free loopback port.
+
+    Without `--no-jobs` its scheduler runs the day's jobs (tiers, expiry, segments, ...) at once in the
+    background, publishing members of its own while a benchmark measures the sync.
+    """
 
     def __init__(self, db_url: str) -> None:
         self.engine = create_engine(db_url)
@@ -94,7 +98,7 @@ class Central:
             self.port = probe.getsockname()[1]
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sync.central.cli", "serve", "--db", db_url, "--port", str(self.port),
-             "--no-migrate"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "--no-migrate", "--no-jobs"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 30
         while True:

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -62,7 +61,6 @@ from pos_app.storage.database import open_store
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 from sync.central import imports
 from sync.central.app import run_in_transaction
-from sync.central.db import create_engine
 from sync.central.jobs import run_job
 from sync.central.member_updates import CHUNK, emit_members
 from sync.central.program_file import import_settings
@@ -85,30 +83,6 @@ def p90(values: list[float]) -> float:
 
 def store_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists())
-
-
-class QuietCentral(Central):
-    """`pos-central serve --no-jobs`: its own scheduler would run the day's jobs (tiers, expiry, segments, ...)
-    at once in the background, publishing members of their own during the measurement."""
-
-    def __init__(self, db_url: str) -> None:
-        self.engine = create_engine(db_url)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sync.central.cli", "serve", "--db", db_url, "--port", str(self.port),
-             "--no-migrate", "--no-jobs"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                if time.monotonic() > deadline or self.proc.poll() is not None:
-                    raise
-                time.sleep(0.05)
 
 
 class Register:
@@ -253,13 +227,13 @@ def main() -> int:
 
     print(f"machine control: sum(range(30000)) median {machine_speed():.3f} ms CPU", flush=True)
     url = scratch_schema(args.db, args.schema)
-    central: QuietCentral | None = None
+    central: Central | None = None
     registers: list[Register] = []
     try:
         made = generate(url, members=args.members, orders_per_member=args.orders_per_member,
                         log=lambda text: print(text, flush=True))
         print(f"generated {made.members:,} members, {made.orders:,} orders in {made.seconds:.0f} s", flush=True)
-        central = QuietCentral(url)
+        central = Central(url)
         engine = central.engine
         with tempfile.TemporaryDirectory(prefix="tier-catch-up-") as tmp:
             folder = Path(tmp)
