@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from pos_app.app import AppSettings
-from pos_app.domain.ledger import EntryKind
-from pos_app.domain.sale_record import SaleRecord
 from pos_app.pairing_cli import run_pair
 from pos_app.services.sync_ports import (
     CURSOR_KEY,
@@ -31,6 +28,7 @@ from pos_app.storage.unit_of_work import UnitOfWorkFactory
 from sync.central import cli as central_cli
 from sync.central import imports
 from sync.client import AuthError, SyncClient, SyncLoop
+from tests.sync.register_sales import sell
 
 
 @pytest.fixture
@@ -62,20 +60,6 @@ def loop_of(config: Path, store: UnitOfWorkFactory) -> SyncLoop:
                         register_id=settings.central_register_id)
     return SyncLoop(client, StoreOutbox(store, settings.central_register_id), StoreChangeSink(store),
                     journal=StoreSyncJournal(store))
-
-
-def sell(store: UnitOfWorkFactory, customer_id: str, points: int) -> str:
-    """A sale to a member: its order and the points it earns, as checkout writes them; the entry's id."""
-    now = datetime.now(UTC)
-    with store() as unit:
-        order_id = unit.orders.next_order_number(unit.register_id, unit.order_prefix)
-        unit.orders.add(SaleRecord(id=order_id, register_id=unit.register_id, created_at=now, currency="USD",
-                                   subtotal_minor=points * 100, discount_minor=0, points_value_minor=0,
-                                   total_minor=points * 100, customer_id=customer_id))
-        entry = unit.ledger.append(EntryKind.ACCRUAL, customer_id, points, at=now, order_id=order_id,
-                                   order_total_minor=points * 100)
-        unit.commit()
-    return entry.id
 
 
 def waiting(store: UnitOfWorkFactory) -> int:

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.domain.ledger import EntryKind
-from pos_app.domain.sale_record import SaleRecord
 from pos_app.services import health
 from pos_app.services.pairing import pair_register
 from pos_app.services.sync_ports import StoreChangeSink, StoreOutbox, StoreSyncJournal, sync_failures
@@ -22,6 +20,7 @@ from pos_app.storage.database import open_store
 from pos_app.storage.unit_of_work import UnitOfWorkFactory
 from sync.central import imports, registers
 from sync.client import SyncClient, SyncLoop
+from tests.sync.register_sales import sell
 
 
 class Clock:
@@ -48,19 +47,6 @@ def sync_loop(store: UnitOfWorkFactory, client: SyncClient, clock: Clock) -> Syn
     """The loop as the register builds it (`pos_app.app.configured_sync_loop`), on the test's clock."""
     return SyncLoop(client, StoreOutbox(store, client.register_id), StoreChangeSink(store),
                     journal=StoreSyncJournal(store), clock=clock)
-
-
-def sell(store: UnitOfWorkFactory, customer_id: str, points: int) -> None:
-    """A sale to a member: its order and the points it earns, as checkout writes them."""
-    now = datetime.now(UTC)
-    with store() as unit:
-        order_id = unit.orders.next_order_number(unit.register_id, unit.order_prefix)
-        unit.orders.add(SaleRecord(id=order_id, register_id=unit.register_id, created_at=now, currency="USD",
-                                   subtotal_minor=points * 100, discount_minor=0, points_value_minor=0,
-                                   total_minor=points * 100, customer_id=customer_id))
-        unit.ledger.append(EntryKind.ACCRUAL, customer_id, points, at=now, order_id=order_id,
-                           order_total_minor=points * 100)
-        unit.commit()
 
 
 def cycles(loop: SyncLoop, clock: Clock, count: int, *, minutes: float = 1) -> None:
